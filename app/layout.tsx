@@ -1,0 +1,57 @@
+import type { Metadata } from 'next';
+import type { ReactNode } from 'react';
+import Link from 'next/link';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'Eventbank', template: '%s · Eventbank' },
+  description: 'Event sourcing and CQRS on EventStoreDB: open accounts, deposit, transfer and see every event.',
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen font-sans">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow"
+        >
+          Skip to content
+        </a>
+        <header className="bg-brand-900 text-white shadow">
+          <div className="mx-auto flex max-w-5xl items-center justify-between gap-6 px-4 py-4">
+            <Link href="/" className="flex items-center gap-2 text-lg font-semibold tracking-tight">
+              <span aria-hidden="true" className="grid size-8 place-items-center rounded-lg bg-white/15 text-sm font-bold">
+                EB
+              </span>
+              Eventbank
+            </Link>
+            <nav aria-label="Main">
+              <ul className="flex items-center gap-1 text-sm font-medium">
+                <li>
+                  <Link href="/" className="rounded-md px-3 py-2 hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-white">
+                    Accounts
+                  </Link>
+                </li>
+                <li>
+                  <Link
+                    href="/accounts/new"
+                    className="rounded-md bg-white px-3 py-2 text-brand-900 hover:bg-brand-50 focus-visible:outline-2 focus-visible:outline-white"
+                  >
+                    Open account
+                  </Link>
+                </li>
+              </ul>
+            </nav>
+          </div>
+        </header>
+        <main id="main" className="mx-auto max-w-5xl px-4 py-8">
+          {children}
+        </main>
+        <footer className="mx-auto max-w-5xl px-4 pb-8 text-xs text-slate-500">
+          Every change is an event in EventStoreDB; these pages read the PostgreSQL projection.
+        </footer>
+      </body>
+    </html>
+  );
+}

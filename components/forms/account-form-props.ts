@@ -1,0 +1,7 @@
+export type AccountFormProps = {
+  accountNumber: string;
+  /** The account version this page was rendered with (see UpdatingNotice). */
+  version: string;
+  /** Fresh per page render: a double submit or retry of the same form is idempotent. */
+  commandId: string;
+};

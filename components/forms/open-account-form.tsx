@@ -1,0 +1,43 @@
+'use client';
+
+import { useActionState } from 'react';
+import { openAccountAction } from '@/app/actions/open-account';
+import { idleState } from '@/app/actions/action-state';
+import { Field } from './field';
+import { FormStatus } from './form-status';
+import { SubmitButton } from './submit-button';
+
+export function OpenAccountForm({ commandId }: { commandId: string }) {
+  const [state, formAction, pending] = useActionState(openAccountAction, idleState);
+  const errors = state.fieldErrors ?? {};
+  return (
+    <form action={formAction} aria-describedby="open-status" noValidate className="space-y-5">
+      <input type="hidden" name="commandId" value={commandId} />
+      <Field
+        idPrefix="open"
+        name="holderName"
+        label="Holder name"
+        autoComplete="name"
+        required
+        maxLength={100}
+        defaultValue={state.values?.holderName}
+        errors={errors.holderName}
+      />
+      <Field
+        idPrefix="open"
+        name="openingBalance"
+        label="Opening balance"
+        hint="In dollars, e.g. 100 or 25.50. At least $0.01."
+        inputMode="decimal"
+        required
+        defaultValue={state.values?.openingBalance}
+        errors={errors.openingBalance}
+      />
+      {errors.commandId && <p className="text-sm text-red-700">{errors.commandId.join(' ')}</p>}
+      <FormStatus id="open-status" state={state} />
+      <SubmitButton pending={pending} pendingText="Opening…">
+        Open account
+      </SubmitButton>
+    </form>
+  );
+}
