@@ -1,0 +1,306 @@
+// The storage core behind the gRPC layers: ESDB's write model over an append-only log.
+//
+// Every write (append, delete, tombstone) is one synchronous step — commit check, position
+// assignment, index reservation — followed by an asynchronous wait for fsync. Doing the check
+// and the reservation in one tick is what serialises concurrent writers (exactly one winner
+// per revision) while the log batches their fsyncs.
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { BadRequestError, StreamDeletedError, WrongExpectedVersionError } from './errors.js';
+import { idHash } from './id-table.js';
+import { StoreIndex, type IndexedRecord } from './index.js';
+import {
+  METADATA_EVENT_TYPE,
+  TOMBSTONE_EVENT_TYPE,
+  isMetastream,
+  isSoftDeletedMeta,
+  metastreamOf,
+  ownerOf,
+  parseMetadata,
+  softDeleteMetadataJson,
+  toStreamMetadata,
+  undeleteMetadataJson,
+  type MetaInfo,
+} from './metadata.js';
+import { nowTicks, readAll, readStream } from './reads.js';
+import {
+  TOMBSTONE_REVISION,
+  type AppendResult,
+  type CommitListener,
+  type DeleteResult,
+  type ExpectedRevision,
+  type Position,
+  type ProposedEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type Store,
+  type StreamMetadata,
+  type StreamState,
+} from './types.js';
+import { checkAppendSize, validateEvents, validateExpected, validateStreamId } from './validate.js';
+import { checkCommit, type StreamView } from './write-model.js';
+import { FileBackend, MemoryBackend, type LogBackend } from '../storage/backend.js';
+import { Log } from '../storage/log.js';
+import { dataView, decodeKey, encodeRecord } from '../storage/record-codec.js';
+
+export type StoreOptions = { dataDir: string } | { mem: true };
+
+export const LOG_FILE_NAME = 'events.log';
+
+const EMPTY = new Uint8Array(0);
+
+/** A record about to be written. */
+type Draft = Omit<RecordedEvent, 'position' | 'created'>;
+
+export async function createStore(options: StoreOptions): Promise<Store> {
+  let backend: LogBackend;
+  if (options && 'mem' in options && options.mem === true) backend = new MemoryBackend();
+  else if (options && 'dataDir' in options && typeof options.dataDir === 'string' && options.dataDir.length > 0) {
+    backend = FileBackend.open(path.join(options.dataDir, LOG_FILE_NAME));
+  } else throw new BadRequestError('createStore needs { dataDir } or { mem: true }');
+
+  const index = new StoreIndex();
+  const { log } = await Log.open(backend, (chunk, off, position) => {
+    const key = decodeKey(chunk, off);
+    const rec: IndexedRecord = { ...key, position };
+    if (isMetastream(key.streamId) && key.revision !== TOMBSTONE_REVISION) rec.meta = parseMetadata(dataView(chunk, off));
+    index.reserve(rec);
+    index.publish(rec);
+  });
+  const store = new EmbeddedStore(index, log);
+  if (index.all.length === 0) await store.seed();
+  return store;
+}
+
+class EmbeddedStore implements Store {
+  private readonly listeners = new Set<CommitListener>();
+  private closed = false;
+
+  constructor(
+    private readonly index: StoreIndex,
+    private readonly log: Log,
+  ) {}
+
+  /** A fresh ESDB log starts with system records; so does ours (protocol §4.3). */
+  async seed(): Promise<void> {
+    const json = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
+    const sys = (type: string, data: Uint8Array): ProposedEvent => ({ eventId: randomUUID(), type, isJson: true, data, metadata: EMPTY });
+    await this.append('$$$scavenges', { kind: 'no_stream' }, [sys(METADATA_EVENT_TYPE, json({ $maxAge: 2592000 }))]);
+    const all = { $r: '$all', $w: '$all', $d: '$all', $mr: '$all', $mw: '$all' };
+    const admins = { $r: '$admins', $w: '$admins', $d: '$admins', $mr: '$admins', $mw: '$admins' };
+    await this.append('$settings', { kind: 'no_stream' }, [sys('$settings', json({ $userStreamAcl: all, $systemStreamAcl: admins }))]);
+    await this.append('$$$settings', { kind: 'no_stream' }, [sys(METADATA_EVENT_TYPE, json({ $maxCount: 1 }))]);
+  }
+
+  async append(streamId: string, expected: ExpectedRevision, events: readonly ProposedEvent[]): Promise<AppendResult> {
+    this.assertOpen();
+    validateStreamId(streamId);
+    validateExpected(expected);
+    validateEvents(events);
+    checkAppendSize(events);
+
+    const view = this.view(streamId);
+    const decision = checkCommit(
+      view,
+      expected,
+      events.map((e) => e.eventId),
+    );
+    if (decision.kind === 'idempotent') {
+      // The original commit may still be waiting for its fsync: acknowledge only once it is durable.
+      await this.log.whenDurable(decision.position);
+      return { currentRevision: BigInt(decision.revision), position: BigInt(decision.position) };
+    }
+    if (events.length === 0) return { currentRevision: BigInt(view.cur) };
+
+    const drafts: Draft[] = [];
+    const owner = isMetastream(streamId) ? this.index.get(ownerOf(streamId)) : undefined;
+    if (!isMetastream(streamId) && view.softDeleted) {
+      // Re-creation of a soft-deleted stream: hide the old events behind a new `$tb` (§5.2).
+      const meta = this.index.get(streamId)?.meta;
+      drafts.push(this.metadataDraft(streamId, undeleteMetadataJson(meta?.raw, BigInt(view.cur + 1))));
+    }
+    let revision = BigInt(view.cur);
+    events.forEach((e, i) => {
+      let data = e.data;
+      if (owner && i === events.length - 1 && isSoftDeletedMeta(owner.meta)) data = undeleteByMetadataWrite(data, owner.lastRevision);
+      drafts.push({ streamId, revision: ++revision, eventId: e.eventId, type: e.type, isJson: e.isJson, data, metadata: e.metadata });
+    });
+    const { recorded, done } = this.commit(drafts);
+    await done;
+    const last = recorded[recorded.length - 1];
+    return { currentRevision: last.revision, position: last.position };
+  }
+
+  async deleteStream(streamId: string, expected: ExpectedRevision): Promise<DeleteResult> {
+    this.assertOpen();
+    this.validateDeletable(streamId, expected);
+    const view = this.view(streamId);
+    if (view.tombstoned) throw new StreamDeletedError(streamId);
+    // ESDB refuses to delete a stream that has neither events nor metadata, whatever was expected (§12).
+    if (view.cur < 0 && !view.hasMeta) throw new WrongExpectedVersionError(streamId, expected, -1n);
+    checkCommit(view, expected, [randomUUID()]);
+    const { recorded, done } = this.commit([this.metadataDraft(streamId, softDeleteMetadataJson())]);
+    await done;
+    return { position: recorded[0].position };
+  }
+
+  async tombstoneStream(streamId: string, expected: ExpectedRevision): Promise<DeleteResult> {
+    this.assertOpen();
+    this.validateDeletable(streamId, expected);
+    const view = this.view(streamId);
+    checkCommit(view, expected, [randomUUID()]);
+    const { recorded, done } = this.commit([
+      { streamId, revision: TOMBSTONE_REVISION, eventId: randomUUID(), type: TOMBSTONE_EVENT_TYPE, isJson: false, data: EMPTY, metadata: EMPTY },
+    ]);
+    await done;
+    return { position: recorded[0].position };
+  }
+
+  readStream(streamId: string, options: ReadStreamOptions): AsyncIterable<RecordedEvent> {
+    this.assertOpen();
+    return readStream(this.index, this.log, streamId, options);
+  }
+
+  readAll(options: ReadAllOptions): AsyncIterable<RecordedEvent> {
+    this.assertOpen();
+    return readAll(this.index, this.log, options);
+  }
+
+  streamState(streamId: string): StreamState {
+    validateStreamId(streamId);
+    const entry = this.index.get(streamId);
+    const owner = isMetastream(streamId) ? this.index.get(ownerOf(streamId)) : entry;
+    return {
+      lastRevision: BigInt(entry ? entry.committed - 1 : -1),
+      tombstoned: !!(owner?.tombstoneCommitted || entry?.tombstoneCommitted),
+      softDeleted: isSoftDeletedMeta(entry?.metaCommitted),
+      hasMetadata: !!entry?.hasMetaCommitted,
+    };
+  }
+
+  getMetadata(streamId: string): StreamMetadata | undefined {
+    validateStreamId(streamId);
+    const entry = this.index.get(streamId);
+    if (!entry || entry.tombstoneCommitted) return undefined;
+    return toStreamMetadata(entry.metaCommitted);
+  }
+
+  lastPosition(): Position {
+    const all = this.index.all;
+    return all.committed === 0 ? 0n : BigInt(all.at(all.committed - 1));
+  }
+
+  onCommit(listener: CommitListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    await this.log.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('Store is closed');
+  }
+
+  private validateDeletable(streamId: string, expected: ExpectedRevision): void {
+    validateStreamId(streamId);
+    validateExpected(expected);
+    if (isMetastream(streamId)) throw new BadRequestError(`Cannot delete metastream ${streamId}; delete ${ownerOf(streamId)} instead`);
+  }
+
+  /** The write model's view of a stream: reserved (not only durable) commits count. */
+  private view(streamId: string): StreamView {
+    const entry = this.index.get(streamId);
+    const owner = isMetastream(streamId) ? this.index.get(ownerOf(streamId)) : entry;
+    return {
+      streamId,
+      cur: entry ? entry.lastRevision : -1,
+      tombstoned: (owner?.tombstone ?? 0) > 0 || (entry?.tombstone ?? 0) > 0,
+      softDeleted: isSoftDeletedMeta(entry?.meta),
+      hasMeta: !!entry?.hasMeta,
+      findId: (eventId) => {
+        if (!entry) return undefined;
+        let best: { revision: number; position: number } | undefined;
+        for (const pos of this.index.ids.candidates(idHash(streamId, eventId))) {
+          // The table holds hashes only: confirm against the record itself.
+          const key = decodeKey(this.log.readRecord(pos), 0);
+          if (key.streamId === streamId && key.eventId === eventId && (!best || pos > best.position)) {
+            best = { revision: Number(key.revision), position: pos };
+          }
+        }
+        return best;
+      },
+      eventAt: (revision) => {
+        const position = entry!.positions[revision];
+        return { eventId: decodeKey(this.log.readRecord(position), 0).eventId, position };
+      },
+    };
+  }
+
+  private metadataDraft(streamId: string, data: Uint8Array): Draft {
+    const meta = this.index.get(metastreamOf(streamId));
+    return {
+      streamId: metastreamOf(streamId),
+      revision: BigInt(meta ? meta.lastRevision + 1 : 0),
+      eventId: randomUUID(),
+      type: METADATA_EVENT_TYPE,
+      isJson: true,
+      data,
+      metadata: EMPTY,
+    };
+  }
+
+  /** Writes drafts as one atomic commit; synchronous up to the fsync wait. */
+  private commit(drafts: Draft[]): { recorded: RecordedEvent[]; done: Promise<void> } {
+    const created = nowTicks();
+    const bufs = drafts.map((d, i) => encodeRecord({ ...d, created }, i === drafts.length - 1));
+    const start = this.log.end;
+    const recorded: RecordedEvent[] = [];
+    const indexed: IndexedRecord[] = [];
+    let pos = start;
+    drafts.forEach((d, i) => {
+      recorded.push({ ...d, created, position: BigInt(pos) });
+      const rec: IndexedRecord = { streamId: d.streamId, revision: d.revision, eventId: d.eventId, position: pos };
+      if (isMetastream(d.streamId) && d.revision !== TOMBSTONE_REVISION) rec.meta = parseMetadata(d.data);
+      indexed.push(rec);
+      pos += bufs[i].length;
+    });
+    const { offset, done } = this.log.append(bufs.length === 1 ? bufs[0] : Buffer.concat(bufs), () => {
+      for (const r of indexed) this.index.publish(r);
+      this.notify(recorded);
+    });
+    if (offset !== start) throw new Error('Log offset moved during a commit');
+    for (const r of indexed) this.index.reserve(r);
+    return { recorded, done };
+  }
+
+  private notify(records: RecordedEvent[]): void {
+    for (const l of this.listeners) {
+      try {
+        l(records);
+      } catch (e) {
+        // One broken subscriber must not stop the others, the acknowledgement, or the server.
+        console.error('embedded store: commit listener failed', e);
+      }
+    }
+  }
+}
+
+/**
+ * A metadata write to a soft-deleted stream un-deletes it: `$tb` becomes the next event number,
+ * unless the new metadata deletes it again (§5.2).
+ */
+function undeleteByMetadataWrite(data: Uint8Array, ownerLast: number): Uint8Array {
+  const parsed: MetaInfo = parseMetadata(data);
+  if (!parsed.raw || isSoftDeletedMeta(parsed)) return data;
+  const firstNew = BigInt(ownerLast + 1);
+  const tb = parsed.truncateBefore !== undefined && parsed.truncateBefore > firstNew ? parsed.truncateBefore : firstNew;
+  return undeleteMetadataJson(parsed.raw, tb);
+}

@@ -1,0 +1,234 @@
+// The append-only log: a file header, then records (record-codec.ts) back to back.
+//
+// Appends get their offset synchronously (so the caller's commit check and index reservation
+// happen in the same tick, which serialises concurrent appenders) and are acknowledged only
+// after fdatasync. Group commit: while one write+sync runs, new commits queue up and all of
+// them go out in the next single write+sync.
+import type { LogBackend } from './backend.js';
+import { checkRecord, isCommitEnd, recordLength, HEADER_SIZE } from './record-codec.js';
+
+const MAGIC = Buffer.from('ESEMBLOG', 'ascii');
+const FORMAT_VERSION = 1;
+/** First record offset. Non-zero, so no real record ever gets `$all` position 0. */
+export const LOG_START = 16;
+
+const SCAN_CHUNK = 4 * 1024 * 1024;
+
+interface PendingCommit {
+  offset: number;
+  buf: Buffer;
+  onDurable: () => void;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+/** Called during recovery for every record of every complete commit, in log order. */
+export type RecordVisitor = (chunk: Buffer, offsetInChunk: number, position: number) => void;
+
+export class Log {
+  /** Offset where the next commit goes (includes commits not yet durable). */
+  private reserved: number;
+  /** Bytes handed to the backend and readable from it. */
+  private written: number;
+  /** Bytes made durable. */
+  private durable: number;
+  private queue: PendingCommit[] = [];
+  /** Commits not yet readable from the backend (queued or being written), for reads of pending records. */
+  private unwritten: PendingCommit[] = [];
+  private flushing = false;
+  private failure: unknown;
+  private durableWaiters: { pos: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private closed = false;
+
+  private constructor(private readonly backend: LogBackend, end: number) {
+    this.reserved = this.written = this.durable = end;
+  }
+
+  /**
+   * Opens a log, replaying every complete commit to `visit` and cutting off a torn or corrupt tail
+   * (anything after the last record flagged as a commit end).
+   */
+  static async open(backend: LogBackend, visit: RecordVisitor): Promise<{ log: Log; truncatedBytes: number }> {
+    const size = backend.size();
+    if (size < LOG_START) {
+      // New log (or a crash while writing the header, before anything could have been acknowledged).
+      const header = Buffer.alloc(LOG_START);
+      MAGIC.copy(header, 0);
+      header.writeUInt32LE(FORMAT_VERSION, 8);
+      backend.truncate(0);
+      await backend.write(header, 0);
+      await backend.sync();
+      return { log: new Log(backend, LOG_START), truncatedBytes: 0 };
+    }
+    const header = Buffer.alloc(LOG_START);
+    backend.readInto(header, 0, LOG_START, 0);
+    if (!header.subarray(0, 8).equals(MAGIC) || header.readUInt32LE(8) !== FORMAT_VERSION) {
+      throw new Error('Not an embedded event store log (bad header)');
+    }
+    const end = scan(backend, size, visit);
+    if (end < size) backend.truncate(end);
+    return { log: new Log(backend, end), truncatedBytes: size - end };
+  }
+
+  /** Offset of the end of everything appended, durable or not. */
+  get end(): number {
+    return this.reserved;
+  }
+
+  get durableEnd(): number {
+    return this.durable;
+  }
+
+  /**
+   * Appends one commit. Its offset is fixed immediately; `onDurable` runs after sync, in log order,
+   * before the returned promise resolves.
+   */
+  append(buf: Buffer, onDurable: () => void): { offset: number; done: Promise<void> } {
+    if (this.closed) throw new Error('Log is closed');
+    if (this.failure !== undefined) throw this.failure;
+    const offset = this.reserved;
+    this.reserved += buf.length;
+    let resolve!: () => void;
+    let reject!: (e: unknown) => void;
+    const done = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const pending: PendingCommit = { offset, buf, onDurable, resolve, reject };
+    this.queue.push(pending);
+    this.unwritten.push(pending);
+    void this.flush();
+    return { offset, done };
+  }
+
+  /** Resolves once every byte before `pos` is durable (idempotent retries of a pending commit wait here). */
+  whenDurable(pos: number): Promise<void> {
+    if (pos < this.durable) return Promise.resolve();
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.durableWaiters.push({ pos, resolve, reject }));
+  }
+
+  /** Reads `length` bytes at `pos`; may return fewer at the end of the log. Pending commits are readable too. */
+  read(pos: number, length: number): Buffer {
+    if (pos >= this.written) {
+      for (const p of this.unwritten) {
+        if (pos >= p.offset && pos < p.offset + p.buf.length) {
+          return p.buf.subarray(pos - p.offset, Math.min(p.buf.length, pos - p.offset + length));
+        }
+      }
+      return Buffer.alloc(0);
+    }
+    const n = Math.min(length, this.written - pos);
+    const out = Buffer.allocUnsafe(n);
+    const got = this.backend.readInto(out, 0, n, pos);
+    return got === n ? out : out.subarray(0, got);
+  }
+
+  /** Reads the whole record at `pos` (validated). */
+  readRecord(pos: number): Buffer {
+    let buf = this.read(pos, 4096);
+    if (buf.length < HEADER_SIZE) throw new Error(`No record at position ${pos}`);
+    const len = recordLength(buf, 0);
+    if (len > buf.length) buf = this.read(pos, len);
+    const check = checkRecord(buf, 0);
+    if (!check.ok) throw new Error(`Corrupt record at position ${pos}: ${check.reason}`);
+    return buf;
+  }
+
+  /** Waits for in-flight commits, then closes the backend. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.flushing || this.queue.length > 0) {
+      await this.whenDurable(this.reserved - 1).catch(() => undefined);
+    }
+    await this.backend.close();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        const first = batch[0].offset;
+        const data = batch.length === 1 ? batch[0].buf : Buffer.concat(batch.map((p) => p.buf));
+        await this.backend.write(data, first);
+        this.written = first + data.length;
+        this.unwritten.splice(0, batch.length);
+        await this.backend.sync();
+        this.durable = this.written;
+        for (const p of batch) {
+          // A listener throwing must not stop the acknowledgements of the rest of the batch.
+          try {
+            p.onDurable();
+          } catch (e) {
+            console.error('embedded store: commit callback failed', e);
+          }
+          p.resolve();
+        }
+        this.releaseWaiters();
+      }
+    } catch (e) {
+      // A failed write or fsync leaves the file in an unknown state: refuse everything from now on
+      // rather than acknowledge commits that may not be durable.
+      this.failure = e instanceof Error ? e : new Error(String(e));
+      for (const p of this.queue.splice(0)) p.reject(this.failure);
+      for (const p of this.unwritten.splice(0)) p.reject(this.failure);
+      for (const w of this.durableWaiters.splice(0)) w.reject(this.failure);
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private releaseWaiters(): void {
+    if (this.durableWaiters.length === 0) return;
+    const still: typeof this.durableWaiters = [];
+    for (const w of this.durableWaiters) {
+      if (w.pos < this.durable) w.resolve();
+      else still.push(w);
+    }
+    this.durableWaiters = still;
+  }
+}
+
+/** Returns the offset just after the last complete, valid commit. */
+function scan(backend: LogBackend, size: number, visit: RecordVisitor): number {
+  let chunkSize = SCAN_CHUNK;
+  let buf = Buffer.allocUnsafe(chunkSize);
+  // Every chunk starts at a commit boundary, so a commit is delivered only once it is complete.
+  let pos = LOG_START;
+  while (pos < size) {
+    const n = backend.readInto(buf, 0, Math.min(chunkSize, size - pos), pos);
+    const atFileEnd = pos + n >= size;
+    let off = 0;
+    let commitStart = 0;
+    let stop = false;
+    for (;;) {
+      if (off >= n) break;
+      const check = checkRecord(buf, off, n);
+      if (!check.ok) {
+        if (check.reason === 'incomplete' && !atFileEnd) break; // continue in the next chunk
+        stop = true; // torn or corrupt: everything from the current commit on is dropped
+        break;
+      }
+      off += check.length;
+      if (isCommitEnd(buf, off - check.length)) {
+        for (let r = commitStart; r < off; r += recordLength(buf, r)) visit(buf, r, pos + r);
+        commitStart = off;
+      }
+    }
+    if (stop) return pos + commitStart;
+    if (commitStart === 0) {
+      if (atFileEnd) return pos; // an unfinished commit runs to the end of the file
+      // One commit larger than the chunk: grow and retry.
+      chunkSize *= 2;
+      buf = Buffer.allocUnsafe(chunkSize);
+      continue;
+    }
+    pos += commitStart;
+    if (atFileEnd && off >= n && commitStart === off) return pos;
+  }
+  return pos;
+}
