@@ -1,0 +1,159 @@
+import { and, asc, count, desc, eq, gte } from 'drizzle-orm';
+import { getDb, type Db } from '@/lib/db/client';
+import { accountHistory, accounts, projectionCheckpoint } from '@/lib/db/schema';
+
+/**
+ * Every read of the query model lives here. All functions take an optional Db as last
+ * argument (tests pass their own); pages call them with none and get the process-wide client.
+ */
+
+export const ACCOUNTS_PROJECTION = 'accounts';
+
+export type AccountSummary = {
+  number: string;
+  holderName: string;
+  balanceCents: bigint;
+  /** Last applied revision of the account's stream. */
+  version: bigint;
+  openedAt: Date;
+  updatedAt: Date;
+};
+
+export type HistoryEntry = {
+  id: bigint;
+  accountNumber: string;
+  /** AccountOpened | MoneyDeposited | HolderNameChanged | PaymentMade (outgoing) | PaymentReceived (incoming). */
+  kind: string;
+  /** Signed cents: negative for outgoing payments, 0 for renames. */
+  amountCents: bigint;
+  balanceAfterCents: bigint;
+  counterparty: string | null;
+  eventId: string;
+  /** The stored event type (PaymentMade for both sides of a payment). */
+  eventType: string;
+  stream: string;
+  revision: bigint;
+  position: bigint;
+  occurredAt: Date;
+  /** The raw event payload and metadata as stored, for the expandable timeline entry. */
+  data: unknown;
+  metadata: unknown;
+};
+
+export type AccountHistoryPage = {
+  entries: HistoryEntry[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pageCount: number;
+};
+
+export type ProjectionStatus = {
+  /** Highest $all commit position applied, or null if nothing has been projected yet. */
+  lastPosition: bigint | null;
+  eventsApplied: number;
+  updatedAt: Date | null;
+};
+
+const summaryColumns = {
+  number: accounts.number,
+  holderName: accounts.holderName,
+  balanceCents: accounts.balance,
+  version: accounts.version,
+  openedAt: accounts.openedAt,
+  updatedAt: accounts.updatedAt,
+};
+
+export async function listAccounts(db: Db = getDb()): Promise<AccountSummary[]> {
+  return db.select(summaryColumns).from(accounts).orderBy(asc(accounts.openedAt), asc(accounts.number));
+}
+
+export async function getAccount(number: string, db: Db = getDb()): Promise<AccountSummary | null> {
+  const rows = await db.select(summaryColumns).from(accounts).where(eq(accounts.number, number)).limit(1);
+  return rows[0] ?? null;
+}
+
+/** Newest first (by $all position), 1-based page. */
+export async function getAccountHistory(
+  number: string,
+  options: { page?: number; pageSize?: number } = {},
+  db: Db = getDb(),
+): Promise<AccountHistoryPage> {
+  const pageSize = clampInt(options.pageSize ?? 20, 1, 200);
+  const page = clampInt(options.page ?? 1, 1, Number.MAX_SAFE_INTEGER);
+  const [{ total }] = await db
+    .select({ total: count() })
+    .from(accountHistory)
+    .where(eq(accountHistory.accountNumber, number));
+  const rows = await db
+    .select()
+    .from(accountHistory)
+    .where(eq(accountHistory.accountNumber, number))
+    .orderBy(desc(accountHistory.position), desc(accountHistory.id))
+    .limit(pageSize)
+    .offset((page - 1) * pageSize);
+  return {
+    entries: rows.map((row) => ({
+      id: row.id,
+      accountNumber: row.accountNumber,
+      kind: row.kind,
+      amountCents: row.amount,
+      balanceAfterCents: row.balanceAfter,
+      counterparty: row.counterparty,
+      eventId: row.eventId,
+      eventType: row.eventType,
+      stream: row.stream,
+      revision: row.revision,
+      position: row.position,
+      occurredAt: row.occurredAt,
+      data: row.data,
+      metadata: row.metadata,
+    })),
+    total,
+    page,
+    pageSize,
+    pageCount: Math.max(1, Math.ceil(total / pageSize)),
+  };
+}
+
+export async function getProjectionStatus(db: Db = getDb()): Promise<ProjectionStatus> {
+  const rows = await db
+    .select()
+    .from(projectionCheckpoint)
+    .where(eq(projectionCheckpoint.projection, ACCOUNTS_PROJECTION))
+    .limit(1);
+  const row = rows[0];
+  return row
+    ? { lastPosition: row.position, eventsApplied: row.eventsApplied, updatedAt: row.updatedAt }
+    : { lastPosition: null, eventsApplied: 0, updatedAt: null };
+}
+
+/**
+ * Read-your-writes: resolves true once the projection has applied the account's stream up to
+ * `revision` (a payment's payee credit commits in the same transaction as the payer's debit,
+ * so waiting on the payer covers both), false when timeoutMs passes first.
+ */
+export async function waitForAccountRevision(
+  number: string,
+  revision: bigint,
+  options: { timeoutMs?: number; pollMs?: number } = {},
+  db: Db = getDb(),
+): Promise<boolean> {
+  const deadline = Date.now() + (options.timeoutMs ?? 3000);
+  const pollMs = options.pollMs ?? 50;
+  for (;;) {
+    const rows = await db
+      .select({ version: accounts.version })
+      .from(accounts)
+      .where(and(eq(accounts.number, number), gte(accounts.version, revision)))
+      .limit(1);
+    if (rows.length > 0) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, Math.max(1, deadline - Date.now()))));
+  }
+}
+
+function clampInt(value: number, min: number, max: number): number {
+  if (!Number.isFinite(value)) return min;
+  return Math.min(max, Math.max(min, Math.trunc(value)));
+}
