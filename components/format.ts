@@ -1,9 +1,9 @@
 // Display helpers for money and times. Money stays in integer cents (bigint) all the way to the
 // string, so large balances never pass through a float.
 
-type Cents = bigint | number | string;
+import { formatCents } from '@/lib/domain/money';
 
-const groupThousands = (digits: string) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+type Cents = bigint | number | string;
 
 function toBigInt(cents: Cents): bigint {
   return typeof cents === 'bigint' ? cents : BigInt(cents);
@@ -12,11 +12,7 @@ function toBigInt(cents: Cents): bigint {
 /** 123456n -> "$1,234.56"; negative amounts get a minus sign: "-$12.00". */
 export function formatMoney(cents: Cents): string {
   const value = toBigInt(cents);
-  const negative = value < 0n;
-  const abs = negative ? -value : value;
-  const whole = groupThousands((abs / 100n).toString());
-  const fraction = (abs % 100n).toString().padStart(2, '0');
-  return `${negative ? '-' : ''}$${whole}.${fraction}`;
+  return value < 0n ? `-$${formatCents(-value)}` : `$${formatCents(value)}`;
 }
 
 /** Like formatMoney but always signed, for timeline entries: "+$5.00" / "-$5.00". */

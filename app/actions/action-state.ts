@@ -26,23 +26,7 @@ export function formValues(formData: FormData, fields: readonly string[]): Recor
   return values;
 }
 
-type Issue = { path: PropertyKey[]; message: string };
-
-/** zod issues -> `{ field: [messages] }`, keyed by the first path segment (the form field name). */
-export function fieldErrorsFrom(issues: readonly Issue[]): Record<string, string[]> {
-  const errors: Record<string, string[]> = {};
-  for (const issue of issues) {
-    const key = issue.path.length > 0 ? String(issue.path[0]) : 'form';
-    (errors[key] ??= []).push(issue.message);
-  }
-  return errors;
-}
-
-export function invalidInput(issues: readonly Issue[], values: Record<string, string>): ActionState {
-  return {
-    status: 'error',
-    message: 'Please correct the highlighted fields.',
-    fieldErrors: fieldErrorsFrom(issues),
-    values,
-  };
+/** Form-schema validation failed: show the per-field messages and keep what was typed. */
+export function invalidInput(fieldErrors: Record<string, string[]>, values: Record<string, string>): ActionState {
+  return { status: 'error', message: 'Please correct the highlighted fields.', fieldErrors, values };
 }

@@ -27,7 +27,7 @@ export function OpenAccountForm({ commandId }: { commandId: string }) {
         idPrefix="open"
         name="openingBalance"
         label="Opening balance"
-        hint="In dollars, e.g. 100 or 25.50. At least $0.01."
+        hint="In dollars, e.g. 100 or 25.50; 0 is fine."
         inputMode="decimal"
         required
         defaultValue={state.values?.openingBalance}

@@ -18,7 +18,7 @@ export function TransferForm({ accountNumber, version, commandId }: AccountFormP
         Transfer
       </h3>
       <input type="hidden" name="commandId" value={commandId} />
-      <input type="hidden" name="payerAccountNumber" value={accountNumber} />
+      <input type="hidden" name="accountNumber" value={accountNumber} />
       <Field
         idPrefix="transfer"
         name="payeeAccountNumber"

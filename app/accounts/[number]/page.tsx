@@ -1,0 +1,122 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { getAccount, getAccountHistory } from '@/lib/queries';
+import { formatDateTime, formatMoney } from '@/components/format';
+import { parseRevisionParam } from '@/components/revision';
+import { UpdatingNotice } from '@/components/updating-notice';
+import { DepositForm } from '@/components/forms/deposit-form';
+import { TransferForm } from '@/components/forms/transfer-form';
+import { RenameForm } from '@/components/forms/rename-form';
+import { HistoryTimeline } from '@/components/history-timeline';
+import { Pagination } from '@/components/pagination';
+
+// Reads the PostgreSQL read model on every request.
+export const dynamic = 'force-dynamic';
+
+const PAGE_SIZE = 10;
+
+type Props = {
+  params: Promise<{ number: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { number } = await params;
+  return { title: `Account ${decodeURIComponent(number)}` };
+}
+
+function parsePage(value: string | string[] | undefined): number {
+  const page = typeof value === 'string' ? Number(value) : 1;
+  return Number.isInteger(page) && page >= 1 && page <= 1_000_000 ? page : 1;
+}
+
+export default async function AccountPage({ params, searchParams }: Props) {
+  const { number: rawNumber } = await params;
+  const number = decodeURIComponent(rawNumber);
+  const query = await searchParams;
+  const expected = parseRevisionParam(query.expect);
+  const page = parsePage(query.page);
+
+  const account = await getAccount(number);
+  if (!account) {
+    // Just opened (the open form redirects with ?expect=) but not projected yet: say so, don't 404.
+    if (expected === undefined) notFound();
+    return (
+      <section aria-labelledby="account-heading" className="space-y-4">
+        <h1 id="account-heading" className="text-2xl font-semibold tracking-tight">
+          Account <span className="font-mono">{number}</span>
+        </h1>
+        <UpdatingNotice current={null} expected={expected} />
+      </section>
+    );
+  }
+
+  const version = account.version.toString();
+  const history = await getAccountHistory(number, { page, pageSize: PAGE_SIZE });
+  const commandId = () => crypto.randomUUID();
+
+  return (
+    <div className="space-y-8">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
+        <Link href="/" className="hover:underline">
+          Accounts
+        </Link>{' '}
+        / <span className="font-mono">{account.number}</span>
+      </nav>
+
+      <section
+        aria-labelledby="account-heading"
+        className="flex flex-wrap items-end justify-between gap-6 rounded-xl bg-gradient-to-br from-brand-800 to-brand-600 p-6 text-white shadow"
+      >
+        <div>
+          <p className="font-mono text-sm text-white/70">Account {account.number}</p>
+          <h1 id="account-heading" className="mt-1 text-2xl font-semibold tracking-tight" data-testid="holder-name">
+            {account.holderName}
+          </h1>
+          <p className="mt-2 text-xs text-white/70">
+            Opened {formatDateTime(account.openedAt)} · version {version}
+          </p>
+        </div>
+        <div className="text-right">
+          <p className="text-sm text-white/70">Balance</p>
+          <p className="text-3xl font-semibold tabular" data-testid="account-balance">
+            {formatMoney(account.balanceCents)}
+          </p>
+        </div>
+      </section>
+
+      {expected !== undefined && <UpdatingNotice current={version} expected={expected} />}
+
+      <section aria-label="Make a change" className="grid gap-6 md:grid-cols-3">
+        <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+          <DepositForm accountNumber={account.number} version={version} commandId={commandId()} />
+        </div>
+        <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+          <TransferForm accountNumber={account.number} version={version} commandId={commandId()} />
+        </div>
+        <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+          <RenameForm
+            accountNumber={account.number}
+            version={version}
+            commandId={commandId()}
+            holderName={account.holderName}
+          />
+        </div>
+      </section>
+
+      <section aria-labelledby="history-heading" className="space-y-4">
+        <div className="flex items-baseline justify-between">
+          <h2 id="history-heading" className="text-lg font-semibold">
+            History
+          </h2>
+          <p className="text-sm text-slate-600">
+            {history.total === 1 ? '1 event' : `${history.total} events`}, newest first
+          </p>
+        </div>
+        <HistoryTimeline entries={history.entries} />
+        <Pagination basePath={`/accounts/${account.number}`} page={page} pageCount={history.pageCount} />
+      </section>
+    </div>
+  );
+}

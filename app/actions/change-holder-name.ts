@@ -1,0 +1,21 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { changeHolderName } from '@/lib/commands/change-holder-name';
+import { changeHolderNameFormSchema, fieldErrorsFrom } from '@/lib/commands/schemas';
+import { formValues, invalidInput, type ActionState } from './action-state';
+import { failureState, runCommand, successState } from './command-outcome';
+
+export async function changeHolderNameAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const values = formValues(formData, ['accountNumber', 'holderName']);
+  const parsed = changeHolderNameFormSchema.safeParse({ ...values, commandId: formData.get('commandId') });
+  if (!parsed.success) return invalidInput(fieldErrorsFrom(parsed.error), values);
+
+  const result = await runCommand(() => changeHolderName(parsed.data));
+  if (!result.ok) return failureState(result, values);
+
+  const state = await successState(result, `Holder name changed to ${parsed.data.holderName}.`);
+  revalidatePath('/');
+  revalidatePath(`/accounts/${result.accountNumber}`);
+  return state;
+}

@@ -1,0 +1,24 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { makePayment } from '@/lib/commands/make-payment';
+import { fieldErrorsFrom, makePaymentFormSchema } from '@/lib/commands/schemas';
+import { formatMoney } from '@/components/format';
+import { formValues, invalidInput, type ActionState } from './action-state';
+import { failureState, runCommand, successState } from './command-outcome';
+
+export async function makePaymentAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const values = formValues(formData, ['accountNumber', 'payeeAccountNumber', 'amount', 'reference']);
+  const parsed = makePaymentFormSchema.safeParse({ ...values, commandId: formData.get('commandId') });
+  if (!parsed.success) return invalidInput(fieldErrorsFrom(parsed.error), values);
+
+  const result = await runCommand(() => makePayment(parsed.data));
+  if (!result.ok) return failureState(result, values);
+
+  const { amountCents, payerAccountNumber, payeeAccountNumber } = parsed.data;
+  const state = await successState(result, `Sent ${formatMoney(amountCents)} to ${payeeAccountNumber}.`);
+  revalidatePath('/');
+  revalidatePath(`/accounts/${payerAccountNumber}`);
+  revalidatePath(`/accounts/${payeeAccountNumber}`);
+  return state;
+}

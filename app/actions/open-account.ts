@@ -1,0 +1,23 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
+import { openAccount } from '@/lib/commands/open-account';
+import { fieldErrorsFrom, openAccountFormSchema } from '@/lib/commands/schemas';
+import { formValues, invalidInput, type ActionState } from './action-state';
+import { failureState, projectionCaughtUp, runCommand } from './command-outcome';
+
+export async function openAccountAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+  const values = formValues(formData, ['holderName', 'openingBalance']);
+  const parsed = openAccountFormSchema.safeParse({ ...values, commandId: formData.get('commandId') });
+  if (!parsed.success) return invalidInput(fieldErrorsFrom(parsed.error), values);
+
+  const result = await runCommand(() => openAccount(parsed.data));
+  if (!result.ok) return failureState(result, values);
+
+  const caughtUp = await projectionCaughtUp(result);
+  revalidatePath('/');
+  // Until the worker has projected the new account, its page shows "Updating…" instead of a 404.
+  const page = `/accounts/${result.accountNumber}`;
+  redirect(caughtUp ? page : `${page}?expect=${result.streamRevision}`);
+}

@@ -1,0 +1,111 @@
+import Link from 'next/link';
+import type { HistoryEntry } from '@/lib/queries';
+import { formatDateTime, formatMoney, formatSignedMoney, toPrettyJson } from './format';
+
+type Entry = HistoryEntry;
+
+const KIND_LABELS: Record<string, string> = {
+  AccountOpened: 'Account opened',
+  MoneyDeposited: 'Deposit',
+  HolderNameChanged: 'Holder name changed',
+  PaymentMade: 'Payment sent',
+  PaymentReceived: 'Payment received',
+};
+
+function describe(entry: Entry): string | undefined {
+  const data = (entry.data ?? {}) as Record<string, unknown>;
+  switch (entry.kind) {
+    case 'HolderNameChanged':
+      return `${String(data.previousHolderName ?? '?')} → ${String(data.holderName ?? '?')}`;
+    case 'PaymentMade':
+    case 'PaymentReceived':
+      return typeof data.reference === 'string' && data.reference ? `“${data.reference}”` : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function amountTone(amount: bigint): string {
+  if (amount > 0n) return 'text-emerald-700';
+  if (amount < 0n) return 'text-red-700';
+  return 'text-slate-500';
+}
+
+export function HistoryTimeline({ entries }: { entries: Entry[] }) {
+  if (entries.length === 0) {
+    return <p className="rounded-xl border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-600">No events on this page.</p>;
+  }
+  return (
+    <ol className="space-y-3" aria-label="Account events, newest first" data-testid="history">
+      {entries.map((entry) => {
+        const detail = describe(entry);
+        const outgoing = entry.amountCents < 0n;
+        return (
+          <li
+            key={`${entry.eventId}-${entry.kind}`}
+            className="rounded-xl border border-slate-200 bg-white shadow-sm"
+            data-testid="history-entry"
+            data-kind={entry.kind}
+          >
+            <div className="flex flex-wrap items-start justify-between gap-4 p-4">
+              <div className="min-w-0 space-y-1">
+                <p className="font-medium">
+                  {KIND_LABELS[entry.kind] ?? entry.kind}
+                  {entry.counterparty && (
+                    <>
+                      {' '}
+                      <span className="font-normal text-slate-600">{outgoing ? 'to' : 'from'}</span>{' '}
+                      <Link href={`/accounts/${entry.counterparty}`} className="font-mono text-brand-700 hover:underline">
+                        {entry.counterparty}
+                      </Link>
+                    </>
+                  )}
+                </p>
+                {detail && <p className="text-sm text-slate-600">{detail}</p>}
+                <p className="text-xs text-slate-500">
+                  <time dateTime={new Date(entry.occurredAt).toISOString()}>{formatDateTime(entry.occurredAt)}</time> ·{' '}
+                  {entry.stream}@{entry.revision.toString()}
+                </p>
+              </div>
+              <div className="text-right">
+                <p className={`font-semibold tabular ${amountTone(entry.amountCents)}`}>
+                  {entry.amountCents === 0n ? '—' : formatSignedMoney(entry.amountCents)}
+                </p>
+                <p className="text-xs text-slate-500 tabular">Balance after {formatMoney(entry.balanceAfterCents)}</p>
+              </div>
+            </div>
+            <details className="group border-t border-slate-100">
+              <summary className="cursor-pointer select-none px-4 py-2 text-xs font-medium text-slate-600 hover:bg-slate-50">
+                Raw event
+              </summary>
+              <div className="grid gap-3 px-4 pb-4 md:grid-cols-2">
+                <div>
+                  <p className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
+                    {entry.eventType} data
+                  </p>
+                  <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 font-mono text-xs text-slate-100">
+                    {toPrettyJson(entry.data)}
+                  </pre>
+                </div>
+                <div>
+                  <p className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Metadata</p>
+                  <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 font-mono text-xs text-slate-100">
+                    {toPrettyJson({
+                      ...(entry.metadata as Record<string, unknown> | null),
+                      eventId: entry.eventId,
+                      eventType: entry.eventType,
+                      stream: entry.stream,
+                      revision: entry.revision,
+                      position: entry.position,
+                      occurredAt: entry.occurredAt,
+                    })}
+                  </pre>
+                </div>
+              </div>
+            </details>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

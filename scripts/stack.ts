@@ -1,0 +1,237 @@
+// One command for the whole app: `npm run dev` (next dev) or `npm start` (next start on a
+// production build).
+//
+// With no configuration it runs the embedded event store and embedded PostgreSQL (data under
+// DATA_DIR, so a restart keeps everything), applies migrations, then starts the projection worker
+// and Next.js with EVENTSTORE_CONNECTION_STRING and DATABASE_URL in their environment. Either
+// variable set means "use that server instead".
+//
+// Every child runs in its own process group, so a terminal Ctrl-C reaches only this script, which
+// then stops them in order: Next (no new commands), the worker (finishes in-flight events), and
+// the databases last.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import readline from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig, type Config } from '@/lib/config';
+
+type Mode = 'dev' | 'start';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const STOP_TIMEOUT_MS = 15_000;
+const SERVICES_TIMEOUT_MS = 120_000;
+const NEXT_READY_TIMEOUT_MS = 300_000;
+const require = createRequire(import.meta.url);
+
+type Child = {
+  name: string;
+  process: ChildProcess;
+  exited: Promise<void>;
+  hasExited: () => boolean;
+};
+
+const children: Child[] = [];
+let shuttingDown = false;
+
+function log(message: string) {
+  console.log(`[stack] ${message}`);
+}
+
+/** Starts `node <args>` in its own process group, with its output prefixed by its name. */
+function startChild(name: string, args: string[], env: NodeJS.ProcessEnv): Child {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let exited = false;
+  const exitedPromise = new Promise<void>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exited = true;
+      if (!shuttingDown) {
+        console.error(`[stack] ${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
+        void shutdown(1);
+      }
+      resolve();
+    });
+  });
+  child.once('error', (error) => console.error(`[stack] could not start ${name}:`, error));
+  for (const stream of [child.stdout!, child.stderr!]) {
+    const out = stream === child.stdout ? process.stdout : process.stderr;
+    readline.createInterface({ input: stream }).on('line', (line) => out.write(`[${name}] ${line}\n`));
+  }
+  const handle = { name, process: child, exited: exitedPromise, hasExited: () => exited };
+  children.push(handle);
+  return handle;
+}
+
+function signalGroup(child: Child, signal: NodeJS.Signals, wholeGroup: boolean): boolean {
+  const pid = child.process.pid;
+  if (pid === undefined) return false;
+  try {
+    process.kill(wholeGroup ? -pid : pid, signal);
+    return true;
+  } catch {
+    return false; // already gone
+  }
+}
+
+function groupAlive(child: Child): boolean {
+  return signalGroup(child, 0 as unknown as NodeJS.Signals, true);
+}
+
+/**
+ * SIGTERM, then wait; SIGKILL the group if it overstays. `wholeGroup` also signals grandchildren
+ * (Next's own workers); the services process instead stops its Postgres itself, in order.
+ */
+async function stopChild(child: Child, wholeGroup: boolean) {
+  if (!child.hasExited()) {
+    signalGroup(child, 'SIGTERM', wholeGroup);
+    const stopped = await Promise.race([child.exited.then(() => true), delay(STOP_TIMEOUT_MS).then(() => false)]);
+    if (!stopped) {
+      console.error(`[stack] ${child.name} did not stop within ${STOP_TIMEOUT_MS / 1000}s; killing it`);
+      signalGroup(child, 'SIGKILL', true);
+      await child.exited;
+    }
+  }
+  // Leftover grandchildren (if any) get the same treatment, so no port stays taken.
+  const deadline = Date.now() + 5_000;
+  while (groupAlive(child) && Date.now() < deadline) {
+    signalGroup(child, 'SIGTERM', true);
+    await delay(100);
+  }
+  if (groupAlive(child)) signalGroup(child, 'SIGKILL', true);
+}
+
+let shutdownPromise: Promise<void> | undefined;
+function shutdown(exitCode: number): Promise<void> {
+  shuttingDown = true;
+  shutdownPromise ??= (async () => {
+    log('stopping…');
+    const byName = (name: string) => children.find((c) => c.name === name);
+    for (const [name, wholeGroup] of [
+      ['next', true],
+      ['worker', true],
+      ['services', false],
+    ] as const) {
+      const child = byName(name);
+      if (child) {
+        await stopChild(child, wholeGroup);
+        log(`${name} stopped`);
+      }
+    }
+    log('stopped');
+    process.exit(exitCode);
+  })();
+  return shutdownPromise;
+}
+
+let signalCount = 0;
+function onSignal(signal: NodeJS.Signals) {
+  signalCount += 1;
+  if (signalCount === 1) {
+    log(`${signal} received`);
+    void shutdown(0);
+    return;
+  }
+  // A second Ctrl-C means "now": kill everything without waiting.
+  for (const child of children) signalGroup(child, 'SIGKILL', true);
+  process.exit(130);
+}
+
+/** Starts the embedded servers that the configuration doesn't replace, and waits for READY. */
+async function startEmbeddedServices(config: Config) {
+  const flags: string[] = [];
+  if (!config.eventStoreConnectionString) flags.push('--eventstore');
+  if (!config.databaseUrl) flags.push('--postgres');
+  if (flags.length === 0) return {};
+
+  const services = startChild(
+    'services',
+    ['--import', 'tsx', path.join(ROOT, 'scripts/embedded-services.ts'), ...flags],
+    process.env,
+  );
+  return new Promise<{ eventStoreConnectionString?: string; databaseUrl?: string }>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`embedded services not ready after ${SERVICES_TIMEOUT_MS / 1000}s`)),
+      SERVICES_TIMEOUT_MS,
+    );
+    readline.createInterface({ input: services.process.stdout! }).on('line', (line) => {
+      if (!line.startsWith('READY ')) return;
+      clearTimeout(timer);
+      resolve(JSON.parse(line.slice('READY '.length)));
+    });
+    void services.exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error('embedded services exited before they were ready'));
+    });
+  });
+}
+
+async function waitForHttp(url: string, child: Child) {
+  const deadline = Date.now() + NEXT_READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.hasExited()) throw new Error('Next.js exited during start-up');
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+      await response.body?.cancel();
+      if (response.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await delay(250);
+  }
+  throw new Error(`Next.js did not answer on ${url} within ${NEXT_READY_TIMEOUT_MS / 1000}s`);
+}
+
+async function main() {
+  const mode = process.argv[2];
+  if (mode !== 'dev' && mode !== 'start') {
+    console.error('Usage: tsx scripts/stack.ts dev|start');
+    process.exit(2);
+  }
+
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(2);
+  }
+
+  if (mode === 'start' && !existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {
+    console.error('No production build found: run `npm run build` before `npm start`.');
+    process.exit(2);
+  }
+
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+
+  const embedded = await startEmbeddedServices(config);
+  const eventStoreConnectionString = config.eventStoreConnectionString ?? embedded.eventStoreConnectionString!;
+  const databaseUrl = config.databaseUrl ?? embedded.databaseUrl!;
+  log(`event store: ${eventStoreConnectionString}`);
+  log(`database: ${databaseUrl.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')}`);
+
+  const { migrate } = await import('@/lib/db/migrate');
+  await migrate(databaseUrl);
+  log('migrations applied');
+  if (shuttingDown) return;
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    EVENTSTORE_CONNECTION_STRING: eventStoreConnectionString,
+    DATABASE_URL: databaseUrl,
+    PORT: String(config.port),
+  };
+  startChild('worker', ['--import', 'tsx', path.join(ROOT, 'worker/index.ts')], env);
+  const next = startChild('next', [require.resolve('next/dist/bin/next'), mode, '--port', String(config.port)], env);
+
+  await waitForHttp(`http://127.0.0.1:${config.port}/`, next);
+  if (shuttingDown) return;
+  console.log(`\n  Eventbank is ready at http://localhost:${config.port}  (Ctrl-C to stop)\n`);
+}
+
+main().catch((error) => {
+  console.error('[stack] failed:', error instanceof Error ? error.message : error);
+  void shutdown(1);
+});
