@@ -1,0 +1,11 @@
+/** The one place stream names are built and parsed. */
+export const ACCOUNT_STREAM_PREFIX = 'account-';
+
+export function accountStream(accountNumber: string): string {
+  return `${ACCOUNT_STREAM_PREFIX}${accountNumber}`;
+}
+
+/** "account-1234567897" -> "1234567897"; null for any other stream. */
+export function accountNumberFromStream(streamId: string): string | null {
+  return streamId.startsWith(ACCOUNT_STREAM_PREFIX) ? streamId.slice(ACCOUNT_STREAM_PREFIX.length) : null;
+}
