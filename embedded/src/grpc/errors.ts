@@ -21,6 +21,11 @@ export function isWireError(err: unknown): err is WireError {
   return err instanceof Error && typeof (err as Partial<WireError>).code === 'number' && (err as Partial<WireError>).metadata instanceof grpc.Metadata;
 }
 
+/** Errors that know their own wire form (e.g. missing required metadata). */
+function hasWireForm(err: unknown): err is { toWire(): WireError } {
+  return typeof err === 'object' && err !== null && typeof (err as { toWire?: unknown }).toWire === 'function';
+}
+
 /** A ServiceError carrying `trailers` as metadata; grpc-js sends it as the call's status. */
 export function serviceError(code: grpc.status, details: string, trailers: Record<string, string> = {}): WireError {
   const metadata = new grpc.Metadata();
@@ -117,6 +122,7 @@ export const unknownError = (details: string): WireError => serviceError(grpc.st
  */
 export function toWireError(err: unknown, op = 'Operation'): WireError {
   if (isWireError(err)) return err;
+  if (hasWireForm(err)) return err.toWire();
   if (err instanceof WrongExpectedVersionError) return wrongExpectedVersion(op, err.streamId, err.expected, err.currentRevision);
   if (err instanceof StreamDeletedError) return streamDeleted(err.streamId);
   if (err instanceof StreamNotFoundError) return streamNotFound(err.streamId);

@@ -1,0 +1,89 @@
+// Guards around grpc-js call objects: a handler must never throw into grpc-js or crash the
+// process, and server-streaming writes must respect backpressure and cancellation.
+import type * as grpc from '@grpc/grpc-js';
+import { toWireError } from './errors.js';
+
+/** Thrown inside streaming handlers when the client has gone away; never reported. */
+export class CallClosedError extends Error {
+  constructor() {
+    super('call closed');
+  }
+}
+
+type AnyWritable = grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>;
+
+export function isClosed(call: AnyWritable): boolean {
+  return call.cancelled || call.destroyed || call.writableEnded;
+}
+
+/** Writes one message, waiting for 'drain' when grpc-js's buffer is full. */
+export function writeMessage(call: AnyWritable, message: unknown): Promise<void> | void {
+  if (isClosed(call)) throw new CallClosedError();
+  if (call.write(message)) return;
+  return new Promise<void>((resolve, reject) => {
+    const cleanup = () => {
+      call.off('drain', onDrain);
+      call.off('cancelled', onGone);
+      call.off('close', onGone);
+      call.off('error', onGone);
+    };
+    const onDrain = () => {
+      cleanup();
+      resolve();
+    };
+    const onGone = () => {
+      cleanup();
+      reject(new CallClosedError());
+    };
+    call.on('drain', onDrain);
+    call.on('cancelled', onGone);
+    call.on('close', onGone);
+    call.on('error', onGone);
+  });
+}
+
+/** Ends a streaming call with an error status, unless the client already left. */
+export function failCall(call: AnyWritable, err: unknown, op?: string): void {
+  if (err instanceof CallClosedError || call.cancelled || call.destroyed) return;
+  try {
+    call.emit('error', toWireError(err, op));
+  } catch {
+    // grpc-js may throw if the stream is already finished; nothing left to tell the client
+  }
+}
+
+/** Wraps a unary handler: any throw/rejection becomes a proper gRPC status. */
+export function unary<Req, Res>(
+  op: string,
+  handler: (call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    call.on('error', () => {});
+    handler(call).then(
+      (res) => callback(null, res),
+      (err) => callback(toWireError(err, op)),
+    );
+  };
+}
+
+/** Wraps a server-streaming handler: resolves -> end OK, rejects -> error status. */
+export function serverStream<Req, Res>(
+  op: string,
+  handler: (call: grpc.ServerWritableStream<Req, Res>) => Promise<void>,
+): grpc.handleServerStreamingCall<Req, Res> {
+  return (call) => {
+    call.on('error', () => {});
+    let p: Promise<void>;
+    try {
+      p = handler(call);
+    } catch (err) {
+      p = Promise.reject(err);
+    }
+    p.then(
+      () => {
+        if (!isClosed(call)) call.end();
+      },
+      (err) => failCall(call, err, op),
+    );
+  };
+}

@@ -1,0 +1,74 @@
+// The Streams service: wires each RPC to its handler, every one guarded so that no request,
+// however malformed, can throw into grpc-js or crash the process.
+import type * as grpc from '@grpc/grpc-js';
+import type { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb.js';
+import type { Store } from '../core/types.js';
+import { appendHandler } from './append.js';
+import { batchAppendHandler } from './batch-append.js';
+import { serverStream } from './calls.js';
+import { deleteHandler, tombstoneHandler } from './delete.js';
+import { toWireError } from './errors.js';
+import { readAllToCall, readStreamToCall } from './read.js';
+import { parseReadRequest } from './read-request.js';
+import { subscribeToAll, subscribeToStream } from './subscribe.js';
+
+export function streamsImplementation(store: Store): grpc.UntypedServiceImplementation {
+  const read = serverStream<ReadReq, ReadResp>('Read', async (call) => {
+    const req = parseReadRequest(call.request);
+    switch (req.kind) {
+      case 'stream-read':
+        return readStreamToCall(call, store, req);
+      case 'all-read':
+        return readAllToCall(call, store, req);
+      case 'stream-subscription':
+        return subscribeToStream(call, store, req);
+      case 'all-subscription':
+        return subscribeToAll(call, store, req);
+      default: {
+        const never: never = req;
+        throw new Error(`unhandled read ${String(never)}`);
+      }
+    }
+  });
+
+  const append = appendHandler(store);
+  const batchAppend = batchAppendHandler(store);
+  return {
+    read,
+    append: guardClientStream(append),
+    batchAppend: guardBidi(batchAppend),
+    delete: deleteHandler(store),
+    tombstone: tombstoneHandler(store),
+  };
+}
+
+function guardClientStream<Req, Res>(handler: grpc.handleClientStreamingCall<Req, Res>): grpc.handleClientStreamingCall<Req, Res> {
+  return (call, callback) => {
+    let answered = false;
+    const once: grpc.sendUnaryData<Res> = (err, value) => {
+      if (answered) return;
+      answered = true;
+      callback(err, value);
+    };
+    try {
+      handler(call, once);
+    } catch (err) {
+      once(toWireError(err));
+    }
+  };
+}
+
+function guardBidi<Req, Res>(handler: grpc.handleBidiStreamingCall<Req, Res>): grpc.handleBidiStreamingCall<Req, Res> {
+  return (call) => {
+    call.on('error', () => {});
+    try {
+      handler(call);
+    } catch (err) {
+      try {
+        call.emit('error', toWireError(err));
+      } catch {
+        // already closed
+      }
+    }
+  };
+}

@@ -1,0 +1,184 @@
+// Catch-up subscriptions to a stream or to `$all` (§10).
+//
+// Loss-free, duplicate-free switch from history to live: register the commit listener first
+// (buffering), then read history, then drain the buffer skipping anything at or below the
+// last record already examined. If a slow client lets the live buffer overflow, drop it and
+// go back to catch-up from the cursor (ESDB does the same, then sends caught_up again).
+import { randomUUID } from 'node:crypto';
+import type * as grpc from '@grpc/grpc-js';
+import type { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb.js';
+import type { RecordedEvent, Store } from '../core/types.js';
+import { TOMBSTONE_REVISION } from '../core/types.js';
+import { StreamDeletedError, StreamNotFoundError } from '../core/errors.js';
+import { streamsPb } from './generated.js';
+import { toDecimal } from './convert.js';
+import { CallClosedError, isClosed, writeMessage } from './calls.js';
+import { isHiddenFromFilteredAll } from './filter.js';
+import { assertReadable, sendRecord } from './read.js';
+import type { ParsedRead } from './read-request.js';
+
+type Call = grpc.ServerWritableStream<ReadReq, ReadResp>;
+type StreamSub = Extract<ParsedRead, { kind: 'stream-subscription' }>;
+type AllSub = Extract<ParsedRead, { kind: 'all-subscription' }>;
+
+/** Live records held for a client before it is sent back to catch-up. */
+const LIVE_BUFFER_LIMIT = 10_000;
+
+class LiveBuffer {
+  private items: RecordedEvent[] = [];
+  private wake: (() => void) | undefined;
+  overflowed = false;
+
+  constructor(private readonly accept: (rec: RecordedEvent) => boolean) {}
+
+  push = (records: readonly RecordedEvent[]): void => {
+    if (this.overflowed) return;
+    for (const rec of records) if (this.accept(rec)) this.items.push(rec);
+    if (this.items.length > LIVE_BUFFER_LIMIT) {
+      this.overflowed = true;
+      this.items = [];
+    }
+    this.wake?.();
+  };
+
+  /** Next buffered record, 'overflow', or 'closed' when the call goes away. */
+  async next(closed: Promise<void>): Promise<RecordedEvent | 'overflow' | 'closed'> {
+    for (;;) {
+      if (this.overflowed) return 'overflow';
+      const rec = this.items.shift();
+      if (rec) return rec;
+      const woken = new Promise<'woken'>((resolve) => {
+        this.wake = () => resolve('woken');
+      });
+      const why = await Promise.race([woken, closed.then(() => 'closed' as const)]);
+      this.wake = undefined;
+      if (why === 'closed') return 'closed';
+    }
+  }
+}
+
+/** One subscription's source: where history comes from and how records are ordered. */
+interface Source {
+  /** ordering key: revision for streams, position for `$all` */
+  key(rec: RecordedEvent): bigint;
+  /** records with key > cursor, oldest first (may include some <= cursor; they are skipped) */
+  history(cursor: bigint): AsyncIterable<RecordedEvent>;
+  /** which committed records belong to this subscription at all */
+  accepts(rec: RecordedEvent): boolean;
+}
+
+function onClosed(call: Call): Promise<void> {
+  return new Promise((resolve) => {
+    if (isClosed(call)) return resolve();
+    call.once('cancelled', () => resolve());
+    call.once('close', () => resolve());
+    call.once('error', () => resolve());
+  });
+}
+
+async function sendSimple(call: Call, set: (resp: ReadResp) => void): Promise<void> {
+  const resp = new streamsPb.ReadResp();
+  set(resp);
+  await writeMessage(call, resp);
+}
+
+interface Delivery {
+  /** called for each record with key > cursor, in order; `live` tells which phase */
+  consider(rec: RecordedEvent, live: boolean): Promise<void>;
+  /** just before `caught_up` */
+  caughtUp(cursor: bigint): Promise<void>;
+}
+
+async function run(call: Call, store: Store, source: Source, start: bigint, delivery: Delivery): Promise<void> {
+  const closed = onClosed(call);
+  await sendSimple(call, (r) => {
+    const c = new streamsPb.ReadResp.SubscriptionConfirmation();
+    c.setSubscriptionId(randomUUID());
+    r.setConfirmation(c);
+  });
+  let cursor = start;
+  for (;;) {
+    const buffer = new LiveBuffer(source.accepts);
+    const unsubscribe = store.onCommit(buffer.push);
+    try {
+      for await (const rec of source.history(cursor)) {
+        if (isClosed(call)) throw new CallClosedError();
+        if (source.key(rec) <= cursor) continue;
+        cursor = source.key(rec);
+        await delivery.consider(rec, false);
+      }
+      if (buffer.overflowed) continue;
+      await delivery.caughtUp(cursor);
+      await sendSimple(call, (r) => r.setCaughtUp(new streamsPb.ReadResp.CaughtUp()));
+      for (;;) {
+        const next = await buffer.next(closed);
+        if (next === 'closed') throw new CallClosedError();
+        if (next === 'overflow') break;
+        if (source.key(next) <= cursor) continue;
+        cursor = source.key(next);
+        await delivery.consider(next, true);
+      }
+    } finally {
+      unsubscribe();
+    }
+  }
+}
+
+export async function subscribeToStream(call: Call, store: Store, req: StreamSub): Promise<void> {
+  assertReadable(store, req.stream);
+  const start =
+    req.from === 'start' ? -1n : req.from === 'end' ? store.streamState(req.stream).lastRevision : req.from;
+  const source: Source = {
+    key: (rec) => rec.revision,
+    accepts: (rec) => rec.streamId === req.stream,
+    async *history(cursor) {
+      try {
+        yield* store.readStream(req.stream, { direction: 'forwards', from: cursor + 1n, maxCount: 2n ** 64n });
+      } catch (err) {
+        if (!(err instanceof StreamNotFoundError)) throw err;
+      }
+    },
+  };
+  await run(call, store, source, start, {
+    async consider(rec) {
+      await sendRecord(call, store, rec, req.resolveLinks, req.structuredUuids);
+      if (rec.revision === TOMBSTONE_REVISION) throw new StreamDeletedError(req.stream);
+    },
+    async caughtUp() {},
+  });
+}
+
+export async function subscribeToAll(call: Call, store: Store, req: AllSub): Promise<void> {
+  const start = req.from === 'start' ? 0n : req.from === 'end' ? store.lastPosition() : req.from;
+  const source: Source = {
+    key: (rec) => rec.position,
+    accepts: () => true,
+    history: (cursor) => store.readAll({ direction: 'forwards', from: cursor + 1n, maxCount: 2n ** 64n }),
+  };
+  const filter = req.filter;
+  let considered = 0;
+  let lastCheckpoint = -1n;
+  const checkpoint = async (position: bigint) => {
+    if (position <= lastCheckpoint) return;
+    lastCheckpoint = position;
+    await sendSimple(call, (r) => {
+      const c = new streamsPb.ReadResp.Checkpoint();
+      c.setCommitPosition(toDecimal(position));
+      c.setPreparePosition(toDecimal(position));
+      r.setCheckpoint(c);
+    });
+  };
+  await run(call, store, source, start, {
+    async consider(rec, live) {
+      const wanted = filter ? filter.matches(rec) : !(live && isHiddenFromFilteredAll(rec.streamId));
+      if (wanted) await sendRecord(call, store, rec, req.resolveLinks, req.structuredUuids);
+      if (filter && ++considered >= filter.interval) {
+        considered = 0;
+        await checkpoint(rec.position);
+      }
+    },
+    async caughtUp(cursor) {
+      if (filter) await checkpoint(cursor);
+    },
+  });
+}

@@ -1,0 +1,2 @@
+// Public API of the embedded EventStoreDB-compatible server.
+export { startEventStore, type EventStoreOptions, type RunningEventStore } from './server.js';

@@ -1,0 +1,125 @@
+// Starts the embedded EventStoreDB-compatible gRPC server on a store.
+import { existsSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import { createStore } from './core/store.js';
+import type { Store } from './core/types.js';
+import { gossipGrpc, serverFeaturesGrpc, streamsGrpc } from './grpc/generated.js';
+import { gossipImplementation, serverFeaturesImplementation } from './grpc/features.js';
+import { streamsImplementation } from './grpc/streams.js';
+
+export interface EventStoreOptions {
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string;
+  /** Directory of the durable log. Exactly one of dataDir and mem. */
+  dataDir?: string;
+  /** Keep everything in memory (fast tests). */
+  mem?: boolean;
+}
+
+export interface RunningEventStore {
+  /** e.g. esdb://127.0.0.1:2113?tls=false */
+  connectionString: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** 17 MiB: one event may be up to ~16 MiB, and grpc-js servers accept only 4 MiB by default. */
+export const MAX_RECEIVE_MESSAGE_LENGTH = 17 * 1024 * 1024;
+
+interface PersistentModule {
+  createPersistentSubscriptions(store: Store): Promise<{
+    service: grpc.ServiceDefinition;
+    implementation: grpc.UntypedServiceImplementation;
+    close(): Promise<void>;
+  }>;
+}
+
+/** The persistent-subscriptions service is optional: registered when its module is present. */
+async function loadPersistent(): Promise<PersistentModule | undefined> {
+  const here = new URL('./grpc/', import.meta.url);
+  const file = ['persistent.ts', 'persistent.js'].find((f) => existsSync(new URL(f, here)));
+  if (!file) return undefined;
+  const specifier = './grpc/persistent.js';
+  return (await import(/* @vite-ignore */ specifier)) as PersistentModule;
+}
+
+export function validateOptions(options: EventStoreOptions): void {
+  if (options === null || typeof options !== 'object') throw new TypeError('startEventStore needs an options object');
+  const { port = 0, host, dataDir, mem } = options;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`Invalid port ${String(port)}: an integer from 0 to 65535`);
+  if (host !== undefined && (typeof host !== 'string' || host.length === 0)) throw new TypeError('host must be a non-empty string');
+  const hasDir = dataDir !== undefined;
+  if (hasDir && (typeof dataDir !== 'string' || dataDir.length === 0)) throw new TypeError('dataDir must be a non-empty string');
+  if (mem !== undefined && typeof mem !== 'boolean') throw new TypeError('mem must be a boolean');
+  if (hasDir === (mem === true)) throw new TypeError('Give exactly one of dataDir or mem: true');
+}
+
+export async function startEventStore(options: EventStoreOptions): Promise<RunningEventStore> {
+  validateOptions(options);
+  const host = options.host ?? '127.0.0.1';
+  const store = await createStore(options.mem ? { mem: true } : { dataDir: options.dataDir! });
+
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': MAX_RECEIVE_MESSAGE_LENGTH,
+    'grpc.max_send_message_length': -1,
+    // the client pings every 10 s; let it
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc-node.max_session_memory': 64,
+  });
+
+  let port = 0;
+  const advertisedHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  let persistent: Awaited<ReturnType<PersistentModule['createPersistentSubscriptions']>> | undefined;
+  try {
+    const mod = await loadPersistent();
+    if (mod) persistent = await mod.createPersistentSubscriptions(store);
+    server.addService(streamsGrpc.StreamsService as unknown as grpc.ServiceDefinition, streamsImplementation(store));
+    server.addService(
+      serverFeaturesGrpc.ServerFeaturesService as unknown as grpc.ServiceDefinition,
+      serverFeaturesImplementation(() => persistent !== undefined),
+    );
+    server.addService(
+      gossipGrpc.GossipService as unknown as grpc.ServiceDefinition,
+      gossipImplementation(() => ({ host: advertisedHost, port })),
+    );
+    if (persistent) server.addService(persistent.service, persistent.implementation);
+
+    const bindHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+    port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(`${bindHost}:${options.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
+        err ? reject(err) : resolve(bound),
+      );
+    });
+  } catch (err) {
+    server.forceShutdown();
+    await persistent?.close().catch(() => {});
+    await store.close();
+    throw err;
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      // Subscriptions never end by themselves: give calls a moment, then cut them.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 500);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      await persistent?.close().catch(() => {});
+      await store.close();
+    })());
+
+  return {
+    connectionString: `esdb://${advertisedHost.includes(':') ? `[${advertisedHost}]` : advertisedHost}:${port}?tls=false`,
+    port,
+    close,
+  };
+}
