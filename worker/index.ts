@@ -1,0 +1,41 @@
+import { ConfigError, loadConfig, requireConnections } from '@/lib/config';
+import { createDb } from '@/lib/db/client';
+import { migrate } from '@/lib/db/migrate';
+import { createEventStoreClient } from '@/lib/eventstore/client';
+import { startProjectionWorker } from './subscription';
+
+/**
+ * `npm run worker`: applies migrations, then projects $all into PostgreSQL until SIGTERM/SIGINT,
+ * on which it finishes the event in hand and exits.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const { eventStoreConnectionString, databaseUrl } = requireConnections(config);
+
+  await migrate(databaseUrl);
+  const client = createEventStoreClient(eventStoreConnectionString);
+  const { db, close } = createDb(databaseUrl);
+  const worker = startProjectionWorker({ client, db, group: config.projectionGroup });
+  console.info(`[worker] projecting $all into PostgreSQL (group "${config.projectionGroup}")`);
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    console.info(`[worker] ${signal}: finishing in-flight work`);
+    await worker.stop();
+    await client.dispose().catch(() => {});
+    await close().catch(() => {});
+    console.info('[worker] stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  await worker.done;
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) console.error(`[worker] ${error.message}`);
+  else console.error('[worker] fatal:', error);
+  process.exit(1);
+});
