@@ -126,15 +126,18 @@ function shutdown(exitCode: number): Promise<void> {
   return shutdownPromise;
 }
 
-let signalCount = 0;
+let firstSignalAt: number | undefined;
 function onSignal(signal: NodeJS.Signals) {
-  signalCount += 1;
-  if (signalCount === 1) {
+  if (firstSignalAt === undefined) {
+    firstSignalAt = Date.now();
     log(`${signal} received`);
     void shutdown(0);
     return;
   }
-  // A second Ctrl-C means "now": kill everything without waiting.
+  // A second Ctrl-C means "now": kill everything without waiting. (Duplicates within a second are
+  // the same request arriving twice, e.g. to the whole process group and relayed by a wrapper.)
+  if (Date.now() - firstSignalAt < 1_000) return;
+  log('stopping now (second signal)');
   for (const child of children) signalGroup(child, 'SIGKILL', true);
   process.exit(130);
 }

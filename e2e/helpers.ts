@@ -1,0 +1,34 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Opens an account through the form and returns its number (read from the page it lands on). */
+export async function openAccount(page: Page, holderName: string, openingBalance: string): Promise<string> {
+  await page.goto('/accounts/new');
+  await page.getByLabel('Holder name').fill(holderName);
+  await page.getByLabel('Opening balance').fill(openingBalance);
+  await page.getByRole('button', { name: 'Open account' }).click();
+  await expect(page).toHaveURL(/\/accounts\/\d{10}(\?|$)/);
+  await expect(page.getByTestId('holder-name')).toHaveText(holderName);
+  const number = new URL(page.url()).pathname.split('/').pop()!;
+  return number;
+}
+
+export function form(page: Page, name: 'Deposit' | 'Transfer' | 'Change holder name') {
+  return page.getByRole('form', { name });
+}
+
+export async function deposit(page: Page, amount: string) {
+  const deposit = form(page, 'Deposit');
+  await deposit.getByLabel('Amount').fill(amount);
+  await deposit.getByRole('button', { name: 'Deposit' }).click();
+}
+
+export async function transfer(page: Page, payee: string, amount: string, reference?: string) {
+  const transfer = form(page, 'Transfer');
+  await transfer.getByLabel('Payee account number').fill(payee);
+  await transfer.getByLabel('Amount').fill(amount);
+  if (reference !== undefined) await transfer.getByLabel('Reference (optional)').fill(reference);
+  await transfer.getByRole('button', { name: 'Send transfer' }).click();
+}
+
+export const balance = (page: Page) => page.getByTestId('account-balance');
+export const historyEntries = (page: Page) => page.getByTestId('history-entry');

@@ -1,0 +1,96 @@
+// End-to-end tests against the whole stack, started the way a user starts it: scripts/stack.ts
+// (what `npm start` runs, after `npm run build`; E2E_MODE=dev uses `npm run dev`'s mode instead),
+// with embedded event store and PostgreSQL in a fresh temporary DATA_DIR on free ports, so a
+// developer's own `npm run dev` and data are never touched.
+
+import { mkdtempSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { defineConfig, devices } from '@playwright/test';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// The config is evaluated in the runner and again in each worker process; workers inherit the
+// runner's environment, so the ports and directory are chosen once and shared.
+process.env.E2E_PORT ??= String(await freePort());
+process.env.E2E_EVENTSTORE_PORT ??= String(await freePort());
+process.env.E2E_POSTGRES_PORT ??= String(await freePort());
+process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'eventbank-e2e-'));
+
+const mode = process.env.E2E_MODE === 'dev' ? 'dev' : 'start';
+const baseURL = `http://localhost:${process.env.E2E_PORT}`;
+const dataDir = process.env.E2E_DATA_DIR;
+
+// The stack stops its children itself on SIGTERM; the trap keeps the shell alive until it has,
+// then the temporary data directory goes.
+const stack = `npx tsx scripts/stack.ts ${mode}`;
+const command = [
+  `trap ':' INT TERM`,
+  mode === 'start' ? `npm run build && ${stack}` : stack,
+  `rm -rf '${dataDir}'`,
+].join('; ');
+
+export default defineConfig({
+  testDir: './e2e',
+  // One shared stack; every scenario opens its own accounts. One worker: the stack already
+  // keeps both cores busy.
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: true,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [['list']],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: {
+          executablePath: '/usr/bin/chromium',
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command,
+    url: baseURL,
+    env: {
+      ...(process.env as Record<string, string>),
+      // Fresh embedded servers even if the caller's shell points at real ones.
+      EVENTSTORE_CONNECTION_STRING: '',
+      DATABASE_URL: '',
+      DATA_DIR: dataDir,
+      PORT: process.env.E2E_PORT!,
+      EVENTSTORE_PORT: process.env.E2E_EVENTSTORE_PORT!,
+      POSTGRES_PORT: process.env.E2E_POSTGRES_PORT!,
+    },
+    reuseExistingServer: false,
+    timeout: 600_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
+  },
+});
