@@ -1,38 +1,33 @@
 // In-memory indexes over the log. Payloads stay on disk; per event we keep one position in its
-// stream's array, one in the `$all` array, and one id-table slot.
+// stream, one in the `$all` array and one id-table slot.
+//
+// Memory matters (target: 1,000,000 events in < 300 MB, possibly one stream each), so a stream
+// with exactly one event and nothing special is stored as a bare number (its position) in the
+// stream map; only longer or special streams get a StreamEntry object.
 //
 // Two views: the write model sees every reserved commit (so concurrent appenders are checked
-// against each other), readers see only durable ones (`committed` counters, `metaCommitted`).
+// against each other); readers see only durable ones. Because commits become durable in log
+// order, "durable" is simply "position < publishedEnd", so no per-stream counters are needed.
 import { IdTable, idHash } from './id-table.js';
-import { isMetastream, ownerOf, type MetaInfo } from './metadata.js';
+import { isMetastream, metastreamOf, ownerOf, type MetaInfo } from './metadata.js';
 import { TOMBSTONE_REVISION } from './types.js';
 
 export class StreamEntry {
-  /** positions[revision], reserved commits included. */
-  readonly positions: number[] = [];
-  /** Number of durable events (readers see revisions < committed). */
-  committed = 0;
-  /** Position of the tombstone record, 0 when none (write model). */
+  /** Position of the tombstone record, 0 when none. */
   tombstone = 0;
-  tombstoneCommitted = false;
-  /** Latest metadata of this stream, from its `$$` metastream (write model / readers). */
-  meta: MetaInfo | undefined;
-  metaCommitted: MetaInfo | undefined;
-  /** Whether `$$stream` has events (write model / readers). */
-  hasMeta = false;
-  hasMetaCommitted = false;
+  /** Latest metadata of this stream from its `$$` metastream: reserved (write model) and durable (readers). */
+  meta: MetaInfo | undefined = undefined;
+  metaCommitted: MetaInfo | undefined = undefined;
 
-  constructor(readonly name: string) {}
-
-  get lastRevision(): number {
-    return this.positions.length - 1;
-  }
+  /** positions[revision], reserved commits included. */
+  constructor(readonly positions: number[]) {}
 }
 
 /** Growable sorted array of every record position, for `$all` reads. */
 export class PositionList {
   private data = new Float64Array(1 << 16);
   length = 0;
+  /** Records durable and visible to readers: indexes < committed. */
   committed = 0;
 
   push(pos: number): void {
@@ -72,56 +67,87 @@ export interface IndexedRecord {
 }
 
 export class StoreIndex {
-  readonly streams = new Map<string, StreamEntry>();
+  private readonly streams = new Map<string, number | StreamEntry>();
   readonly all = new PositionList();
   readonly ids = new IdTable();
+  /** Log offset up to which commits are durable and visible to readers. */
+  publishedEnd = 0;
 
-  get(streamId: string): StreamEntry | undefined {
-    return this.streams.get(streamId);
+  /** Last reserved revision, -1 when none (write model). */
+  lastRevision(streamId: string): number {
+    const v = this.streams.get(streamId);
+    if (v === undefined) return -1;
+    return typeof v === 'number' ? 0 : v.positions.length - 1;
   }
 
-  ensure(streamId: string): StreamEntry {
-    let e = this.streams.get(streamId);
-    if (!e) {
-      e = new StreamEntry(streamId);
-      this.streams.set(streamId, e);
-    }
-    return e;
+  /** Number of durable events (readers see revisions below it). */
+  committedCount(streamId: string): number {
+    const v = this.streams.get(streamId);
+    if (v === undefined) return 0;
+    if (typeof v === 'number') return v < this.publishedEnd ? 1 : 0;
+    let n = v.positions.length;
+    while (n > 0 && v.positions[n - 1] >= this.publishedEnd) n--;
+    return n;
   }
 
-  /** Write side: the record exists (maybe not yet durable). */
+  positionAt(streamId: string, revision: number): number {
+    const v = this.streams.get(streamId)!;
+    return typeof v === 'number' ? v : v.positions[revision];
+  }
+
+  details(streamId: string): StreamEntry | undefined {
+    const v = this.streams.get(streamId);
+    return typeof v === 'object' ? v : undefined;
+  }
+
+  /** A tombstone on the stream, or on the stream a metastream belongs to, deletes both. */
+  isTombstoned(streamId: string, durableOnly: boolean): boolean {
+    const check = (e: StreamEntry | undefined) =>
+      !!e && e.tombstone > 0 && (!durableOnly || e.tombstone < this.publishedEnd);
+    return check(this.details(streamId)) || (isMetastream(streamId) && check(this.details(ownerOf(streamId))));
+  }
+
+  metaOf(streamId: string, durableOnly: boolean): MetaInfo | undefined {
+    const e = this.details(streamId);
+    return durableOnly ? e?.metaCommitted : e?.meta;
+  }
+
+  hasMetastream(streamId: string, durableOnly: boolean): boolean {
+    const meta = metastreamOf(streamId);
+    return durableOnly ? this.committedCount(meta) > 0 : this.lastRevision(meta) >= 0;
+  }
+
+  /** Write side: the record exists (maybe not yet durable). Must be called in log order. */
   reserve(r: IndexedRecord): void {
-    const entry = this.ensure(r.streamId);
     this.all.push(r.position);
     if (r.revision === TOMBSTONE_REVISION) {
-      entry.tombstone = r.position;
+      this.promote(r.streamId).tombstone = r.position;
       return;
     }
-    if (r.revision !== BigInt(entry.positions.length)) {
-      throw new Error(`Index out of order: ${r.streamId}@${r.revision} after ${entry.lastRevision}`);
+    const v = this.streams.get(r.streamId);
+    const expected = v === undefined ? 0 : typeof v === 'number' ? 1 : v.positions.length;
+    if (r.revision !== BigInt(expected)) {
+      throw new Error(`Index out of order: ${r.streamId}@${r.revision}, expected ${expected}`);
     }
-    entry.positions.push(r.position);
+    if (v === undefined) this.streams.set(r.streamId, r.position);
+    else this.promote(r.streamId).positions.push(r.position);
     this.ids.insert(idHash(r.streamId, r.eventId), r.position);
-    if (isMetastream(r.streamId)) {
-      const owner = this.ensure(ownerOf(r.streamId));
-      owner.meta = r.meta;
-      owner.hasMeta = true;
+    if (isMetastream(r.streamId)) this.promote(ownerOf(r.streamId)).meta = r.meta;
+  }
+
+  /** Read side: the record is durable. Called in log order; `publishedEnd` is advanced by the caller per commit. */
+  publish(r: IndexedRecord): void {
+    this.all.committed++;
+    if (r.revision !== TOMBSTONE_REVISION && isMetastream(r.streamId)) {
+      this.promote(ownerOf(r.streamId)).metaCommitted = r.meta;
     }
   }
 
-  /** Read side: the record is durable; called in log order. */
-  publish(r: IndexedRecord): void {
-    const entry = this.streams.get(r.streamId)!;
-    this.all.committed++;
-    if (r.revision === TOMBSTONE_REVISION) {
-      entry.tombstoneCommitted = true;
-      return;
-    }
-    entry.committed++;
-    if (isMetastream(r.streamId)) {
-      const owner = this.streams.get(ownerOf(r.streamId))!;
-      owner.metaCommitted = r.meta;
-      owner.hasMetaCommitted = true;
-    }
+  private promote(streamId: string): StreamEntry {
+    const v = this.streams.get(streamId);
+    if (typeof v === 'object') return v;
+    const e = new StreamEntry(v === undefined ? [] : [v]);
+    this.streams.set(streamId, e);
+    return e;
   }
 }

@@ -1,7 +1,7 @@
 // Finite reads (protocol §9). Readers see only durable commits; payloads come from the log.
 import { BadRequestError, StreamDeletedError, StreamNotFoundError } from './errors.js';
 import type { StoreIndex } from './index.js';
-import { isMetastream, isSoftDeletedMeta, ownerOf } from './metadata.js';
+import { isMetastream, isSoftDeletedMeta } from './metadata.js';
 import { countOf, validateStreamId } from './validate.js';
 import type { ReadAllOptions, ReadStreamOptions, RecordedEvent } from './types.js';
 import type { Log } from '../storage/log.js';
@@ -28,15 +28,14 @@ export async function* readStream(
 ): AsyncGenerator<RecordedEvent> {
   validateStreamId(streamId);
   const count = countOf(options?.maxCount);
-  const entry = index.get(streamId);
-  const owner = isMetastream(streamId) ? index.get(ownerOf(streamId)) : entry;
-  if (owner?.tombstoneCommitted || entry?.tombstoneCommitted) throw new StreamDeletedError(streamId);
-  if (!entry || entry.committed === 0) throw new StreamNotFoundError(streamId);
-  const meta = entry.metaCommitted;
+  if (index.isTombstoned(streamId, true)) throw new StreamDeletedError(streamId);
+  const committed = index.committedCount(streamId);
+  if (committed === 0) throw new StreamNotFoundError(streamId);
+  const meta = index.metaOf(streamId, true);
   if (isSoftDeletedMeta(meta)) throw new StreamNotFoundError(streamId);
 
   // Visible window (§9.1): never for `$all`, always for stream reads.
-  const last = entry.committed - 1;
+  const last = committed - 1;
   let lowest = 0;
   let maxCount = meta?.maxCount;
   if (isMetastream(streamId)) maxCount = Math.min(maxCount ?? 1, 1);
@@ -61,7 +60,7 @@ export async function* readStream(
   }
   let left = count;
   while (left > 0 && rev >= lowest && rev <= last) {
-    const pos = entry.positions[rev];
+    const pos = index.positionAt(streamId, rev);
     const buf = log.readRecord(pos);
     rev += step;
     if (cutoff !== undefined && createdOf(buf, 0) < cutoff) continue;

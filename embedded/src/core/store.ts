@@ -68,6 +68,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     index.reserve(rec);
     index.publish(rec);
   });
+  index.publishedEnd = log.end;
   const store = new EmbeddedStore(index, log);
   if (index.all.length === 0) await store.seed();
   return store;
@@ -114,16 +115,17 @@ class EmbeddedStore implements Store {
     if (events.length === 0) return { currentRevision: BigInt(view.cur) };
 
     const drafts: Draft[] = [];
-    const owner = isMetastream(streamId) ? this.index.get(ownerOf(streamId)) : undefined;
-    if (!isMetastream(streamId) && view.softDeleted) {
+    const owner = isMetastream(streamId) ? ownerOf(streamId) : undefined;
+    if (!owner && view.softDeleted) {
       // Re-creation of a soft-deleted stream: hide the old events behind a new `$tb` (§5.2).
-      const meta = this.index.get(streamId)?.meta;
+      const meta = this.index.metaOf(streamId, false);
       drafts.push(this.metadataDraft(streamId, undeleteMetadataJson(meta?.raw, BigInt(view.cur + 1))));
     }
+    const ownerSoftDeleted = owner !== undefined && isSoftDeletedMeta(this.index.metaOf(owner, false));
     let revision = BigInt(view.cur);
     events.forEach((e, i) => {
       let data = e.data;
-      if (owner && i === events.length - 1 && isSoftDeletedMeta(owner.meta)) data = undeleteByMetadataWrite(data, owner.lastRevision);
+      if (ownerSoftDeleted && i === events.length - 1) data = undeleteByMetadataWrite(data, this.index.lastRevision(owner!));
       drafts.push({ streamId, revision: ++revision, eventId: e.eventId, type: e.type, isJson: e.isJson, data, metadata: e.metadata });
     });
     const { recorded, done } = this.commit(drafts);
@@ -169,21 +171,18 @@ class EmbeddedStore implements Store {
 
   streamState(streamId: string): StreamState {
     validateStreamId(streamId);
-    const entry = this.index.get(streamId);
-    const owner = isMetastream(streamId) ? this.index.get(ownerOf(streamId)) : entry;
     return {
-      lastRevision: BigInt(entry ? entry.committed - 1 : -1),
-      tombstoned: !!(owner?.tombstoneCommitted || entry?.tombstoneCommitted),
-      softDeleted: isSoftDeletedMeta(entry?.metaCommitted),
-      hasMetadata: !!entry?.hasMetaCommitted,
+      lastRevision: BigInt(this.index.committedCount(streamId) - 1),
+      tombstoned: this.index.isTombstoned(streamId, true),
+      softDeleted: isSoftDeletedMeta(this.index.metaOf(streamId, true)),
+      hasMetadata: this.index.hasMetastream(streamId, true),
     };
   }
 
   getMetadata(streamId: string): StreamMetadata | undefined {
     validateStreamId(streamId);
-    const entry = this.index.get(streamId);
-    if (!entry || entry.tombstoneCommitted) return undefined;
-    return toStreamMetadata(entry.metaCommitted);
+    if (this.index.isTombstoned(streamId, true)) return undefined;
+    return toStreamMetadata(this.index.metaOf(streamId, true));
   }
 
   lastPosition(): Position {
@@ -217,16 +216,15 @@ class EmbeddedStore implements Store {
 
   /** The write model's view of a stream: reserved (not only durable) commits count. */
   private view(streamId: string): StreamView {
-    const entry = this.index.get(streamId);
-    const owner = isMetastream(streamId) ? this.index.get(ownerOf(streamId)) : entry;
+    const cur = this.index.lastRevision(streamId);
     return {
       streamId,
-      cur: entry ? entry.lastRevision : -1,
-      tombstoned: (owner?.tombstone ?? 0) > 0 || (entry?.tombstone ?? 0) > 0,
-      softDeleted: isSoftDeletedMeta(entry?.meta),
-      hasMeta: !!entry?.hasMeta,
+      cur,
+      tombstoned: this.index.isTombstoned(streamId, false),
+      softDeleted: isSoftDeletedMeta(this.index.metaOf(streamId, false)),
+      hasMeta: this.index.hasMetastream(streamId, false),
       findId: (eventId) => {
-        if (!entry) return undefined;
+        if (cur < 0) return undefined;
         let best: { revision: number; position: number } | undefined;
         for (const pos of this.index.ids.candidates(idHash(streamId, eventId))) {
           // The table holds hashes only: confirm against the record itself.
@@ -238,17 +236,16 @@ class EmbeddedStore implements Store {
         return best;
       },
       eventAt: (revision) => {
-        const position = entry!.positions[revision];
+        const position = this.index.positionAt(streamId, revision);
         return { eventId: decodeKey(this.log.readRecord(position), 0).eventId, position };
       },
     };
   }
 
   private metadataDraft(streamId: string, data: Uint8Array): Draft {
-    const meta = this.index.get(metastreamOf(streamId));
     return {
       streamId: metastreamOf(streamId),
-      revision: BigInt(meta ? meta.lastRevision + 1 : 0),
+      revision: BigInt(this.index.lastRevision(metastreamOf(streamId)) + 1),
       eventId: randomUUID(),
       type: METADATA_EVENT_TYPE,
       isJson: true,
@@ -274,6 +271,7 @@ class EmbeddedStore implements Store {
     });
     const { offset, done } = this.log.append(bufs.length === 1 ? bufs[0] : Buffer.concat(bufs), () => {
       for (const r of indexed) this.index.publish(r);
+      this.index.publishedEnd = pos;
       this.notify(recorded);
     });
     if (offset !== start) throw new Error('Log offset moved during a commit');

@@ -122,19 +122,16 @@ export interface RecordKey {
   streamId: string;
   revision: bigint;
   eventId: string;
-  type: string;
 }
 
 export function decodeKey(buf: Buffer, off: number): RecordKey {
   const b = off + HEADER_SIZE;
   const streamLen = buf.readUInt32LE(b + 36);
-  const typeLen = buf.readUInt32LE(b + 40);
   const o = b + FIXED_BODY;
   return {
     streamId: buf.toString('utf8', o, o + streamLen),
     revision: buf.readBigInt64LE(b + 4),
     eventId: bytesToUuid(buf, b + 20),
-    type: buf.toString('utf8', o + streamLen, o + streamLen + typeLen),
   };
 }
 
