@@ -10,7 +10,16 @@ export class CallClosedError extends Error {
   }
 }
 
-type AnyWritable = grpc.ServerWritableStream<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>;
+/** What server-streaming and bidi calls have in common for writing. */
+interface AnyWritable {
+  readonly cancelled: boolean;
+  readonly destroyed: boolean;
+  readonly writableEnded: boolean;
+  write(message: unknown): boolean;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  off(event: string, listener: (...args: unknown[]) => void): unknown;
+  emit(event: string, ...args: unknown[]): boolean;
+}
 
 export function isClosed(call: AnyWritable): boolean {
   return call.cancelled || call.destroyed || call.writableEnded;
