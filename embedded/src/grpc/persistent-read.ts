@@ -1,0 +1,107 @@
+// PersistentSubscriptions/Read: one consumer connection (§14.8).
+import * as grpc from '@grpc/grpc-js';
+import type * as pb from '@eventstore/db-client/generated/persistent_pb.js';
+import { BadRequestError } from '../core/errors.js';
+import { ALL } from '../persistent/definition.js';
+import type { Delivery, NackAction } from '../persistent/group.js';
+import type { ConsumerHandle, PersistentSubsystem } from '../persistent/subsystem.js';
+import { fillRecordedEvent, parseStreamName, parseUuid, toDecimal } from './convert.js';
+import { persistentPb } from './generated.js';
+import { toPersistentWireError } from './persistent-errors.js';
+
+type ReadCall = grpc.ServerDuplexStream<pb.ReadReq, pb.ReadResp>;
+
+const ACTIONS: Record<number, NackAction> = { 0: 'unknown', 1: 'park', 2: 'retry', 3: 'skip', 4: 'stop' };
+
+function toReadResp(d: Delivery, structuredUuids: boolean): pb.ReadResp {
+  const RecordedEvent = persistentPb.ReadResp.ReadEvent.RecordedEvent;
+  const ev = new persistentPb.ReadResp.ReadEvent();
+  // Both records carry the original's position here, unlike normal reads (§14.8).
+  const position = (d.link ?? d.event)!.position;
+  if (d.event) ev.setEvent(fillRecordedEvent(new RecordedEvent(), d.event, { structuredUuids, position }));
+  if (d.link) ev.setLink(fillRecordedEvent(new RecordedEvent(), d.link, { structuredUuids, position }));
+  ev.setCommitPosition(toDecimal(position));
+  ev.setRetryCount(d.retryCount);
+  const resp = new persistentPb.ReadResp();
+  resp.setEvent(ev);
+  return resp;
+}
+
+export function handleRead(subsystem: PersistentSubsystem, call: ReadCall): void {
+  let handle: ConsumerHandle | undefined;
+  let finished = false;
+  let confirmed = false;
+  let structuredUuids = false;
+  const early: Delivery[] = [];
+
+  const finish = (err?: grpc.ServiceError) => {
+    if (finished) return;
+    finished = true;
+    handle?.close();
+    handle = undefined;
+    if (err) call.emit('error', err);
+    else call.end();
+  };
+
+  const write = (d: Delivery) => {
+    if (finished) return;
+    // Events produced while connecting must follow the confirmation.
+    if (!confirmed) early.push(d);
+    else call.write(toReadResp(d, structuredUuids));
+  };
+
+  const connect = (req: pb.ReadReq) => {
+    const o = req.getOptions();
+    if (!o) throw new BadRequestError('The first message of a persistent subscription must carry options');
+    const isAll = o.getStreamOptionCase() === persistentPb.ReadReq.Options.StreamOptionCase.ALL;
+    const stream = isAll ? ALL : parseStreamName(o.getStreamIdentifier());
+    const group = o.getGroupName();
+    structuredUuids = o.getUuidOption()?.getContentCase() === persistentPb.ReadReq.Options.UUIDOption.ContentCase.STRUCTURED;
+    const bufferSize = o.getBufferSize();
+    if (!Number.isInteger(bufferSize) || bufferSize <= 0) throw new BadRequestError(`Invalid buffer size ${bufferSize}: must be positive`);
+    const connectionName = String(call.metadata.get('connection-name')[0] ?? '<unknown>');
+    handle = subsystem.connect(stream, group, connectionName, bufferSize, {
+      deliver: write,
+      drop: (err) => finish(toPersistentWireError(err)),
+    });
+    const confirmation = new persistentPb.ReadResp.SubscriptionConfirmation();
+    confirmation.setSubscriptionId(`${stream}::${group}`);
+    const resp = new persistentPb.ReadResp();
+    resp.setSubscriptionConfirmation(confirmation);
+    call.write(resp);
+    confirmed = true;
+    for (const d of early.splice(0)) call.write(toReadResp(d, structuredUuids));
+  };
+
+  call.on('data', (req: pb.ReadReq) => {
+    if (finished) return;
+    try {
+      if (!handle) {
+        connect(req);
+      } else if (req.hasAck()) {
+        handle.ack(req.getAck()!.getIdsList().map((id) => parseUuid(id, 'event id')));
+      } else if (req.hasNack()) {
+        const nack = req.getNack()!;
+        const action = ACTIONS[nack.getAction()];
+        if (!action) throw new BadRequestError(`Unknown nack action ${nack.getAction()}`);
+        handle.nack(nack.getIdsList().map((id) => parseUuid(id, 'event id')), action, nack.getReason());
+      } else if (req.hasOptions()) {
+        throw new BadRequestError('Options may only be sent once');
+      }
+    } catch (err) {
+      finish(toPersistentWireError(err));
+    }
+  });
+  // The client half-closing or cancelling: everything in flight is retried elsewhere (§14.9).
+  call.on('end', () => finish());
+  call.on('cancelled', () => {
+    finished = true;
+    handle?.close();
+    handle = undefined;
+  });
+  call.on('error', () => {
+    finished = true;
+    handle?.close();
+    handle = undefined;
+  });
+}

@@ -1,0 +1,76 @@
+// The PersistentSubscriptions gRPC service (protocol §14) on top of the subsystem in ../persistent.
+import * as grpc from '@grpc/grpc-js';
+import type * as pb from '@eventstore/db-client/generated/persistent_pb.js';
+import type { Store } from '../core/types.js';
+import { PersistentSubsystem } from '../persistent/subsystem.js';
+import { persistentGrpc, persistentPb, sharedPb } from './generated.js';
+import { toPersistentWireError } from './persistent-errors.js';
+import { toSubscriptionInfo } from './persistent-info.js';
+import { handleRead } from './persistent-read.js';
+import { parseCreate, parseDelete, parseGetInfo, parseList, parseReplayParked, parseUpdate } from './persistent-requests.js';
+
+export interface PersistentSubscriptionsService {
+  service: grpc.ServiceDefinition;
+  implementation: grpc.UntypedServiceImplementation;
+  close(): Promise<void>;
+}
+
+/** A unary handler whose failures (thrown or rejected) become §13 errors; never crashes the server. */
+function unary<Req, Res>(handler: (req: Req) => Res | Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    Promise.resolve()
+      .then(() => handler(call.request))
+      .then(
+        (res) => callback(null, res),
+        (err: unknown) => callback(toPersistentWireError(err)),
+      );
+  };
+}
+
+export async function createPersistentSubscriptions(store: Store): Promise<PersistentSubscriptionsService> {
+  const subsystem = await PersistentSubsystem.open(store);
+
+  const implementation = {
+    create: unary(async (req: pb.CreateReq) => {
+      await subsystem.create(parseCreate(req));
+      return new persistentPb.CreateResp();
+    }),
+    update: unary(async (req: pb.UpdateReq) => {
+      await subsystem.update(parseUpdate(req));
+      return new persistentPb.UpdateResp();
+    }),
+    delete: unary(async (req: pb.DeleteReq) => {
+      const { stream, group } = parseDelete(req);
+      await subsystem.delete(stream, group);
+      return new persistentPb.DeleteResp();
+    }),
+    getInfo: unary((req: pb.GetInfoReq) => {
+      const { stream, group } = parseGetInfo(req);
+      const resp = new persistentPb.GetInfoResp();
+      resp.setSubscriptionInfo(toSubscriptionInfo(subsystem.info(stream, group)));
+      return resp;
+    }),
+    list: unary((req: pb.ListReq) => {
+      const { stream } = parseList(req);
+      const resp = new persistentPb.ListResp();
+      resp.setSubscriptionsList(subsystem.list(stream).map(toSubscriptionInfo));
+      return resp;
+    }),
+    replayParked: unary((req: pb.ReplayParkedReq) => {
+      const { stream, group, stopAt } = parseReplayParked(req);
+      subsystem.replayParked(stream, group, stopAt);
+      return new persistentPb.ReplayParkedResp();
+    }),
+    restartSubsystem: unary(async () => {
+      await subsystem.restart();
+      return new sharedPb.Empty();
+    }),
+    read: (call: grpc.ServerDuplexStream<pb.ReadReq, pb.ReadResp>) => handleRead(subsystem, call),
+  };
+
+  return {
+    service: persistentGrpc.PersistentSubscriptionsService as unknown as grpc.ServiceDefinition,
+    implementation: implementation as unknown as grpc.UntypedServiceImplementation,
+    close: () => subsystem.close(),
+  };
+}
