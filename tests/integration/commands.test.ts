@@ -1,0 +1,258 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { changeHolderName, deposit, makePayment, openAccount, type CommandResult } from '@/lib/commands';
+import { getAccount, getAccountHistory, waitForAccountRevision } from '@/lib/queries';
+import { accountStream } from '@/lib/eventstore/streams';
+import { newCommandId, readUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
+
+let env: TestEnvironment;
+
+beforeAll(async () => {
+  env = await startTestEnvironment();
+  env.startWorker();
+});
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+function expectOk(result: CommandResult) {
+  if (!result.ok) throw new Error(`expected success, got ${result.code}: ${result.message}`);
+  return result;
+}
+
+async function projected(result: CommandResult) {
+  const ok = expectOk(result);
+  expect(await waitForAccountRevision(ok.accountNumber, ok.streamRevision, { timeoutMs: 15_000 }, env.db)).toBe(true);
+  return ok;
+}
+
+async function open(holderName: string, openingBalanceCents = 0) {
+  return (await projected(await openAccount({ commandId: newCommandId(), holderName, openingBalanceCents }, env.deps)))
+    .accountNumber;
+}
+
+/** Runs a command that must be rejected and checks that nothing reached the store. */
+async function expectRejected(run: () => Promise<CommandResult>, code: string, field?: string) {
+  const before = (await readUserEvents(env.client)).length;
+  const result = await run();
+  expect(result.ok).toBe(false);
+  if (result.ok) return;
+  expect(result.code).toBe(code);
+  expect(result.message.length).toBeGreaterThan(0);
+  if (field) expect(result.fieldErrors?.[field]?.length).toBeGreaterThan(0);
+  expect((await readUserEvents(env.client)).length).toBe(before);
+}
+
+describe('openAccount', () => {
+  it('appends AccountOpened with command metadata to a new account stream', async () => {
+    const commandId = newCommandId();
+    const result = await projected(await openAccount({ commandId, holderName: '  Ada Lovelace ', openingBalanceCents: 1500 }, env.deps));
+    expect(result.accountNumber).toMatch(/^\d{10}$/);
+    expect(result.streamRevision).toBe(0n);
+
+    const stored = (await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(result.accountNumber));
+    expect(stored).toHaveLength(1);
+    expect(stored[0].type).toBe('AccountOpened');
+    expect(stored[0].data).toEqual({ accountNumber: result.accountNumber, holderName: 'Ada Lovelace', openingBalanceCents: 1500 });
+    expect(stored[0].metadata).toEqual({ commandId, correlationId: commandId, causationId: commandId });
+    expect(stored[0].position?.commit).toBe(result.position);
+
+    expect(await getAccount(result.accountNumber, env.db)).toMatchObject({
+      holderName: 'Ada Lovelace',
+      balanceCents: 1500n,
+      version: 0n,
+    });
+  });
+
+  it('is idempotent: a double submit, even concurrent, opens one account and answers the same', async () => {
+    const input = { commandId: newCommandId(), holderName: 'Grace', openingBalanceCents: 0 };
+    const before = (await readUserEvents(env.client)).length;
+    const [a, b] = await Promise.all([openAccount(input, env.deps), openAccount(input, env.deps)]);
+    const c = await openAccount(input, env.deps);
+    expect(expectOk(b)).toEqual(expectOk(a));
+    expect(expectOk(c)).toEqual(expectOk(a));
+    expect((await readUserEvents(env.client)).length).toBe(before + 1);
+  });
+
+  it.each([
+    [{ holderName: '' }, 'holderName'],
+    [{ holderName: '    ' }, 'holderName'],
+    [{ holderName: 'x'.repeat(101) }, 'holderName'],
+    [{ openingBalanceCents: -1 }, 'openingBalance'],
+    [{ openingBalanceCents: 1.5 }, 'openingBalance'],
+    [{ openingBalanceCents: 4_294_967_296 }, 'openingBalance'],
+    [{ commandId: 'not-a-uuid' }, 'commandId'],
+  ])('rejects %j without appending anything', async (override, field) => {
+    await expectRejected(
+      () => openAccount({ commandId: newCommandId(), holderName: 'Ada', openingBalanceCents: 0, ...override }, env.deps),
+      'validation',
+      field,
+    );
+  });
+});
+
+describe('deposit', () => {
+  it('appends MoneyDeposited and the projection raises the balance', async () => {
+    const account = await open('Dee', 100);
+    const result = await projected(await deposit({ commandId: newCommandId(), accountNumber: account, amountCents: 4_294_967_295 }, env.deps));
+    expect(result).toMatchObject({ accountNumber: account, streamRevision: 1n });
+    expect((await getAccount(account, env.db))?.balanceCents).toBe(4_294_967_395n);
+  });
+
+  it('is idempotent: a retry appends nothing and returns the same result', async () => {
+    const account = await open('Dee', 0);
+    const input = { commandId: newCommandId(), accountNumber: account, amountCents: 700 };
+    const first = await projected(await deposit(input, env.deps));
+    const before = (await readUserEvents(env.client)).length;
+    expect(await deposit(input, env.deps)).toEqual(first);
+    expect((await readUserEvents(env.client)).length).toBe(before);
+    expect((await getAccount(account, env.db))?.balanceCents).toBe(700n);
+  });
+
+  it('rejects an unknown account', async () => {
+    await expectRejected(
+      () => deposit({ commandId: newCommandId(), accountNumber: '1000000008', amountCents: 1 }, env.deps),
+      'not_found',
+      'accountNumber',
+    );
+  });
+
+  it.each([0, -5, 2.5, 4_294_967_296, Number.NaN])('rejects amount %d without appending anything', async (amountCents) => {
+    const account = await open('Dee', 0);
+    await expectRejected(() => deposit({ commandId: newCommandId(), accountNumber: account, amountCents }, env.deps), 'validation', 'amount');
+  });
+
+  it('rejects a malformed account number', async () => {
+    await expectRejected(() => deposit({ commandId: newCommandId(), accountNumber: '12ab', amountCents: 1 }, env.deps), 'validation', 'accountNumber');
+  });
+});
+
+describe('changeHolderName', () => {
+  it('records the new and previous name and the projection shows it', async () => {
+    const account = await open('Old Name');
+    const result = await projected(await changeHolderName({ commandId: newCommandId(), accountNumber: account, holderName: 'New Name' }, env.deps));
+    const stored = (await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(account));
+    expect(stored.at(-1)?.data).toEqual({ accountNumber: account, holderName: 'New Name', previousHolderName: 'Old Name' });
+    expect(result.streamRevision).toBe(1n);
+    expect((await getAccount(account, env.db))?.holderName).toBe('New Name');
+  });
+
+  it('is idempotent', async () => {
+    const account = await open('Old Name');
+    const input = { commandId: newCommandId(), accountNumber: account, holderName: 'Renamed' };
+    const first = expectOk(await changeHolderName(input, env.deps));
+    const before = (await readUserEvents(env.client)).length;
+    expect(await changeHolderName(input, env.deps)).toEqual(first);
+    expect((await readUserEvents(env.client)).length).toBe(before);
+  });
+
+  it.each([
+    ['', 'validation'],
+    ['   ', 'validation'],
+    ['n'.repeat(101), 'validation'],
+  ])('rejects name %j', async (holderName, code) => {
+    const account = await open('Keeps Name');
+    await expectRejected(() => changeHolderName({ commandId: newCommandId(), accountNumber: account, holderName }, env.deps), code, 'holderName');
+  });
+
+  it('rejects an unknown account', async () => {
+    await expectRejected(
+      () => changeHolderName({ commandId: newCommandId(), accountNumber: '2000000006', holderName: 'X' }, env.deps),
+      'not_found',
+    );
+  });
+});
+
+describe('makePayment', () => {
+  it('appends PaymentMade to the payer stream only; the projection debits the payer and credits the payee', async () => {
+    const payer = await open('Payer', 10_000);
+    const payee = await open('Payee', 50);
+    const payeeEventsBefore = (await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(payee)).length;
+
+    const result = await projected(
+      await makePayment({ commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 2_500, reference: 'rent' }, env.deps),
+    );
+    expect(result).toMatchObject({ accountNumber: payer, streamRevision: 1n });
+
+    const events = await readUserEvents(env.client);
+    expect(events.filter((e) => e.streamId === accountStream(payee))).toHaveLength(payeeEventsBefore);
+    expect(events.filter((e) => e.streamId === accountStream(payer)).at(-1)?.data).toEqual({
+      payerAccountNumber: payer,
+      payeeAccountNumber: payee,
+      amountCents: 2_500,
+      reference: 'rent',
+    });
+
+    expect((await getAccount(payer, env.db))?.balanceCents).toBe(7_500n);
+    expect((await getAccount(payee, env.db))?.balanceCents).toBe(2_550n);
+    const payerHistory = await getAccountHistory(payer, { page: 1, pageSize: 10 }, env.db);
+    const payeeHistory = await getAccountHistory(payee, { page: 1, pageSize: 10 }, env.db);
+    expect(payerHistory.entries[0]).toMatchObject({ kind: 'PaymentMade', amountCents: -2_500n, balanceAfterCents: 7_500n, counterparty: payee });
+    expect(payeeHistory.entries[0]).toMatchObject({ kind: 'PaymentReceived', amountCents: 2_500n, balanceAfterCents: 2_550n, counterparty: payer });
+    expect(payeeHistory.total).toBe(2);
+  });
+
+  it('is idempotent whether or not the projection has caught up', async () => {
+    const payer = await open('Payer', 1_000);
+    const payee = await open('Payee');
+    const input = { commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 400 };
+    const [first, immediate] = await Promise.all([makePayment(input, env.deps), makePayment(input, env.deps)]);
+    await projected(first);
+    const later = await makePayment(input, env.deps);
+    expect(immediate).toEqual(first);
+    expect(later).toEqual(first);
+    expect((await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(payer))).toHaveLength(2);
+    expect((await getAccount(payer, env.db))?.balanceCents).toBe(600n);
+    expect((await getAccount(payee, env.db))?.balanceCents).toBe(400n);
+  });
+
+  it('rejects a payment above the balance', async () => {
+    const payer = await open('Poor', 999);
+    const payee = await open('Payee');
+    await expectRejected(
+      () => makePayment({ commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 1_000 }, env.deps),
+      'insufficient_funds',
+      'amount',
+    );
+    expect((await getAccount(payer, env.db))?.balanceCents).toBe(999n);
+  });
+
+  it('rejects unknown payer, unknown payee and paying oneself', async () => {
+    const account = await open('Someone', 1_000);
+    await expectRejected(
+      () => makePayment({ commandId: newCommandId(), payerAccountNumber: '1000000008', payeeAccountNumber: account, amountCents: 1 }, env.deps),
+      'not_found',
+      'accountNumber',
+    );
+    await expectRejected(
+      () => makePayment({ commandId: newCommandId(), payerAccountNumber: account, payeeAccountNumber: '2000000006', amountCents: 1 }, env.deps),
+      'not_found',
+      'payeeAccountNumber',
+    );
+    await expectRejected(
+      () => makePayment({ commandId: newCommandId(), payerAccountNumber: account, payeeAccountNumber: account, amountCents: 1 }, env.deps),
+      'same_account',
+      'payeeAccountNumber',
+    );
+  });
+
+  it.each([0, -1, 0.5, 4_294_967_296])('rejects amount %d', async (amountCents) => {
+    const payer = await open('Payer', 1_000);
+    const payee = await open('Payee');
+    await expectRejected(
+      () => makePayment({ commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents }, env.deps),
+      'validation',
+      'amount',
+    );
+  });
+
+  it('rejects an over-long reference', async () => {
+    const payer = await open('Payer', 1_000);
+    const payee = await open('Payee');
+    await expectRejected(
+      () => makePayment({ commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 1, reference: 'r'.repeat(141) }, env.deps),
+      'validation',
+      'reference',
+    );
+  });
+});

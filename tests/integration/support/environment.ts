@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FORWARDS, START, type EventStoreDBClient } from '@eventstore/db-client';
+import { startEventStore } from '@/embedded/src/index';
+import type { CommandDeps } from '@/lib/commands';
+import { createDb, type Db } from '@/lib/db/client';
+import { startEmbeddedPostgres } from '@/lib/db/embedded-postgres';
+import { migrate } from '@/lib/db/migrate';
+import { createEventStoreClient } from '@/lib/eventstore/client';
+import { startProjectionWorker, type Logger, type ProjectionWorker } from '@/worker/subscription';
+
+/**
+ * One real embedded event store (in memory) and one real PostgreSQL per test file, each
+ * file with its own temp data dir, free port and fresh databases.
+ */
+export type TestEnvironment = {
+  client: EventStoreDBClient;
+  db: Db;
+  databaseUrl: string;
+  deps: CommandDeps;
+  /** Another fresh, migrated database on the same server. */
+  createDatabase: () => Promise<{ db: Db; databaseUrl: string }>;
+  startWorker: (options?: { group?: string; logger?: Logger }) => ProjectionWorker;
+  stop: () => Promise<void>;
+};
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export const quietLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+
+export async function startTestEnvironment(): Promise<TestEnvironment> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'eventbank-it-'));
+  // mkdtemp makes a 0700 dir; the unprivileged postgres user created for root runs must traverse it.
+  await chmod(dir, 0o755);
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port: await freePort() });
+  const closers: Array<() => Promise<void>> = [];
+  const workers: ProjectionWorker[] = [];
+
+  const createDatabase = async () => {
+    const databaseUrl = await pg.createDatabase(`t_${randomUUID().replace(/-/g, '').slice(0, 16)}`);
+    await migrate(databaseUrl);
+    const handle = createDb(databaseUrl);
+    closers.push(handle.close);
+    return { db: handle.db, databaseUrl };
+  };
+
+  const { db, databaseUrl } = await createDatabase();
+  const store = await startEventStore({ port: 0, mem: true });
+  const client = createEventStoreClient(store.connectionString);
+
+  return {
+    client,
+    db,
+    databaseUrl,
+    deps: { eventStore: client, db, catchUpTimeoutMs: 10_000 },
+    createDatabase,
+    startWorker: (options = {}) => {
+      const worker = startProjectionWorker({
+        client,
+        db,
+        group: options.group ?? 'eventbank-projections',
+        logger: options.logger ?? quietLogger,
+      });
+      workers.push(worker);
+      return worker;
+    },
+    stop: async () => {
+      for (const worker of workers) await worker.stop();
+      await client.dispose().catch(() => {});
+      for (const close of closers) await close().catch(() => {});
+      await store.close();
+      await pg.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until check() returns a truthy value, failing with `what` after the deadline. */
+export async function eventually<T>(what: string, check: () => Promise<T> | T, timeoutMs = 15_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Every non-system event in $all, in order: what "nothing was appended" is checked against. */
+export async function readUserEvents(client: EventStoreDBClient) {
+  const events = [];
+  for await (const resolved of client.readAll({ direction: FORWARDS, fromPosition: START })) {
+    const event = resolved.event;
+    if (event && !event.streamId.startsWith('$') && !event.type.startsWith('$')) events.push(event);
+  }
+  return events;
+}
+
+export const newCommandId = () => randomUUID();
