@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deposit, makePayment, openAccount, type CommandResult } from '@/lib/commands';
+import { getAccount, listAccounts, waitForAccountRevision } from '@/lib/queries';
+import { accountStream } from '@/lib/eventstore/streams';
+import type { ProjectionWorker } from '@/worker/subscription';
+import { eventually, newCommandId, readUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
+
+let env: TestEnvironment;
+let worker: ProjectionWorker;
+
+beforeAll(async () => {
+  env = await startTestEnvironment();
+  env.deps.catchUpTimeoutMs = 30_000;
+  worker = env.startWorker();
+});
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+async function open(holderName: string, openingBalanceCents: number): Promise<string> {
+  const result = await openAccount({ commandId: newCommandId(), holderName, openingBalanceCents }, env.deps);
+  if (!result.ok) throw new Error(result.message);
+  expect(await waitForAccountRevision(result.accountNumber, result.streamRevision, { timeoutMs: 15_000 }, env.db)).toBe(true);
+  return result.accountNumber;
+}
+
+const tally = (results: CommandResult[]) => ({
+  ok: results.filter((r) => r.ok).length,
+  insufficient: results.filter((r) => !r.ok && r.code === 'insufficient_funds').length,
+  conflict: results.filter((r) => !r.ok && r.code === 'conflict').length,
+  other: results.filter((r) => !r.ok && !['insufficient_funds', 'conflict'].includes(r.code)),
+});
+
+async function paymentsInStore(payer: string) {
+  return (await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(payer) && e.type === 'PaymentMade');
+}
+
+async function totalBalance(): Promise<bigint> {
+  return (await listAccounts(env.db)).reduce((sum, a) => sum + a.balanceCents, 0n);
+}
+
+async function settled(payer: string) {
+  const last = (await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(payer)).at(-1)!;
+  expect(await waitForAccountRevision(payer, last.revision, { timeoutMs: 15_000 }, env.db)).toBe(true);
+}
+
+describe('concurrent payments from one account', () => {
+  it('never overdraw it and conserve the total', async () => {
+    const payer = await open('Payer', 10_000);
+    const payees = [await open('P1', 0), await open('P2', 0), await open('P3', 0)];
+    const totalBefore = await totalBalance();
+
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        makePayment(
+          { commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payees[i % 3], amountCents: 700 },
+          env.deps,
+        ),
+      ),
+    );
+    const t = tally(results);
+    expect(t.other).toEqual([]);
+    await settled(payer);
+
+    const stored = await paymentsInStore(payer);
+    expect(stored).toHaveLength(t.ok);
+    const payerRow = await getAccount(payer, env.db);
+    expect(payerRow!.balanceCents).toBe(10_000n - 700n * BigInt(t.ok));
+    expect(payerRow!.balanceCents).toBeGreaterThanOrEqual(0n);
+    expect(await totalBalance()).toBe(totalBefore);
+    expect(t.ok).toBeGreaterThan(0);
+    expect(t.insufficient).toBeGreaterThan(0);
+    // 40 x 7.00 asks for 280.00 of 100.00: without conflicts exactly 14 fit.
+    if (t.conflict === 0) expect(t.ok).toBe(14);
+  });
+
+  it('stay safe while the projection lags behind the store', async () => {
+    const payer = await open('Lagging payer', 5_000);
+    const payee = await open('Payee', 0);
+    await worker.stop();
+
+    const pending = Promise.all(
+      Array.from({ length: 12 }, () =>
+        makePayment({ commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 1_000 }, env.deps),
+      ),
+    );
+    // One payment lands on the stale model's version; all the others must now wait for the worker.
+    await eventually('a first payment in the store', async () => (await paymentsInStore(payer)).length >= 1);
+    expect(await paymentsInStore(payer)).toHaveLength(1);
+    worker = env.startWorker();
+
+    const t = tally(await pending);
+    expect(t.other).toEqual([]);
+    await settled(payer);
+    expect(await paymentsInStore(payer)).toHaveLength(t.ok);
+    expect(t.ok).toBeLessThanOrEqual(5);
+    expect((await getAccount(payer, env.db))!.balanceCents).toBe(5_000n - 1_000n * BigInt(t.ok));
+    expect((await getAccount(payee, env.db))!.balanceCents).toBe(1_000n * BigInt(t.ok));
+  });
+
+  it('in both directions with interleaved deposits conserve money', async () => {
+    const a = await open('A', 3_000);
+    const b = await open('B', 3_000);
+    const totalBefore = await totalBalance();
+
+    const commands: Array<Promise<CommandResult>> = [];
+    for (let i = 0; i < 15; i++) {
+      commands.push(makePayment({ commandId: newCommandId(), payerAccountNumber: a, payeeAccountNumber: b, amountCents: 450 }, env.deps));
+      commands.push(makePayment({ commandId: newCommandId(), payerAccountNumber: b, payeeAccountNumber: a, amountCents: 350 }, env.deps));
+      if (i % 5 === 0) commands.push(deposit({ commandId: newCommandId(), accountNumber: a, amountCents: 100 }, env.deps));
+    }
+    const results = await Promise.all(commands);
+    expect(tally(results).other).toEqual([]);
+    await settled(a);
+    await settled(b);
+
+    const depositsOk = (await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(a) && e.type === 'MoneyDeposited').length;
+    const rowA = (await getAccount(a, env.db))!;
+    const rowB = (await getAccount(b, env.db))!;
+    expect(rowA.balanceCents).toBeGreaterThanOrEqual(0n);
+    expect(rowB.balanceCents).toBeGreaterThanOrEqual(0n);
+    expect(await totalBalance()).toBe(totalBefore + 100n * BigInt(depositsOk));
+  });
+});
