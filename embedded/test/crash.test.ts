@@ -87,9 +87,9 @@ it('keeps every acknowledged append exactly once across repeated SIGKILLs', asyn
       events.forEach((e, i) => {
         // contiguous revisions from 0, strictly increasing positions, each id once
         expect(e.event!.revision).toBe(BigInt(i));
-        if (i > 0) expect(e.event!.position.commit > events[i - 1].event!.position.commit).toBe(true);
+        if (i > 0) expect(e.event!.position!.commit > events[i - 1].event!.position!.commit).toBe(true);
         expect(byId.has(e.event!.id)).toBe(false);
-        byId.set(e.event!.id, { stream, revision: e.event!.revision, position: e.event!.position.commit });
+        byId.set(e.event!.id, { stream, revision: e.event!.revision, position: e.event!.position!.commit });
       });
     }
     for (const ack of acks) {
@@ -106,8 +106,8 @@ it('keeps every acknowledged append exactly once across repeated SIGKILLs', asyn
     const seen = new Set<string>();
     let previous = -1n;
     for await (const e of client.readAll({ direction: FORWARDS, fromPosition: START })) {
-      expect(e.event!.position.commit > previous).toBe(true);
-      previous = e.event!.position.commit;
+      expect(e.event!.position!.commit > previous).toBe(true);
+      previous = e.event!.position!.commit;
       if (!e.event!.streamId.startsWith('crash-')) continue;
       expect(seen.has(e.event!.id)).toBe(false);
       seen.add(e.event!.id);

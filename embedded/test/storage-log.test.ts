@@ -160,3 +160,18 @@ describe('on-disk log', () => {
     expect(acks.every((a) => positions.has(a.position!))).toBe(true);
   });
 });
+
+describe('data directory lock', () => {
+  it('refuses a directory locked by another live process and takes over a stale lock', async () => {
+    const dir = freshDir();
+    // pid 1 is always alive (and never us): the directory counts as in use.
+    writeFileSync(join(dir, 'LOCK'), '1');
+    await expect(createStore({ dataDir: dir })).rejects.toThrow(/in use by process 1/);
+    // A pid that cannot exist (above the kernel's pid_max): stale, as after a kill -9.
+    writeFileSync(join(dir, 'LOCK'), '2147483646');
+    const s = await openStore(dir);
+    expect(readFileSync(join(dir, 'LOCK'), 'utf8')).toBe(String(process.pid));
+    await closeStore(s);
+    expect(() => statSync(join(dir, 'LOCK'))).toThrow();
+  });
+});

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { lockDataDir } from './lock.js';
 
 const writeAsync = promisify(fs.write);
 const fdatasyncAsync = promisify(fs.fdatasync);
@@ -25,12 +26,19 @@ export class FileBackend implements LogBackend {
   private constructor(
     private readonly fd: number,
     private bytes: number,
+    private readonly unlock: () => void,
   ) {}
 
   static open(file: string): FileBackend {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const unlock = lockDataDir(path.dirname(file));
     const existed = fs.existsSync(file);
-    const fd = fs.openSync(file, existed ? 'r+' : 'w+');
+    let fd: number;
+    try {
+      fd = fs.openSync(file, existed ? 'r+' : 'w+');
+    } catch (e) {
+      unlock();
+      throw e;
+    }
     if (!existed) {
       // Make the new directory entry itself durable, or a crash could lose the whole file.
       const dirFd = fs.openSync(path.dirname(file), 'r');
@@ -40,7 +48,7 @@ export class FileBackend implements LogBackend {
         fs.closeSync(dirFd);
       }
     }
-    return new FileBackend(fd, fs.fstatSync(fd).size);
+    return new FileBackend(fd, fs.fstatSync(fd).size, unlock);
   }
 
   size(): number {
@@ -78,6 +86,7 @@ export class FileBackend implements LogBackend {
 
   async close(): Promise<void> {
     await closeAsync(this.fd);
+    this.unlock();
   }
 }
 

@@ -39,6 +39,7 @@ export class Log {
   private failure: unknown;
   private durableWaiters: { pos: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private closed = false;
+  private backendClosed = false;
 
   private constructor(private readonly backend: LogBackend, end: number) {
     this.reserved = this.written = this.durable = end;
@@ -110,6 +111,8 @@ export class Log {
 
   /** Reads `length` bytes at `pos`; may return fewer at the end of the log. Pending commits are readable too. */
   read(pos: number, length: number): Buffer {
+    // A reader still iterating after close must not read through a recycled file descriptor.
+    if (this.backendClosed) throw new Error('Log is closed');
     if (pos >= this.written) {
       for (const p of this.unwritten) {
         if (pos >= p.offset && pos < p.offset + p.buf.length) {
@@ -142,6 +145,7 @@ export class Log {
     while (this.flushing || this.queue.length > 0) {
       await this.whenDurable(this.reserved - 1).catch(() => undefined);
     }
+    this.backendClosed = true;
     await this.backend.close();
   }
 
