@@ -574,11 +574,18 @@ export class Group {
           this.tracker.markWritten(candidate.seq);
           this.lastCheckpoint = candidate.value;
           this.lastCheckpointAt = Date.now();
+          return true;
         },
-        (err: unknown) => console.error(`persistent subscription ${this.key}: checkpoint failed`, err),
+        (err: unknown) => {
+          console.error(`persistent subscription ${this.key}: checkpoint failed`, err);
+          return false;
+        },
       )
-      .finally(() => {
+      .then((written) => {
         this.checkpointWrite = undefined;
+        // Acks that arrived during the write may already call for the next one.
+        const d = this.tracker.pendingCount();
+        if (written && this.state !== 'stopped' && d > 0 && d >= this.def.settings.maxCheckpointCount) void this.checkpoint();
       });
     return this.checkpointWrite;
   }
