@@ -1,0 +1,97 @@
+// Parent side of server-child.ts: start, ask for memory, read CPU time and RSS from /proc, stop.
+import { fork, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'server-child.ts');
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+export interface ServerMemory {
+  rssMb: number;
+  peakRssMb: number;
+  heapUsedMb: number;
+  externalMb: number;
+  arrayBuffersMb: number;
+  gcForced: boolean;
+}
+
+export class ServerProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly connectionString: string,
+    readonly pid: number,
+  ) {}
+
+  static async start(dataDir: string, cpuProfDir?: string, timeoutMs = 30_000): Promise<ServerProcess> {
+    const execArgv = ['--import', 'tsx', '--expose-gc'];
+    if (cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`);
+    const child = fork(CHILD, [dataDir], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const ready = await new Promise<{ connectionString: string; pid: number }>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`server child not ready within ${timeoutMs} ms`));
+      }, timeoutMs);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server child exited with code ${code} before it was ready`));
+      });
+      child.once('message', (msg: { type: string; connectionString: string; pid: number }) => {
+        clearTimeout(timer);
+        if (msg.type === 'ready') resolve(msg);
+        else reject(new Error(`unexpected first message from server child: ${msg.type}`));
+      });
+    });
+    child.removeAllListeners('exit');
+    return new ServerProcess(child, ready.connectionString, ready.pid);
+  }
+
+  /** Seconds of CPU (user + system) the server has used so far, from /proc/PID/stat. */
+  cpuSeconds(): number {
+    const stat = fs.readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  }
+
+  /** Forces a gc in the child, then reads its resident set from /proc/PID/status. */
+  async memory(timeoutMs = 30_000): Promise<ServerMemory> {
+    const reply = await new Promise<{ gcForced: boolean; usage: NodeJS.MemoryUsage }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('server child did not answer the memory request')), timeoutMs);
+      const onMessage = (msg: { type: string; gcForced: boolean; usage: NodeJS.MemoryUsage }) => {
+        if (msg.type !== 'memory') return;
+        clearTimeout(timer);
+        this.child.off('message', onMessage);
+        resolve(msg);
+      };
+      this.child.on('message', onMessage);
+      this.child.send({ type: 'memory' });
+    });
+    const status = fs.readFileSync(`/proc/${this.pid}/status`, 'utf8');
+    const kb = (field: string) => {
+      const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+      if (!m) throw new Error(`${field} missing from /proc/${this.pid}/status`);
+      return Number(m[1]);
+    };
+    const mb = (bytes: number) => bytes / 1024 / 1024;
+    return {
+      rssMb: kb('VmRSS') / 1024,
+      peakRssMb: kb('VmHWM') / 1024,
+      heapUsedMb: mb(reply.usage.heapUsed),
+      externalMb: mb(reply.usage.external),
+      arrayBuffersMb: mb(reply.usage.arrayBuffers),
+      gcForced: reply.gcForced,
+    };
+  }
+
+  /** Clean stop (lets --cpu-prof write its file); SIGKILL if it hangs. */
+  async stop(timeoutMs = 15_000): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    if (this.child.connected) this.child.send({ type: 'stop' });
+    else this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,42 @@
+// What the bench writes: small JSON events shaped like the app's, and a timer that reads the
+// server's and the client's CPU use over a phase (on 2 cores, who burns the CPU matters).
+import { jsonEvent } from '@eventstore/db-client';
+import type { ServerProcess } from './server-process.js';
+
+let sequence = 0;
+
+/** ~150 bytes of JSON, like a MoneyDeposited event. */
+export function benchEvent() {
+  const n = sequence++;
+  return jsonEvent({
+    type: 'MoneyDeposited',
+    data: { accountId: `acc-${n % 10_000}`, amountMinor: 1000 + (n % 997), currency: 'EUR', reference: `bench-${n}`, at: '2026-01-01T00:00:00.000Z' },
+  });
+}
+
+export function benchBatch(size: number) {
+  return Array.from({ length: size }, benchEvent);
+}
+
+export interface Timed<T> {
+  result: T;
+  seconds: number;
+  /** cores used on average during the phase (1.0 = one core busy) */
+  serverCpu: number;
+  clientCpu: number;
+}
+
+export async function timed<T>(server: ServerProcess, fn: () => Promise<T>): Promise<Timed<T>> {
+  const serverBefore = server.cpuSeconds();
+  const clientBefore = process.cpuUsage();
+  const start = performance.now();
+  const result = await fn();
+  const seconds = (performance.now() - start) / 1000;
+  const client = process.cpuUsage(clientBefore);
+  return {
+    result,
+    seconds,
+    serverCpu: (server.cpuSeconds() - serverBefore) / seconds,
+    clientCpu: (client.user + client.system) / 1e6 / seconds,
+  };
+}
