@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  BACKWARDS,
+  END,
   EventStoreDBClient,
   PARK,
   START,
@@ -13,7 +15,7 @@ import {
   streamNameFilter,
 } from '@eventstore/db-client';
 import { startEventStore, type RunningEventStore } from '../src/index.js';
-import { waitFor } from './support.js';
+import { collect, waitFor } from './support.js';
 import { consume, numbered, numbers, waitForCount } from './persistent-support.js';
 
 const dirs: string[] = [];
@@ -69,6 +71,13 @@ describe('persistent subscriptions across a restart', () => {
       const info = await node.client.getPersistentSubscriptionToAllInfo('ga');
       return info.stats.parkedMessageCount === 1n && info.stats.totalInFlightMessages === 0;
     }, 'parked and acked');
+    await waitFor(
+      async () => (await node.client.getPersistentSubscriptionToAllInfo('ga')).stats.lastCheckpointedEventPosition !== undefined,
+      '$all checkpoint',
+    );
+    // An idle `$all` group must not feed on its own checkpoint records (they are hidden from it).
+    const checkpoints = await collect(node.client.readStream('$persistentsubscription-$all::ga-checkpoint', { direction: BACKWARDS, fromRevision: END, maxCount: 1 }));
+    expect(checkpoints[0].event!.revision).toBeLessThan(5n);
     await shut(node);
 
     // ---- second run on the same directory

@@ -3,7 +3,8 @@ import type { RecordedEvent } from '../core/types.js';
 import type { AllFilter } from './definition.js';
 
 /** ESDB hides its own `$all` bookkeeping from `$all` groups; without this a group would feed on its own checkpoints. */
-const HIDDEN_FROM_ALL = /^\$persistentsubscription-\$all::.*-(checkpoint|parked)$/;
+/** Also their metastreams, which a group writes on its first checkpoint and on replays. */
+const HIDDEN_FROM_ALL = /^(\$\$)?\$persistentsubscription-\$all::.*-(checkpoint|parked)$/;
 
 export function hiddenFromAllGroups(streamId: string): boolean {
   return streamId === '$epoch-information' || HIDDEN_FROM_ALL.test(streamId);

@@ -428,7 +428,10 @@ export class Group {
         if (r.position < this.cursor) continue;
         this.cursor = r.position + 1n;
         value = r.position;
-        if (hiddenFromAllGroups(r.streamId) || !this.matcher(r)) {
+        // Bookkeeping records get no sequence: counting them, a group's own checkpoint write
+        // would call for the next one, forever.
+        if (hiddenFromAllGroups(r.streamId)) continue;
+        if (!this.matcher(r)) {
           // Filtered-out records still advance the checkpoint (§14.10).
           this.tracker.push(value, false);
           continue;
