@@ -20,6 +20,7 @@ export type TestEnvironment = {
   client: EventStoreDBClient;
   db: Db;
   databaseUrl: string;
+  eventStoreConnectionString: string;
   deps: CommandDeps;
   /** Another fresh, migrated database on the same server. */
   createDatabase: () => Promise<{ db: Db; databaseUrl: string }>;
@@ -66,6 +67,7 @@ export async function startTestEnvironment(): Promise<TestEnvironment> {
     client,
     db,
     databaseUrl,
+    eventStoreConnectionString: store.connectionString,
     deps: { eventStore: client, db, catchUpTimeoutMs: 10_000 },
     createDatabase,
     startWorker: (options = {}) => {
