@@ -36,7 +36,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 <li>
                   <Link
                     href="/accounts/new"
-                    className="rounded-md bg-white px-3 py-2 text-brand-900 hover:bg-brand-50 focus-visible:outline-2 focus-visible:outline-white"
+                    className="whitespace-nowrap rounded-md bg-white px-3 py-2 text-brand-900 hover:bg-brand-50 focus-visible:outline-2 focus-visible:outline-white"
                   >
                     Open account
                   </Link>

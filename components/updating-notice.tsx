@@ -24,9 +24,11 @@ export function UpdatingNotice({ current, expected }: Props) {
   const router = useRouter();
   const behind = isBehind(current, expected);
   const [gaveUp, setGaveUp] = useState(false);
+  const [wasBehind, setWasBehind] = useState(behind);
 
   useEffect(() => {
     if (!behind) return;
+    setWasBehind(true);
     const started = Date.now();
     const timer = setInterval(() => {
       if (Date.now() - started > GIVE_UP_AFTER_MS) {
@@ -43,7 +45,7 @@ export function UpdatingNotice({ current, expected }: Props) {
     <div role="status" aria-live="polite" data-testid="updating-notice">
       {behind && (
         <p className="flex items-center gap-2 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          <span aria-hidden="true" className="size-2 animate-pulse rounded-full bg-amber-500" />
+          <span aria-hidden="true" className="size-2 shrink-0 animate-pulse rounded-full bg-amber-500" />
           {gaveUp ? (
             <span>
               Still updating: the change is saved but not shown yet.{' '}
@@ -54,7 +56,7 @@ export function UpdatingNotice({ current, expected }: Props) {
             </span>
           ) : (
             <span>
-              Updating… the change is saved; the figures below may not include it yet.{' '}
+              Updating… the change is saved; the balance and history shown don’t include it yet.{' '}
               <noscript>
                 <a href="" className="font-medium underline">
                   Reload
@@ -65,6 +67,7 @@ export function UpdatingNotice({ current, expected }: Props) {
           )}
         </p>
       )}
+      {!behind && wasBehind && <p className="sr-only">Up to date.</p>}
     </div>
   );
 }

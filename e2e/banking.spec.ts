@@ -83,9 +83,9 @@ test('invalid input is rejected with a message and nothing is written', async ({
   await page.getByLabel('Opening balance').fill('12.345');
   await page.getByRole('button', { name: 'Open account' }).click();
   await expect(page.getByLabel('Holder name')).toHaveAttribute('aria-invalid', 'true');
-  await expect(page.getByText('Holder name cannot be empty')).toBeVisible();
+  await expect(page.getByLabel('Holder name')).toHaveAccessibleDescription(/Holder name cannot be empty/);
   await expect(page.getByLabel('Opening balance')).toHaveAttribute('aria-invalid', 'true');
-  await expect(page.getByText(/at most two decimals/i)).toBeVisible();
+  await expect(page.getByLabel('Opening balance')).toHaveAccessibleDescription(/at most two decimals/i);
   await expect(page).toHaveURL(/\/accounts\/new$/);
   // What was typed survives the error.
   await expect(page.getByLabel('Opening balance')).toHaveValue('12.345');
@@ -96,9 +96,9 @@ test('invalid input is rejected with a message and nothing is written', async ({
   await deposit(page, 'ten dollars');
   const depositForm = form(page, 'Deposit');
   await expect(depositForm.getByLabel('Amount')).toHaveAttribute('aria-invalid', 'true');
-  await expect(depositForm.getByText('Amount must be a number like 12.34')).toBeVisible();
+  await expect(depositForm.getByLabel('Amount')).toHaveAccessibleDescription(/Amount must be a number like 12.34/);
   await deposit(page, '0');
-  await expect(depositForm.getByText('Amount must be at least 0.01')).toBeVisible();
+  await expect(depositForm.getByLabel('Amount')).toHaveAccessibleDescription(/Amount must be at least 0.01/);
 
   // Transfer: to itself, and to a malformed account number.
   await transfer(page, number, '1');
@@ -106,13 +106,15 @@ test('invalid input is rejected with a message and nothing is written', async ({
   await expect(transferForm.getByRole('status').first()).toContainText(/same account|yourself|itself/i);
   await transfer(page, '12345', '1');
   await expect(transferForm.getByLabel('Payee account number')).toHaveAttribute('aria-invalid', 'true');
-  await expect(transferForm.getByText('Account number must be 10 digits')).toBeVisible();
+  await expect(transferForm.getByLabel('Payee account number')).toHaveAccessibleDescription(
+    /Account number must be 10 digits/,
+  );
 
   // Rename to nothing.
   const rename = form(page, 'Change holder name');
   await rename.getByLabel('New holder name').fill('   ');
   await rename.getByRole('button', { name: 'Change name' }).click();
-  await expect(rename.getByText('Holder name cannot be empty')).toBeVisible();
+  await expect(rename.getByLabel('New holder name')).toHaveAccessibleDescription(/Holder name cannot be empty/);
 
   await page.reload();
   await expect(balance(page)).toHaveText('$10.00');
@@ -130,7 +132,7 @@ test.describe('without JavaScript', () => {
     await expect(historyEntries(page).first()).toContainText('+$2.50');
 
     await deposit(page, '-5');
-    await expect(form(page, 'Deposit').getByText('Amount cannot be negative')).toBeVisible();
+    await expect(form(page, 'Deposit').getByLabel('Amount')).toHaveAccessibleDescription(/Amount cannot be negative/);
     await expect(balance(page)).toHaveText('$3.50');
     expect(number).toMatch(/^\d{10}$/);
   });

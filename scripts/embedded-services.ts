@@ -23,9 +23,9 @@ function stopAll(): Promise<void> {
     for (const service of [...running].reverse()) {
       try {
         await service.stop();
-        console.error(`[services] ${service.name} stopped`);
+        console.error(`${service.name} stopped`);
       } catch (error) {
-        console.error(`[services] stopping ${service.name} failed:`, error);
+        console.error(`stopping ${service.name} failed:`, error);
       }
     }
   })();
@@ -57,7 +57,7 @@ async function main() {
     const store = await startEventStore({ port: config.eventStorePort, dataDir });
     running.push({ name: 'event store', stop: () => store.close() });
     ready.eventStoreConnectionString = store.connectionString;
-    console.error(`[services] event store at ${store.connectionString} (data in ${dataDir})`);
+    console.error(`event store at ${store.connectionString} (data in ${dataDir})`);
   }
 
   if (wants.has('--postgres')) {
@@ -67,14 +67,14 @@ async function main() {
     const postgres = await startEmbeddedPostgres({ dataDir, port: config.postgresPort });
     running.push({ name: 'PostgreSQL', stop: () => postgres.stop() });
     ready.databaseUrl = postgres.databaseUrl;
-    console.error(`[services] PostgreSQL on port ${config.postgresPort} (data in ${dataDir})`);
+    console.error(`PostgreSQL on port ${config.postgresPort} (data in ${dataDir})`);
   }
 
   process.stdout.write(`${READY_PREFIX}${JSON.stringify(ready)}\n`);
 }
 
 main().catch(async (error) => {
-  console.error('[services] failed to start:', error instanceof Error ? error.message : error);
+  console.error('failed to start:', error instanceof Error ? error.message : error);
   await stopAll();
   process.exit(1);
 });

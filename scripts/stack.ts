@@ -58,7 +58,10 @@ function startChild(name: string, args: string[], env: NodeJS.ProcessEnv): Child
   child.once('error', (error) => console.error(`[stack] could not start ${name}:`, error));
   for (const stream of [child.stdout!, child.stderr!]) {
     const out = stream === child.stdout ? process.stdout : process.stderr;
-    readline.createInterface({ input: stream }).on('line', (line) => out.write(`[${name}] ${line}\n`));
+    const prefix = `[${name}] `;
+    readline
+      .createInterface({ input: stream })
+      .on('line', (line) => out.write(line.startsWith(prefix) ? `${line}\n` : `${prefix}${line}\n`));
   }
   const handle = { name, process: child, exited: exitedPromise, hasExited: () => exited };
   children.push(handle);

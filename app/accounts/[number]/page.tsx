@@ -78,7 +78,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
             Opened {formatDateTime(account.openedAt)} · version {version}
           </p>
         </div>
-        <div className="text-right">
+        <div className="sm:text-right">
           <p className="text-sm text-white/70">Balance</p>
           <p className="text-3xl font-semibold tabular" data-testid="account-balance">
             {formatMoney(account.balanceCents)}
