@@ -2,6 +2,7 @@
 // message timeouts, consumer loss, in-flight limits, strategies and subscriber limits (§14.8–§14.9).
 import { describe, expect, it } from 'vitest';
 import {
+  binaryEvent,
   DISPATCH_TO_SINGLE,
   PARK,
   PINNED,
@@ -96,6 +97,59 @@ describe('delivery with acks', () => {
     await es.client.appendToStream(`${prefix}new`, numbered(1));
     await waitFor(() => c.received.some((e) => e.event?.streamId === `${prefix}new`), 'the new event');
     expect(c.received.some((e) => e.event?.streamId === `${prefix}old`)).toBe(false);
+    await stop(c);
+  });
+});
+
+describe('reading', () => {
+  it('checkpoints on the timer when fewer than checkPointUpperBound were acked', async () => {
+    const s = streamName();
+    const g = group();
+    await es.client.appendToStream(s, [numbered(0), numbered(1), numbered(2)]);
+    await es.client.createPersistentSubscriptionToStream(
+      s,
+      g,
+      fromStart({ checkPointAfter: 100, checkPointLowerBound: 1, checkPointUpperBound: 1000 }),
+    );
+    const c = consume(es.client.subscribeToPersistentSubscriptionToStream(s, g));
+    await waitForCount(c, 3);
+    await waitFor(async () => (await streamInfo(s, g)).stats.lastCheckpointedEventRevision === 2n, 'timed checkpoint');
+    await stop(c);
+  });
+
+  it('falls back to reading the log when live events overflow the live buffer', async () => {
+    const s = streamName();
+    const g = group();
+    await es.client.createPersistentSubscriptionToStream(
+      s,
+      g,
+      fromStart({ liveBufferSize: 3, historyBufferSize: 10, readBatchSize: 2 }),
+    );
+    const c = consume(es.client.subscribeToPersistentSubscriptionToStream(s, g, { bufferSize: 4 }));
+    await c.confirmed;
+    for (let i = 0; i < 10; i++) await es.client.appendToStream(s, Array.from({ length: 20 }, (_, j) => numbered(i * 20 + j)));
+    await waitForCount(c, 200);
+    expect(numbers(c.received)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    await stop(c);
+  });
+
+  it('resolves links when asked, and acks by the link id', async () => {
+    const target = streamName('target');
+    const links = streamName('links');
+    const g = group();
+    await es.client.appendToStream(target, [numbered(0), numbered(1)]);
+    const link = (n: number) => binaryEvent({ type: '$>', data: Buffer.from(`${n}@${target}`) });
+    await es.client.appendToStream(links, [link(1), link(0)]);
+    await es.client.createPersistentSubscriptionToStream(links, g, fromStart({ resolveLinkTos: true }));
+    const c = consume(es.client.subscribeToPersistentSubscriptionToStream(links, g));
+    await waitForCount(c, 2);
+    expect(numbers(c.received)).toEqual([1, 0]);
+    expect(c.received.map((e) => e.event!.streamId)).toEqual([target, target]);
+    expect(c.received.map((e) => e.link!.streamId)).toEqual([links, links]);
+    expect(c.received.map((e) => e.link!.revision)).toEqual([0n, 1n]);
+    // both records carry the link's position
+    expect(c.received[0].event!.position).toEqual(c.received[0].link!.position);
+    await waitFor(async () => (await streamInfo(links, g)).stats.totalInFlightMessages === 0, 'acked by link id');
     await stop(c);
   });
 });
