@@ -107,4 +107,24 @@ describe('persistent subscriptions across a restart', () => {
     await allSecond.sub.unsubscribe();
     await shut(node);
   });
+
+  it('a group created at the end keeps that start across a restart before its first checkpoint', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'es-persistent-'));
+    dirs.push(dataDir);
+    const s = 'ledger-1';
+    let node = await open(dataDir);
+    await node.client.appendToStream(s, numbered(0));
+    await node.client.createPersistentSubscriptionToStream(s, 'g', persistentSubscriptionToStreamSettingsFromDefaults());
+    await node.client.appendToStream(s, [numbered(1), numbered(2)]);
+    await shut(node);
+
+    node = await open(dataDir);
+    await node.client.appendToStream(s, numbered(3));
+    const c = consume(node.client.subscribeToPersistentSubscriptionToStream(s, 'g'));
+    await waitForCount(c, 3);
+    // 1 and 2 were written after the group was created at the end: not lost by the restart
+    expect(numbers(c.received)).toEqual([1, 2, 3]);
+    await c.sub.unsubscribe();
+    await shut(node);
+  });
 });
