@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { createStore } from './core/store.js';
 import type { Store } from './core/types.js';
-import { gossipGrpc, serverFeaturesGrpc, streamsGrpc } from './grpc/generated.js';
+import { gossipGrpc, serverFeaturesGrpc } from './grpc/generated.js';
 import { gossipImplementation, serverFeaturesImplementation } from './grpc/features.js';
-import { streamsImplementation } from './grpc/streams.js';
+import { streamsImplementation, streamsServiceDefinition } from './grpc/streams.js';
 
 export interface EventStoreOptions {
   /** TCP port; 0 (default) picks a free one. */
@@ -75,7 +75,7 @@ export async function startEventStore(options: EventStoreOptions): Promise<Runni
   try {
     const mod = await loadPersistent();
     if (mod) persistent = await mod.createPersistentSubscriptions(store);
-    server.addService(streamsGrpc.StreamsService as unknown as grpc.ServiceDefinition, streamsImplementation(store));
+    server.addService(streamsServiceDefinition, streamsImplementation(store));
     server.addService(
       serverFeaturesGrpc.ServerFeaturesService as unknown as grpc.ServiceDefinition,
       serverFeaturesImplementation(() => persistent !== undefined),

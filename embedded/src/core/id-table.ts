@@ -3,16 +3,42 @@
 // hash; callers confirm a candidate by reading the record (a false match costs one read).
 // 12 bytes per slot at most 50% load: ~24 bytes per event, versus ~100+ for a Map of strings.
 
-export function idHash(streamId: string, eventId: string): number {
+// The id part is hashed over its 32 lower-case hex digits, so the same value can be computed from
+// the canonical string (live appends) or from the 16 stored bytes (start-up scan, no strings).
+function hashStream(streamId: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < streamId.length; i++) h = Math.imul(h ^ streamId.charCodeAt(i), 0x01000193);
-  h = Math.imul(h ^ 0xff, 0x01000193);
-  for (let i = 0; i < eventId.length; i++) h = Math.imul(h ^ eventId.charCodeAt(i), 0x01000193);
+  return Math.imul(h ^ 0xff, 0x01000193);
+}
+
+function finish(h: number): number {
   // Final avalanche so that the low bits used for the slot are well mixed.
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   return h >>> 0;
+}
+
+/** `eventId` in canonical 8-4-4-4-12 lower-case form. */
+export function idHash(streamId: string, eventId: string): number {
+  let h = hashStream(streamId);
+  for (let i = 0; i < eventId.length; i++) {
+    const c = eventId.charCodeAt(i);
+    if (c !== 45 /* - */) h = Math.imul(h ^ c, 0x01000193);
+  }
+  return finish(h);
+}
+
+/** Same as idHash for the 16 id bytes at `off`. */
+export function idHashBytes(streamId: string, buf: Uint8Array, off: number): number {
+  let h = hashStream(streamId);
+  for (let i = off; i < off + 16; i++) {
+    const hi = buf[i] >>> 4;
+    const lo = buf[i] & 15;
+    h = Math.imul(h ^ (hi < 10 ? 48 + hi : 87 + hi), 0x01000193);
+    h = Math.imul(h ^ (lo < 10 ? 48 + lo : 87 + lo), 0x01000193);
+  }
+  return finish(h);
 }
 
 export class IdTable {

@@ -8,9 +8,8 @@
 // Two views: the write model sees every reserved commit (so concurrent appenders are checked
 // against each other); readers see only durable ones. Because commits become durable in log
 // order, "durable" is simply "position < publishedEnd", so no per-stream counters are needed.
-import { IdTable, idHash } from './id-table.js';
+import { IdTable } from './id-table.js';
 import { isMetastream, metastreamOf, ownerOf, type MetaInfo } from './metadata.js';
-import { TOMBSTONE_REVISION } from './types.js';
 
 export class StreamEntry {
   /** Position of the tombstone record, 0 when none. */
@@ -59,8 +58,10 @@ export class PositionList {
 /** What the index needs to know about one record. */
 export interface IndexedRecord {
   streamId: string;
-  revision: bigint;
-  eventId: string;
+  /** Event number; -1 for the tombstone record. */
+  revision: number;
+  /** idHash(streamId, eventId) */
+  idHash: number;
   position: number;
   /** Parsed metadata when the record is in a metastream. */
   meta?: MetaInfo;
@@ -120,25 +121,25 @@ export class StoreIndex {
   /** Write side: the record exists (maybe not yet durable). Must be called in log order. */
   reserve(r: IndexedRecord): void {
     this.all.push(r.position);
-    if (r.revision === TOMBSTONE_REVISION) {
+    if (r.revision < 0) {
       this.promote(r.streamId).tombstone = r.position;
       return;
     }
     const v = this.streams.get(r.streamId);
     const expected = v === undefined ? 0 : typeof v === 'number' ? 1 : v.positions.length;
-    if (r.revision !== BigInt(expected)) {
+    if (r.revision !== expected) {
       throw new Error(`Index out of order: ${r.streamId}@${r.revision}, expected ${expected}`);
     }
     if (v === undefined) this.streams.set(r.streamId, r.position);
     else this.promote(r.streamId).positions.push(r.position);
-    this.ids.insert(idHash(r.streamId, r.eventId), r.position);
+    this.ids.insert(r.idHash, r.position);
     if (isMetastream(r.streamId)) this.promote(ownerOf(r.streamId)).meta = r.meta;
   }
 
   /** Read side: the record is durable. Called in log order; `publishedEnd` is advanced by the caller per commit. */
   publish(r: IndexedRecord): void {
     this.all.committed++;
-    if (r.revision !== TOMBSTONE_REVISION && isMetastream(r.streamId)) {
+    if (r.revision >= 0 && isMetastream(r.streamId)) {
       this.promote(ownerOf(r.streamId)).metaCommitted = r.meta;
     }
   }

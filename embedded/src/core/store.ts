@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { BadRequestError, StreamDeletedError, WrongExpectedVersionError } from './errors.js';
-import { idHash } from './id-table.js';
+import { idHash, idHashBytes } from './id-table.js';
 import { StoreIndex, type IndexedRecord } from './index.js';
 import {
   METADATA_EVENT_TYPE,
@@ -42,7 +42,7 @@ import { checkAppendSize, validateEvents, validateExpected, validateStreamId } f
 import { checkCommit, type StreamView } from './write-model.js';
 import { FileBackend, MemoryBackend, type LogBackend } from '../storage/backend.js';
 import { Log } from '../storage/log.js';
-import { dataView, decodeKey, encodeRecord } from '../storage/record-codec.js';
+import { dataView, decodeKey, encodeRecord, eventIdOffset, revisionNumber, streamIdOf } from '../storage/record-codec.js';
 
 export type StoreOptions = { dataDir: string } | { mem: true };
 
@@ -62,9 +62,10 @@ export async function createStore(options: StoreOptions): Promise<Store> {
 
   const index = new StoreIndex();
   const { log } = await Log.open(backend, (chunk, off, position) => {
-    const key = decodeKey(chunk, off);
-    const rec: IndexedRecord = { ...key, position };
-    if (isMetastream(key.streamId) && key.revision !== TOMBSTONE_REVISION) rec.meta = parseMetadata(dataView(chunk, off));
+    const streamId = streamIdOf(chunk, off);
+    const revision = revisionNumber(chunk, off);
+    const rec: IndexedRecord = { streamId, revision, idHash: idHashBytes(streamId, chunk, eventIdOffset(off)), position };
+    if (revision >= 0 && isMetastream(streamId)) rec.meta = parseMetadata(dataView(chunk, off));
     index.reserve(rec);
     index.publish(rec);
   });
@@ -264,7 +265,8 @@ class EmbeddedStore implements Store {
     let pos = start;
     drafts.forEach((d, i) => {
       recorded.push({ ...d, created, position: BigInt(pos) });
-      const rec: IndexedRecord = { streamId: d.streamId, revision: d.revision, eventId: d.eventId, position: pos };
+      const tombstone = d.revision === TOMBSTONE_REVISION;
+      const rec: IndexedRecord = { streamId: d.streamId, revision: tombstone ? -1 : Number(d.revision), idHash: idHash(d.streamId, d.eventId), position: pos };
       if (isMetastream(d.streamId) && d.revision !== TOMBSTONE_REVISION) rec.meta = parseMetadata(d.data);
       indexed.push(rec);
       pos += bufs[i].length;

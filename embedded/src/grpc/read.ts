@@ -5,7 +5,8 @@ import type { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_
 import type { RecordedEvent, Store } from '../core/types.js';
 import { StreamDeletedError, StreamNotFoundError } from '../core/errors.js';
 import { streamsPb } from './generated.js';
-import { toStreamIdentifier, toStreamsReadEvent } from './convert.js';
+import { toStreamIdentifier } from './convert.js';
+import { encodeReadRespEvent } from './fast-encode.js';
 import { writeMessage } from './calls.js';
 import { resolveRecord } from './links.js';
 import type { ParsedRead } from './read-request.js';
@@ -14,9 +15,8 @@ type Call = grpc.ServerWritableStream<ReadReq, ReadResp>;
 
 export async function sendRecord(call: Call, store: Store, rec: RecordedEvent, resolveLinks: boolean, structuredUuids: boolean): Promise<void> {
   const { event, link } = await resolveRecord(store, rec, resolveLinks);
-  const resp = new streamsPb.ReadResp();
-  resp.setEvent(toStreamsReadEvent(event, link, { structuredUuids }));
-  await writeMessage(call, resp);
+  // pre-encoded bytes; streams.ts's Read serializer passes them through
+  await writeMessage(call, encodeReadRespEvent(event, link, structuredUuids));
 }
 
 /** A metastream of a tombstoned stream is as deleted as the stream itself. */

@@ -4,6 +4,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb.js';
 import type { Store } from '../core/types.js';
 import { appendHandler } from './append.js';
+import { streamsGrpc } from './generated.js';
 import { batchAppendHandler } from './batch-append.js';
 import { serverStream } from './calls.js';
 import { deleteHandler, tombstoneHandler } from './delete.js';
@@ -11,6 +12,22 @@ import { toWireError } from './errors.js';
 import { readAllToCall, readStreamToCall } from './read.js';
 import { parseReadRequest } from './read-request.js';
 import { subscribeToAll, subscribeToStream } from './subscribe.js';
+
+/**
+ * The generated StreamsService definition, except that Read also accepts pre-encoded ReadResp
+ * bytes (see fast-encode.ts); the generated serializer only takes ReadResp instances.
+ */
+export const streamsServiceDefinition: grpc.ServiceDefinition = (() => {
+  const generated = streamsGrpc.StreamsService as unknown as grpc.ServiceDefinition;
+  const read = generated.read as grpc.MethodDefinition<unknown, unknown>;
+  return {
+    ...generated,
+    read: {
+      ...read,
+      responseSerialize: (value: unknown) => (Buffer.isBuffer(value) ? value : read.responseSerialize(value)),
+    },
+  };
+})();
 
 export function streamsImplementation(store: Store): grpc.UntypedServiceImplementation {
   const read = serverStream<ReadReq, ReadResp>('Read', async (call) => {

@@ -129,7 +129,8 @@ export class Log {
 
   /** Reads the whole record at `pos` (validated). */
   readRecord(pos: number): Buffer {
-    let buf = this.read(pos, 4096);
+    // Most records are a few hundred bytes; under 4 KiB Node serves the buffer from its pool.
+    let buf = this.read(pos, 1024);
     if (buf.length < HEADER_SIZE) throw new Error(`No record at position ${pos}`);
     const len = recordLength(buf, 0);
     if (len > buf.length) buf = this.read(pos, len);

@@ -135,6 +135,26 @@ export function decodeKey(buf: Buffer, off: number): RecordKey {
   };
 }
 
+/** Offset of the 16 event-id bytes of the record at `off`. */
+export function eventIdOffset(off: number): number {
+  return off + HEADER_SIZE + 20;
+}
+
+/** Revision as a number, or -1 for the tombstone (2^63-1); avoids a BigInt per record on start-up. */
+export function revisionNumber(buf: Buffer, off: number): number {
+  const b = off + HEADER_SIZE + 4;
+  const lo = buf.readUInt32LE(b);
+  const hi = buf.readInt32LE(b + 4);
+  if (hi === 0x7fffffff && lo === 0xffffffff) return -1;
+  return hi * 0x100000000 + lo;
+}
+
+export function streamIdOf(buf: Buffer, off: number): string {
+  const b = off + HEADER_SIZE;
+  const o = b + FIXED_BODY;
+  return buf.toString('utf8', o, o + buf.readUInt32LE(b + 36));
+}
+
 /** The data bytes of a validated record as a view (caller must not keep it). */
 export function dataView(buf: Buffer, off: number): Buffer {
   const b = off + HEADER_SIZE;
