@@ -45,8 +45,11 @@ async function settled(payer: string) {
   expect(await waitForAccountRevision(payer, last.revision, { timeoutMs: 15_000 }, env.db)).toBe(true);
 }
 
+// These tests run many commands against one worker; give them room on a busy machine.
+const SLOW = { timeout: 120_000 };
+
 describe('concurrent payments from one account', () => {
-  it('never overdraw it and conserve the total', async () => {
+  it('never overdraw it and conserve the total', SLOW, async () => {
     const payer = await open('Payer', 10_000);
     const payees = [await open('P1', 0), await open('P2', 0), await open('P3', 0)];
     const totalBefore = await totalBalance();
@@ -75,7 +78,7 @@ describe('concurrent payments from one account', () => {
     if (t.conflict === 0) expect(t.ok).toBe(14);
   });
 
-  it('stay safe while the projection lags behind the store', async () => {
+  it('stay safe while the projection lags behind the store', SLOW, async () => {
     const payer = await open('Lagging payer', 5_000);
     const payee = await open('Payee', 0);
     await worker.stop();
@@ -99,7 +102,7 @@ describe('concurrent payments from one account', () => {
     expect((await getAccount(payee, env.db))!.balanceCents).toBe(1_000n * BigInt(t.ok));
   });
 
-  it('in both directions with interleaved deposits conserve money', async () => {
+  it('in both directions with interleaved deposits conserve money', SLOW, async () => {
     const a = await open('A', 3_000);
     const b = await open('B', 3_000);
     const totalBefore = await totalBalance();
@@ -121,5 +124,28 @@ describe('concurrent payments from one account', () => {
     expect(rowA.balanceCents).toBeGreaterThanOrEqual(0n);
     expect(rowB.balanceCents).toBeGreaterThanOrEqual(0n);
     expect(await totalBalance()).toBe(totalBefore + 100n * BigInt(depositsOk));
+  });
+
+  it('from an account the projection has not seen yet wait for it, bounded, and write nothing on timeout', SLOW, async () => {
+    await worker.stop();
+    const opened = await openAccount({ commandId: newCommandId(), holderName: 'Brand new', openingBalanceCents: 900 }, env.deps);
+    const payeeOpened = await openAccount({ commandId: newCommandId(), holderName: 'Also new', openingBalanceCents: 0 }, env.deps);
+    if (!opened.ok || !payeeOpened.ok) throw new Error('opening failed');
+    const input = {
+      commandId: newCommandId(),
+      payerAccountNumber: opened.accountNumber,
+      payeeAccountNumber: payeeOpened.accountNumber,
+      amountCents: 900,
+    };
+
+    const impatient = await makePayment(input, { ...env.deps, catchUpTimeoutMs: 300 });
+    expect(impatient).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await paymentsInStore(opened.accountNumber)).toHaveLength(0);
+
+    worker = env.startWorker();
+    const retried = await makePayment(input, env.deps);
+    expect(retried).toMatchObject({ ok: true, accountNumber: opened.accountNumber, streamRevision: 1n });
+    await settled(opened.accountNumber);
+    expect((await getAccount(payeeOpened.accountNumber, env.db))!.balanceCents).toBe(900n);
   });
 });

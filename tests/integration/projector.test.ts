@@ -116,7 +116,7 @@ describe('projection I/O layer', () => {
     expect(checkpoint).toEqual([{ projection: 'accounts', position: events.at(-1)!.position, eventsApplied: events.length }]);
   });
 
-  it('gives the same read model for duplicated and reordered delivery', async () => {
+  it('gives the same read model for duplicated and reordered delivery', { timeout: 120_000 }, async () => {
     const { db: reference } = await env.createDatabase();
     await deliver(reference, events);
     const expected = await dump(reference);
@@ -131,7 +131,7 @@ describe('projection I/O layer', () => {
     }
   });
 
-  it('applies an event delivered twice at the same moment exactly once', async () => {
+  it('applies an event delivered twice at the same moment exactly once', { timeout: 120_000 }, async () => {
     const { db } = await env.createDatabase();
     for (const event of events) {
       const outcomes = await Promise.all([applyEvent(db, event), applyEvent(db, event), applyEvent(db, event)]);
