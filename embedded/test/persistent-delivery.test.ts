@@ -117,6 +117,20 @@ describe('reading', () => {
     await stop(c);
   });
 
+  it('reports ack latency statistics with extraStatistics', async () => {
+    const s = streamName();
+    const g = group();
+    await es.client.appendToStream(s, [numbered(0), numbered(1)]);
+    await es.client.createPersistentSubscriptionToStream(s, g, fromStart({ extraStatistics: true }));
+    const c = consume(es.client.subscribeToPersistentSubscriptionToStream(s, g));
+    await waitForCount(c, 2);
+    await waitFor(async () => (await streamInfo(s, g)).stats.totalInFlightMessages === 0, 'acked');
+    const stats = (await streamInfo(s, g)).connections[0].extraStatistics!;
+    expect([...stats.keys()]).toEqual(expect.arrayContaining(['mean', 'median', 'fastest', 'quintile 1', '99.9%', 'highest']));
+    expect(stats.get('highest')!).toBeGreaterThanOrEqual(stats.get('fastest')!);
+    await stop(c);
+  });
+
   it('falls back to reading the log when live events overflow the live buffer', async () => {
     const s = streamName();
     const g = group();

@@ -27,7 +27,14 @@ export function toSubscriptionInfo(info: GroupInfo): pb.SubscriptionInfo {
       conn.setAverageItemsPerSecond(0);
       conn.setTotalItems(toDecimal(c.totalItems));
       conn.setCountSinceLastMeasurement('0');
-      conn.setObservedMeasurementsList([]);
+      conn.setObservedMeasurementsList(
+        c.measurements.map(({ key, value }) => {
+          const m = new persistentPb.SubscriptionInfo.Measurement();
+          m.setKey(key);
+          m.setValue(toDecimal(value));
+          return m;
+        }),
+      );
       conn.setAvailableSlots(c.availableSlots);
       conn.setInFlightMessages(c.inFlight);
       conn.setConnectionName(c.connectionName);

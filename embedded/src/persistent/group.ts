@@ -18,6 +18,7 @@ import { CheckpointTracker } from './checkpoints.js';
 import { ALL, checkpointStreamOf, groupKey, parkedStreamOf, type GroupDefinition } from './definition.js';
 import { GroupDroppedError, MaxSubscribersReachedError } from './errors.js';
 import { Fifo } from './fifo.js';
+import { LatencyStats } from './latency.js';
 import { compileFilter, hiddenFromAllGroups, type RecordMatcher } from './filter.js';
 import { createStrategy, type Slotted, type Strategy } from './strategies.js';
 
@@ -57,6 +58,7 @@ interface InFlight {
 
 export class Consumer implements Slotted {
   readonly ids = new Set<string>();
+  readonly latency = new LatencyStats();
   totalItems = 0;
   constructor(
     readonly id: number,
@@ -72,7 +74,14 @@ export class Consumer implements Slotted {
 export interface GroupInfo {
   def: GroupDefinition;
   status: string;
-  consumers: { connectionName: string; totalItems: number; availableSlots: number; inFlight: number }[];
+  consumers: {
+    connectionName: string;
+    totalItems: number;
+    availableSlots: number;
+    inFlight: number;
+    /** ack/nack latency in ms; empty unless extra_statistics */
+    measurements: { key: string; value: number }[];
+  }[];
   totalItems: number;
   lastCheckpoint?: bigint;
   lastKnown?: bigint;
@@ -181,6 +190,7 @@ export class Group {
       const entry = this.inFlight.get(id);
       if (!entry) continue;
       this.release(entry);
+      this.measure(entry);
       this.done(entry.msg);
     }
     this.afterAckOrNack();
@@ -191,6 +201,7 @@ export class Group {
       const entry = this.inFlight.get(id);
       if (!entry) continue;
       this.release(entry);
+      this.measure(entry);
       switch (action) {
         case 'park':
           this.park(entry.msg, `Client explicitly NAK'ed message.\n${reason}`);
@@ -316,6 +327,7 @@ export class Group {
         totalItems: c.totalItems,
         availableSlots: Math.max(0, c.freeSlots()),
         inFlight: c.ids.size,
+        measurements: this.def.settings.extraStatistics ? c.latency.measurements() : [],
       })),
       totalItems: this.totalItems,
       lastCheckpoint: this.lastCheckpoint,
@@ -511,6 +523,10 @@ export class Group {
   private release(entry: InFlight): void {
     this.inFlight.delete(entry.msg.ackId);
     entry.consumer.ids.delete(entry.msg.ackId);
+  }
+
+  private measure(entry: InFlight): void {
+    if (this.def.settings.extraStatistics) entry.consumer.latency.record(Date.now() - entry.sentAt);
   }
 
   private done(msg: Message): void {
