@@ -3,7 +3,7 @@
 // with embedded event store and PostgreSQL in a fresh temporary DATA_DIR on free ports, so a
 // developer's own `npm run dev` and data are never touched.
 
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,7 +25,12 @@ async function freePort(): Promise<number> {
 process.env.E2E_PORT ??= String(await freePort());
 process.env.E2E_EVENTSTORE_PORT ??= String(await freePort());
 process.env.E2E_POSTGRES_PORT ??= String(await freePort());
-process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'eventbank-e2e-'));
+if (!process.env.E2E_DATA_DIR) {
+  process.env.E2E_DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'eventbank-e2e-'));
+  // mkdtemp makes it 0700; embedded PostgreSQL runs as the unprivileged `postgres` user and must
+  // be able to reach its data directory inside.
+  chmodSync(process.env.E2E_DATA_DIR, 0o755);
+}
 
 const mode = process.env.E2E_MODE === 'dev' ? 'dev' : 'start';
 const baseURL = `http://localhost:${process.env.E2E_PORT}`;
@@ -89,7 +94,8 @@ export default defineConfig({
     },
     reuseExistingServer: false,
     timeout: 600_000,
-    stdout: 'pipe',
+    // The stack's own log is long; its stderr (errors) still shows.
+    stdout: 'ignore',
     stderr: 'pipe',
     gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
   },
