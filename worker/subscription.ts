@@ -104,21 +104,38 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
       await sub.nack(PARK, problem, resolved);
       return 'parked';
     }
+    let outcome: Awaited<ReturnType<typeof applyEvent>>;
     try {
-      const outcome = await applyEvent(db, projected);
-      if (outcome === 'ahead') {
-        // Its predecessor is still to come (or being retried): give it time before redelivery.
-        await sleep(Math.min(25 * 2 ** Math.min(resolved.retryCount, 6), 1000));
-        await sub.nack(RETRY, 'an earlier event of this account is not applied yet', resolved);
-      } else {
-        await sub.ack(resolved);
-      }
-      return outcome;
+      outcome = await applyWithLocalRetries(projected, `${recorded.streamId}@${recorded.revision}`);
     } catch (error) {
-      logger.error(`[worker] failed to apply ${recorded.streamId}@${recorded.revision}, will retry:`, error);
-      await sleep(Math.min(100 * 2 ** Math.min(resolved.retryCount, 5), 2000));
+      // Still failing after local retries: hand it back to the server, which redelivers it
+      // (and parks it once maxRetryCount is spent, so one bad event cannot stall the group forever).
       await sub.nack(RETRY, `projection failed: ${error instanceof Error ? error.message : String(error)}`, resolved);
       return 'failed';
+    }
+    if (outcome === 'ahead') {
+      // Its predecessor is still to come (or being retried): give it time before redelivery.
+      await sleep(Math.min(25 * 2 ** Math.min(resolved.retryCount, 6), 1000));
+      await sub.nack(RETRY, 'an earlier event of this account is not applied yet', resolved);
+    } else {
+      await sub.ack(resolved);
+    }
+    return outcome;
+  }
+
+  /**
+   * A database hiccup should not spend the event's server-side retries (and get it parked),
+   * so transient failures are retried here first, with backoff.
+   */
+  async function applyWithLocalRetries(projected: Parameters<typeof applyEvent>[1], label: string) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await applyEvent(db, projected);
+      } catch (error) {
+        logger.error(`[worker] failed to apply ${label} (attempt ${attempt}):`, error);
+        if (attempt >= 5 || stopping) throw error;
+        await sleep(Math.min(200 * 2 ** (attempt - 1), 3000));
+      }
     }
   }
 
