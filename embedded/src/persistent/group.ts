@@ -375,6 +375,11 @@ export class Group {
     return Math.max(1, this.def.settings.historyBufferSize);
   }
 
+  /** Catch-up reads again once the buffer is down to this. */
+  private lowWater(): number {
+    return Math.floor(this.capacity() / 2);
+  }
+
   private async fill(): Promise<void> {
     for (;;) {
       if (this.state === 'stopped' || this.state === 'loading') return;
@@ -386,6 +391,8 @@ export class Group {
         await this.ingest(this.liveQueue.splice(0, space));
         continue;
       }
+      // Refill in batches, not one event per freed slot: no per-event log reads.
+      if (this.buffer.length > this.lowWater()) return;
       const n = Math.min(space, MAX_READ);
       const records = await this.readSource(n);
       if (this.state !== 'catchup') return;
@@ -509,7 +516,11 @@ export class Group {
         this.send(consumer, msg);
       }
     }
-    if (this.buffer.length < this.capacity() && (this.state === 'catchup' || this.liveQueue.length > 0)) this.kick();
+    const refill =
+      this.state === 'catchup'
+        ? this.buffer.length <= this.lowWater()
+        : this.liveQueue.length > 0 && this.buffer.length < this.capacity();
+    if (refill) this.kick();
   }
 
   private send(consumer: Consumer, msg: Message): void {
