@@ -153,9 +153,10 @@ export class Log {
   private async flush(): Promise<void> {
     if (this.flushing) return;
     this.flushing = true;
+    let batch: PendingCommit[] = [];
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue;
+        batch = this.queue;
         this.queue = [];
         const first = batch[0].offset;
         const data = batch.length === 1 ? batch[0].buf : Buffer.concat(batch.map((p) => p.buf));
@@ -173,14 +174,15 @@ export class Log {
           }
           p.resolve();
         }
+        batch = [];
         this.releaseWaiters();
       }
     } catch (e) {
       // A failed write or fsync leaves the file in an unknown state: refuse everything from now on
       // rather than acknowledge commits that may not be durable.
       this.failure = e instanceof Error ? e : new Error(String(e));
-      for (const p of this.queue.splice(0)) p.reject(this.failure);
-      for (const p of this.unwritten.splice(0)) p.reject(this.failure);
+      const failed = new Set([...batch, ...this.unwritten.splice(0), ...this.queue.splice(0)]);
+      for (const p of failed) p.reject(this.failure);
       for (const w of this.durableWaiters.splice(0)) w.reject(this.failure);
     } finally {
       this.flushing = false;
