@@ -8,7 +8,7 @@ export interface BenchOptions {
   /** Total events to have stored before the memory reading (the issue asks for 1,000,000). */
   events: number;
   phases: ReadonlySet<Phase>;
-  /** Run the server child under `node --cpu-prof`, profiles written to this directory. */
+  /** Profile the server child, one .cpuprofile per phase written to this directory. */
   cpuProfDir?: string;
   out: string;
 }
@@ -18,7 +18,7 @@ export const USAGE = `Usage: npm run bench -- [--quick] [--events <n>] [--phases
   --quick         small counts and short phases (smoke run, ~30 s)
   --events        events stored before the memory reading (default 1000000, quick 50000)
   --phases        comma list of ${PHASES.join(',')} (default all)
-  --cpu-prof      profile the server child (node --cpu-prof); default dir bench/results/prof
+  --cpu-prof      profile the server child, one .cpuprofile per phase (default dir bench/results/prof)
   --out           results JSON (default bench/results/eventstore.json)
   --help          show this help`;
 

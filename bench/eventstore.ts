@@ -13,7 +13,7 @@ import { measureFsync, type FsyncResult } from './fsync-rate.js';
 import { catchUpSubscription, persistentSubscription, readAllForwards, PERSISTENT_BUFFER_SIZE } from './reads.js';
 import { judge, renderTable, writeJson, type Figure, type Target } from './report.js';
 import { ServerProcess, type ServerMemory } from './server-process.js';
-import { timed } from './workload.js';
+import { cpuPerEvent, timed } from './workload.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -71,15 +71,23 @@ async function run(options: BenchOptions): Promise<void> {
   /** Runs one phase; a throw becomes an error row instead of ending the run. */
   const phase = async (label: string, id: string, unit: string, target: Target | undefined, body: () => Promise<Omit<Figure, 'id' | 'label' | 'unit' | 'target'>>) => {
     process.stderr.write(`bench: ${label} ...\n`);
+    const profileFile = options.cpuProfDir && server ? path.resolve(REPO, options.cpuProfDir, `${id}.cpuprofile`) : undefined;
     try {
+      if (profileFile) {
+        fs.mkdirSync(path.dirname(profileFile), { recursive: true });
+        await server!.profileStart();
+      }
       const f = await body();
-      figures.push({ id, label, unit, target, ...f, status: f.status ?? judge(f.value, target) });
+      if (profileFile) await server!.profileStop(profileFile);
+      figures.push({ id, label, unit, target, ...f, status: f.status ?? judge(f.value, target), loadAvg1: os.loadavg()[0] });
     } catch (err) {
+      if (profileFile) await server!.profileStop(profileFile).catch(() => undefined);
       const message = err instanceof Error ? err.message : String(err);
-      figures.push({ id, label, unit, target, detail: {}, status: target ? 'n/a' : undefined, error: message });
+      figures.push({ id, label, unit, target, detail: {}, status: target ? 'n/a' : undefined, error: message, loadAvg1: os.loadavg()[0] });
     }
   };
 
+  const loadAvgAtStart = os.loadavg()[0];
   let fsync: FsyncResult | undefined;
   let written = 0;
   try {
@@ -90,7 +98,7 @@ async function run(options: BenchOptions): Promise<void> {
       });
     }
 
-    server = await ServerProcess.start(path.join(tmp, 'eventstore'), options.cpuProfDir && path.resolve(REPO, options.cpuProfDir));
+    server = await ServerProcess.start(path.join(tmp, 'eventstore'));
     client = EventStoreDBClient.connectionString(server.connectionString);
     const c = client;
     const s = server;
@@ -115,6 +123,7 @@ async function run(options: BenchOptions): Promise<void> {
               p99Ms: t.result.p99Ms,
               serverCpu: t.serverCpu,
               clientCpu: t.clientCpu,
+              ...cpuPerEvent(t, t.result.events),
             },
           };
         });
@@ -126,7 +135,7 @@ async function run(options: BenchOptions): Promise<void> {
       await phase(`Load to ${options.events.toLocaleString('en-US')} events (batches of ${LOAD.batchSize}, ${LOAD.concurrency} in flight)`, 'load', 'events/s', undefined, async () => {
         const t = await timed(s, () => loadEvents(c, toAdd, { ...LOAD, durationMs: lim.loadMs }));
         written += t.result;
-        return { value: t.result / t.seconds, detail: { added: t.result, stored: written, serverCpu: t.serverCpu, clientCpu: t.clientCpu } };
+        return { value: t.result / t.seconds, detail: { added: t.result, stored: written, serverCpu: t.serverCpu, clientCpu: t.clientCpu, ...cpuPerEvent(t, t.result) } };
       });
       await phase(`Server RSS with ${written.toLocaleString('en-US')} events (after gc)`, 'rss', 'MB', TARGETS.rss, async () => {
         const m = await s.memory();
@@ -145,14 +154,14 @@ async function run(options: BenchOptions): Promise<void> {
     if (phases.has('read')) {
       await phase(`$all read forwards from start`, 'read-all', 'events/s', TARGETS.readAll, async () => {
         const t = await timed(s, () => readAllForwards(c, { maxEvents: everything, durationMs: lim.readMs }));
-        return { value: t.result / t.seconds, detail: { events: t.result, seconds: t.seconds, serverCpu: t.serverCpu, clientCpu: t.clientCpu } };
+        return { value: t.result / t.seconds, detail: { events: t.result, seconds: t.seconds, serverCpu: t.serverCpu, clientCpu: t.clientCpu, ...cpuPerEvent(t, t.result) } };
       });
     }
     if (phases.has('catchup')) {
       const want = Math.max(1, written);
       await phase(`Catch-up subscription to $all from start`, 'catch-up', 'events/s', undefined, async () => {
         const t = await timed(s, () => catchUpSubscription(c, { maxEvents: want, durationMs: lim.readMs }));
-        return { value: t.result / t.seconds, detail: { events: t.result, seconds: t.seconds, serverCpu: t.serverCpu, clientCpu: t.clientCpu } };
+        return { value: t.result / t.seconds, detail: { events: t.result, seconds: t.seconds, serverCpu: t.serverCpu, clientCpu: t.clientCpu, ...cpuPerEvent(t, t.result) } };
       });
     }
     if (phases.has('persistent')) {
@@ -160,7 +169,7 @@ async function run(options: BenchOptions): Promise<void> {
       await phase(`Persistent subscription to $all, ack each (buffer ${PERSISTENT_BUFFER_SIZE})`, 'persistent', 'events/s', TARGETS.persistent, async () => {
         const t = await timed(s, () => persistentSubscription(c, { maxEvents: want, durationMs: lim.persistentMs }));
         if (t.result === 0) throw new Error('no event delivered');
-        return { value: t.result / t.seconds, detail: { events: t.result, seconds: t.seconds, serverCpu: t.serverCpu, clientCpu: t.clientCpu } };
+        return { value: t.result / t.seconds, detail: { events: t.result, seconds: t.seconds, serverCpu: t.serverCpu, clientCpu: t.clientCpu, ...cpuPerEvent(t, t.result) } };
       });
     }
     const atEnd = await s.memory().catch(() => undefined);
@@ -173,6 +182,7 @@ async function run(options: BenchOptions): Promise<void> {
 
   const result = {
     finishedAt: new Date().toISOString(),
+    loadAvg1: { start: loadAvgAtStart, end: os.loadavg()[0] },
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: os.totalmem() / 2 ** 30, node: process.version, platform: `${os.platform()} ${os.release()}` },
     options: { quick: options.quick, events: options.events, phases: [...options.phases], cpuProf: options.cpuProfDir ?? null },
     setup: {
@@ -193,8 +203,13 @@ async function run(options: BenchOptions): Promise<void> {
   writeJson(out, result);
   console.log(`\nEvent store benchmark (${options.quick ? 'quick' : 'full'} run, ${os.cpus().length} cores, ${process.version})\n`);
   console.log(renderTable(figures));
+  const loads = figures.map((f) => f.loadAvg1 ?? 0);
+  console.log(
+    `\nMachine load average (1 min) during the run: ${loadAvgAtStart.toFixed(1)} at start, ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} across phases` +
+      ` on ${os.cpus().length} cores${Math.max(...loads) > os.cpus().length ? ' - other work competed for the CPU; the µs/event figures are steadier than the rates' : ''}.`,
+  );
   console.log(`\nResults written to ${path.relative(process.cwd(), out) || out}`);
-  if (options.cpuProfDir) console.log(`Server CPU profile in ${options.cpuProfDir}`);
+  if (options.cpuProfDir) console.log(`Server CPU profiles (one per phase) in ${options.cpuProfDir}; summarise with npx tsx bench/profile-summary.ts <file>`);
 }
 
 async function main(): Promise<void> {

@@ -21,6 +21,8 @@ export interface Figure {
   /** 'pass' | 'fail' against the target, 'n/a' when the run could not measure what the target is about */
   status?: 'pass' | 'fail' | 'n/a';
   error?: string;
+  /** 1-minute load average when the phase ended: other work on the machine skews every rate */
+  loadAvg1?: number;
 }
 
 export function judge(value: number | undefined, target: Target | undefined): Figure['status'] {

@@ -3,10 +3,33 @@
 //   argv: <dataDir>
 //   sends  { type: 'ready', connectionString, pid }
 //   answers { type: 'memory' } with { type: 'memory', usage } after a forced gc (needs --expose-gc)
-//   stops cleanly on { type: 'stop' } (a clean exit is what makes --cpu-prof write its profile)
+//   { type: 'profile-start' } / { type: 'profile-stop', file } profile one phase (V8 CPU profiler),
+//   answered with { type: 'profile', ok, error? }
+//   stops cleanly on { type: 'stop' }
+import * as fs from 'node:fs';
+import { Session } from 'node:inspector';
 import { startEventStore } from '../embedded/src/index.js';
 
-type Request = { type: 'memory' } | { type: 'stop' };
+type Request = { type: 'memory' } | { type: 'stop' } | { type: 'profile-start' } | { type: 'profile-stop'; file: string };
+
+let session: Session | undefined;
+const post = (method: string, params?: object) =>
+  new Promise<unknown>((resolve, reject) => session!.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))));
+
+async function profileStart(): Promise<void> {
+  session ??= new Session();
+  session.connect();
+  await post('Profiler.enable');
+  // 200 µs sampling: fine enough for per-event costs, cheap enough not to distort them much.
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+}
+
+async function profileStop(file: string): Promise<void> {
+  const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+  fs.writeFileSync(file, JSON.stringify(profile));
+  session!.disconnect();
+}
 
 async function main(): Promise<void> {
   const dataDir = process.argv[2];
@@ -21,6 +44,11 @@ async function main(): Promise<void> {
         gc();
       }
       process.send!({ type: 'memory', gcForced: gc !== undefined, usage: process.memoryUsage() });
+    } else if (msg.type === 'profile-start' || msg.type === 'profile-stop') {
+      (msg.type === 'profile-start' ? profileStart() : profileStop(msg.file)).then(
+        () => process.send!({ type: 'profile', ok: true }),
+        (err: unknown) => process.send!({ type: 'profile', ok: false, error: String(err) }),
+      );
     } else if (msg.type === 'stop') {
       es.close().then(
         () => process.exit(0),

@@ -23,9 +23,8 @@ export class ServerProcess {
     readonly pid: number,
   ) {}
 
-  static async start(dataDir: string, cpuProfDir?: string, timeoutMs = 30_000): Promise<ServerProcess> {
+  static async start(dataDir: string, timeoutMs = 30_000): Promise<ServerProcess> {
     const execArgv = ['--import', 'tsx', '--expose-gc'];
-    if (cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`);
     const child = fork(CHILD, [dataDir], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const ready = await new Promise<{ connectionString: string; pid: number }>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -84,7 +83,32 @@ export class ServerProcess {
     };
   }
 
-  /** Clean stop (lets --cpu-prof write its file); SIGKILL if it hangs. */
+  /** Starts the V8 CPU profiler in the child (one phase at a time). */
+  async profileStart(): Promise<void> {
+    await this.request({ type: 'profile-start' }, 'profile');
+  }
+
+  /** Stops the profiler and has the child write the .cpuprofile to `file`. */
+  async profileStop(file: string): Promise<void> {
+    await this.request({ type: 'profile-stop', file }, 'profile');
+  }
+
+  private async request(message: object, replyType: string, timeoutMs = 60_000): Promise<void> {
+    const reply = await new Promise<{ ok: boolean; error?: string }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server child did not answer ${JSON.stringify(message)}`)), timeoutMs);
+      const onMessage = (msg: { type: string; ok: boolean; error?: string }) => {
+        if (msg.type !== replyType) return;
+        clearTimeout(timer);
+        this.child.off('message', onMessage);
+        resolve(msg);
+      };
+      this.child.on('message', onMessage);
+      this.child.send(message);
+    });
+    if (!reply.ok) throw new Error(reply.error ?? 'server child request failed');
+  }
+
+  /** Clean stop; SIGKILL if it hangs. */
   async stop(timeoutMs = 15_000): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));

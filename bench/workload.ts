@@ -26,6 +26,15 @@ export interface Timed<T> {
   clientCpu: number;
 }
 
+/**
+ * CPU microseconds per event on each side: unlike a rate, this barely moves when other processes
+ * share the machine, and 1e6 / max(server, client) bounds the rate on two free cores.
+ */
+export function cpuPerEvent(t: Timed<unknown>, events: number): { serverUsPerEvent: number; clientUsPerEvent: number } {
+  const per = (cores: number) => (events > 0 ? (cores * t.seconds * 1e6) / events : NaN);
+  return { serverUsPerEvent: per(t.serverCpu), clientUsPerEvent: per(t.clientCpu) };
+}
+
 export async function timed<T>(server: ServerProcess, fn: () => Promise<T>): Promise<Timed<T>> {
   const serverBefore = server.cpuSeconds();
   const clientBefore = process.cpuUsage();
