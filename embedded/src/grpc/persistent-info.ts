@@ -24,9 +24,9 @@ export function toSubscriptionInfo(info: GroupInfo): pb.SubscriptionInfo {
       const conn = new persistentPb.SubscriptionInfo.ConnectionInfo();
       conn.setFrom('');
       conn.setUsername('system');
-      conn.setAverageItemsPerSecond(0);
+      conn.setAverageItemsPerSecond(c.averagePerSecond);
       conn.setTotalItems(toDecimal(c.totalItems));
-      conn.setCountSinceLastMeasurement('0');
+      conn.setCountSinceLastMeasurement(toDecimal(c.countSinceLastMeasurement));
       conn.setObservedMeasurementsList(
         c.measurements.map(({ key, value }) => {
           const m = new persistentPb.SubscriptionInfo.Measurement();
@@ -41,9 +41,9 @@ export function toSubscriptionInfo(info: GroupInfo): pb.SubscriptionInfo {
       return conn;
     }),
   );
-  msg.setAveragePerSecond(0);
+  msg.setAveragePerSecond(info.averagePerSecond);
   msg.setTotalItems(toDecimal(info.totalItems));
-  msg.setCountSinceLastMeasurement('0');
+  msg.setCountSinceLastMeasurement(toDecimal(info.countSinceLastMeasurement));
   msg.setLastCheckpointedEventPosition(positionText(isAll, info.lastCheckpoint));
   msg.setLastKnownEventPosition(positionText(isAll, info.lastKnown));
   msg.setResolveLinkTos(s.resolveLinks);

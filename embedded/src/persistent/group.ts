@@ -19,6 +19,7 @@ import { ALL, checkpointStreamOf, groupKey, parkedStreamOf, type GroupDefinition
 import { GroupDroppedError, MaxSubscribersReachedError } from './errors.js';
 import { Fifo } from './fifo.js';
 import { LatencyStats } from './latency.js';
+import { Rate } from './rate.js';
 import { compileFilter, hiddenFromAllGroups, type RecordMatcher } from './filter.js';
 import { createStrategy, type Slotted, type Strategy } from './strategies.js';
 
@@ -59,7 +60,7 @@ interface InFlight {
 export class Consumer implements Slotted {
   readonly ids = new Set<string>();
   readonly latency = new LatencyStats();
-  totalItems = 0;
+  readonly rate = new Rate();
   constructor(
     readonly id: number,
     readonly connectionName: string,
@@ -77,12 +78,16 @@ export interface GroupInfo {
   consumers: {
     connectionName: string;
     totalItems: number;
+    averagePerSecond: number;
+    countSinceLastMeasurement: number;
     availableSlots: number;
     inFlight: number;
     /** ack/nack latency in ms; empty unless extra_statistics */
     measurements: { key: string; value: number }[];
   }[];
   totalItems: number;
+  averagePerSecond: number;
+  countSinceLastMeasurement: number;
   lastCheckpoint?: bigint;
   lastKnown?: bigint;
   readBufferCount: number;
@@ -126,7 +131,7 @@ export class Group {
   private lastCheckpoint?: bigint;
   private lastKnown?: bigint;
   private parkedCount = 0;
-  private totalItems = 0;
+  private readonly rate = new Rate();
 
   constructor(
     private readonly store: Store,
@@ -228,6 +233,8 @@ export class Group {
   /** Called every second: message timeouts and time-based checkpoints. */
   tick(now: number): void {
     if (this.state === 'stopped' || this.state === 'loading') return;
+    this.rate.measure(now);
+    for (const c of this.consumers) c.rate.measure(now);
     const timeout = this.def.settings.messageTimeoutMs;
     if (timeout > 0) {
       // The map is in send order, so the expired entries are at its front.
@@ -324,12 +331,16 @@ export class Group {
       status: this.replaying ? `${status}, ReplayingParkedMessages` : status,
       consumers: this.consumers.map((c) => ({
         connectionName: c.connectionName,
-        totalItems: c.totalItems,
+        totalItems: c.rate.total,
+        averagePerSecond: c.rate.perSecond,
+        countSinceLastMeasurement: c.rate.countSinceLastMeasurement,
         availableSlots: Math.max(0, c.freeSlots()),
         inFlight: c.ids.size,
         measurements: this.def.settings.extraStatistics ? c.latency.measurements() : [],
       })),
-      totalItems: this.totalItems,
+      totalItems: this.rate.total,
+      averagePerSecond: this.rate.perSecond,
+      countSinceLastMeasurement: this.rate.countSinceLastMeasurement,
       lastCheckpoint: this.lastCheckpoint,
       lastKnown: this.lastKnown,
       readBufferCount: this.buffer.length,
@@ -526,8 +537,8 @@ export class Group {
   private send(consumer: Consumer, msg: Message): void {
     this.inFlight.set(msg.ackId, { msg, consumer, sentAt: Date.now() });
     consumer.ids.add(msg.ackId);
-    consumer.totalItems++;
-    this.totalItems++;
+    consumer.rate.add();
+    this.rate.add();
     consumer.sink.deliver({ event: msg.event, link: msg.link, retryCount: msg.retryCount });
   }
 
