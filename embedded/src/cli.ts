@@ -95,6 +95,8 @@ async function main(): Promise<void> {
       },
     );
   };
+  // A bug in one request's promise chain must not take every client's server down.
+  process.on('unhandledRejection', (reason) => console.error('eventstore: unhandled rejection', reason));
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }

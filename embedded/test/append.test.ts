@@ -127,6 +127,27 @@ describe.each(paths)('appendToStream via $name', ({ extra }) => {
   });
 });
 
+describe('BatchAppend chunking', () => {
+  it('reassembles an append the client splits into many chunks', async () => {
+    const s = streamName('chunks');
+    const events = Array.from({ length: 50 }, (_, i) => jsonEvent({ type: 'Chunked', data: { i, pad: 'x'.repeat(200) } }));
+    const r = await es.client.appendToStream(s, events, { expectedRevision: NO_STREAM, batchAppendSize: 1024 });
+    expect(r.nextExpectedRevision).toBe(49n);
+    const read = await collect(es.client.readStream(s));
+    expect(read.map((e) => e.event!.id)).toEqual(events.map((e) => e.id));
+  });
+
+  it('refuses an oversized multi-chunk append at once and ignores its remaining chunks', async () => {
+    const s = streamName('chunks-big');
+    const big = (i: number) => binaryEvent({ type: 'Big', data: new Uint8Array(900 * 1024).fill(i) });
+    const err = await es.client.appendToStream(s, [big(1), big(2), big(3), big(4)]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MaxAppendSizeExceededError);
+    // the shared BatchAppend call is still healthy
+    expect((await es.client.appendToStream(s, ev(0), { expectedRevision: NO_STREAM })).nextExpectedRevision).toBe(0n);
+    expect(await collect(es.client.readStream(s))).toHaveLength(1);
+  });
+});
+
 describe('optimistic concurrency', () => {
   it.each(paths)('lets exactly one of many concurrent appenders win each revision ($name)', async ({ extra }) => {
     const s = streamName('race');
