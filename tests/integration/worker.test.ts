@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { jsonEvent } from '@eventstore/db-client';
+import { binaryEvent, jsonEvent } from '@eventstore/db-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deposit, openAccount } from '@/lib/commands';
 import { accountNumberFor } from '@/lib/eventstore/ids';
@@ -74,6 +74,18 @@ describe('projection worker', () => {
     );
     await eventually('the contradicting event to be parked', async () => (await parkedCount()) > before);
     expect((await getAccount(victim, env.db))?.balanceCents).toBe(10n);
+  });
+
+  it('parks a known event type stored as bytes that are not JSON', async () => {
+    const before = await parkedCount();
+    const account = accountNumberFor('binary-account');
+    await env.client.appendToStream(
+      accountStream(account),
+      binaryEvent({ type: 'AccountOpened', data: new TextEncoder().encode('{not json') }),
+    );
+    await eventually('the binary event to be parked', async () => (await parkedCount()) > before);
+    expect(logs.some((l) => l.includes('not stored as JSON'))).toBe(true);
+    await openProjected('Still projecting');
   });
 
   it('acks and logs unknown event types without touching the read model', async () => {
