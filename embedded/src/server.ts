@@ -1,11 +1,10 @@
 // Starts the embedded EventStoreDB-compatible gRPC server on a store.
-import { existsSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { createStore } from './core/store.js';
-import type { Store } from './core/types.js';
 import { gossipGrpc, serverFeaturesGrpc } from './grpc/generated.js';
 import { gossipImplementation, serverFeaturesImplementation } from './grpc/features.js';
 import { streamsImplementation, streamsServiceDefinition } from './grpc/streams.js';
+import { createPersistentSubscriptions, type PersistentSubscriptionsService } from './grpc/persistent.js';
 
 export interface EventStoreOptions {
   /** TCP port; 0 (default) picks a free one. */
@@ -27,23 +26,6 @@ export interface RunningEventStore {
 
 /** 17 MiB: one event may be up to ~16 MiB, and grpc-js servers accept only 4 MiB by default. */
 export const MAX_RECEIVE_MESSAGE_LENGTH = 17 * 1024 * 1024;
-
-interface PersistentModule {
-  createPersistentSubscriptions(store: Store): Promise<{
-    service: grpc.ServiceDefinition;
-    implementation: grpc.UntypedServiceImplementation;
-    close(): Promise<void>;
-  }>;
-}
-
-/** The persistent-subscriptions service is optional: registered when its module is present. */
-async function loadPersistent(): Promise<PersistentModule | undefined> {
-  const here = new URL('./grpc/', import.meta.url);
-  const file = ['persistent.ts', 'persistent.js'].find((f) => existsSync(new URL(f, here)));
-  if (!file) return undefined;
-  const specifier = './grpc/persistent.js';
-  return (await import(/* @vite-ignore */ specifier)) as PersistentModule;
-}
 
 export function validateOptions(options: EventStoreOptions): void {
   if (options === null || typeof options !== 'object') throw new TypeError('startEventStore needs an options object');
@@ -71,10 +53,9 @@ export async function startEventStore(options: EventStoreOptions): Promise<Runni
 
   let port = 0;
   const advertisedHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  let persistent: Awaited<ReturnType<PersistentModule['createPersistentSubscriptions']>> | undefined;
+  let persistent: PersistentSubscriptionsService | undefined;
   try {
-    const mod = await loadPersistent();
-    if (mod) persistent = await mod.createPersistentSubscriptions(store);
+    persistent = await createPersistentSubscriptions(store);
     server.addService(streamsServiceDefinition, streamsImplementation(store));
     server.addService(
       serverFeaturesGrpc.ServerFeaturesService as unknown as grpc.ServiceDefinition,
