@@ -173,6 +173,24 @@ describe('update, delete and restart', () => {
     await second.sub.unsubscribe();
   });
 
+  it('updating a $all group keeps its filter', async () => {
+    const prefix = `upd${Math.random().toString(36).slice(2, 8)}-`;
+    const g = group('all');
+    await es.client.createPersistentSubscriptionToAll(g, persistentSubscriptionToAllSettingsFromDefaults(), {
+      filter: streamNameFilter({ prefixes: [prefix] }),
+    });
+    const updated = persistentSubscriptionToAllSettingsFromDefaults({ maxRetryCount: 1 });
+    await es.client.updatePersistentSubscriptionToAll(g, updated);
+    expect((await es.client.getPersistentSubscriptionToAllInfo(g)).settings).toEqual(updated);
+    const c = consume(es.client.subscribeToPersistentSubscriptionToAll(g));
+    await c.confirmed;
+    await es.client.appendToStream(streamName('unrelated'), numbered(1));
+    await es.client.appendToStream(`${prefix}x`, numbered(2));
+    await waitForCount(c, 1);
+    expect(numbers(c.received)).toEqual([2]);
+    await c.sub.unsubscribe();
+  });
+
   it('delete drops consumers; a re-created group starts fresh', async () => {
     const s = streamName();
     const g = group();

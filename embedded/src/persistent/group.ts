@@ -191,6 +191,8 @@ export class Group {
   }
 
   ack(ids: readonly string[]): void {
+    // A stopped group's consumers were dropped; late answers change nothing (its successor redelivers).
+    if (this.state === 'stopped') return;
     for (const id of ids) {
       const entry = this.inFlight.get(id);
       if (!entry) continue;
@@ -202,6 +204,7 @@ export class Group {
   }
 
   nack(ids: readonly string[], action: NackAction, reason: string): void {
+    if (this.state === 'stopped') return;
     for (const id of ids) {
       const entry = this.inFlight.get(id);
       if (!entry) continue;
@@ -599,6 +602,7 @@ export class Group {
   }
 
   private afterAckOrNack(): void {
+    if (this.state === 'stopped') return;
     const d = this.tracker.pendingCount();
     if (d > 0 && d >= this.def.settings.maxCheckpointCount) void this.checkpoint();
     this.dispatch();
