@@ -104,6 +104,27 @@ describe('create and getInfo', () => {
     expect((await es.client.listPersistentSubscriptionsToStream(s)).map((i) => i.groupName)).toEqual([g]);
   });
 
+  it('refuses negative settings, a negative stopAt and a zero buffer size without side effects', async () => {
+    const s = streamName();
+    const g = group();
+    const defaults = persistentSubscriptionToStreamSettingsFromDefaults({ startFrom: START });
+    for (const bad of [{ maxRetryCount: -1 }, { messageTimeout: -5 }, { liveBufferSize: -1 }, { checkPointUpperBound: -1 }]) {
+      expect(await rejection(es.client.createPersistentSubscriptionToStream(s, g, { ...defaults, ...bad }))).toBeInstanceOf(
+        PersistentSubscriptionFailedError,
+      );
+    }
+    expect(await rejection(es.client.getPersistentSubscriptionToStreamInfo(s, g))).toBeInstanceOf(PersistentSubscriptionDoesNotExistError);
+
+    await es.client.createPersistentSubscriptionToStream(s, g, defaults);
+    const negative = await rejection(es.client.replayParkedMessagesToStream(s, g, { stopAt: -1 }));
+    expect(negative).toBeInstanceOf(PersistentSubscriptionFailedError);
+    expect((negative as Error).message).toContain('Cannot stop replaying parked message at a negative version.');
+
+    const zero = consume(es.client.subscribeToPersistentSubscriptionToStream(s, g, { bufferSize: 0 }));
+    expect(await zero.failed).toBeInstanceOf(Error);
+    expect((await es.client.getPersistentSubscriptionToStreamInfo(s, g)).connections).toEqual([]);
+  });
+
   it('reports unknown groups as does-not-exist', async () => {
     const s = streamName();
     expect(await rejection(es.client.getPersistentSubscriptionToStreamInfo(s, 'nope'))).toBeInstanceOf(
