@@ -102,6 +102,8 @@ async function run(options: BenchOptions): Promise<void> {
     client = EventStoreDBClient.connectionString(server.connectionString);
     const c = client;
     const s = server;
+    // What the idle server costs, so the RSS figure can be read as baseline + growth per event.
+    memory.idle = await s.memory();
     // Warm-up (not reported): connection, JIT of both sides, first file growth.
     await runAppends(c, { writers: 8, batchSize: 10, durationMs: 500, maxAppends: 300 });
 
@@ -144,7 +146,15 @@ async function run(options: BenchOptions): Promise<void> {
           value: m.rssMb,
           // The target is about 1,000,000 events: fewer stored says nothing about it.
           status: written >= 1_000_000 ? judge(m.rssMb, TARGETS.rss) : 'n/a',
-          detail: { events: written, heapUsedMb: m.heapUsedMb, externalMb: m.externalMb, peakRssMb: m.peakRssMb, gcForced: String(m.gcForced) },
+          detail: {
+            events: written,
+            idleRssMb: memory.idle.rssMb,
+            heapUsedMb: m.heapUsedMb,
+            heapTotalMb: m.heapTotalMb,
+            externalMb: m.externalMb,
+            peakRssMb: m.peakRssMb,
+            gcForced: String(m.gcForced),
+          },
         };
       });
     }

@@ -11,6 +11,7 @@ export interface ServerMemory {
   rssMb: number;
   peakRssMb: number;
   heapUsedMb: number;
+  heapTotalMb: number;
   externalMb: number;
   arrayBuffersMb: number;
   gcForced: boolean;
@@ -77,6 +78,7 @@ export class ServerProcess {
       rssMb: kb('VmRSS') / 1024,
       peakRssMb: kb('VmHWM') / 1024,
       heapUsedMb: mb(reply.usage.heapUsed),
+      heapTotalMb: mb(reply.usage.heapTotal),
       externalMb: mb(reply.usage.external),
       arrayBuffersMb: mb(reply.usage.arrayBuffers),
       gcForced: reply.gcForced,
