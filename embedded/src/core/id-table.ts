@@ -2,11 +2,16 @@
 // from a 32-bit hash of (stream, event id) to the record's position. Several positions may share a
 // hash; callers confirm a candidate by reading the record (a false match costs one read).
 // 12 bytes per slot at most 50% load: ~24 bytes per event, versus ~100+ for a Map of strings.
+import { randomInt } from 'node:crypto';
 
 // The id part is hashed over its 32 lower-case hex digits, so the same value can be computed from
 // the canonical string (live appends) or from the 16 stored bytes (start-up scan, no strings).
+// Seeded per process (the table is rebuilt at every start), so that nobody can choose ids that
+// all land in one probe run and turn each append into a long scan.
+const SEED = randomInt(0x7fffffff);
+
 function hashStream(streamId: string): number {
-  let h = 0x811c9dc5;
+  let h = 0x811c9dc5 ^ SEED;
   for (let i = 0; i < streamId.length; i++) h = Math.imul(h ^ streamId.charCodeAt(i), 0x01000193);
   return Math.imul(h ^ 0xff, 0x01000193);
 }
