@@ -81,6 +81,36 @@ describe('readAll', () => {
     expect(numbers(beforePivot)).toEqual([1, 0]);
   });
 
+  it('never shows a reader half of an append while writers are committing', async () => {
+    const tag = streamName('atomic');
+    const batches = 40;
+    let writing = true;
+    const writers = (async () => {
+      await Promise.all(
+        Array.from({ length: 8 }, async (_, w) => {
+          for (let b = w; b < batches; b += 8) {
+            await es.client.appendToStream(`${tag}-${b}`, Array.from({ length: 5 }, (_, i) => ev(i)));
+          }
+        }),
+      );
+      writing = false;
+    })();
+    let snapshots = 0;
+    while (writing || snapshots === 0) {
+      const events = (await collect(es.client.readAll())).filter((e) => e.event!.streamId.startsWith(tag));
+      // each batch appears whole and contiguous in $all, or not at all
+      const byStream = new Map<string, number[]>();
+      events.forEach((e, index) => byStream.set(e.event!.streamId, [...(byStream.get(e.event!.streamId) ?? []), index]));
+      for (const indexes of byStream.values()) {
+        expect(indexes).toHaveLength(5);
+        expect(indexes[4] - indexes[0]).toBe(4);
+      }
+      snapshots++;
+    }
+    await writers;
+    expect(snapshots).toBeGreaterThan(0);
+  });
+
   it('resolves links when asked to', async () => {
     const target = streamName('target');
     const links = streamName('links');
