@@ -330,6 +330,62 @@ describe('hostile payloads', () => {
     expect(await streamLength(s)).toBe(1);
   });
 
+  it('survives random bytes on every Streams method (fuzz, fixed seed)', async () => {
+    let seed = 0x2545f491;
+    const rand = () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) / 0x100000000;
+    };
+    const payload = () => {
+      const len = Math.floor(rand() * 64);
+      const b = Buffer.alloc(len);
+      for (let i = 0; i < len; i++) b[i] = Math.floor(rand() * 256);
+      return b;
+    };
+    const generic = new grpc.Client(address, grpc.credentials.createInsecure());
+    const id = (b: Buffer) => b;
+    const deadline = () => ({ deadline: Date.now() + 300 });
+    const settle = (call: grpc.ClientReadableStream<Buffer> | grpc.ClientDuplexStream<Buffer, Buffer>) =>
+      new Promise<void>((resolve) => {
+        call.on('data', () => {});
+        call.on('error', () => resolve());
+        call.on('end', () => resolve());
+      });
+    const codes = new Set<number>();
+    for (let i = 0; i < 40; i++) {
+      await new Promise<void>((resolve) =>
+        generic.makeUnaryRequest(`/event_store.client.streams.Streams/${i % 2 ? 'Delete' : 'Tombstone'}`, id, id, payload(), new grpc.Metadata(), deadline(), (err) => {
+          if (err) codes.add(err.code);
+          resolve();
+        }),
+      );
+      await settle(generic.makeServerStreamRequest('/event_store.client.streams.Streams/Read', id, id, payload(), new grpc.Metadata(), deadline()));
+      await new Promise<void>((resolve) => {
+        const call = generic.makeClientStreamRequest('/event_store.client.streams.Streams/Append', id, id, new grpc.Metadata(), deadline(), (err) => {
+          if (err) codes.add(err.code);
+          resolve();
+        });
+        call.write(payload());
+        call.write(payload());
+        call.end();
+      });
+      const bidi = generic.makeBidiStreamRequest('/event_store.client.streams.Streams/BatchAppend', id, id, new grpc.Metadata(), deadline());
+      const done = settle(bidi);
+      bidi.write(payload());
+      bidi.write(payload());
+      bidi.end();
+      await done;
+    }
+    generic.close();
+    // business errors never surface as UNAVAILABLE
+    expect(codes.has(grpc.status.UNAVAILABLE)).toBe(false);
+    const s = streamName('after-fuzz');
+    await es.client.appendToStream(s, jsonEvent({ type: 'T', data: {} }));
+    expect(await streamLength(s)).toBe(1);
+  });
+
   it('accepts a single 5 MiB event over the wire but refuses it by append size, writing nothing', async () => {
     const s = streamName('big');
     const err = await es.client.appendToStream(s, binaryEvent({ type: 'Big', data: new Uint8Array(5 * 1024 * 1024) })).catch((e: unknown) => e);
