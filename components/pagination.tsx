@@ -8,7 +8,7 @@ export function Pagination({ basePath, page, pageCount }: { basePath: string; pa
   return (
     <nav aria-label="History pages" className="flex items-center justify-between">
       {page > 1 ? (
-        <Link href={`${basePath}?page=${page - 1}`} rel="prev" className={link}>
+        <Link href={`${basePath}?page=${Math.min(page - 1, pageCount)}`} rel="prev" className={link}>
           ← Newer
         </Link>
       ) : (

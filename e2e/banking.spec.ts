@@ -138,7 +138,10 @@ test.describe('without JavaScript', () => {
   });
 });
 
-test('an unknown account is a 404', async ({ page }) => {
-  const response = await page.goto('/accounts/0000000000');
-  expect(response?.status()).toBe(404);
+test('an unknown or malformed account number is a 404', async ({ page }) => {
+  for (const path of ['/accounts/0000000000', '/accounts/not-a-number']) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(404);
+    await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+  }
 });

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { ACCOUNT_NUMBER_PATTERN } from '@/lib/domain/account-number';
 import { getAccount, getAccountHistory } from '@/lib/queries';
 import { formatDateTime, formatMoney } from '@/components/format';
 import { parseRevisionParam } from '@/components/revision';
@@ -23,7 +24,7 @@ type Props = {
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { number } = await params;
-  return { title: `Account ${decodeURIComponent(number)}` };
+  return { title: ACCOUNT_NUMBER_PATTERN.test(number) ? `Account ${number}` : 'Not found' };
 }
 
 function parsePage(value: string | string[] | undefined): number {
@@ -32,8 +33,9 @@ function parsePage(value: string | string[] | undefined): number {
 }
 
 export default async function AccountPage({ params, searchParams }: Props) {
-  const { number: rawNumber } = await params;
-  const number = decodeURIComponent(rawNumber);
+  const { number } = await params;
+  // Not even shaped like an account number: no need to ask the database.
+  if (!ACCOUNT_NUMBER_PATTERN.test(number)) notFound();
   const query = await searchParams;
   const expected = parseRevisionParam(query.expect);
   const page = parsePage(query.page);
