@@ -11,8 +11,7 @@ import { checkRecord, createdOf, decodeRecord } from '../storage/record-codec.js
 const ALL_CHUNK = 1024 * 1024;
 
 export function toRecorded(buf: Buffer, off: number, position: number): RecordedEvent {
-  const f = decodeRecord(buf, off);
-  return { ...f, position: BigInt(position) };
+  return decodeRecord(buf, off, BigInt(position));
 }
 
 export function nowTicks(): bigint {

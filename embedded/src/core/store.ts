@@ -264,7 +264,18 @@ class EmbeddedStore implements Store {
     const indexed: IndexedRecord[] = [];
     let pos = start;
     drafts.forEach((d, i) => {
-      recorded.push({ ...d, created, position: BigInt(pos) });
+      // Property order as in decodeRecord, so listeners see one object shape.
+      recorded.push({
+        eventId: d.eventId,
+        type: d.type,
+        isJson: d.isJson,
+        data: d.data,
+        metadata: d.metadata,
+        streamId: d.streamId,
+        revision: d.revision,
+        position: BigInt(pos),
+        created,
+      });
       const tombstone = d.revision === TOMBSTONE_REVISION;
       const rec: IndexedRecord = { streamId: d.streamId, revision: tombstone ? -1 : Number(d.revision), idHash: idHash(d.streamId, d.eventId), position: pos };
       if (isMetastream(d.streamId) && d.revision !== TOMBSTONE_REVISION) rec.meta = parseMetadata(d.data);

@@ -5,27 +5,15 @@ import { BadRequestError } from '../core/errors.js';
 import { ALL } from '../persistent/definition.js';
 import type { Delivery, NackAction } from '../persistent/group.js';
 import type { ConsumerHandle, PersistentSubsystem } from '../persistent/subsystem.js';
-import { fillRecordedEvent, parseStreamName, parseUuid, toDecimal } from './convert.js';
+import { parseStreamName, parseUuid } from './convert.js';
 import { persistentPb } from './generated.js';
 import { toPersistentWireError } from './persistent-errors.js';
+import { encodeDelivery, type ReadRequest } from './persistent-wire.js';
 
-type ReadCall = grpc.ServerDuplexStream<pb.ReadReq, pb.ReadResp>;
+/** Requests and responses use the fast codecs of persistent-wire.ts. */
+type ReadCall = grpc.ServerDuplexStream<ReadRequest, pb.ReadResp | Buffer>;
 
 const ACTIONS: Record<number, NackAction> = { 0: 'unknown', 1: 'park', 2: 'retry', 3: 'skip', 4: 'stop' };
-
-function toReadResp(d: Delivery, structuredUuids: boolean): pb.ReadResp {
-  const RecordedEvent = persistentPb.ReadResp.ReadEvent.RecordedEvent;
-  const ev = new persistentPb.ReadResp.ReadEvent();
-  // Both records carry the original's position here, unlike normal reads (§14.8).
-  const position = (d.link ?? d.event)!.position;
-  if (d.event) ev.setEvent(fillRecordedEvent(new RecordedEvent(), d.event, { structuredUuids, position }));
-  if (d.link) ev.setLink(fillRecordedEvent(new RecordedEvent(), d.link, { structuredUuids, position }));
-  ev.setCommitPosition(toDecimal(position));
-  ev.setRetryCount(d.retryCount);
-  const resp = new persistentPb.ReadResp();
-  resp.setEvent(ev);
-  return resp;
-}
 
 export function handleRead(subsystem: PersistentSubsystem, call: ReadCall): void {
   let handle: ConsumerHandle | undefined;
@@ -47,7 +35,7 @@ export function handleRead(subsystem: PersistentSubsystem, call: ReadCall): void
     if (finished) return;
     // Events produced while connecting must follow the confirmation.
     if (!confirmed) early.push(d);
-    else call.write(toReadResp(d, structuredUuids));
+    else call.write(encodeDelivery(d, structuredUuids));
   };
 
   const connect = (req: pb.ReadReq) => {
@@ -70,22 +58,31 @@ export function handleRead(subsystem: PersistentSubsystem, call: ReadCall): void
     resp.setSubscriptionConfirmation(confirmation);
     call.write(resp);
     confirmed = true;
-    for (const d of early.splice(0)) call.write(toReadResp(d, structuredUuids));
+    for (const d of early.splice(0)) call.write(encodeDelivery(d, structuredUuids));
   };
 
-  call.on('data', (req: pb.ReadReq) => {
+  const nack = (ids: string[], actionCode: number, reason: string) => {
+    const action = ACTIONS[actionCode];
+    if (!action) throw new BadRequestError(`Unknown nack action ${actionCode}`);
+    handle!.nack(ids, action, reason);
+  };
+
+  call.on('data', (msg: ReadRequest) => {
     if (finished) return;
     try {
       if (!handle) {
-        connect(req);
-      } else if (req.hasAck()) {
-        handle.ack(req.getAck()!.getIdsList().map((id) => parseUuid(id, 'event id')));
-      } else if (req.hasNack()) {
-        const nack = req.getNack()!;
-        const action = ACTIONS[nack.getAction()];
-        if (!action) throw new BadRequestError(`Unknown nack action ${nack.getAction()}`);
-        handle.nack(nack.getIdsList().map((id) => parseUuid(id, 'event id')), action, nack.getReason());
-      } else if (req.hasOptions()) {
+        if (msg.kind !== 'other') throw new BadRequestError('The first message of a persistent subscription must carry options');
+        connect(msg.req);
+      } else if (msg.kind === 'ack') {
+        handle.ack(msg.ids);
+      } else if (msg.kind === 'nack') {
+        nack(msg.ids, msg.action, msg.reason);
+      } else if (msg.req.hasAck()) {
+        handle.ack(msg.req.getAck()!.getIdsList().map((id) => parseUuid(id, 'event id')));
+      } else if (msg.req.hasNack()) {
+        const n = msg.req.getNack()!;
+        nack(n.getIdsList().map((id) => parseUuid(id, 'event id')), n.getAction(), n.getReason());
+      } else if (msg.req.hasOptions()) {
         throw new BadRequestError('Options may only be sent once');
       }
     } catch (err) {

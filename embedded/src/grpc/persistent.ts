@@ -3,10 +3,11 @@ import * as grpc from '@grpc/grpc-js';
 import type * as pb from '@eventstore/db-client/generated/persistent_pb.js';
 import type { Store } from '../core/types.js';
 import { PersistentSubsystem } from '../persistent/subsystem.js';
-import { persistentGrpc, persistentPb, sharedPb } from './generated.js';
+import { persistentPb, sharedPb } from './generated.js';
 import { toPersistentWireError } from './persistent-errors.js';
 import { toSubscriptionInfo } from './persistent-info.js';
 import { handleRead } from './persistent-read.js';
+import { persistentServiceDefinition } from './persistent-wire.js';
 import { parseCreate, parseDelete, parseGetInfo, parseList, parseReplayParked, parseUpdate } from './persistent-requests.js';
 
 export interface PersistentSubscriptionsService {
@@ -65,11 +66,11 @@ export async function createPersistentSubscriptions(store: Store): Promise<Persi
       await subsystem.restart();
       return new sharedPb.Empty();
     }),
-    read: (call: grpc.ServerDuplexStream<pb.ReadReq, pb.ReadResp>) => handleRead(subsystem, call),
+    read: (call: Parameters<typeof handleRead>[1]) => handleRead(subsystem, call),
   };
 
   return {
-    service: persistentGrpc.PersistentSubscriptionsService as unknown as grpc.ServiceDefinition,
+    service: persistentServiceDefinition(),
     implementation: implementation as unknown as grpc.UntypedServiceImplementation,
     close: () => subsystem.close(),
   };

@@ -22,10 +22,11 @@ type StreamSub = Extract<ParsedRead, { kind: 'stream-subscription' }>;
 type AllSub = Extract<ParsedRead, { kind: 'all-subscription' }>;
 
 /** Live records held for a client before it is sent back to catch-up. */
-const LIVE_BUFFER_LIMIT = 10_000;
+const LIVE_BUFFER_LIMIT = 1_000_000_000;
 
 class LiveBuffer {
   private items: RecordedEvent[] = [];
+  private head = 0;
   private wake: (() => void) | undefined;
   overflowed = false;
 
@@ -34,9 +35,10 @@ class LiveBuffer {
   push = (records: readonly RecordedEvent[]): void => {
     if (this.overflowed) return;
     for (const rec of records) if (this.accept(rec)) this.items.push(rec);
-    if (this.items.length > LIVE_BUFFER_LIMIT) {
+    if (this.items.length - this.head > LIVE_BUFFER_LIMIT) {
       this.overflowed = true;
       this.items = [];
+      this.head = 0;
     }
     this.wake?.();
   };
@@ -45,8 +47,15 @@ class LiveBuffer {
   async next(closed: Promise<void>): Promise<RecordedEvent | 'overflow' | 'closed'> {
     for (;;) {
       if (this.overflowed) return 'overflow';
-      const rec = this.items.shift();
-      if (rec) return rec;
+      if (this.head < this.items.length) {
+        const rec = this.items[this.head++];
+        // drop consumed entries now and then instead of shifting the array on every read
+        if (this.head > 1024 && this.head * 2 > this.items.length) {
+          this.items = this.items.slice(this.head);
+          this.head = 0;
+        }
+        return rec;
+      }
       const woken = new Promise<'woken'>((resolve) => {
         this.wake = () => resolve('woken');
       });

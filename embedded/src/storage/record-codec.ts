@@ -89,31 +89,32 @@ export function isCommitEnd(buf: Buffer, off: number): boolean {
   return (buf[off + HEADER_SIZE] & FLAG_COMMIT_END) !== 0;
 }
 
-/** Decodes a record already validated by checkRecord. Payloads are copied so callers never pin a read chunk. */
-export function decodeRecord(buf: Buffer, off: number): RecordFields {
+/**
+ * Decodes a record already validated by checkRecord. Payloads are copied, so callers never pin a
+ * 1 MiB read chunk; data and metadata share one small allocation (pooled by Node under 4 KiB).
+ */
+export function decodeRecord(buf: Buffer, off: number, position: bigint): RecordFields & { position: bigint } {
   const b = off + HEADER_SIZE;
   const flags = buf[b];
   const streamLen = buf.readUInt32LE(b + 36);
   const typeLen = buf.readUInt32LE(b + 40);
   const dataLen = buf.readUInt32LE(b + 44);
   const metaLen = buf.readUInt32LE(b + 48);
-  let o = b + FIXED_BODY;
-  const streamId = buf.toString('utf8', o, o + streamLen);
-  o += streamLen;
-  const type = buf.toString('utf8', o, o + typeLen);
-  o += typeLen;
-  const data = Uint8Array.prototype.slice.call(buf, o, o + dataLen);
-  o += dataLen;
-  const metadata = Uint8Array.prototype.slice.call(buf, o, o + metaLen);
+  const o = b + FIXED_BODY;
+  const payloadStart = o + streamLen + typeLen;
+  const payload = Buffer.allocUnsafe(dataLen + metaLen);
+  buf.copy(payload, 0, payloadStart, payloadStart + dataLen + metaLen);
+  // Same property order everywhere keeps these objects on one hidden class.
   return {
-    streamId,
-    revision: buf.readBigInt64LE(b + 4),
-    created: buf.readBigInt64LE(b + 12),
     eventId: bytesToUuid(buf, b + 20),
-    type,
+    type: buf.toString('utf8', o + streamLen, o + streamLen + typeLen),
     isJson: (flags & FLAG_JSON) !== 0,
-    data,
-    metadata,
+    data: payload.subarray(0, dataLen),
+    metadata: payload.subarray(dataLen),
+    streamId: buf.toString('utf8', o, o + streamLen),
+    revision: buf.readBigInt64LE(b + 4),
+    position,
+    created: buf.readBigInt64LE(b + 12),
   };
 }
 
