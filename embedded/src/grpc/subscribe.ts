@@ -22,7 +22,7 @@ type StreamSub = Extract<ParsedRead, { kind: 'stream-subscription' }>;
 type AllSub = Extract<ParsedRead, { kind: 'all-subscription' }>;
 
 /** Live records held for a client before it is sent back to catch-up. */
-const LIVE_BUFFER_LIMIT = 1_000_000_000;
+const LIVE_BUFFER_LIMIT = 10_000;
 
 class LiveBuffer {
   private items: RecordedEvent[] = [];
