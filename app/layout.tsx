@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import Link from 'next/link';
+import { NavLink } from '@/components/nav-link';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -29,17 +30,20 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <nav aria-label="Main">
               <ul className="flex items-center gap-1 text-sm font-medium">
                 <li>
-                  <Link href="/" className="rounded-md px-3 py-2 hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-white">
+                  <NavLink
+                    href="/"
+                    className="rounded-md px-3 py-2 hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-white aria-[current=page]:bg-white/15"
+                  >
                     Accounts
-                  </Link>
+                  </NavLink>
                 </li>
                 <li>
-                  <Link
+                  <NavLink
                     href="/accounts/new"
-                    className="whitespace-nowrap rounded-md bg-white px-3 py-2 text-brand-900 hover:bg-brand-50 focus-visible:outline-2 focus-visible:outline-white"
+                    className="whitespace-nowrap rounded-md bg-white px-3 py-2 text-brand-900 hover:bg-brand-50 focus-visible:outline-2 focus-visible:outline-white aria-[current=page]:ring-2 aria-[current=page]:ring-white/60"
                   >
                     Open account
-                  </Link>
+                  </NavLink>
                 </li>
               </ul>
             </nav>

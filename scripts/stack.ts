@@ -23,6 +23,8 @@ type Mode = 'dev' | 'start';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STOP_TIMEOUT_MS = 15_000;
+/** First stdout line of scripts/embedded-services.ts once its servers are up. */
+const READY_PREFIX = 'READY ';
 const SERVICES_TIMEOUT_MS = 120_000;
 const NEXT_READY_TIMEOUT_MS = 300_000;
 const require = createRequire(import.meta.url);
@@ -61,7 +63,10 @@ function startChild(name: string, args: string[], env: NodeJS.ProcessEnv): Child
     const prefix = `[${name}] `;
     readline
       .createInterface({ input: stream })
-      .on('line', (line) => out.write(line.startsWith(prefix) ? `${line}\n` : `${prefix}${line}\n`));
+      .on('line', (line) => {
+        if (line.startsWith(READY_PREFIX)) return; // protocol line of embedded-services, not for people
+        out.write(line.startsWith(prefix) ? `${line}\n` : `${prefix}${line}\n`);
+      });
   }
   const handle = { name, process: child, exited: exitedPromise, hasExited: () => exited };
   children.push(handle);
@@ -163,9 +168,9 @@ async function startEmbeddedServices(config: Config) {
       SERVICES_TIMEOUT_MS,
     );
     readline.createInterface({ input: services.process.stdout! }).on('line', (line) => {
-      if (!line.startsWith('READY ')) return;
+      if (!line.startsWith(READY_PREFIX)) return;
       clearTimeout(timer);
-      resolve(JSON.parse(line.slice('READY '.length)));
+      resolve(JSON.parse(line.slice(READY_PREFIX.length)));
     });
     void services.exited.then(() => {
       clearTimeout(timer);
