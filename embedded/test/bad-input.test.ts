@@ -149,6 +149,25 @@ describe('Append with malformed input', () => {
     expect(resp!.getSuccess()!.getCurrentRevision()).toBe('2');
     const ids = (await collect(es.client.readStream(s))).map((e) => e.event!.id);
     expect(ids).toEqual(['aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', 'ffffffff-0000-1111-2222-333344445555', '01234567-89ab-cdef-0123-456789abcdef']);
+
+    // a reader asking for structured UUIDs gets the same ids as two signed 64-bit halves
+    const o = new streamsPb.ReadReq.Options();
+    const so = new streamsPb.ReadReq.Options.StreamOptions();
+    so.setStreamIdentifier(sid(s));
+    so.setRevision('2');
+    o.setStream(so);
+    o.setCount('1');
+    o.setNoFilter(new sharedPb.Empty());
+    const u = new streamsPb.ReadReq.Options.UUIDOption();
+    u.setStructured(new sharedPb.Empty());
+    o.setUuidOption(u);
+    const req = new streamsPb.ReadReq();
+    req.setOptions(o);
+    const { messages, err: readErr } = await rawRead(req);
+    expect(readErr).toBeUndefined();
+    const got = messages[0].getEvent()!.getEvent()!.getId()!.getStructured()!;
+    expect(got.getMostSignificantBits()).toBe(st.getMostSignificantBits());
+    expect(got.getLeastSignificantBits()).toBe(st.getLeastSignificantBits());
   });
 });
 
