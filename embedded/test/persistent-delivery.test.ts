@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   binaryEvent,
   DISPATCH_TO_SINGLE,
+  eventTypeFilter,
   PARK,
   PINNED,
   PersistentSubscriptionMaximumSubscribersReachedError,
@@ -82,6 +83,21 @@ describe('delivery with acks', () => {
     expect(numbers(c.received)).toEqual([1, 4]);
     expect(c.received.map((e) => e.event!.streamId)).toEqual([`${prefix}a`, `${prefix}b`]);
     await waitFor(async () => (await es.client.getPersistentSubscriptionToAllInfo(g)).stats.totalInFlightMessages === 0, 'acked');
+    await stop(c);
+  });
+
+  it('filters $all on event type with a regex', async () => {
+    const tag = Math.random().toString(36).slice(2, 8);
+    const g = group();
+    await es.client.createPersistentSubscriptionToAll(g, persistentSubscriptionToAllSettingsFromDefaults({ startFrom: START }), {
+      filter: eventTypeFilter({ regex: `^Wanted${tag}` }),
+    });
+    const c = consume(es.client.subscribeToPersistentSubscriptionToAll(g));
+    await c.confirmed;
+    await es.client.appendToStream(streamName(), [numbered(1, `Other${tag}`), numbered(2, `Wanted${tag}A`), numbered(3, `xWanted${tag}`)]);
+    await es.client.appendToStream(streamName(), numbered(4, `Wanted${tag}B`));
+    await waitForCount(c, 2);
+    expect(numbers(c.received)).toEqual([2, 4]);
     await stop(c);
   });
 
