@@ -13,6 +13,8 @@ type Props = {
   current: string | null;
   /** The stream revision the last command appended; the page is stale until current reaches it. */
   expected: string;
+  /** What is being waited for, in words; defaults to a generic "change saved" line. */
+  message?: string;
 };
 
 /**
@@ -20,7 +22,7 @@ type Props = {
  * and re-render the server page until it has. The live region is always present so the
  * "Updating…" -> "Up to date" change is announced.
  */
-export function UpdatingNotice({ current, expected }: Props) {
+export function UpdatingNotice({ current, expected, message }: Props) {
   const router = useRouter();
   const behind = isBehind(current, expected);
   const [gaveUp, setGaveUp] = useState(false);
@@ -56,7 +58,7 @@ export function UpdatingNotice({ current, expected }: Props) {
             </span>
           ) : (
             <span>
-              Updating… the change is saved; the balance and history shown don’t include it yet.{' '}
+              {message ?? 'Updating… the change is saved; the balance and history shown don’t include it yet.'}{' '}
               <noscript>
                 <a href="" className="font-medium underline">
                   Reload

@@ -49,7 +49,11 @@ export default async function AccountPage({ params, searchParams }: Props) {
         <h1 id="account-heading" className="text-2xl font-semibold tracking-tight">
           Account <span className="font-mono">{number}</span>
         </h1>
-        <UpdatingNotice current={null} expected={expected} />
+        <UpdatingNotice
+          current={null}
+          expected={expected}
+          message="Updating… the account is opened; its details will appear here in a moment."
+        />
       </section>
     );
   }
