@@ -1,6 +1,6 @@
 // All persistent subscription groups of one server: create/update/delete/list/info/replay/restart,
 // consumer connections, the one-second timer and routing of live commits.
-import type { Store } from '../core/types.js';
+import type { RecordedEvent, Store } from '../core/types.js';
 import { StreamDeletedError, StreamNotFoundError, WrongExpectedVersionError } from '../core/errors.js';
 import { loadDefinitions, saveDefinitions } from './config-store.js';
 import {
@@ -35,6 +35,7 @@ export interface ConsumerHandle {
 
 export class PersistentSubsystem {
   private groups = new Map<string, Group>();
+  private readonly byStream = new Map<string, Group[]>();
   /** streams that have had groups: listing them gives [] rather than does-not-exist (§14.5) */
   private readonly everHad = new Set<string>();
   /** management operations run one at a time so configuration records are written in order */
@@ -47,15 +48,7 @@ export class PersistentSubsystem {
 
   static async open(store: Store): Promise<PersistentSubsystem> {
     const subsystem = new PersistentSubsystem(store);
-    subsystem.unsubscribe = store.onCommit((records) => {
-      for (const group of subsystem.groups.values()) {
-        try {
-          group.onCommit(records);
-        } catch (err) {
-          console.error(`persistent subscription ${group.key}: live delivery failed`, err);
-        }
-      }
-    });
+    subsystem.unsubscribe = store.onCommit((records) => subsystem.route(records));
     await subsystem.loadAll();
     subsystem.timer = setInterval(() => {
       const now = Date.now();
@@ -96,6 +89,7 @@ export class PersistentSubsystem {
       const old = this.require(stream, group);
       await old.stop(false);
       this.groups.delete(old.key);
+      this.indexGroups();
       await saveDefinitions(this.store, this.definitions());
       // A re-created group starts fresh (§14.1).
       for (const s of [checkpointStreamOf(old.def), parkedStreamOf(old.def)]) await this.softDelete(s);
@@ -151,6 +145,38 @@ export class PersistentSubsystem {
 
   // ---------------------------------------------------------------- internals
 
+  /** Live commits go to every `$all` group and to the groups of the streams they touch. */
+  private route(records: readonly RecordedEvent[]): void {
+    const targets = new Set<Group>();
+    for (const g of this.groups.values()) if (g.isAll) targets.add(g);
+    if (this.groups.size > targets.size) {
+      let last = '';
+      for (const r of records) {
+        if (r.streamId === last) continue;
+        last = r.streamId;
+        for (const g of this.byStream.get(r.streamId) ?? []) targets.add(g);
+      }
+    }
+    for (const group of targets) {
+      try {
+        group.onCommit(records);
+      } catch (err) {
+        console.error(`persistent subscription ${group.key}: live delivery failed`, err);
+      }
+    }
+  }
+
+  /** Keeps the stream -> groups index in step with `groups`. */
+  private indexGroups(): void {
+    this.byStream.clear();
+    for (const g of this.groups.values()) {
+      if (g.isAll) continue;
+      const list = this.byStream.get(g.def.stream) ?? [];
+      list.push(g);
+      this.byStream.set(g.def.stream, list);
+    }
+  }
+
   private serial<T>(op: () => Promise<T>): Promise<T> {
     const run = this.ops.then(() => {
       if (this.closed) throw new GroupFailedError('', '', 'The persistent subscription subsystem is shut down.');
@@ -174,6 +200,7 @@ export class PersistentSubsystem {
     const position = await saveDefinitions(this.store, all);
     const group = new Group(this.store, def);
     this.groups.set(group.key, group);
+    this.indexGroups();
     this.everHad.add(def.stream);
     // A new `$all` group starting at the end must not receive its own configuration record.
     const notBefore = def.stream === ALL && position !== undefined && def.resolvedStart > 0n ? position + 1n : 0n;
@@ -189,12 +216,14 @@ export class PersistentSubsystem {
       this.everHad.add(def.stream);
     }
     this.groups = groups;
+    this.indexGroups();
     await Promise.all([...groups.values()].map((g) => g.start()));
   }
 
   private async stopAll(): Promise<void> {
     const groups = [...this.groups.values()];
     this.groups = new Map();
+    this.indexGroups();
     await Promise.all(groups.map((g) => g.stop(true)));
   }
 
