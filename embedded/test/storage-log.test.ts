@@ -1,6 +1,6 @@
 // Durability of the on-disk log: reopen, torn tails, checksums (issue 2, point 6).
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -129,10 +129,31 @@ describe('on-disk log', () => {
     expect(statSync(file).size).toBe(size);
   });
 
+  it('refuses to start rather than cut off acknowledged data far from the end', async () => {
+    const dir = freshDir();
+    const file = join(dir, LOG_FILE_NAME);
+    const s1 = await openStore(dir);
+    const first = await s1.append('far', { kind: 'any' }, [ev()]);
+    // More than a crash could ever tear (two group commits) written after the damaged record.
+    for (let i = 0; i < 34; i++) {
+      await s1.append('far', { kind: 'any' }, [
+        { eventId: randomUUID(), type: 'Blob', isJson: false, data: new Uint8Array(1_040_000), metadata: new Uint8Array() },
+      ]);
+    }
+    await closeStore(s1);
+    const bytes = readFileSync(file);
+    bytes[Number(first.position!) + 40] ^= 0xff;
+    writeFileSync(file, bytes);
+    await expect(createStore({ dataDir: dir })).rejects.toThrow(/refusing to truncate/);
+    expect(statSync(file).size).toBe(bytes.length);
+  });
+
   it('refuses a file that is not a log', async () => {
     const dir = freshDir();
     writeFileSync(join(dir, LOG_FILE_NAME), Buffer.from('definitely not an event store log file'));
     await expect(createStore({ dataDir: dir })).rejects.toThrow(/bad header/);
+    // The failed open released the directory.
+    expect(existsSync(join(dir, 'LOCK'))).toBe(false);
   });
 
   it('handles commits larger than the recovery read chunk', async () => {

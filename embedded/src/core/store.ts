@@ -61,14 +61,22 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   } else throw new BadRequestError('createStore needs { dataDir } or { mem: true }');
 
   const index = new StoreIndex();
-  const { log } = await Log.open(backend, (chunk, off, position) => {
-    const streamId = streamIdOf(chunk, off);
-    const revision = revisionNumber(chunk, off);
-    const rec: IndexedRecord = { streamId, revision, idHash: idHashBytes(streamId, chunk, eventIdOffset(off)), position };
-    if (revision >= 0 && isMetastream(streamId)) rec.meta = parseMetadata(dataView(chunk, off));
-    index.reserve(rec);
-    index.publish(rec);
-  });
+  let opened: Awaited<ReturnType<typeof Log.open>>;
+  try {
+    opened = await Log.open(backend, (chunk, off, position) => {
+      const streamId = streamIdOf(chunk, off);
+      const revision = revisionNumber(chunk, off);
+      const rec: IndexedRecord = { streamId, revision, idHash: idHashBytes(streamId, chunk, eventIdOffset(off)), position };
+      if (revision >= 0 && isMetastream(streamId)) rec.meta = parseMetadata(dataView(chunk, off));
+      index.reserve(rec);
+      index.publish(rec);
+    });
+  } catch (e) {
+    // Release the file and the data-dir lock: the caller may fix the directory and retry.
+    await backend.close();
+    throw e;
+  }
+  const { log } = opened;
   index.publishedEnd = log.end;
   const store = new EmbeddedStore(index, log);
   if (index.all.length === 0) await store.seed();

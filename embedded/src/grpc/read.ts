@@ -5,7 +5,7 @@ import type { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_
 import type { RecordedEvent, Store } from '../core/types.js';
 import { StreamDeletedError, StreamNotFoundError } from '../core/errors.js';
 import { streamsPb } from './generated.js';
-import { toStreamIdentifier } from './convert.js';
+import { LINK_EVENT_TYPE, toStreamIdentifier } from './convert.js';
 import { encodeReadRespEvent } from './fast-encode.js';
 import { writeMessage } from './calls.js';
 import { resolveRecord } from './links.js';
@@ -13,10 +13,16 @@ import type { ParsedRead } from './read-request.js';
 
 type Call = grpc.ServerWritableStream<ReadReq, ReadResp>;
 
-export async function sendRecord(call: Call, store: Store, rec: RecordedEvent, resolveLinks: boolean, structuredUuids: boolean): Promise<void> {
-  const { event, link } = await resolveRecord(store, rec, resolveLinks);
+/**
+ * Sends one record. Synchronous unless a link must be resolved or grpc-js asks us to wait for
+ * 'drain': reads send one message per event, so avoiding a promise per event matters.
+ */
+export function sendRecord(call: Call, store: Store, rec: RecordedEvent, resolveLinks: boolean, structuredUuids: boolean): void | Promise<void> {
+  if (resolveLinks && rec.type === LINK_EVENT_TYPE) {
+    return resolveRecord(store, rec, true).then(({ event, link }) => writeMessage(call, encodeReadRespEvent(event, link, structuredUuids)));
+  }
   // pre-encoded bytes; streams.ts's Read serializer passes them through
-  await writeMessage(call, encodeReadRespEvent(event, link, structuredUuids));
+  return writeMessage(call, encodeReadRespEvent(rec, undefined, structuredUuids));
 }
 
 /** A metastream of a tombstoned stream is as deleted as the stream itself. */
@@ -30,7 +36,10 @@ export async function readStreamToCall(call: Call, store: Store, req: Extract<Pa
   if (req.maxCount === 0n) return;
   try {
     const records = store.readStream(req.stream, { direction: req.direction, from: req.from, maxCount: req.maxCount });
-    for await (const rec of records) await sendRecord(call, store, rec, req.resolveLinks, req.structuredUuids);
+    for await (const rec of records) {
+      const pending = sendRecord(call, store, rec, req.resolveLinks, req.structuredUuids);
+      if (pending) await pending;
+    }
   } catch (err) {
     if (!(err instanceof StreamNotFoundError)) throw err;
     const notFound = new streamsPb.ReadResp.StreamNotFound();
@@ -48,7 +57,8 @@ export async function readAllToCall(call: Call, store: Store, req: Extract<Parse
   let sent = 0n;
   for await (const rec of records) {
     if (req.filter && !req.filter.matches(rec)) continue;
-    await sendRecord(call, store, rec, req.resolveLinks, req.structuredUuids);
+    const pending = sendRecord(call, store, rec, req.resolveLinks, req.structuredUuids);
+    if (pending) await pending;
     if (++sent >= req.maxCount) break;
   }
 }

@@ -93,7 +93,7 @@ async function sendSimple(call: Call, set: (resp: ReadResp) => void): Promise<vo
 
 interface Delivery {
   /** called for each record with key > cursor, in order; `live` tells which phase */
-  consider(rec: RecordedEvent, live: boolean): Promise<void>;
+  consider(rec: RecordedEvent, live: boolean): void | Promise<void>;
   /** just before `caught_up` */
   caughtUp(cursor: bigint): Promise<void>;
 }
@@ -114,7 +114,8 @@ async function run(call: Call, store: Store, source: Source, start: bigint, deli
         if (isClosed(call)) throw new CallClosedError();
         if (source.key(rec) <= cursor) continue;
         cursor = source.key(rec);
-        await delivery.consider(rec, false);
+        const pending = delivery.consider(rec, false);
+        if (pending) await pending;
       }
       if (buffer.overflowed) continue;
       await delivery.caughtUp(cursor);
@@ -125,7 +126,8 @@ async function run(call: Call, store: Store, source: Source, start: bigint, deli
         if (next === 'overflow') break;
         if (source.key(next) <= cursor) continue;
         cursor = source.key(next);
-        await delivery.consider(next, true);
+        const pending = delivery.consider(next, true);
+        if (pending) await pending;
       }
     } finally {
       unsubscribe();
@@ -149,9 +151,12 @@ export async function subscribeToStream(call: Call, store: Store, req: StreamSub
     },
   };
   await run(call, store, source, start, {
-    async consider(rec) {
-      await sendRecord(call, store, rec, req.resolveLinks, req.structuredUuids);
-      if (rec.revision === TOMBSTONE_REVISION) throw new StreamDeletedError(req.stream);
+    consider(rec) {
+      const sent = sendRecord(call, store, rec, req.resolveLinks, req.structuredUuids);
+      if (rec.revision !== TOMBSTONE_REVISION) return sent;
+      return Promise.resolve(sent).then(() => {
+        throw new StreamDeletedError(req.stream);
+      });
     },
     async caughtUp() {},
   });
@@ -178,13 +183,12 @@ export async function subscribeToAll(call: Call, store: Store, req: AllSub): Pro
     });
   };
   await run(call, store, source, start, {
-    async consider(rec, live) {
+    consider(rec, live) {
       const wanted = filter ? filter.matches(rec) : !(live && isHiddenFromFilteredAll(rec.streamId));
-      if (wanted) await sendRecord(call, store, rec, req.resolveLinks, req.structuredUuids);
-      if (filter && ++considered >= filter.interval) {
-        considered = 0;
-        await checkpoint(rec.position);
-      }
+      const sent = wanted ? sendRecord(call, store, rec, req.resolveLinks, req.structuredUuids) : undefined;
+      if (!filter || ++considered < filter.interval) return sent;
+      considered = 0;
+      return Promise.resolve(sent).then(() => checkpoint(rec.position));
     },
     async caughtUp(cursor) {
       if (filter) await checkpoint(cursor);

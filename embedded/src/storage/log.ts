@@ -13,6 +13,13 @@ const FORMAT_VERSION = 1;
 export const LOG_START = 16;
 
 const SCAN_CHUNK = 4 * 1024 * 1024;
+/** One group commit writes at most this much (plus one commit), which bounds what a crash can tear. */
+const MAX_GROUP_BYTES = 16 * 1024 * 1024;
+/**
+ * A crash can only damage bytes written after the last fsync: at most one group. Damage further
+ * from the end is corruption of acknowledged data, and cutting it off would silently lose events.
+ */
+export const MAX_TORN_TAIL = 2 * MAX_GROUP_BYTES;
 
 interface PendingCommit {
   offset: number;
@@ -67,6 +74,11 @@ export class Log {
       throw new Error('Not an embedded event store log (bad header)');
     }
     const end = scan(backend, size, visit);
+    if (size - end > MAX_TORN_TAIL) {
+      throw new Error(
+        `Log is corrupt at offset ${end} with ${size - end} bytes after it: too much to be a torn write, refusing to truncate`,
+      );
+    }
     if (end < size) backend.truncate(end);
     return { log: new Log(backend, end), truncatedBytes: size - end };
   }
@@ -156,8 +168,12 @@ export class Log {
     let batch: PendingCommit[] = [];
     try {
       while (this.queue.length > 0) {
-        batch = this.queue;
-        this.queue = [];
+        let bytes = 0;
+        let n = 0;
+        while (n < this.queue.length && (n === 0 || bytes + this.queue[n].buf.length <= MAX_GROUP_BYTES)) {
+          bytes += this.queue[n++].buf.length;
+        }
+        batch = this.queue.splice(0, n);
         const first = batch[0].offset;
         const data = batch.length === 1 ? batch[0].buf : Buffer.concat(batch.map((p) => p.buf));
         await this.backend.write(data, first);
