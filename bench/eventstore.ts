@@ -28,7 +28,7 @@ const TARGETS = {
 function limits(quick: boolean) {
   return quick
     ? { fsyncMs: 500, appendMs: 1_000, maxAppends: 20_000, loadMs: 60_000, readMs: 15_000, persistentEvents: 10_000, persistentMs: 15_000 }
-    : { fsyncMs: 2_000, appendMs: 5_000, maxAppends: 500_000, loadMs: 240_000, readMs: 90_000, persistentEvents: 200_000, persistentMs: 60_000 };
+    : { fsyncMs: 2_000, appendMs: 5_000, maxAppends: 500_000, loadMs: 240_000, readMs: 45_000, persistentEvents: 200_000, persistentMs: 60_000 };
 }
 
 const APPEND_LOADS = [

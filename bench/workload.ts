@@ -30,9 +30,15 @@ export interface Timed<T> {
  * CPU microseconds per event on each side: unlike a rate, this barely moves when other processes
  * share the machine, and 1e6 / max(server, client) bounds the rate on two free cores.
  */
-export function cpuPerEvent(t: Timed<unknown>, events: number): { serverUsPerEvent: number; clientUsPerEvent: number } {
+export function cpuPerEvent(
+  t: Timed<unknown>,
+  events: number,
+): { serverUsPerEvent: number; clientUsPerEvent: number; cpuCeiling: number } {
   const per = (cores: number) => (events > 0 ? (cores * t.seconds * 1e6) / events : NaN);
-  return { serverUsPerEvent: per(t.serverCpu), clientUsPerEvent: per(t.clientCpu) };
+  const serverUsPerEvent = per(t.serverCpu);
+  const clientUsPerEvent = per(t.clientCpu);
+  // events/s if server and client each had a core of their own and nothing else waited (an upper bound)
+  return { serverUsPerEvent, clientUsPerEvent, cpuCeiling: 1e6 / Math.max(serverUsPerEvent, clientUsPerEvent) };
 }
 
 export async function timed<T>(server: ServerProcess, fn: () => Promise<T>): Promise<Timed<T>> {
