@@ -285,7 +285,8 @@ export class Group {
         }
         this.dispatch();
       }
-      if (next > from) {
+      // A group stopped meanwhile has dropped what it queued: leave the parked messages parked.
+      if (next > from && !this.stopped()) {
         await markReplayed(this.store, this.parkedStream, next);
         this.parkedCount = Math.max(0, this.parkedCount - replayed);
       }
