@@ -261,6 +261,8 @@ describe.each(Object.entries(modes))('store (%s)', (_mode, open) => {
     const positions = all.map((e) => e.position);
     expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions);
     expect(new Set(positions).size).toBe(positions.length);
+    const created = all.map((e) => e.created);
+    expect(created.every((c, i) => i === 0 || c >= created[i - 1])).toBe(true);
     const back = await collect(s.readAll(bwd()));
     expect(back.map((e) => e.position)).toEqual([...positions].reverse());
     const p = positions[10];

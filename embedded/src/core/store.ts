@@ -86,6 +86,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
 class EmbeddedStore implements Store {
   private readonly listeners = new Set<CommitListener>();
   private closed = false;
+  private lastCreated = 0n;
 
   constructor(
     private readonly index: StoreIndex,
@@ -265,7 +266,10 @@ class EmbeddedStore implements Store {
 
   /** Writes drafts as one atomic commit; synchronous up to the fsync wait. */
   private commit(drafts: Draft[]): { recorded: RecordedEvent[]; done: Promise<void> } {
-    const created = nowTicks();
+    // Never earlier than the previous commit: wall-clock ms and monotonic sub-ms parts can disagree.
+    const now = nowTicks();
+    const created = now > this.lastCreated ? now : this.lastCreated;
+    this.lastCreated = created;
     const bufs = drafts.map((d, i) => encodeRecord({ ...d, created }, i === drafts.length - 1));
     const start = this.log.end;
     const recorded: RecordedEvent[] = [];
