@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
-import { jsonEvent, binaryEvent, MaxAppendSizeExceededError, StreamNotFoundError } from '@eventstore/db-client';
+import { jsonEvent, binaryEvent, MaxAppendSizeExceededError, StreamNotFoundError, WrongExpectedVersionError } from '@eventstore/db-client';
 import { collect, streamName, useEventStore } from './support.js';
 
 const require = createRequire(import.meta.url);
@@ -322,6 +322,23 @@ describe('Read with malformed input', () => {
     const r2 = await rawRead(hugeRevision);
     expect(r2.err).toBeUndefined();
     expect(r2.messages).toHaveLength(0);
+  });
+});
+
+describe('absurd expected revisions', () => {
+  it('answers WrongExpectedVersionError for the largest uint64 revision on append and delete', async () => {
+    const s = streamName('absurd-rev');
+    await es.client.appendToStream(s, jsonEvent({ type: 'T', data: {} }));
+    const max = 2n ** 64n - 1n;
+    for (const extra of [{}, { credentials: { username: 'a', password: 'b' } }]) {
+      const err = await es.client.appendToStream(s, jsonEvent({ type: 'T', data: {} }), { expectedRevision: max, ...extra }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WrongExpectedVersionError);
+      expect((err as WrongExpectedVersionError).expectedVersion).toBe(max);
+      expect((err as WrongExpectedVersionError).actualVersion).toBe(0n);
+    }
+    const del = await es.client.deleteStream(s, { expectedRevision: max }).catch((e: unknown) => e);
+    expect(del).toBeInstanceOf(WrongExpectedVersionError);
+    expect(await streamLength(s)).toBe(1);
   });
 });
 
