@@ -16,7 +16,7 @@ import {
   persistentSubscriptionToStreamSettingsFromDefaults,
   streamNameFilter,
 } from '@eventstore/db-client';
-import { streamName, useEventStore, waitFor } from './support.js';
+import { collect, streamName, useEventStore, waitFor } from './support.js';
 import { consume, numbered, numbers, waitForCount, type Received, type TestConsumer } from './persistent-support.js';
 
 const es = useEventStore();
@@ -98,6 +98,24 @@ describe('delivery with acks', () => {
     await es.client.appendToStream(streamName(), numbered(4, `Wanted${tag}B`));
     await waitForCount(c, 2);
     expect(numbers(c.received)).toEqual([2, 4]);
+    await stop(c);
+  });
+
+  it('a $all group from a position starts at that event, inclusive', async () => {
+    const prefix = `pos${Math.random().toString(36).slice(2, 8)}-`;
+    const g = group();
+    await es.client.appendToStream(`${prefix}a`, numbered(0));
+    const { position } = await es.client.appendToStream(`${prefix}a`, [numbered(1), numbered(2)]);
+    const [second] = await collect(es.client.readStream(`${prefix}a`, { fromRevision: 1n, maxCount: 1 }));
+    await es.client.createPersistentSubscriptionToAll(
+      g,
+      persistentSubscriptionToAllSettingsFromDefaults({ startFrom: second.event!.position! }),
+      { filter: streamNameFilter({ prefixes: [prefix] }) },
+    );
+    const c = consume(es.client.subscribeToPersistentSubscriptionToAll(g));
+    await waitForCount(c, 2);
+    expect(numbers(c.received)).toEqual([1, 2]);
+    expect(c.received[1].event!.position).toEqual(position);
     await stop(c);
   });
 

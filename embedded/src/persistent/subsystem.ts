@@ -203,7 +203,8 @@ export class PersistentSubsystem {
     this.indexGroups();
     this.everHad.add(def.stream);
     // A new `$all` group starting at the end must not receive its own configuration record.
-    const notBefore = def.stream === ALL && position !== undefined && def.resolvedStart > 0n ? position + 1n : 0n;
+    const atEnd = def.startFrom.kind === 'all' && def.startFrom.commit < 0n;
+    const notBefore = atEnd && position !== undefined ? position + 1n : 0n;
     await group.start(notBefore);
   }
 
