@@ -54,6 +54,7 @@ async function run(options: BenchOptions): Promise<void> {
   let client: EventStoreDBClient | undefined;
 
   let cleaned = false;
+  let aborted = false;
   const cleanup = async () => {
     if (cleaned) return;
     cleaned = true;
@@ -62,6 +63,7 @@ async function run(options: BenchOptions): Promise<void> {
     fs.rmSync(tmp, { recursive: true, force: true });
   };
   const onSignal = (signal: NodeJS.Signals) => {
+    aborted = true;
     console.error(`\nbench: ${signal}, cleaning up`);
     void cleanup().finally(() => process.exit(130));
   };
@@ -70,6 +72,7 @@ async function run(options: BenchOptions): Promise<void> {
 
   /** Runs one phase; a throw becomes an error row instead of ending the run. */
   const phase = async (label: string, id: string, unit: string, target: Target | undefined, body: () => Promise<Omit<Figure, 'id' | 'label' | 'unit' | 'target'>>) => {
+    if (aborted) return;
     process.stderr.write(`bench: ${label} ...\n`);
     const profileFile = options.cpuProfDir && server ? path.resolve(REPO, options.cpuProfDir, `${id}.cpuprofile`) : undefined;
     try {
