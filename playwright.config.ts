@@ -3,10 +3,7 @@
 // with embedded event store and PostgreSQL in a fresh temporary DATA_DIR on free ports, so a
 // developer's own `npm run dev` and data are never touched.
 
-import { chmodSync, mkdtempSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 
 async function freePort(): Promise<number> {
@@ -21,28 +18,25 @@ async function freePort(): Promise<number> {
 }
 
 // The config is evaluated in the runner and again in each worker process; workers inherit the
-// runner's environment, so the ports and directory are chosen once and shared.
+// runner's environment, so the ports are chosen once and shared.
 process.env.E2E_PORT ??= String(await freePort());
 process.env.E2E_EVENTSTORE_PORT ??= String(await freePort());
 process.env.E2E_POSTGRES_PORT ??= String(await freePort());
-if (!process.env.E2E_DATA_DIR) {
-  process.env.E2E_DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'eventbank-e2e-'));
-  // mkdtemp makes it 0700; embedded PostgreSQL runs as the unprivileged `postgres` user and must
-  // be able to reach its data directory inside.
-  chmodSync(process.env.E2E_DATA_DIR, 0o755);
-}
 
 const mode = process.env.E2E_MODE === 'dev' ? 'dev' : 'start';
 const baseURL = `http://localhost:${process.env.E2E_PORT}`;
-const dataDir = process.env.E2E_DATA_DIR;
 
-// The stack stops its children itself on SIGTERM; the trap keeps the shell alive until it has,
-// then the temporary data directory goes.
+// A fresh DATA_DIR per run, made by the shell that runs the stack, so it exists only when a
+// stack does. chmod: embedded PostgreSQL runs as the unprivileged `postgres` user and must reach
+// its directory inside. The stack stops its children itself on SIGTERM; the trap keeps the shell
+// alive until it has, then the directory goes.
 const stack = `npx tsx scripts/stack.ts ${mode}`;
 const command = [
   `trap ':' INT TERM`,
+  `export DATA_DIR="$(mktemp -d "\${TMPDIR:-/tmp}/eventbank-e2e-XXXXXX")"`,
+  `chmod 755 "$DATA_DIR"`,
   mode === 'start' ? `npm run build && ${stack}` : stack,
-  `rm -rf '${dataDir}'`,
+  `rm -rf "$DATA_DIR"`,
 ].join('; ');
 
 export default defineConfig({
@@ -87,7 +81,6 @@ export default defineConfig({
       // Fresh embedded servers even if the caller's shell points at real ones.
       EVENTSTORE_CONNECTION_STRING: '',
       DATABASE_URL: '',
-      DATA_DIR: dataDir,
       PORT: process.env.E2E_PORT!,
       EVENTSTORE_PORT: process.env.E2E_EVENTSTORE_PORT!,
       POSTGRES_PORT: process.env.E2E_POSTGRES_PORT!,
