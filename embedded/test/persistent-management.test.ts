@@ -194,12 +194,14 @@ describe('update, delete and restart', () => {
     await second.sub.unsubscribe();
   });
 
-  it('updating a $all group keeps its filter', async () => {
+  it('updating a $all group keeps its filter and its start', async () => {
     const prefix = `upd${Math.random().toString(36).slice(2, 8)}-`;
     const g = group('all');
     await es.client.createPersistentSubscriptionToAll(g, persistentSubscriptionToAllSettingsFromDefaults(), {
       filter: streamNameFilter({ prefixes: [prefix] }),
     });
+    // written after creation, before any checkpoint: the update must not skip it
+    await es.client.appendToStream(`${prefix}x`, numbered(0));
     const updated = persistentSubscriptionToAllSettingsFromDefaults({ maxRetryCount: 1 });
     await es.client.updatePersistentSubscriptionToAll(g, updated);
     expect((await es.client.getPersistentSubscriptionToAllInfo(g)).settings).toEqual(updated);
@@ -207,8 +209,8 @@ describe('update, delete and restart', () => {
     await c.confirmed;
     await es.client.appendToStream(streamName('unrelated'), numbered(1));
     await es.client.appendToStream(`${prefix}x`, numbered(2));
-    await waitForCount(c, 1);
-    expect(numbers(c.received)).toEqual([2]);
+    await waitForCount(c, 2);
+    expect(numbers(c.received)).toEqual([0, 2]);
     await c.sub.unsubscribe();
   });
 

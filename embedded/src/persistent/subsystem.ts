@@ -63,7 +63,7 @@ export class PersistentSubsystem {
       this.validate(req);
       if (this.groups.has(groupKey(req.stream, req.group))) throw new GroupExistsError(req.stream, req.group);
       const def: GroupDefinition = { ...req, resolvedStart: this.resolveStart(req.stream, req.startFrom) };
-      await this.install(def, [...this.definitions(), def]);
+      await this.install(def, [...this.definitions(), def], true);
     });
   }
 
@@ -196,14 +196,15 @@ export class PersistentSubsystem {
     return g;
   }
 
-  private async install(def: GroupDefinition, all: readonly GroupDefinition[]): Promise<void> {
+  private async install(def: GroupDefinition, all: readonly GroupDefinition[], created = false): Promise<void> {
     const position = await saveDefinitions(this.store, all);
     const group = new Group(this.store, def);
     this.groups.set(group.key, group);
     this.indexGroups();
     this.everHad.add(def.stream);
     // A new `$all` group starting at the end must not receive its own configuration record.
-    const atEnd = def.startFrom.kind === 'all' && def.startFrom.commit < 0n;
+    // (Only when created: an updated group resumes from its checkpoint or its original start.)
+    const atEnd = created && def.startFrom.kind === 'all' && def.startFrom.commit < 0n;
     const notBefore = atEnd && position !== undefined ? position + 1n : 0n;
     await group.start(notBefore);
   }
