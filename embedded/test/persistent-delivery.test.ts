@@ -410,3 +410,40 @@ describe('consumers', () => {
     await stop(third);
   });
 });
+
+describe('at least once under churn', () => {
+  it('every event is acked while appends, retries and a consumer leaving interleave', async () => {
+    const prefix = `churn${Math.random().toString(36).slice(2, 8)}-`;
+    const g = group();
+    await es.client.createPersistentSubscriptionToAll(
+      g,
+      persistentSubscriptionToAllSettingsFromDefaults({ startFrom: START, liveBufferSize: 20, historyBufferSize: 40, readBatchSize: 10 }),
+      { filter: streamNameFilter({ prefixes: [prefix] }) },
+    );
+    const acked = new Set<number>();
+    let k = 0;
+    const handler = async (e: Received, sub: Parameters<typeof consume>[0]) => {
+      // deterministic "random" retries: every 7th delivery
+      if (++k % 7 === 0) await sub.nack(RETRY, 'flaky', e);
+      else {
+        acked.add((e.event!.data as { n: number }).n);
+        await sub.ack(e);
+      }
+    };
+    const a = consume(es.client.subscribeToPersistentSubscriptionToAll(g, { bufferSize: 5 }), handler);
+    const b = consume(es.client.subscribeToPersistentSubscriptionToAll(g, { bufferSize: 5 }), handler);
+    await Promise.all([a.confirmed, b.confirmed]);
+    const total = 600;
+    const writers = Array.from({ length: 4 }, async (_, w) => {
+      for (let i = w; i < total; i += 40) {
+        const batch = Array.from({ length: 10 }, (_, j) => i + j * 4).filter((n) => n < total);
+        await es.client.appendToStream(`${prefix}${w}`, batch.map((n) => numbered(n)));
+        if (w === 0 && i === 80) await a.sub.unsubscribe(); // a consumer leaves mid-stream
+      }
+    });
+    await Promise.all(writers);
+    await waitFor(() => acked.size === total, `all ${total} acked (have ${acked.size})`, 20_000);
+    expect([...acked].sort((x, y) => x - y)).toEqual(Array.from({ length: total }, (_, i) => i));
+    await stop(b);
+  });
+});
