@@ -201,6 +201,7 @@ class EmbeddedStore implements Store {
   }
 
   onCommit(listener: CommitListener): () => void {
+    if (typeof listener !== 'function') throw new BadRequestError('onCommit needs a function');
     this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);
