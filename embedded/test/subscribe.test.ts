@@ -6,6 +6,7 @@ import {
   eventTypeFilter,
   excludeSystemEvents,
   jsonEvent,
+  binaryEvent,
   streamNameFilter,
   StreamDeletedError,
   type AllStreamResolvedEvent,
@@ -93,6 +94,24 @@ describe('subscribeToStream', () => {
     expect(fromRev.events.map(n)).toEqual([2, 3]);
     expect(endGot.events.map(n)).toEqual([3]);
     await fromEnd.unsubscribe();
+  });
+
+  it('resolves links in catch-up and live when asked to', async () => {
+    const target = streamName('target');
+    const links = streamName('links');
+    await es.client.appendToStream(target, [ev(0), ev(1)]);
+    const link = (revision: number) => binaryEvent({ type: '$>', data: Buffer.from(`${revision}@${target}`) });
+    await es.client.appendToStream(links, link(0));
+    const sub = es.client.subscribeToStream(links, { resolveLinkTos: true });
+    const got = record(sub);
+    await waitFor(() => got.caughtUp > 0, 'caught up');
+    await es.client.appendToStream(links, link(1));
+    await waitFor(() => got.events.length === 2, 'two resolved links');
+    await sub.unsubscribe();
+    expect(got.events.map((e) => [e.event!.streamId, e.event!.revision, e.link!.streamId])).toEqual([
+      [target, 0n, links],
+      [target, 1n, links],
+    ]);
   });
 
   it('waits on a missing stream and delivers it once created', async () => {
