@@ -22,11 +22,16 @@ export function handleRead(subsystem: PersistentSubsystem, call: ReadCall): void
   let structuredUuids = false;
   const early: Delivery[] = [];
 
-  const finish = (err?: grpc.ServiceError) => {
-    if (finished) return;
+  /** Leaves the group: whatever is still in flight to this consumer is retried elsewhere (§14.9). */
+  const leave = () => {
     finished = true;
     handle?.close();
     handle = undefined;
+  };
+
+  const finish = (err?: grpc.ServiceError) => {
+    if (finished) return;
+    leave();
     if (err) call.emit('error', err);
     else call.end();
   };
@@ -89,16 +94,8 @@ export function handleRead(subsystem: PersistentSubsystem, call: ReadCall): void
       finish(toPersistentWireError(err));
     }
   });
-  // The client half-closing or cancelling: everything in flight is retried elsewhere (§14.9).
+  // The client half-closing, cancelling (unsubscribe) or the call failing.
   call.on('end', () => finish());
-  call.on('cancelled', () => {
-    finished = true;
-    handle?.close();
-    handle = undefined;
-  });
-  call.on('error', () => {
-    finished = true;
-    handle?.close();
-    handle = undefined;
-  });
+  call.on('cancelled', leave);
+  call.on('error', leave);
 }
