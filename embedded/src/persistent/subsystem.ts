@@ -90,9 +90,10 @@ export class PersistentSubsystem {
       await old.stop(false);
       this.groups.delete(old.key);
       this.indexGroups();
-      await saveDefinitions(this.store, this.definitions());
-      // A re-created group starts fresh (§14.1).
+      // A re-created group starts fresh (§14.1). Bookkeeping goes first: a crash in between
+      // leaves a group that redelivers, never a new group inheriting an old checkpoint.
       for (const s of [checkpointStreamOf(old.def), parkedStreamOf(old.def)]) await this.softDelete(s);
+      await saveDefinitions(this.store, this.definitions());
     });
   }
 
