@@ -15,7 +15,7 @@ export interface BenchOptions {
 
 export const USAGE = `Usage: npm run bench -- [--quick] [--events <n>] [--phases <list>] [--cpu-prof [dir]] [--out <file>]
 
-  --quick         small counts and short phases (smoke run, ~30 s)
+  --quick         small counts and short phases (smoke run, under a minute)
   --events        events stored before the memory reading (default 1000000, quick 50000)
   --phases        comma list of ${PHASES.join(',')} (default all)
   --cpu-prof      profile the server child, one .cpuprofile per phase (default dir bench/results/prof)

@@ -40,6 +40,8 @@ const APPEND_LOADS = [
 
 const LOAD = { batchSize: 1_000, concurrency: 4 };
 
+type PhaseResult = Omit<Figure, 'id' | 'label' | 'unit' | 'target'>;
+
 async function run(options: BenchOptions): Promise<void> {
   const lim = limits(options.quick);
   const phases = options.phases;
@@ -71,7 +73,7 @@ async function run(options: BenchOptions): Promise<void> {
   process.once('SIGTERM', onSignal);
 
   /** Runs one phase; a throw becomes an error row instead of ending the run. */
-  const phase = async (label: string, id: string, unit: string, target: Target | undefined, body: () => Promise<Omit<Figure, 'id' | 'label' | 'unit' | 'target'>>) => {
+  const phase = async (label: string, id: string, unit: string, target: Target | undefined, body: () => Promise<PhaseResult>) => {
     if (aborted) return;
     process.stderr.write(`bench: ${label} ...\n`);
     const profileFile = options.cpuProfDir && server ? path.resolve(REPO, options.cpuProfDir, `${id}.cpuprofile`) : undefined;
@@ -137,7 +139,8 @@ async function run(options: BenchOptions): Promise<void> {
 
     if (phases.has('load')) {
       const toAdd = Math.max(0, options.events - written);
-      await phase(`Load to ${options.events.toLocaleString('en-US')} events (batches of ${LOAD.batchSize}, ${LOAD.concurrency} in flight)`, 'load', 'events/s', undefined, async () => {
+      await phase(`Load to ${options.events.toLocaleString('en-US')} events (batches of ${LOAD.batchSize}, ${LOAD.concurrency} in flight)`, 'load', 'events/s', undefined, async (): Promise<PhaseResult> => {
+        if (toAdd === 0) return { detail: { added: 0, stored: written, note: 'the append phases already stored enough' } };
         const t = await timed(s, () => loadEvents(c, toAdd, { ...LOAD, durationMs: lim.loadMs }));
         written += t.result;
         return { value: t.result / t.seconds, detail: { added: t.result, stored: written, serverCpu: t.serverCpu, clientCpu: t.clientCpu, ...cpuPerEvent(t, t.result) } };
