@@ -1,4 +1,11 @@
 // The PersistentSubscriptions gRPC service (protocol §14) on top of the subsystem in ../persistent.
+//
+// Layers, outside in:
+//   grpc/persistent-requests.ts, -info.ts, -errors.ts  wire messages <-> subsystem requests/results
+//   grpc/persistent-read.ts, -wire.ts                  the consumer stream and its fast codecs
+//   persistent/subsystem.ts                            all groups: management, routing of commits, timer
+//   persistent/group.ts                                one group: reading, dispatch, ack/nack, parking, checkpoints
+//   persistent/bookkeeping.ts, config-store.ts         checkpoint, parked and configuration streams in the log
 import * as grpc from '@grpc/grpc-js';
 import type * as pb from '@eventstore/db-client/generated/persistent_pb.js';
 import type { Store } from '../core/types.js';
