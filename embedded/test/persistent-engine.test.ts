@@ -1,7 +1,9 @@
-// Pure parts of the persistent-subscription engine: checkpoint candidates (§14.10) and the
-// Pinned strategy's bucket ownership (§14.9). Everything else is tested through the client.
+// Pure parts of the persistent-subscription engine: checkpoint candidates (§14.10), the
+// Pinned strategy's bucket ownership (§14.9) and stored group definitions. Everything else is tested through the client.
 import { describe, expect, it } from 'vitest';
 import { CheckpointTracker } from '../src/persistent/checkpoints.js';
+import { definitionFromJson, definitionToJson, type GroupDefinition } from '../src/persistent/definition.js';
+import { DEFAULT_SETTINGS } from '../src/persistent/settings.js';
 import { createStrategy, pinBucket, type Slotted } from '../src/persistent/strategies.js';
 
 describe('CheckpointTracker', () => {
@@ -57,5 +59,36 @@ describe('Pinned strategy', () => {
     s.rebalance([full]);
     expect(s.pick([full], 'x')).toBeUndefined();
     expect(pinBucket('x')).toBe(pinBucket('x'));
+  });
+});
+
+describe('stored group definitions', () => {
+  const def: GroupDefinition = {
+    stream: '$all',
+    group: 'g',
+    startFrom: { kind: 'all', commit: -1n, prepare: -1n },
+    resolvedStart: 123n,
+    filter: { on: 'eventType', expression: { regex: '^A', prefixes: [] } },
+    settings: { ...DEFAULT_SETTINGS, strategy: 'Pinned', maxRetryCount: 3 },
+  };
+
+  it('round-trips through JSON', () => {
+    expect(definitionFromJson(JSON.parse(JSON.stringify(definitionToJson(def))))).toEqual(def);
+  });
+
+  it('skips malformed entries instead of failing the load', () => {
+    const json = definitionToJson(def);
+    for (const bad of [
+      { ...json, startFrom: 'nope' },
+      { ...json, resolvedStart: 'x' },
+      { ...json, filter: { on: 'eventType', expression: { regex: '(', prefixes: [] } } },
+      { ...json, filter: { on: 'other', expression: { prefixes: [] } } },
+      { ...json, settings: { ...json.settings, strategy: 'Nope' } },
+      { ...json, settings: { ...json.settings, readBatchSize: 600 } },
+      null,
+      42,
+    ]) {
+      expect(definitionFromJson(bad)).toBeUndefined();
+    }
   });
 });

@@ -1,6 +1,6 @@
 // What a group is: its source (a stream or $all with an optional filter), where it starts,
 // and its settings. Stored as JSON entries in the configuration stream (see config-store.ts).
-import { DEFAULT_SETTINGS, isStrategyName, type GroupSettings } from './settings.js';
+import { DEFAULT_SETTINGS, isStrategyName, validateSettings, type GroupSettings } from './settings.js';
 
 export const ALL = '$all';
 
@@ -98,13 +98,33 @@ export function definitionFromJson(json: unknown): GroupDefinition | undefined {
     startFrom = { kind: 'stream', revision: BigInt(j.startFrom) };
   }
   const settings = { ...DEFAULT_SETTINGS, ...(typeof j.settings === 'object' && j.settings ? j.settings : {}) };
-  if (!isStrategyName(settings.strategy)) return undefined;
+  if (!isStrategyName(settings.strategy) || validateSettings(settings) !== undefined) return undefined;
+  if (typeof settings.resolveLinks !== 'boolean' || typeof settings.extraStatistics !== 'boolean') return undefined;
+  const filter = j.filter === undefined ? undefined : parseFilter(j.filter);
+  if (filter === null) return undefined;
   return {
     stream: j.stream,
     group: j.group,
     startFrom,
     resolvedStart: BigInt(j.resolvedStart),
-    filter: j.filter,
+    ...(filter ? { filter } : {}),
     settings,
   };
+}
+
+/** A stored filter, or null when it is malformed (an uncompilable regex included). */
+function parseFilter(json: unknown): AllFilter | null {
+  const f = json as Partial<AllFilter> | null;
+  if (!f || (f.on !== 'stream' && f.on !== 'eventType') || typeof f.expression !== 'object' || !f.expression) return null;
+  const { regex, prefixes } = f.expression;
+  if (!Array.isArray(prefixes) || prefixes.some((p) => typeof p !== 'string')) return null;
+  if (regex !== undefined) {
+    if (typeof regex !== 'string') return null;
+    try {
+      new RegExp(regex);
+    } catch {
+      return null;
+    }
+  }
+  return { on: f.on, expression: { ...(regex ? { regex } : {}), prefixes } };
 }
