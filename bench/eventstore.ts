@@ -2,6 +2,7 @@
 // measured through the official client against a durable server running in a child process.
 // Prints a table and writes bench/results/eventstore.json. Every phase is bounded by a count and
 // a deadline; a failing phase is recorded and the run goes on.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -41,6 +42,16 @@ const APPEND_LOADS = [
 const LOAD = { batchSize: 1_000, concurrency: 4 };
 
 type PhaseResult = Omit<Figure, 'id' | 'label' | 'unit' | 'target'>;
+
+/** Which code was measured: HEAD, and whether embedded/ had uncommitted changes. */
+function measuredCode(): { commit: string; embeddedDirty: boolean } | undefined {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return { commit: git('rev-parse', '--short', 'HEAD'), embeddedDirty: git('status', '--porcelain', '--', 'embedded').length > 0 };
+  } catch {
+    return undefined; // not a git checkout: the figures stand on their own
+  }
+}
 
 async function run(options: BenchOptions): Promise<void> {
   const lim = limits(options.quick);
@@ -198,6 +209,7 @@ async function run(options: BenchOptions): Promise<void> {
 
   const result = {
     finishedAt: new Date().toISOString(),
+    code: measuredCode(),
     loadAvg1: { start: loadAvgAtStart, end: os.loadavg()[0] },
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: os.totalmem() / 2 ** 30, node: process.version, platform: `${os.platform()} ${os.release()}` },
     options: { quick: options.quick, events: options.events, phases: [...options.phases], cpuProf: options.cpuProfDir ?? null },
@@ -217,7 +229,8 @@ async function run(options: BenchOptions): Promise<void> {
   };
   const out = path.resolve(REPO, options.out);
   writeJson(out, result);
-  console.log(`\nEvent store benchmark (${options.quick ? 'quick' : 'full'} run, ${os.cpus().length} cores, ${process.version})\n`);
+  const code = result.code ? `, code ${result.code.commit}${result.code.embeddedDirty ? ' + uncommitted embedded/ changes' : ''}` : '';
+  console.log(`\nEvent store benchmark (${options.quick ? 'quick' : 'full'} run, ${os.cpus().length} cores, ${process.version}${code})\n`);
   console.log(renderTable(figures));
   const loads = figures.map((f) => f.loadAvg1 ?? 0);
   console.log(
