@@ -1,0 +1,128 @@
+import { BACKWARDS, END, FORWARDS, type EventStoreDBClient, type Position, type RecordedEvent } from '@eventstore/db-client';
+import type { EventLogCursor } from './event-log-cursor';
+import { summarizeEvent } from './event-summary';
+import { accountNumberFromStream } from './streams';
+
+/**
+ * The global event log: raw events read straight from $all (not from the query model), so it
+ * shows exactly what the store holds, including events the projection skipped or parked.
+ * System events (types starting with `$`) are hidden.
+ */
+export type EventLogEntry = {
+  id: string;
+  /** Commit position in $all: the log's order and its paging cursor. */
+  position: bigint;
+  created: Date;
+  streamId: string;
+  /** The account the stream belongs to, or null for any other stream. */
+  accountNumber: string | null;
+  revision: bigint;
+  type: string;
+  summary: string;
+  /** Payload and metadata as stored; binary ones are described, not dumped. */
+  data: unknown;
+  metadata: unknown;
+};
+
+export type EventLogPage = {
+  /** Newest first. */
+  entries: EventLogEntry[];
+  /** Cursor for the next older page (`?before=`), or null when nothing older is stored. */
+  older: bigint | null;
+  /** Cursor for the next newer page (`?after=`), or null when this page holds the newest event. */
+  newer: bigint | null;
+};
+
+export const EVENT_LOG_PAGE_SIZE = 20;
+const READ_BATCH = 200;
+
+export const isSystemEvent = (event: RecordedEvent) => event.type.startsWith('$');
+
+export async function readEventLog(
+  client: EventStoreDBClient,
+  cursor: EventLogCursor = {},
+  pageSize = EVENT_LOG_PAGE_SIZE,
+): Promise<EventLogPage> {
+  let events: RecordedEvent[];
+  if (cursor.after !== undefined) {
+    events = (await collect(client, 'forwards', cursor.after, pageSize)).reverse();
+  } else {
+    events = await collect(client, 'backwards', cursor.before ?? 'end', pageSize);
+  }
+  const entries = events.map(toEventLogEntry);
+  if (entries.length === 0) return { entries, older: null, newer: null };
+
+  // One-event probes past each edge of the page decide whether "Older" / "Newer" lead anywhere.
+  const oldest = entries[entries.length - 1].position;
+  const newest = entries[0].position;
+  const [older, newer] = await Promise.all([
+    collect(client, 'backwards', oldest, 1),
+    collect(client, 'forwards', newest, 1),
+  ]);
+  return { entries, older: older.length ? oldest : null, newer: newer.length ? newest : null };
+}
+
+/**
+ * Up to `want` non-system events strictly older (backwards) or strictly newer (forwards) than
+ * `from`. Backwards reads from P return positions < P; forwards reads return positions >= P,
+ * so the event at P itself is skipped. Batches continue until enough user events are found,
+ * since system events may fill a whole batch.
+ */
+async function collect(
+  client: EventStoreDBClient,
+  direction: 'forwards' | 'backwards',
+  from: bigint | 'end',
+  want: number,
+): Promise<RecordedEvent[]> {
+  const found: RecordedEvent[] = [];
+  let position: bigint | 'end' = from;
+  for (;;) {
+    let read = 0;
+    let last: bigint | undefined;
+    const fromPosition: Position | typeof END = position === 'end' ? END : { commit: position, prepare: position };
+    for await (const resolved of client.readAll({
+      direction: direction === 'forwards' ? FORWARDS : BACKWARDS,
+      fromPosition,
+      maxCount: READ_BATCH,
+    })) {
+      read += 1;
+      const event = resolved.event;
+      const commit = event?.position?.commit;
+      if (!event || commit === undefined) continue;
+      last = commit;
+      if (direction === 'forwards' && commit === position) continue;
+      if (isSystemEvent(event)) continue;
+      found.push(event);
+      if (found.length >= want) return found;
+    }
+    if (read < READ_BATCH || last === undefined) return found;
+    position = last;
+  }
+}
+
+export function toEventLogEntry(event: RecordedEvent): EventLogEntry {
+  const data = readable(event.data);
+  return {
+    id: event.id,
+    position: event.position?.commit ?? 0n,
+    created: event.created,
+    streamId: event.streamId,
+    accountNumber: accountNumberFromStream(event.streamId),
+    revision: event.revision,
+    type: event.type,
+    summary: summarizeEvent(event.type, event.isJson ? data : event.data),
+    data,
+    metadata: readable(event.metadata),
+  };
+}
+
+/** Bytes become JSON when they are JSON, else a short description; JSON passes through. */
+function readable(value: unknown): unknown {
+  if (!(value instanceof Uint8Array)) return value ?? null;
+  if (value.byteLength === 0) return null;
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(value));
+  } catch {
+    return `<binary, ${value.byteLength} bytes>`;
+  }
+}
