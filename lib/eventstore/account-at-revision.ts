@@ -41,6 +41,7 @@ export async function loadAccountAtRevision(
   client: EventStoreDBClient,
   accountNumber: string,
   revision: bigint,
+  options: { scanBatch?: number } = {},
 ): Promise<AccountAtRevision> {
   const stream = accountStream(accountNumber);
   const lastRevision = await lastRevisionOf(client, stream);
@@ -66,7 +67,7 @@ export async function loadAccountAtRevision(
   // Truncated or scavenged below `revision`: nothing we can honestly fold.
   if (!first || !stopped || stopped.revision !== revision) return { kind: 'beyond_end', lastRevision };
 
-  const received = await paymentsFromOtherStreams(client, stream, first, stopped);
+  const received = await paymentsFromOtherStreams(client, stream, first, stopped, options.scanBatch ?? SCAN_BATCH);
   return {
     kind: 'found',
     state: accountStateAsOf(accountNumber, own, received),
@@ -78,12 +79,15 @@ export async function loadAccountAtRevision(
   };
 }
 
+const SCAN_BATCH = 500;
+
 async function lastRevisionOf(client: EventStoreDBClient, stream: string): Promise<bigint | null> {
   try {
+    let last: bigint | null = null;
     for await (const resolved of client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 })) {
-      if (resolved.event) return resolved.event.revision;
+      if (resolved.event) last = resolved.event.revision;
     }
-    return null;
+    return last;
   } catch (error) {
     if (error instanceof StreamNotFoundError) return null;
     throw error;
@@ -96,18 +100,33 @@ async function paymentsFromOtherStreams(
   ownStream: string,
   from: RecordedEvent,
   to: RecordedEvent,
+  batch: number,
 ): Promise<AccountEvent[]> {
-  const start = from.position!;
   const end = to.position!.commit;
   const payments: AccountEvent[] = [];
-  for await (const resolved of client.readAll({ direction: FORWARDS, fromPosition: start })) {
-    const event = resolved.event;
-    if (!event?.position) continue;
-    if (event.position.commit > end) break;
-    if (event.type !== 'PaymentMade' || event.streamId === ownStream) continue;
-    // An invalid payment is parked by the projection and credits nobody; the same here.
-    const decoded = fromRecorded(event);
-    if (decoded.kind === 'account') payments.push(decoded.value.event);
+  let cursor = from.position!;
+  // Forwards reads include their start: when resuming at the last event read, skip it.
+  let resumedAt: bigint | undefined;
+  // Bounded batches read to their end: an abandoned read can keep its server-side call open.
+  for (;;) {
+    let read = 0;
+    let done = false;
+    for await (const resolved of client.readAll({ direction: FORWARDS, fromPosition: cursor, maxCount: batch })) {
+      read += 1;
+      const event = resolved.event;
+      if (!event?.position || done || event.position.commit === resumedAt) continue;
+      if (event.position.commit > end) {
+        done = true;
+        continue;
+      }
+      cursor = event.position;
+      if (event.type !== 'PaymentMade' || event.streamId === ownStream) continue;
+      // An invalid payment is parked by the projection and credits nobody; the same here.
+      const decoded = fromRecorded(event);
+      if (decoded.kind === 'account') payments.push(decoded.value.event);
+    }
+    if (done || read < batch) break;
+    resumedAt = cursor.commit;
   }
   return payments;
 }

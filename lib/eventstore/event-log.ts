@@ -42,12 +42,13 @@ export async function readEventLog(
   client: EventStoreDBClient,
   cursor: EventLogCursor = {},
   pageSize = EVENT_LOG_PAGE_SIZE,
+  readBatch = READ_BATCH,
 ): Promise<EventLogPage> {
   let events: RecordedEvent[];
   if (cursor.after !== undefined) {
-    events = (await collect(client, 'forwards', cursor.after, pageSize)).reverse();
+    events = (await collect(client, 'forwards', cursor.after, pageSize, readBatch)).reverse();
   } else {
-    events = await collect(client, 'backwards', cursor.before ?? 'end', pageSize);
+    events = await collect(client, 'backwards', cursor.before ?? 'end', pageSize, readBatch);
   }
   const entries = events.map(toEventLogEntry);
   if (entries.length === 0) return { entries, older: null, newer: null };
@@ -56,8 +57,8 @@ export async function readEventLog(
   const oldest = entries[entries.length - 1].position;
   const newest = entries[0].position;
   const [older, newer] = await Promise.all([
-    collect(client, 'backwards', oldest, 1),
-    collect(client, 'forwards', newest, 1),
+    collect(client, 'backwards', oldest, 1, readBatch),
+    collect(client, 'forwards', newest, 1, readBatch),
   ]);
   return { entries, older: older.length ? oldest : null, newer: newer.length ? newest : null };
 }
@@ -73,6 +74,7 @@ async function collect(
   direction: 'forwards' | 'backwards',
   from: bigint | 'end',
   want: number,
+  batch: number,
 ): Promise<RecordedEvent[]> {
   const found: RecordedEvent[] = [];
   let position: bigint | 'end' = from;
@@ -83,7 +85,7 @@ async function collect(
     for await (const resolved of client.readAll({
       direction: direction === 'forwards' ? FORWARDS : BACKWARDS,
       fromPosition,
-      maxCount: READ_BATCH,
+      maxCount: batch,
     })) {
       read += 1;
       const event = resolved.event;
@@ -91,11 +93,12 @@ async function collect(
       if (!event || commit === undefined) continue;
       last = commit;
       if (direction === 'forwards' && commit === position) continue;
-      if (isSystemEvent(event)) continue;
+      // Consume the rest of the batch rather than break out: an abandoned read can keep its
+      // server-side call open.
+      if (isSystemEvent(event) || found.length >= want) continue;
       found.push(event);
-      if (found.length >= want) return found;
     }
-    if (read < READ_BATCH || last === undefined) return found;
+    if (found.length >= want || read < batch || last === undefined) return found;
     position = last;
   }
 }
