@@ -39,6 +39,14 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 </li>
                 <li>
                   <NavLink
+                    href="/events"
+                    className="whitespace-nowrap rounded-md px-3 py-2 hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-white aria-[current=page]:bg-white/15"
+                  >
+                    Event log
+                  </NavLink>
+                </li>
+                <li>
+                  <NavLink
                     href="/accounts/new"
                     className="whitespace-nowrap rounded-md bg-white px-3 py-2 text-brand-900 hover:bg-brand-50 focus-visible:outline-2 focus-visible:outline-white aria-[current=page]:ring-2 aria-[current=page]:ring-white/60"
                   >
@@ -53,7 +61,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           {children}
         </main>
         <footer className="mx-auto max-w-5xl px-4 pb-8 text-xs text-slate-500">
-          Every change is an event in EventStoreDB; these pages read the PostgreSQL projection.
+          Every change is an event in EventStoreDB; account pages read the PostgreSQL projection, the event log and past states read the store itself.
         </footer>
       </body>
     </html>

@@ -1,5 +1,7 @@
 import Link from 'next/link';
 import type { HistoryEntry } from '@/lib/queries';
+import { accountStream } from '@/lib/eventstore/streams';
+import { pastStateHref } from './past-state';
 import { formatDateTime, formatMoney, formatSignedMoney, toPrettyJson } from './format';
 
 type Entry = HistoryEntry;
@@ -65,6 +67,19 @@ export function HistoryTimeline({ entries }: { entries: Entry[] }) {
                 <p className="text-xs text-slate-500">
                   <time dateTime={new Date(entry.occurredAt).toISOString()}>{formatDateTime(entry.occurredAt)}</time> ·{' '}
                   {entry.stream}@{entry.revision.toString()}
+                  {/* Only the account's own events are points of its stream; received payments live on the payer's. */}
+                  {entry.stream === accountStream(entry.accountNumber) && (
+                    <>
+                      {' '}
+                      ·{' '}
+                      <Link
+                        href={pastStateHref(entry.accountNumber, entry.revision)}
+                        className="font-medium text-brand-700 hover:underline"
+                      >
+                        State at this point
+                      </Link>
+                    </>
+                  )}
                 </p>
               </div>
               <div className="text-right">
