@@ -68,9 +68,10 @@ export default async function AccountAtRevisionPage({ params }: Props) {
         <p>
           <span className="font-semibold">Historical view.</span> This is the account as it was right after revision{' '}
           {revision.toString()} ({formatDateTime(stoppedAt.created)}), read from the event store.{' '}
+          Nothing after it is included
           {revision === lastRevision
-            ? 'No later events on its stream.'
-            : `${(lastRevision - revision).toString()} later event${lastRevision - revision === 1n ? '' : 's'} on its stream not applied.`}
+            ? ' (it is the last event on its own stream; payments received since live on the payers’ streams).'
+            : ` (${(lastRevision - revision).toString()} more event${lastRevision - revision === 1n ? '' : 's'} on its own stream, and any payments received since).`}
         </p>
         <Link
           href={`/accounts/${number}`}
