@@ -1,13 +1,8 @@
 import { decideChangeHolderName } from '@/lib/domain';
-import { loadAccount } from '@/lib/eventstore/account-stream';
-import { eventIdFor } from '@/lib/eventstore/ids';
-import { accountStream } from '@/lib/eventstore/streams';
 import { defaultDeps, type CommandDeps } from './deps';
-import { failure, type CommandResult } from './result';
+import type { CommandResult } from './result';
 import { changeHolderNameInputSchema, type ChangeHolderNameInput } from './schemas';
-import { appendForCommand, domainFailure, isWrongExpectedVersion, success, unavailable, validationFailure } from './support';
-
-const MAX_ATTEMPTS = 5;
+import { runAccountCommand, validationFailure } from './support';
 
 export async function changeHolderName(
   input: ChangeHolderNameInput,
@@ -16,31 +11,11 @@ export async function changeHolderName(
   const parsed = changeHolderNameInputSchema.safeParse(input);
   if (!parsed.success) return validationFailure(parsed.error);
   const { commandId, accountNumber, holderName } = parsed.data;
-  const ownEventId = eventIdFor(commandId);
-
-  try {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const loaded = await loadAccount(deps.eventStore, accountNumber);
-      const done = loaded.events.find((e) => e.id === ownEventId);
-      if (done) return success(accountNumber, done.revision, done.position);
-
-      const decision = decideChangeHolderName(loaded.state, { accountNumber, holderName });
-      if (!decision.ok) return domainFailure(decision.error);
-      try {
-        const appended = await appendForCommand(
-          deps.eventStore,
-          accountStream(accountNumber),
-          commandId,
-          decision.events,
-          loaded.revision,
-        );
-        return success(accountNumber, appended.streamRevision, appended.position);
-      } catch (error) {
-        if (!isWrongExpectedVersion(error)) throw error;
-      }
-    }
-    return failure('conflict', 'The account kept changing while renaming; please try again.');
-  } catch (error) {
-    return unavailable(error, 'the name change');
-  }
+  return runAccountCommand(
+    deps.eventStore,
+    accountNumber,
+    commandId,
+    (state) => decideChangeHolderName(state, { accountNumber, holderName }),
+    'the name change',
+  );
 }

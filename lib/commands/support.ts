@@ -1,10 +1,11 @@
 import { WrongExpectedVersionError, type AppendExpectedRevision, type EventStoreDBClient } from '@eventstore/db-client';
 import type { z } from 'zod';
-import type { AccountEvent, DomainError, EventMetadata } from '@/lib/domain';
-import { CorruptStreamError } from '@/lib/eventstore/account-stream';
+import type { AccountEvent, AccountState, Decision, DomainError, EventMetadata } from '@/lib/domain';
+import { CorruptStreamError, loadAccount } from '@/lib/eventstore/account-stream';
 import { eventIdFor } from '@/lib/eventstore/ids';
 import { toEventData } from '@/lib/eventstore/serialization';
-import { failure, type CommandFailure, type CommandSuccess } from './result';
+import { accountStream } from '@/lib/eventstore/streams';
+import { failure, type CommandFailure, type CommandResult, type CommandSuccess } from './result';
 import { fieldErrorsFrom, formFieldFor } from './schemas';
 
 /** Form submissions start their own conversation, so correlation and causation are the command itself. */
@@ -55,4 +56,42 @@ export function unavailable(error: unknown, what: string): CommandFailure {
   }
   console.error(`[commands] ${what} failed:`, error);
   return failure('unavailable', `The bank is temporarily unavailable; ${what} was not done. Please try again.`);
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The command loop shared by commands on one account's own stream: load, return the earlier
+ * result if this command was already applied, decide, append at the loaded revision, and on a
+ * concurrent append reload and decide again.
+ */
+export async function runAccountCommand(
+  client: EventStoreDBClient,
+  accountNumber: string,
+  commandId: string,
+  decide: (state: AccountState) => Decision<AccountEvent>,
+  what: string,
+): Promise<CommandResult> {
+  const ownEventId = eventIdFor(commandId);
+  try {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const loaded = await loadAccount(client, accountNumber);
+      // Already done by an earlier submit of this command: same answer, nothing appended.
+      const done = loaded.events.find((e) => e.id === ownEventId);
+      if (done) return success(accountNumber, done.revision, done.position);
+
+      const decision = decide(loaded.state);
+      if (!decision.ok) return domainFailure(decision.error);
+      try {
+        const appended = await appendForCommand(client, accountStream(accountNumber), commandId, decision.events, loaded.revision);
+        return success(accountNumber, appended.streamRevision, appended.position);
+      } catch (error) {
+        if (!isWrongExpectedVersion(error)) throw error;
+        // Someone appended meanwhile: reload and decide again.
+      }
+    }
+    return failure('conflict', `The account kept changing during ${what}; please try again.`);
+  } catch (error) {
+    return unavailable(error, what);
+  }
 }
