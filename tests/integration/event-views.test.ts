@@ -111,6 +111,12 @@ describe('readEventLog', () => {
     expect(backToFirst.newer).toBeNull();
   });
 
+  it('treats a cursor past the newest event as the newest page', async () => {
+    const page = await readEventLog(client, { before: 2n ** 64n - 1n }, 10);
+    expect(positions(page.entries)).toEqual(newestFirst().slice(0, 10));
+    expect(page.newer).toBeNull();
+  });
+
   it('gives an empty page past either end', async () => {
     expect(await readEventLog(client, { before: 0n })).toEqual({ entries: [], older: null, newer: null });
     expect(await readEventLog(client, { after: appended.at(-1)! })).toEqual({ entries: [], older: null, newer: null });
