@@ -26,6 +26,13 @@ export interface Timed<T> {
   clientCpu: number;
 }
 
+/** Several timed runs as one: total time, CPU averaged over it. */
+export function combine<T>(runs: readonly Timed<T>[]): Timed<T[]> {
+  const seconds = runs.reduce((n, t) => n + t.seconds, 0);
+  const cores = (pick: (t: Timed<T>) => number) => runs.reduce((n, t) => n + pick(t) * t.seconds, 0) / seconds;
+  return { result: runs.map((t) => t.result), seconds, serverCpu: cores((t) => t.serverCpu), clientCpu: cores((t) => t.clientCpu) };
+}
+
 /**
  * CPU microseconds per event on each side: unlike a rate, this barely moves when other processes
  * share the machine, and 1e6 / max(server, client) bounds the rate on two free cores.
