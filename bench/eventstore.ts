@@ -246,7 +246,7 @@ async function run(options: BenchOptions): Promise<void> {
   console.log(
     `\nMachine load average (1 min) during the run: ${loadAvgAtStart.toFixed(1)} at start, ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} across phases` +
       ` on ${os.cpus().length} cores (the bench itself adds about 2)` +
-      `${loadAvgAtStart > 1 || Math.max(...loads) > os.cpus().length + 1 ? ' - other work competed for the CPU; the µs/event figures are steadier than the rates' : ''}.`,
+      `${loadAvgAtStart > os.cpus().length || Math.max(...loads) > os.cpus().length + 1.5 ? ' - other work competed for the CPU; the µs/event figures are steadier than the rates' : ''}.`,
   );
   console.log(`\nResults written to ${path.relative(process.cwd(), out) || out}`);
   if (options.cpuProfDir) console.log(`Server CPU profiles (one per phase) in ${options.cpuProfDir}; summarise with npx tsx bench/profile-summary.ts <file>`);
