@@ -53,19 +53,21 @@ export async function startEventStore(options: EventStoreOptions): Promise<Runni
 
   let port = 0;
   const advertisedHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  let persistent: PersistentSubscriptionsService | undefined;
+  let persistent: PersistentSubscriptionsService;
   try {
     persistent = await createPersistentSubscriptions(store);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  try {
     server.addService(streamsServiceDefinition, streamsImplementation(store));
-    server.addService(
-      serverFeaturesGrpc.ServerFeaturesService as unknown as grpc.ServiceDefinition,
-      serverFeaturesImplementation(() => persistent !== undefined),
-    );
+    server.addService(serverFeaturesGrpc.ServerFeaturesService as unknown as grpc.ServiceDefinition, serverFeaturesImplementation());
     server.addService(
       gossipGrpc.GossipService as unknown as grpc.ServiceDefinition,
       gossipImplementation(() => ({ host: advertisedHost, port })),
     );
-    if (persistent) server.addService(persistent.service, persistent.implementation);
+    server.addService(persistent.service, persistent.implementation);
 
     const bindHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
     port = await new Promise<number>((resolve, reject) => {
@@ -75,7 +77,7 @@ export async function startEventStore(options: EventStoreOptions): Promise<Runni
     });
   } catch (err) {
     server.forceShutdown();
-    await persistent?.close().catch(() => {});
+    await persistent.close().catch(() => {});
     await store.close();
     throw err;
   }
@@ -83,18 +85,21 @@ export async function startEventStore(options: EventStoreOptions): Promise<Runni
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      // Subscriptions never end by themselves: give calls a moment, then cut them.
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
+      // Refuse new calls (GOAWAY to every connection); calls in progress may finish.
+      const drained = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      // Persistent consumers never end by themselves: drop them now with persistent-subscription-dropped
+      // (as RestartSubsystem does, §14.8), flushing checkpoints while the store is still open.
+      await persistent.close().catch(() => {});
+      // Catch-up subscriptions never end by themselves either: give calls a moment, then cut them.
+      let timer: NodeJS.Timeout | undefined;
+      const cut = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
           server.forceShutdown();
           resolve();
         }, 500);
-        server.tryShutdown(() => {
-          clearTimeout(timer);
-          resolve();
-        });
       });
-      await persistent?.close().catch(() => {});
+      await Promise.race([drained, cut]);
+      clearTimeout(timer);
       await store.close();
     })());
 

@@ -10,7 +10,7 @@ export const SERVER_VERSION = '24.10.0';
 const STREAMS = 'event_store.client.streams.streams';
 const PERSISTENT = 'event_store.client.persistent_subscriptions.persistentsubscriptions';
 
-export function supportedMethods(withPersistent: boolean): InstanceType<typeof serverFeaturesPb.SupportedMethods> {
+export function supportedMethods(): InstanceType<typeof serverFeaturesPb.SupportedMethods> {
   const entries: Array<[service: string, method: string, features: string[]]> = [
     [STREAMS, 'read', ['position', 'events']],
     [STREAMS, 'append', []],
@@ -20,10 +20,8 @@ export function supportedMethods(withPersistent: boolean): InstanceType<typeof s
     ['event_store.client.server_features.serverfeatures', 'getsupportedmethods', []],
     ['event_store.client.gossip.gossip', 'read', []],
   ];
-  if (withPersistent) {
-    for (const m of ['create', 'update', 'delete', 'read', 'getinfo', 'replayparked', 'list', 'restartsubsystem']) {
-      entries.push([PERSISTENT, m, ['stream', 'all']]);
-    }
+  for (const m of ['create', 'update', 'delete', 'read', 'getinfo', 'replayparked', 'list', 'restartsubsystem']) {
+    entries.push([PERSISTENT, m, ['stream', 'all']]);
   }
   const resp = new serverFeaturesPb.SupportedMethods();
   resp.setEventStoreServerVersion(SERVER_VERSION);
@@ -39,10 +37,10 @@ export function supportedMethods(withPersistent: boolean): InstanceType<typeof s
   return resp;
 }
 
-export function serverFeaturesImplementation(withPersistent: () => boolean): grpc.UntypedServiceImplementation {
+export function serverFeaturesImplementation(): grpc.UntypedServiceImplementation {
   return {
     getSupportedMethods: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-      callback(null, supportedMethods(withPersistent()));
+      callback(null, supportedMethods());
     },
   };
 }
