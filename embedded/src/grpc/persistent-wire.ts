@@ -9,22 +9,43 @@ import type { Delivery } from '../persistent/group.js';
 import { parseUuidString, uuidToStructured } from './convert.js';
 import { persistentGrpc } from './generated.js';
 
-const utf8 = new TextEncoder();
+// Every message is sized first and written once into an exactly-sized buffer: no nested
+// writers, no TextEncoder (strings go straight into the buffer with Buffer.write), no
+// per-event closures. Field tags used here are all below 16, so each takes one byte.
 
-/** Growable byte buffer with the few protobuf primitives needed here. */
+function varintSize(value: number): number {
+  let n = 1;
+  for (let v = value; v > 0x7f; v = Math.floor(v / 128)) n++;
+  return n;
+}
+
+function uint64Size(value: bigint): number {
+  let v = BigInt.asUintN(64, value);
+  if (v <= 0xffffffffn) return varintSize(Number(v));
+  let n = 1;
+  for (; v > 0x7fn; v >>= 7n) n++;
+  return n;
+}
+
+/** Size of a length-delimited field (one-byte tag) holding `len` bytes. */
+function delimitedSize(len: number): number {
+  return 1 + varintSize(len) + len;
+}
+
+/** Size of an optional proto3 uint64 field: omitted when 0 unless `always`. */
+function uint64FieldSize(value: bigint, always = false): number {
+  return value === 0n && !always ? 0 : 1 + uint64Size(value);
+}
+
+/** Writes into a buffer sized beforehand. */
 class Writer {
-  private buf = Buffer.allocUnsafe(256);
-  private pos = 0;
-
-  private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
+  readonly buf: Buffer;
+  pos = 0;
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
   }
 
   varint(value: number): void {
-    this.ensure(10);
     let v = value;
     while (v > 0x7f) {
       this.buf[this.pos++] = (v & 0x7f) | 0x80;
@@ -40,7 +61,6 @@ class Writer {
       this.varint(Number(v));
       return;
     }
-    this.ensure(10);
     while (v > 0x7fn) {
       this.buf[this.pos++] = Number(v & 0x7fn) | 0x80;
       v >>= 7n;
@@ -49,19 +69,25 @@ class Writer {
   }
 
   tag(field: number, wireType: 0 | 2): void {
-    this.varint((field << 3) | wireType);
+    this.buf[this.pos++] = (field << 3) | wireType;
+  }
+
+  /** Tag and length of a length-delimited field whose body follows. */
+  open(field: number, len: number): void {
+    this.tag(field, 2);
+    this.varint(len);
   }
 
   bytes(field: number, data: Uint8Array): void {
-    this.tag(field, 2);
-    this.varint(data.length);
-    this.ensure(data.length);
+    this.open(field, data.length);
     this.buf.set(data, this.pos);
     this.pos += data.length;
   }
 
-  string(field: number, s: string): void {
-    this.bytes(field, utf8.encode(s));
+  /** A string field whose UTF-8 length the caller already measured. */
+  string(field: number, s: string, len: number): void {
+    this.open(field, len);
+    this.pos += this.buf.write(s, this.pos, len, 'utf8');
   }
 
   uint64(field: number, value: bigint, always = false): void {
@@ -69,63 +95,114 @@ class Writer {
     this.tag(field, 0);
     this.bigVarint(value);
   }
-
-  finish(): Buffer {
-    return this.buf.subarray(0, this.pos);
-  }
 }
 
-function encodeUuid(uuid: string, structured: boolean): Buffer {
-  const w = new Writer();
-  if (structured) {
-    const [msb, lsb] = uuidToStructured(uuid);
-    const s = new Writer();
-    s.uint64(1, BigInt(msb));
-    s.uint64(2, BigInt(lsb));
-    w.bytes(1, s.finish());
-  } else {
-    w.string(2, uuid);
-  }
-  return w.finish();
-}
+const JSON_TYPE = 'application/json';
+const BINARY_TYPE = 'application/octet-stream';
 
-function encodeRecorded(rec: RecordedEvent, position: bigint, structured: boolean): Buffer {
-  const w = new Writer();
-  w.bytes(1, encodeUuid(rec.eventId, structured));
-  const id = new Writer();
-  id.bytes(3, utf8.encode(rec.streamId));
-  w.bytes(2, id.finish());
-  w.uint64(3, rec.revision);
-  w.uint64(4, position);
-  w.uint64(5, position);
-  // map<string,string> metadata: one entry message per key, in the generated classes' key order
-  const entry = (key: string, value: string) => {
-    const e = new Writer();
-    e.string(1, key);
-    e.string(2, value);
-    w.bytes(6, e.finish());
-  };
-  entry('content-type', rec.isJson ? 'application/json' : 'application/octet-stream');
-  entry('created', rec.created.toString());
-  entry('type', rec.type);
-  if (rec.metadata.length > 0) w.bytes(7, rec.metadata);
-  if (rec.data.length > 0) w.bytes(8, rec.data);
-  return w.finish();
+/** One RecordedEvent's measured parts, so sizing and writing agree. */
+class RecordedParts {
+  readonly contentType: string;
+  readonly created: string;
+  readonly idLen: number;
+  readonly streamLen: number;
+  readonly typeLen: number;
+  readonly msb: bigint = 0n;
+  readonly lsb: bigint = 0n;
+  readonly uuidLen: number;
+  readonly streamIdLen: number;
+  readonly entriesLen: [number, number, number];
+  readonly size: number;
+
+  constructor(
+    readonly rec: RecordedEvent,
+    readonly position: bigint,
+    readonly structured: boolean,
+  ) {
+    this.contentType = rec.isJson ? JSON_TYPE : BINARY_TYPE;
+    this.created = rec.created.toString();
+    this.streamLen = Buffer.byteLength(rec.streamId, 'utf8');
+    this.typeLen = Buffer.byteLength(rec.type, 'utf8');
+    if (structured) {
+      const [msb, lsb] = uuidToStructured(rec.eventId);
+      this.msb = BigInt(msb);
+      this.lsb = BigInt(lsb);
+      this.idLen = uint64FieldSize(this.msb) + uint64FieldSize(this.lsb);
+      this.uuidLen = delimitedSize(this.idLen);
+    } else {
+      this.idLen = Buffer.byteLength(rec.eventId, 'utf8');
+      this.uuidLen = delimitedSize(this.idLen);
+    }
+    this.streamIdLen = delimitedSize(this.streamLen);
+    // map entries in the generated classes' key order: content-type, created, type
+    this.entriesLen = [
+      delimitedSize(12) + delimitedSize(this.contentType.length),
+      delimitedSize(7) + delimitedSize(this.created.length),
+      delimitedSize(4) + delimitedSize(this.typeLen),
+    ];
+    this.size =
+      delimitedSize(this.uuidLen) +
+      delimitedSize(this.streamIdLen) +
+      uint64FieldSize(rec.revision) +
+      2 * uint64FieldSize(position) +
+      delimitedSize(this.entriesLen[0]) +
+      delimitedSize(this.entriesLen[1]) +
+      delimitedSize(this.entriesLen[2]) +
+      (rec.metadata.length > 0 ? delimitedSize(rec.metadata.length) : 0) +
+      (rec.data.length > 0 ? delimitedSize(rec.data.length) : 0);
+  }
+
+  write(w: Writer, field: number): void {
+    const rec = this.rec;
+    w.open(field, this.size);
+    w.open(1, this.uuidLen);
+    if (this.structured) {
+      w.open(1, this.idLen);
+      w.uint64(1, this.msb);
+      w.uint64(2, this.lsb);
+    } else {
+      w.string(2, rec.eventId, this.idLen);
+    }
+    w.open(2, this.streamIdLen);
+    w.string(3, rec.streamId, this.streamLen);
+    w.uint64(3, rec.revision);
+    w.uint64(4, this.position);
+    w.uint64(5, this.position);
+    w.open(6, this.entriesLen[0]);
+    w.string(1, 'content-type', 12);
+    w.string(2, this.contentType, this.contentType.length);
+    w.open(6, this.entriesLen[1]);
+    w.string(1, 'created', 7);
+    w.string(2, this.created, this.created.length);
+    w.open(6, this.entriesLen[2]);
+    w.string(1, 'type', 4);
+    w.string(2, rec.type, this.typeLen);
+    if (rec.metadata.length > 0) w.bytes(7, rec.metadata);
+    if (rec.data.length > 0) w.bytes(8, rec.data);
+  }
 }
 
 /** ReadResp { event: ReadEvent } bytes for one delivery. */
 export function encodeDelivery(d: Delivery, structured: boolean): Buffer {
   // Both records carry the original's position here, unlike normal reads (§14.8).
   const position = (d.link ?? d.event)!.position;
-  const ev = new Writer();
-  if (d.event) ev.bytes(1, encodeRecorded(d.event, position, structured));
-  if (d.link) ev.bytes(2, encodeRecorded(d.link, position, structured));
-  ev.uint64(3, position, true);
-  ev.tag(5, 0);
-  ev.varint(d.retryCount);
-  const resp = new Writer();
-  resp.bytes(1, ev.finish());
-  return resp.finish();
+  const event = d.event ? new RecordedParts(d.event, position, structured) : undefined;
+  const link = d.link ? new RecordedParts(d.link, position, structured) : undefined;
+  const readEventLen =
+    (event ? delimitedSize(event.size) : 0) +
+    (link ? delimitedSize(link.size) : 0) +
+    uint64FieldSize(position, true) +
+    1 +
+    varintSize(d.retryCount);
+  const w = new Writer(delimitedSize(readEventLen));
+  w.open(1, readEventLen);
+  event?.write(w, 1);
+  link?.write(w, 2);
+  w.uint64(3, position, true);
+  w.tag(5, 0);
+  w.varint(d.retryCount);
+  if (w.pos !== w.buf.length) throw new Error(`persistent ReadResp size mismatch: ${w.pos} of ${w.buf.length}`);
+  return w.buf;
 }
 
 // ---------------------------------------------------------------- requests
