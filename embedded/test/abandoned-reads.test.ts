@@ -51,7 +51,8 @@ type RawCall = Readable & { cancel(): void };
  * dispose() has nothing left to wait for.
  */
 function releaseOnEarlyExit<T extends Readable>(read: T): T {
-  read.once('unpipe', (raw: RawCall) => {
+  read.once('unpipe', (src: unknown) => {
+    const raw = src as RawCall;
     raw.cancel();
     raw.resume();
   });
@@ -169,10 +170,12 @@ describe('reads abandoned by breaking out of for-await', () => {
       await client.appendToStream(s, Array.from({ length: 5 }, (_, n) => numbered(n)));
       const read = client.readStream(s);
       const status = new Promise<grpc.StatusObject>((resolve) => {
-        read.once('pipe', (raw: RawCall) => raw.once('status', resolve));
+        read.once('pipe', (src: unknown) => void (src as RawCall).once('status', resolve));
       });
       let raw: RawCall | undefined;
-      read.once('unpipe', (src: RawCall) => (raw = src));
+      read.once('unpipe', (src: unknown) => {
+        raw = src as RawCall;
+      });
       await breakAfter(read, 1);
 
       // The server ended the call properly; the client has unpiped it with the rest of the read still buffered.
