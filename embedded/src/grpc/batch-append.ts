@@ -2,57 +2,67 @@
 // Every problem with one append is answered in-band on that id; the call itself only ends
 // when the client half-closes (after outstanding commits are answered) or goes away.
 import type * as grpc from '@grpc/grpc-js';
-import type { BatchAppendReq, BatchAppendResp } from '@eventstore/db-client/generated/streams_pb.js';
-import type { UUID as UUIDMsg } from '@eventstore/db-client/generated/shared_pb.js';
+import type { BatchAppendResp } from '@eventstore/db-client/generated/streams_pb.js';
 import type { ExpectedRevision, Store } from '../core/types.js';
 import { BadRequestError } from '../core/errors.js';
-import { emptyPb, sharedPb, streamsPb } from './generated.js';
-import { parseStreamName, parseUuid, toBigInt, toDecimal, toStreamIdentifier } from './convert.js';
+import { streamsPb } from './generated.js';
+import { parseStreamName, parseUuid, toBigInt, toStreamIdentifier } from './convert.js';
 import { badRequestStatus, timeoutStatus, toBatchAppendStatus } from './errors.js';
 import { ProposedBatch } from './proposed.js';
+import {
+  encodeBatchAppendSuccess,
+  streamIdentifierOf,
+  type WireBatchAppendReq,
+  type WireOptions,
+  type WireUuid,
+} from './batch-append-wire.js';
 
 type RpcStatus = NonNullable<ReturnType<BatchAppendResp['getError']>>;
 
 interface PendingAppend {
-  correlation: UUIDMsg;
+  correlation: WireUuid;
   streamName: string;
   expected: ExpectedRevision;
   batch: ProposedBatch;
   timer?: NodeJS.Timeout;
 }
 
-function batchExpected(options: BatchAppendReq.Options): ExpectedRevision {
-  const C = streamsPb.BatchAppendReq.Options.ExpectedStreamPositionCase;
-  switch (options.getExpectedStreamPositionCase()) {
-    case C.STREAM_POSITION:
-      return { kind: 'exact', revision: toBigInt(options.getStreamPosition(), 'stream position') };
-    case C.NO_STREAM:
+function batchExpected(options: WireOptions): ExpectedRevision {
+  const expected = options.expected;
+  if (expected === undefined) throw new BadRequestError('Missing expected stream position');
+  switch (expected.kind) {
+    case 'stream_position':
+      return { kind: 'exact', revision: toBigInt(expected.position, 'stream position') };
+    case 'no_stream':
       return { kind: 'no_stream' };
-    case C.ANY:
+    case 'any':
       return { kind: 'any' };
-    case C.STREAM_EXISTS:
+    case 'stream_exists':
       return { kind: 'stream_exists' };
-    default:
-      throw new BadRequestError('Missing expected stream position');
+    default: {
+      const never: never = expected;
+      throw new Error(`unknown expected position ${String(never)}`);
+    }
   }
 }
 
 /** Milliseconds left until the absolute deadline, or undefined when none was sent. */
-function remainingMs(options: BatchAppendReq.Options): number | undefined {
-  if (!options.hasDeadline()) return undefined;
-  const ts = options.getDeadline()!;
-  const ms = ts.getSeconds() * 1000 + Math.floor(ts.getNanos() / 1e6);
+function remainingMs(options: WireOptions): number | undefined {
+  const ts = options.deadline;
+  if (ts === undefined) return undefined;
+  const ms = ts.seconds * 1000 + Math.floor(ts.nanos / 1e6);
   return ms - Date.now();
 }
 
-export function batchAppendHandler(store: Store): grpc.handleBidiStreamingCall<BatchAppendReq, BatchAppendResp> {
+/** Requests arrive decoded by batch-append-wire.ts; answers go out as generated messages or bytes. */
+export function batchAppendHandler(store: Store): grpc.handleBidiStreamingCall<WireBatchAppendReq, BatchAppendResp | Buffer> {
   return (call) => {
     const pending = new Map<string, PendingAppend>();
     const commits = new Set<Promise<void>>();
     let halfClosed = false;
     let gone = false;
 
-    const send = (resp: BatchAppendResp) => {
+    const send = (resp: BatchAppendResp | Buffer) => {
       if (gone || call.cancelled || call.destroyed || call.writableEnded) return;
       try {
         call.write(resp);
@@ -61,9 +71,9 @@ export function batchAppendHandler(store: Store): grpc.handleBidiStreamingCall<B
       }
     };
 
-    const respondError = (correlation: UUIDMsg, streamName: string, status: RpcStatus) => {
+    const respondError = (correlation: WireUuid, streamName: string, status: RpcStatus) => {
       const resp = new streamsPb.BatchAppendResp();
-      resp.setCorrelationId(correlation);
+      resp.setCorrelationId(correlation.toProto());
       // the client dereferences stream_identifier and details unchecked on errors
       resp.setStreamIdentifier(toStreamIdentifier(streamName));
       resp.setError(status);
@@ -90,23 +100,7 @@ export function batchAppendHandler(store: Store): grpc.handleBidiStreamingCall<B
       const p = store
         .append(entry.streamName, entry.expected, entry.batch.events)
         .then(
-          (result) => {
-            const success = new streamsPb.BatchAppendResp.Success();
-            if (result.currentRevision < 0n) success.setNoStream(new emptyPb.Empty());
-            else success.setCurrentRevision(toDecimal(result.currentRevision));
-            if (result.position === undefined) success.setNoPosition(new emptyPb.Empty());
-            else {
-              const pos = new sharedPb.AllStreamPosition();
-              pos.setCommitPosition(toDecimal(result.position));
-              pos.setPreparePosition(toDecimal(result.position));
-              success.setPosition(pos);
-            }
-            const resp = new streamsPb.BatchAppendResp();
-            resp.setCorrelationId(entry.correlation);
-            resp.setStreamIdentifier(toStreamIdentifier(entry.streamName));
-            resp.setSuccess(success);
-            send(resp);
-          },
+          (result) => send(encodeBatchAppendSuccess(entry.correlation, entry.streamName, result.currentRevision, result.position)),
           (err) => respondError(entry.correlation, entry.streamName, toBatchAppendStatus(err)),
         )
         .finally(() => {
@@ -116,12 +110,12 @@ export function batchAppendHandler(store: Store): grpc.handleBidiStreamingCall<B
       commits.add(p);
     };
 
-    const onRequest = (req: BatchAppendReq) => {
-      if (!req.hasCorrelationId()) return; // nothing the client could match an answer to
-      const correlation = req.getCorrelationId()!;
+    const onRequest = (req: WireBatchAppendReq) => {
+      const correlation = req.correlation;
+      if (correlation === undefined) return; // nothing the client could match an answer to
       let key: string;
       try {
-        key = parseUuid(correlation, 'correlation id');
+        key = parseUuid(correlation.asMessage(), 'correlation id');
       } catch (err) {
         respondError(correlation, '', badRequestStatus((err as Error).message));
         return;
@@ -129,11 +123,11 @@ export function batchAppendHandler(store: Store): grpc.handleBidiStreamingCall<B
 
       let entry = pending.get(key);
       if (!entry) {
-        if (!req.hasOptions()) return; // unknown, failed or timed-out append: ignored
-        const options = req.getOptions()!;
+        const options = req.options;
+        if (options === undefined) return; // unknown, failed or timed-out append: ignored
         let streamName = '';
         try {
-          streamName = parseStreamName(options.getStreamIdentifier());
+          streamName = parseStreamName(streamIdentifierOf(options.streamName));
           const expected = batchExpected(options);
           const left = remainingMs(options);
           if (left !== undefined && left <= 0) {
@@ -158,19 +152,19 @@ export function batchAppendHandler(store: Store): grpc.handleBidiStreamingCall<B
       }
 
       try {
-        for (const msg of req.getProposedMessagesList()) entry.batch.add(msg);
+        for (const msg of req.messages) entry.batch.add(msg);
       } catch (err) {
         drop(key);
         respondError(correlation, entry.streamName, toBatchAppendStatus(err));
         return;
       }
-      if (req.getIsFinal()) {
+      if (req.isFinal) {
         drop(key);
         commit(entry);
       }
     };
 
-    call.on('data', (req: BatchAppendReq) => {
+    call.on('data', (req: WireBatchAppendReq) => {
       try {
         onRequest(req);
       } catch {

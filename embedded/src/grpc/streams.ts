@@ -6,6 +6,7 @@ import type { Store } from '../core/types.js';
 import { appendHandler } from './append.js';
 import { streamsGrpc } from './generated.js';
 import { batchAppendHandler } from './batch-append.js';
+import { fastBatchAppendMethod } from './batch-append-wire.js';
 import { serverStream } from './calls.js';
 import { deleteHandler, tombstoneHandler } from './delete.js';
 import { toWireError } from './errors.js';
@@ -15,7 +16,8 @@ import { subscribeToAll, subscribeToStream } from './subscribe.js';
 
 /**
  * The generated StreamsService definition, except that Read also accepts pre-encoded ReadResp
- * bytes (see fast-encode.ts); the generated serializer only takes ReadResp instances.
+ * bytes (see fast-encode.ts); the generated serializer only takes ReadResp instances. BatchAppend
+ * decodes requests and encodes success answers by hand (see batch-append-wire.ts).
  */
 export const streamsServiceDefinition: grpc.ServiceDefinition = (() => {
   const generated = streamsGrpc.StreamsService as unknown as grpc.ServiceDefinition;
@@ -26,6 +28,7 @@ export const streamsServiceDefinition: grpc.ServiceDefinition = (() => {
       ...read,
       responseSerialize: (value: unknown) => (Buffer.isBuffer(value) ? value : read.responseSerialize(value)),
     },
+    batchAppend: fastBatchAppendMethod(generated.batchAppend as Parameters<typeof fastBatchAppendMethod>[0]) as grpc.MethodDefinition<unknown, unknown>,
   };
 })();
 
