@@ -10,6 +10,8 @@ import { checkRecord, createdOf, decodeRecord } from '../storage/record-codec.js
 /** `$all` reads fetch this many bytes per syscall. */
 const ALL_CHUNK = 1024 * 1024;
 
+const EMPTY_BUF = Buffer.alloc(0);
+
 export function toRecorded(buf: Buffer, off: number, position: number): RecordedEvent {
   return decodeRecord(buf, off, BigInt(position));
 }
@@ -19,12 +21,51 @@ export function nowTicks(): bigint {
   return BigInt(Date.now()) * 10000n + BigInt(Math.floor((performance.now() % 1) * 10000));
 }
 
-export async function* readStream(
-  index: StoreIndex,
-  log: Log,
-  streamId: string,
-  options: ReadStreamOptions,
-): AsyncGenerator<RecordedEvent> {
+/**
+ * A stored record as bytes: the record at `off` in `buf` (checked), at `$all` position `position`.
+ * The gRPC read path encodes ReadResp straight from these bytes (grpc/fast-encode.ts) instead of
+ * decoding strings only to encode them again. One cursor object is reused for every record of a
+ * read, and `buf` may be a shared 1 MiB chunk: use it before asking for the next one.
+ */
+export interface RawRecord {
+  buf: Buffer;
+  off: number;
+  position: number;
+}
+
+const RAW = Symbol('rawRecords');
+
+/** What `readAll`/`readStream` return: decoded records, plus the same read as raw records. */
+type WithRaw = AsyncGenerator<RecordedEvent> & { [RAW]?: () => Generator<RawRecord> };
+
+/**
+ * The raw form of a read returned by `Store.readAll`/`readStream` (same range, same errors, same
+ * time they are thrown), or undefined for any other iterable. Synchronous: the log reads are.
+ */
+export function rawRecordsOf(records: AsyncIterable<RecordedEvent>): Generator<RawRecord> | undefined {
+  const raw = (records as WithRaw)[RAW];
+  return raw ? raw() : undefined;
+}
+
+function withRaw(raw: () => Generator<RawRecord>): AsyncGenerator<RecordedEvent> {
+  const decoded: WithRaw = decodeAll(raw);
+  decoded[RAW] = raw;
+  return decoded;
+}
+
+async function* decodeAll(raw: () => Generator<RawRecord>): AsyncGenerator<RecordedEvent> {
+  for (const r of raw()) yield toRecorded(r.buf, r.off, r.position);
+}
+
+export function readStream(index: StoreIndex, log: Log, streamId: string, options: ReadStreamOptions): AsyncGenerator<RecordedEvent> {
+  return withRaw(() => readStreamRaw(index, log, streamId, options));
+}
+
+export function readAll(index: StoreIndex, log: Log, options: ReadAllOptions): AsyncGenerator<RecordedEvent> {
+  return withRaw(() => readAllRaw(index, log, options));
+}
+
+function* readStreamRaw(index: StoreIndex, log: Log, streamId: string, options: ReadStreamOptions): Generator<RawRecord> {
   validateStreamId(streamId);
   const count = countOf(options?.maxCount);
   if (index.isTombstoned(streamId, true)) throw new StreamDeletedError(streamId);
@@ -58,13 +99,17 @@ export async function* readStream(
     throw new BadRequestError('Unknown read direction');
   }
   let left = count;
+  const cursor: RawRecord = { buf: EMPTY_BUF, off: 0, position: 0 };
   while (left > 0 && rev >= lowest && rev <= last) {
     const pos = index.positionAt(streamId, rev);
     const buf = log.readRecord(pos);
     rev += step;
     if (cutoff !== undefined && createdOf(buf, 0) < cutoff) continue;
     left--;
-    yield toRecorded(buf, 0, pos);
+    cursor.buf = buf;
+    cursor.off = 0;
+    cursor.position = pos;
+    yield cursor;
   }
 }
 
@@ -73,7 +118,8 @@ function revisionOf(from: unknown, clamp: number): number {
   return from > BigInt(clamp) ? clamp : Number(from);
 }
 
-export async function* readAll(index: StoreIndex, log: Log, options: ReadAllOptions): AsyncGenerator<RecordedEvent> {
+function* readAllRaw(index: StoreIndex, log: Log, options: ReadAllOptions): Generator<RawRecord> {
+  const cursor: RawRecord = { buf: EMPTY_BUF, off: 0, position: 0 };
   let left = countOf(options?.maxCount);
   const all = index.all;
   const { direction, from } = options;
@@ -92,10 +138,13 @@ export async function* readAll(index: StoreIndex, log: Log, options: ReadAllOpti
       while (j < limit && endOf(j) - start <= ALL_CHUNK) j++;
       const buf = log.read(start, endOf(j - 1) - start);
       for (let k = i; k < j; k++) {
-        const off = all.at(k) - start;
-        checked(buf, off, all.at(k));
+        const position = all.at(k);
+        checked(buf, position - start, position);
         left--;
-        yield toRecorded(buf, off, all.at(k));
+        cursor.buf = buf;
+        cursor.off = position - start;
+        cursor.position = position;
+        yield cursor;
       }
       i = j;
     }
@@ -109,10 +158,13 @@ export async function* readAll(index: StoreIndex, log: Log, options: ReadAllOpti
       const start = all.at(j);
       const buf = log.read(start, end - start);
       for (let k = i - 1; k >= j && left > 0; k--) {
-        const off = all.at(k) - start;
-        checked(buf, off, all.at(k));
+        const position = all.at(k);
+        checked(buf, position - start, position);
         left--;
-        yield toRecorded(buf, off, all.at(k));
+        cursor.buf = buf;
+        cursor.off = position - start;
+        cursor.position = position;
+        yield cursor;
       }
       i = j;
     }

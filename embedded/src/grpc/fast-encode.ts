@@ -4,6 +4,7 @@
 // (field numbers from streams.proto, protocol §4.4). Everything else keeps the generated classes.
 import type { RecordedEvent } from '../core/types.js';
 import { uuidToStructured } from './convert.js';
+import { emptyLayout, layoutOf } from '../storage/record-codec.js';
 
 class Writer {
   private buf: Buffer;
@@ -137,4 +138,210 @@ export function encodeReadRespEvent(event: RecordedEvent | undefined, link: Reco
   }
   w.end(readEvent);
   return w.finish();
+}
+
+// ---------------------------------------------------------------- straight from stored bytes
+
+// The same ReadResp as `encodeReadRespEvent(decodeRecord(...))`, built from the stored record's
+// byte ranges: stream id, type, data and metadata are copied, the 16 id bytes become the
+// canonical UUID text directly. Sizes are computed first, so lengths are minimal varints and the
+// output is one exact allocation (from Node's pool for small events); fields go in field-number
+// order like serializeBinary.
+
+const layout = emptyLayout();
+const KEY_TYPE = Buffer.from('type');
+const KEY_CREATED = Buffer.from('created');
+const KEY_CONTENT_TYPE = Buffer.from('content-type');
+const VALUE_JSON = Buffer.from(CONTENT_JSON);
+const VALUE_BINARY = Buffer.from(CONTENT_BINARY);
+const HEX = Buffer.from('0123456789abcdef');
+
+function varintLen(v: number): number {
+  let n = 1;
+  while (v > 0x7f) {
+    v = Math.floor(v / 0x80);
+    n++;
+  }
+  return n;
+}
+
+function varint64Len(v: bigint): number {
+  let n = 1;
+  while (v > 0x7fn) {
+    v >>= 7n;
+    n++;
+  }
+  return n;
+}
+
+function putVarint(out: Buffer, pos: number, v: number): number {
+  while (v > 0x7f) {
+    out[pos++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  out[pos++] = v;
+  return pos;
+}
+
+function putVarint64(out: Buffer, pos: number, v: bigint): number {
+  while (v > 0x7fn) {
+    out[pos++] = Number(v & 0x7fn) | 0x80;
+    v >>= 7n;
+  }
+  out[pos++] = Number(v);
+  return pos;
+}
+
+/** Copies src[from, from+len) to out at pos; a plain loop beats a native call for short names. */
+function putBytes(out: Buffer, pos: number, src: Buffer, from: number, len: number): number {
+  if (len < 48) {
+    for (let i = 0; i < len; i++) out[pos + i] = src[from + i];
+  } else src.copy(out, pos, from, from + len);
+  return pos + len;
+}
+
+/** Length-delimited field: tag, length, bytes. */
+function putField(out: Buffer, pos: number, tag: number, src: Buffer, from: number, len: number): number {
+  out[pos++] = tag;
+  pos = putVarint(out, pos, len);
+  return putBytes(out, pos, src, from, len);
+}
+
+function fieldLen(len: number): number {
+  return 1 + varintLen(len) + len;
+}
+
+function entryLen(keyLen: number, valueLen: number): number {
+  return fieldLen(fieldLen(keyLen) + fieldLen(valueLen));
+}
+
+function putEntry(out: Buffer, pos: number, key: Buffer, src: Buffer, from: number, len: number): number {
+  out[pos++] = (6 << 3) | 2;
+  pos = putVarint(out, pos, fieldLen(key.length) + fieldLen(len));
+  pos = putField(out, pos, (1 << 3) | 2, key, 0, key.length);
+  return putField(out, pos, (2 << 3) | 2, src, from, len);
+}
+
+// Events of one commit share their created ticks: keep the last decimal text.
+let createdLo = -1;
+let createdHi = -1;
+let createdText = Buffer.alloc(0);
+
+function createdTextOf(buf: Buffer, at: number): Buffer {
+  const lo = buf.readUInt32LE(at);
+  const hi = buf.readInt32LE(at + 4);
+  if (lo !== createdLo || hi !== createdHi) {
+    createdText = Buffer.from(buf.readBigInt64LE(at).toString(), 'latin1');
+    createdLo = lo;
+    createdHi = hi;
+  }
+  return createdText;
+}
+
+/** Revision as a number when exact, else as the uint64 bigint (the tombstone's 2^63-1). */
+function revisionOfBytes(buf: Buffer, at: number): number | bigint {
+  const lo = buf.readUInt32LE(at);
+  const hi = buf.readInt32LE(at + 4);
+  if (hi >= 0 && hi < 0x200000) return hi * 0x100000000 + lo;
+  return BigInt.asUintN(64, buf.readBigInt64LE(at));
+}
+
+/** UUID message (field 1 of RecordedEvent) length for the id bytes at `at`. */
+function idFieldLen(buf: Buffer, at: number, structured: boolean): number {
+  if (!structured) return fieldLen(fieldLen(36));
+  const msb = buf.readBigUInt64BE(at);
+  const lsb = buf.readBigUInt64BE(at + 8);
+  const st = (msb !== 0n ? 1 + varint64Len(msb) : 0) + (lsb !== 0n ? 1 + varint64Len(lsb) : 0);
+  return fieldLen(fieldLen(st));
+}
+
+function putId(out: Buffer, pos: number, buf: Buffer, at: number, structured: boolean): number {
+  out[pos++] = (1 << 3) | 2;
+  if (structured) {
+    const msb = buf.readBigUInt64BE(at);
+    const lsb = buf.readBigUInt64BE(at + 8);
+    const st = (msb !== 0n ? 1 + varint64Len(msb) : 0) + (lsb !== 0n ? 1 + varint64Len(lsb) : 0);
+    pos = putVarint(out, pos, fieldLen(st));
+    out[pos++] = (1 << 3) | 2;
+    pos = putVarint(out, pos, st);
+    if (msb !== 0n) {
+      out[pos++] = 1 << 3;
+      pos = putVarint64(out, pos, msb);
+    }
+    if (lsb !== 0n) {
+      out[pos++] = 2 << 3;
+      pos = putVarint64(out, pos, lsb);
+    }
+    return pos;
+  }
+  out[pos++] = 38;
+  out[pos++] = (2 << 3) | 2;
+  out[pos++] = 36;
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) out[pos++] = 0x2d; // '-'
+    const b = buf[at + i];
+    out[pos++] = HEX[b >> 4];
+    out[pos++] = HEX[b & 15];
+  }
+  return pos;
+}
+
+/**
+ * Encoded `ReadResp { event: ReadEvent { event, commit_position } }` for the checked record at
+ * `off` in `buf` with `$all` position `position` (not a resolved link: those keep the decoded path).
+ */
+export function encodeReadRespFromRecord(buf: Buffer, off: number, position: number, structuredUuids = false): Buffer {
+  const l = layoutOf(buf, off, layout);
+  const created = createdTextOf(buf, l.createdAt);
+  const revision = revisionOfBytes(buf, l.revisionAt);
+  const contentType = l.isJson ? VALUE_JSON : VALUE_BINARY;
+
+  const recLen =
+    idFieldLen(buf, l.idAt, structuredUuids) +
+    fieldLen(fieldLen(l.streamLen)) +
+    (revision === 0 ? 0 : 1 + (typeof revision === 'number' ? varintLen(revision) : varint64Len(revision))) +
+    (position === 0 ? 0 : 2 * (1 + varintLen(position))) +
+    entryLen(KEY_TYPE.length, l.typeLen) +
+    entryLen(KEY_CREATED.length, created.length) +
+    entryLen(KEY_CONTENT_TYPE.length, contentType.length) +
+    (l.metaLen > 0 ? fieldLen(l.metaLen) : 0) +
+    (l.dataLen > 0 ? fieldLen(l.dataLen) : 0);
+  const readEventLen = fieldLen(recLen) + 1 + varintLen(position);
+  const out = Buffer.allocUnsafe(fieldLen(readEventLen));
+
+  let pos = 0;
+  out[pos++] = (1 << 3) | 2; // ReadResp.event
+  pos = putVarint(out, pos, readEventLen);
+  out[pos++] = (1 << 3) | 2; // ReadEvent.event
+  pos = putVarint(out, pos, recLen);
+  pos = putId(out, pos, buf, l.idAt, structuredUuids);
+  out[pos++] = (2 << 3) | 2; // stream_identifier { stream_name }
+  pos = putVarint(out, pos, fieldLen(l.streamLen));
+  pos = putField(out, pos, (3 << 3) | 2, buf, l.streamAt, l.streamLen);
+  if (revision !== 0) {
+    out[pos++] = 3 << 3;
+    pos = typeof revision === 'number' ? putVarint(out, pos, revision) : putVarint64(out, pos, revision);
+  }
+  if (position !== 0) {
+    out[pos++] = 4 << 3;
+    pos = putVarint(out, pos, position);
+    out[pos++] = 5 << 3;
+    pos = putVarint(out, pos, position);
+  }
+  // map entries in key order, as serializeBinary writes them
+  pos = putEntry(out, pos, KEY_CONTENT_TYPE, contentType, 0, contentType.length);
+  pos = putEntry(out, pos, KEY_CREATED, created, 0, created.length);
+  pos = putEntry(out, pos, KEY_TYPE, buf, l.typeAt, l.typeLen);
+  if (l.metaLen > 0) pos = putField(out, pos, (7 << 3) | 2, buf, l.metaAt, l.metaLen);
+  if (l.dataLen > 0) pos = putField(out, pos, (8 << 3) | 2, buf, l.dataAt, l.dataLen);
+  out[pos++] = 3 << 3; // ReadEvent.commit_position
+  pos = putVarint(out, pos, position);
+  if (pos !== out.length) throw new Error(`ReadResp size mismatch: ${pos} != ${out.length}`);
+  return out;
+}
+
+/** True when the record at `off` is a link (`$>`): those need resolving, not copying. */
+export function isLinkRecord(buf: Buffer, off: number): boolean {
+  const l = layoutOf(buf, off, layout);
+  return l.typeLen === 2 && buf[l.typeAt] === 0x24 && buf[l.typeAt + 1] === 0x3e;
 }

@@ -9,6 +9,8 @@ export type RecordFilter = (rec: RecordedEvent) => boolean;
 
 export interface ParsedFilter {
   matches: RecordFilter;
+  /** the same test from the two names it looks at (raw reads have no RecordedEvent) */
+  matchesNames(streamId: string, type: string): boolean;
   /** checkpoint every `interval` considered records */
   interval: number;
 }
@@ -57,11 +59,13 @@ export function parseFilter(filter: ReadReq.Options.FilterOptions): ParsedFilter
   const W = streamsPb.ReadReq.Options.FilterOptions.WindowCase;
   const window = filter.getWindowCase() === W.MAX && filter.getMax() > 0 ? filter.getMax() : 32;
   const multiplier = filter.getCheckpointintervalmultiplier() > 0 ? filter.getCheckpointintervalmultiplier() : 1;
+  const matchesNames = (streamId: string, type: string) => {
+    if (isHiddenFromFilteredAll(streamId)) return false;
+    return matchValue(field === 'stream' ? streamId : type === LINK_EVENT_TYPE ? LINK_EVENT_TYPE : type);
+  };
   return {
     interval: window * multiplier,
-    matches: (rec) => {
-      if (isHiddenFromFilteredAll(rec.streamId)) return false;
-      return matchValue(field === 'stream' ? rec.streamId : rec.type === LINK_EVENT_TYPE ? LINK_EVENT_TYPE : rec.type);
-    },
+    matches: (rec) => matchesNames(rec.streamId, rec.type),
+    matchesNames,
   };
 }

@@ -6,7 +6,10 @@ import type { RecordedEvent, Store } from '../core/types.js';
 import { StreamDeletedError, StreamNotFoundError } from '../core/errors.js';
 import { streamsPb } from './generated.js';
 import { LINK_EVENT_TYPE, toStreamIdentifier } from './convert.js';
-import { encodeReadRespEvent } from './fast-encode.js';
+import { encodeReadRespEvent, encodeReadRespFromRecord, isLinkRecord } from './fast-encode.js';
+import { rawRecordsOf, toRecorded, type RawRecord } from '../core/reads.js';
+import { streamIdOf, typeOf } from '../storage/record-codec.js';
+import type { ParsedFilter } from './filter.js';
 import { writeMessage } from './calls.js';
 import { resolveRecord } from './links.js';
 import type { ParsedRead } from './read-request.js';
@@ -36,6 +39,8 @@ export async function readStreamToCall(call: Call, store: Store, req: Extract<Pa
   if (req.maxCount === 0n) return;
   try {
     const records = store.readStream(req.stream, { direction: req.direction, from: req.from, maxCount: req.maxCount });
+    const raw = rawRecordsOf(records);
+    if (raw) return await sendRawRecords(call, store, raw, req.resolveLinks, req.structuredUuids, undefined, req.maxCount);
     for await (const rec of records) {
       const pending = sendRecord(call, store, rec, req.resolveLinks, req.structuredUuids);
       if (pending) await pending;
@@ -54,6 +59,8 @@ export async function readAllToCall(call: Call, store: Store, req: Extract<Parse
   if (req.maxCount === 0n) return;
   // With a filter, maxCount counts matching events, so read unbounded and stop ourselves.
   const records = store.readAll({ direction: req.direction, from: req.from, maxCount: req.filter ? 2n ** 64n : req.maxCount });
+  const raw = rawRecordsOf(records);
+  if (raw) return sendRawRecords(call, store, raw, req.resolveLinks, req.structuredUuids, req.filter, req.maxCount);
   let sent = 0n;
   for await (const rec of records) {
     if (req.filter && !req.filter.matches(rec)) continue;
@@ -61,4 +68,40 @@ export async function readAllToCall(call: Call, store: Store, req: Extract<Parse
     if (pending) await pending;
     if (++sent >= req.maxCount) break;
   }
+}
+
+/**
+ * Sends stored records as they are: each ReadResp is encoded from the record's bytes (see
+ * fast-encode.ts), with no RecordedEvent in between. Links to resolve take the decoded path.
+ * `maxCount` counts records sent (after the filter).
+ */
+export async function sendRawRecords(
+  call: Call,
+  store: Store,
+  raw: Iterable<RawRecord>,
+  resolveLinks: boolean,
+  structuredUuids: boolean,
+  filter: ParsedFilter | undefined,
+  maxCount: bigint,
+): Promise<void> {
+  const max = maxCount >= BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(maxCount);
+  let sent = 0;
+  for (const r of raw) {
+    if (filter && !rawMatches(filter, r)) continue;
+    const pending = sendRawRecord(call, store, r, resolveLinks, structuredUuids);
+    if (pending) await pending;
+    if (++sent >= max) break;
+  }
+}
+
+/** `sendRecord` for a raw record: synchronous unless a link is resolved or grpc-js is full. */
+export function sendRawRecord(call: Call, store: Store, r: RawRecord, resolveLinks: boolean, structuredUuids: boolean): void | Promise<void> {
+  if (resolveLinks && isLinkRecord(r.buf, r.off)) {
+    return sendRecord(call, store, toRecorded(r.buf, r.off, r.position), true, structuredUuids);
+  }
+  return writeMessage(call, encodeReadRespFromRecord(r.buf, r.off, r.position, structuredUuids));
+}
+
+export function rawMatches(filter: ParsedFilter, r: RawRecord): boolean {
+  return filter.matchesNames(streamIdOf(r.buf, r.off), typeOf(r.buf, r.off));
 }

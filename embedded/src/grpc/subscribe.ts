@@ -14,7 +14,8 @@ import { streamsPb } from './generated.js';
 import { toDecimal } from './convert.js';
 import { CallClosedError, isClosed, writeMessage } from './calls.js';
 import { isHiddenFromFilteredAll } from './filter.js';
-import { assertReadable, sendRecord } from './read.js';
+import { assertReadable, rawMatches, sendRawRecord, sendRecord } from './read.js';
+import { rawRecordsOf, type RawRecord } from '../core/reads.js';
 import type { ParsedRead } from './read-request.js';
 
 type Call = grpc.ServerWritableStream<ReadReq, ReadResp>;
@@ -94,6 +95,11 @@ async function sendSimple(call: Call, set: (resp: ReadResp) => void): Promise<vo
 interface Delivery {
   /** called for each record with key > cursor, in order; `live` tells which phase */
   consider(rec: RecordedEvent, live: boolean): void | Promise<void>;
+  /**
+   * History records straight from the log (see read.ts sendRawRecords), for `$all` only: the
+   * ordering key is then the record's position.
+   */
+  considerRaw?(r: RawRecord): void | Promise<void>;
   /** just before `caught_up` */
   caughtUp(cursor: bigint): Promise<void>;
 }
@@ -110,12 +116,24 @@ async function run(call: Call, store: Store, source: Source, start: bigint, deli
     const buffer = new LiveBuffer(source.accepts);
     const unsubscribe = store.onCommit(buffer.push);
     try {
-      for await (const rec of source.history(cursor)) {
-        if (isClosed(call)) throw new CallClosedError();
-        if (source.key(rec) <= cursor) continue;
-        cursor = source.key(rec);
-        const pending = delivery.consider(rec, false);
-        if (pending) await pending;
+      const history = source.history(cursor);
+      const raw = delivery.considerRaw ? rawRecordsOf(history) : undefined;
+      if (raw) {
+        for (const r of raw) {
+          if (isClosed(call)) throw new CallClosedError();
+          if (r.position <= cursor) continue;
+          cursor = BigInt(r.position);
+          const pending = delivery.considerRaw!(r);
+          if (pending) await pending;
+        }
+      } else {
+        for await (const rec of history) {
+          if (isClosed(call)) throw new CallClosedError();
+          if (source.key(rec) <= cursor) continue;
+          cursor = source.key(rec);
+          const pending = delivery.consider(rec, false);
+          if (pending) await pending;
+        }
       }
       if (buffer.overflowed) continue;
       await delivery.caughtUp(cursor);
@@ -189,6 +207,15 @@ export async function subscribeToAll(call: Call, store: Store, req: AllSub): Pro
       if (!filter || ++considered < filter.interval) return sent;
       considered = 0;
       return Promise.resolve(sent).then(() => checkpoint(rec.position));
+    },
+    considerRaw(r) {
+      // history: nothing is hidden without a filter (as in `consider` with live = false)
+      const wanted = filter ? rawMatches(filter, r) : true;
+      const sent = wanted ? sendRawRecord(call, store, r, req.resolveLinks, req.structuredUuids) : undefined;
+      if (!filter || ++considered < filter.interval) return sent;
+      considered = 0;
+      const position = BigInt(r.position);
+      return Promise.resolve(sent).then(() => checkpoint(position));
     },
     async caughtUp(cursor) {
       if (filter) await checkpoint(cursor);

@@ -182,3 +182,51 @@ function bytesToUuid(buf: Buffer, off: number): string {
   const h = buf.toString('hex', off, off + 16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
+
+/** Where the parts of one record sit in its buffer (absolute offsets), for copying them as bytes. */
+export interface RecordLayout {
+  isJson: boolean;
+  /** 8 bytes, little-endian signed */
+  revisionAt: number;
+  /** 8 bytes, little-endian signed (.NET ticks) */
+  createdAt: number;
+  /** the 16 event-id bytes, in canonical UUID order */
+  idAt: number;
+  streamAt: number;
+  streamLen: number;
+  typeAt: number;
+  typeLen: number;
+  dataAt: number;
+  dataLen: number;
+  metaAt: number;
+  metaLen: number;
+}
+
+export function emptyLayout(): RecordLayout {
+  return { isJson: false, revisionAt: 0, createdAt: 0, idAt: 0, streamAt: 0, streamLen: 0, typeAt: 0, typeLen: 0, dataAt: 0, dataLen: 0, metaAt: 0, metaLen: 0 };
+}
+
+/** Fills `into` with the layout of the validated record at `off` (no allocation: readers reuse one). */
+export function layoutOf(buf: Buffer, off: number, into: RecordLayout): RecordLayout {
+  const b = off + HEADER_SIZE;
+  into.isJson = (buf[b] & FLAG_JSON) !== 0;
+  into.revisionAt = b + 4;
+  into.createdAt = b + 12;
+  into.idAt = b + 20;
+  into.streamLen = buf.readUInt32LE(b + 36);
+  into.typeLen = buf.readUInt32LE(b + 40);
+  into.dataLen = buf.readUInt32LE(b + 44);
+  into.metaLen = buf.readUInt32LE(b + 48);
+  into.streamAt = b + FIXED_BODY;
+  into.typeAt = into.streamAt + into.streamLen;
+  into.dataAt = into.typeAt + into.typeLen;
+  into.metaAt = into.dataAt + into.dataLen;
+  return into;
+}
+
+export function typeOf(buf: Buffer, off: number): string {
+  const l = layoutOf(buf, off, scratch);
+  return buf.toString('utf8', l.typeAt, l.typeAt + l.typeLen);
+}
+
+const scratch = emptyLayout();

@@ -1,0 +1,164 @@
+// Reads and catch-up subscriptions send ReadResp encoded straight from the stored bytes. They must
+// send exactly what the decoded path (RecordedEvent -> encodeReadRespEvent) sends, message for
+// message, for every read shape: both directions, links with and without resolution, filters,
+// structured ids, truncated streams. The decoded path is forced by hiding the raw form of reads.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { createStore } from '../src/core/store.js';
+import type { ProposedEvent, Store } from '../src/core/types.js';
+import { rawRecordsOf } from '../src/core/reads.js';
+import { streamsPb } from '../src/grpc/generated.js';
+import { parseFilter } from '../src/grpc/filter.js';
+import { readAllToCall, readStreamToCall } from '../src/grpc/read.js';
+import { subscribeToAll } from '../src/grpc/subscribe.js';
+import type { ParsedRead } from '../src/grpc/read-request.js';
+
+/** A server-streaming call that records what is written; ended by the test. */
+class Sink extends EventEmitter {
+  cancelled = false;
+  destroyed = false;
+  writableEnded = false;
+  messages: object[] = [];
+  write(message: unknown): boolean {
+    const bytes = Buffer.isBuffer(message) ? message : Buffer.from((message as { serializeBinary(): Uint8Array }).serializeBinary());
+    this.messages.push(streamsPb.ReadResp.deserializeBinary(bytes).toObject());
+    // now and then ask the writer to wait for 'drain', as grpc-js does
+    if (this.messages.length % 7 === 0) {
+      setImmediate(() => this.emit('drain'));
+      return false;
+    }
+    return true;
+  }
+}
+
+/** The same store without the raw form of reads: the handlers fall back to decoded records. */
+function decodedOnly(store: Store): Store {
+  const wrap = <T>(it: AsyncIterable<T>): AsyncIterable<T> => ({ [Symbol.asyncIterator]: () => it[Symbol.asyncIterator]() });
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'readAll') return (o: Parameters<Store['readAll']>[0]) => wrap(target.readAll(o));
+      if (prop === 'readStream') return (s: string, o: Parameters<Store['readStream']>[1]) => wrap(target.readStream(s, o));
+      const v = Reflect.get(target, prop);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
+const ev = (type: string, data: unknown, over: Partial<ProposedEvent> = {}): ProposedEvent => ({
+  eventId: randomUUID(),
+  type,
+  isJson: true,
+  data: Buffer.from(JSON.stringify(data)),
+  metadata: new Uint8Array(),
+  ...over,
+});
+const link = (target: string) => ev('$>', null, { isJson: false, data: Buffer.from(target) });
+
+let store: Store;
+
+beforeAll(async () => {
+  store = await createStore({ mem: true });
+  await store.append('acc-1', { kind: 'any' }, [ev('Opened', { a: 1 }), ev('Dëposited', { pad: 'x'.repeat(3000) }, { metadata: Buffer.from('{"m":1}') })]);
+  await store.append('acc-2', { kind: 'any' }, [ev('Opened', { a: 2 }, { isJson: false, data: Buffer.from([0, 1, 2]) }), ev('Closed', {})]);
+  await store.append('links', { kind: 'any' }, [link('1@acc-1'), link('0@acc-2'), link('7@nowhere'), link('garbage')]);
+  await store.append('big', { kind: 'any' }, [ev('Big', { pad: 'y'.repeat(200_000) })]);
+  await store.append('$$acc-2', { kind: 'any' }, [ev('$metadata', { $tb: 1 })]);
+  await store.append('acc-1', { kind: 'any' }, [ev('Withdrawn', { a: 3 }, { data: new Uint8Array() })]);
+  await store.tombstoneStream('gone', { kind: 'any' }).catch(() => undefined);
+});
+
+afterAll(async () => {
+  await store?.close();
+});
+
+async function both(run: (s: Store, call: Sink) => Promise<void>): Promise<{ raw: object[]; decoded: object[] }> {
+  const raw = new Sink();
+  await run(store, raw);
+  const decoded = new Sink();
+  await run(decodedOnly(store), decoded);
+  return { raw: raw.messages, decoded: decoded.messages };
+}
+
+const common = { resolveLinks: false, structuredUuids: false };
+type AllRead = Extract<ParsedRead, { kind: 'all-read' }>;
+type StreamRead = Extract<ParsedRead, { kind: 'stream-read' }>;
+
+function filterOn(field: 'stream' | 'type', prefixes: string[]) {
+  const f = new streamsPb.ReadReq.Options.FilterOptions();
+  const e = new streamsPb.ReadReq.Options.FilterOptions.Expression();
+  e.setPrefixList(prefixes);
+  if (field === 'stream') f.setStreamIdentifier(e);
+  else f.setEventType(e);
+  f.setMax(2);
+  f.setCheckpointintervalmultiplier(1);
+  return parseFilter(f);
+}
+
+describe('reads encoded from stored bytes', () => {
+  it('compares the two paths: the store offers raw records, the wrapper does not', () => {
+    const opts = { direction: 'forwards', from: 'start', maxCount: 1n } as const;
+    expect(rawRecordsOf(store.readAll(opts))).toBeDefined();
+    expect(rawRecordsOf(store.readStream('acc-1', opts))).toBeDefined();
+    expect(rawRecordsOf(decodedOnly(store).readAll(opts))).toBeUndefined();
+  });
+
+  const allReads: [string, Partial<AllRead>][] = [
+    ['forwards', { direction: 'forwards', from: 'start' }],
+    ['backwards', { direction: 'backwards', from: 'end' }],
+    ['forwards, resolving links, structured ids', { direction: 'forwards', from: 'start', resolveLinks: true, structuredUuids: true }],
+    ['backwards, resolving links', { direction: 'backwards', from: 'end', resolveLinks: true }],
+    ['forwards, max 3', { direction: 'forwards', from: 'start', maxCount: 3n }],
+    ['filtered by stream prefix, max 3', { direction: 'forwards', from: 'start', filter: filterOn('stream', ['acc-', 'links']), maxCount: 3n }],
+    ['filtered by type, resolving links', { direction: 'backwards', from: 'end', filter: filterOn('type', ['$>', 'Op']), resolveLinks: true }],
+  ];
+  it.each(allReads)('$all %s', async (_name, over) => {
+    const req = { kind: 'all-read', ...common, direction: 'forwards', from: 'start', maxCount: 2n ** 64n, ...over } as AllRead;
+    const { raw, decoded } = await both((s, call) => readAllToCall(call as never, s, req));
+    expect(raw.length).toBeGreaterThan(0);
+    expect(raw).toEqual(decoded);
+  });
+
+  const streamReads: [string, Partial<StreamRead>][] = [
+    ['forwards', { stream: 'acc-1', direction: 'forwards', from: 'start' }],
+    ['backwards from the end', { stream: 'acc-1', direction: 'backwards', from: 'end' }],
+    ['truncated stream', { stream: 'acc-2', direction: 'forwards', from: 'start' }],
+    ['links resolved', { stream: 'links', direction: 'forwards', from: 'start', resolveLinks: true }],
+    ['links unresolved, max 2', { stream: 'links', direction: 'backwards', from: 3n, maxCount: 2n }],
+    ['missing stream', { stream: 'never-written', direction: 'forwards', from: 'start' }],
+  ];
+  it.each(streamReads)('stream %s', async (_name, over) => {
+    const req = { kind: 'stream-read', ...common, direction: 'forwards', from: 'start', maxCount: 2n ** 64n, ...over } as StreamRead;
+    const { raw, decoded } = await both((s, call) => readStreamToCall(call as never, s, req));
+    expect(raw.length).toBeGreaterThan(0);
+    expect(raw).toEqual(decoded);
+  });
+
+  it.each([
+    ['unfiltered', undefined, false],
+    ['filtered with checkpoints, resolving links', filterOn('type', ['Op', '$>', 'Clo']), true],
+  ] as const)('$all catch-up subscription history, %s', async (_name, filter, resolveLinks) => {
+    const req = { kind: 'all-subscription', ...common, resolveLinks, from: 'start', filter } as Extract<ParsedRead, { kind: 'all-subscription' }>;
+    const last = store.lastPosition();
+    const { raw, decoded } = await both(async (s, call) => {
+      const done = subscribeToAll(call as never, s, req).catch(() => undefined);
+      // history is over once caught_up is sent; then the client leaves
+      const deadline = Date.now() + 5000;
+      while (!call.messages.some((m) => 'caughtUp' in m && (m as { caughtUp?: unknown }).caughtUp)) {
+        if (Date.now() > deadline) throw new Error('no caught_up');
+        await new Promise((r) => setImmediate(r));
+      }
+      call.cancelled = true;
+      call.emit('cancelled');
+      await done;
+    });
+    const strip = (ms: object[]) =>
+      ms.map((m) => {
+        const c = m as { confirmation?: { subscriptionId?: string } };
+        return c.confirmation ? { ...m, confirmation: { subscriptionId: 'x' } } : m;
+      });
+    expect(raw.length).toBeGreaterThan(3);
+    expect(strip(raw)).toEqual(strip(decoded));
+    expect(last).toBe(store.lastPosition());
+  });
+});
