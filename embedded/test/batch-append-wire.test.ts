@@ -226,6 +226,8 @@ describe('decodeBatchAppendReq', () => {
   it('copies the input, so event bytes never alias the transport buffer', () => {
     const bytes = Buffer.from(representative[0][1].serializeBinary());
     const decoded = decodeBatchAppendReq(bytes);
+    // plain Uint8Array views, as google-protobuf hands out
+    expect(Buffer.isBuffer(decoded.messages[0].data)).toBe(false);
     const before = hex(decoded.messages[0].data);
     bytes.fill(0);
     expect(hex(decoded.messages[0].data)).toBe(before);

@@ -132,18 +132,39 @@ const UNUSUAL = new Unusual('left to the generated decoder');
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** Buffer's own latin1 decoder (what toString('latin1', ...) calls after argument checks). */
+interface Latin1Slicer {
+  latin1Slice(start: number, end: number): string;
+}
+
+/**
+ * One cursor over the whole message. Sub-messages narrow `end` (enter/leave) instead of
+ * allocating readers: a single-event request holds eight of them.
+ */
 class Reader {
-  pos: number;
+  pos = 0;
+  end: number;
   /** Low and high 32 bits of the last varint64. */
   lo = 0;
   hi = 0;
+  /** `buf` as a Buffer, for latin1 string slices without a Buffer per string. */
+  private readonly text: Latin1Slicer;
 
-  constructor(
-    readonly buf: Uint8Array,
-    start: number,
-    readonly end: number,
-  ) {
-    this.pos = start;
+  constructor(readonly buf: Buffer) {
+    this.end = buf.length;
+    this.text = buf as unknown as Latin1Slicer;
+  }
+
+  /** Narrows to a length-delimited field's body; returns what `leave` restores. */
+  enter(): number {
+    const outer = this.end;
+    this.end = this.delimited();
+    return outer;
+  }
+
+  leave(outer: number): void {
+    this.pos = this.end;
+    this.end = outer;
   }
 
   more(): boolean {
@@ -216,7 +237,8 @@ class Reader {
     const end = this.delimited();
     const start = this.pos;
     this.pos = end;
-    return start === end ? EMPTY : this.buf.subarray(start, end);
+    // a plain Uint8Array view, as google-protobuf returns
+    return start === end ? EMPTY : new Uint8Array(this.buf.buffer, this.buf.byteOffset + start, end - start);
   }
 
   string(): string {
@@ -232,7 +254,7 @@ class Reader {
         }
       }
     }
-    return Buffer.from(this.buf.buffer, this.buf.byteOffset + start, end - start).toString('latin1');
+    return this.text.latin1Slice(start, end);
   }
 
   /** Skips an unknown field; groups and invalid wire types go to the generated decoder. */
@@ -277,183 +299,175 @@ function expectWireType(tag: number, wireType: number): void {
 
 /** A message whose fields are all ignored (google.protobuf.Empty). */
 function skipMessage(r: Reader): void {
-  const end = r.delimited();
-  const sub = new Reader(r.buf, r.pos, end);
-  while (sub.more()) sub.skip(sub.tag() & 7);
-  r.pos = end;
+  const outer = r.enter();
+  while (r.more()) r.skip(r.tag() & 7);
+  r.leave(outer);
 }
 
 function readUuid(r: Reader): WireUuid {
-  const end = r.delimited();
-  const sub = new Reader(r.buf, r.pos, end);
+  const outer = r.enter();
   let uuid = WireUuid.none();
-  while (sub.more()) {
-    const tag = sub.tag();
+  while (r.more()) {
+    const tag = r.tag();
     switch (tag >>> 3) {
       case 1: {
         expectWireType(tag, DELIMITED);
-        const stEnd = sub.delimited();
-        const st = new Reader(sub.buf, sub.pos, stEnd);
+        const stOuter = r.enter();
         let msb = '0';
         let lsb = '0';
-        while (st.more()) {
-          const t = st.tag();
+        while (r.more()) {
+          const t = r.tag();
           const f = t >>> 3;
           if (f === 1 || f === 2) {
             expectWireType(t, VARINT);
-            if (f === 1) msb = st.int64String();
-            else lsb = st.int64String();
-          } else st.skip(t & 7);
+            if (f === 1) msb = r.int64String();
+            else lsb = r.int64String();
+          } else r.skip(t & 7);
         }
-        sub.pos = stEnd;
+        r.leave(stOuter);
         uuid = WireUuid.ofStructured(msb, lsb);
         break;
       }
       case 2:
         expectWireType(tag, DELIMITED);
-        uuid = WireUuid.ofString(sub.string());
+        uuid = WireUuid.ofString(r.string());
         break;
       default:
-        sub.skip(tag & 7);
+        r.skip(tag & 7);
     }
   }
-  r.pos = end;
+  r.leave(outer);
   return uuid;
 }
 
 function readStreamName(r: Reader): Uint8Array {
-  const end = r.delimited();
-  const sub = new Reader(r.buf, r.pos, end);
+  const outer = r.enter();
   let name = EMPTY;
-  while (sub.more()) {
-    const tag = sub.tag();
+  while (r.more()) {
+    const tag = r.tag();
     if (tag >>> 3 === 3) {
       expectWireType(tag, DELIMITED);
-      name = sub.bytes();
-    } else sub.skip(tag & 7);
+      name = r.bytes();
+    } else r.skip(tag & 7);
   }
-  r.pos = end;
+  r.leave(outer);
   return name;
 }
 
 function readTimestamp(r: Reader): { seconds: number; nanos: number } {
-  const end = r.delimited();
-  const sub = new Reader(r.buf, r.pos, end);
+  const outer = r.enter();
   let seconds = 0;
   let nanos = 0;
-  while (sub.more()) {
-    const tag = sub.tag();
+  while (r.more()) {
+    const tag = r.tag();
     const f = tag >>> 3;
     if (f === 1 || f === 2) {
       expectWireType(tag, VARINT);
-      sub.varint64();
-      if (f === 2) nanos = sub.lo | 0;
+      r.varint64();
+      if (f === 2) nanos = r.lo | 0;
       else {
-        const v = BigInt.asIntN(64, (BigInt(sub.hi) << 32n) | BigInt(sub.lo));
+        const v = BigInt.asIntN(64, (BigInt(r.hi) << 32n) | BigInt(r.lo));
         if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) throw UNUSUAL;
         seconds = Number(v);
       }
-    } else sub.skip(tag & 7);
+    } else r.skip(tag & 7);
   }
-  r.pos = end;
+  r.leave(outer);
   return { seconds, nanos };
 }
 
 function readOptions(r: Reader): WireOptions {
-  const end = r.delimited();
-  const sub = new Reader(r.buf, r.pos, end);
+  const outer = r.enter();
   const options: WireOptions = { streamName: undefined, expected: undefined, deadline: undefined };
-  while (sub.more()) {
-    const tag = sub.tag();
+  while (r.more()) {
+    const tag = r.tag();
     switch (tag >>> 3) {
       case 1:
         expectWireType(tag, DELIMITED);
-        options.streamName = readStreamName(sub);
+        options.streamName = readStreamName(r);
         break;
       case 2:
         expectWireType(tag, VARINT);
-        options.expected = { kind: 'stream_position', position: sub.uint64String() };
+        options.expected = { kind: 'stream_position', position: r.uint64String() };
         break;
       case 3:
         expectWireType(tag, DELIMITED);
-        skipMessage(sub);
+        skipMessage(r);
         options.expected = { kind: 'no_stream' };
         break;
       case 4:
         expectWireType(tag, DELIMITED);
-        skipMessage(sub);
+        skipMessage(r);
         options.expected = { kind: 'any' };
         break;
       case 5:
         expectWireType(tag, DELIMITED);
-        skipMessage(sub);
+        skipMessage(r);
         options.expected = { kind: 'stream_exists' };
         break;
       case 6:
         expectWireType(tag, DELIMITED);
-        options.deadline = readTimestamp(sub);
+        options.deadline = readTimestamp(r);
         break;
       default:
-        sub.skip(tag & 7);
+        r.skip(tag & 7);
     }
   }
-  r.pos = end;
+  r.leave(outer);
   return options;
 }
 
 function readMetadataEntry(r: Reader, into: Map<string, string>): void {
-  const end = r.delimited();
-  const sub = new Reader(r.buf, r.pos, end);
+  const outer = r.enter();
   let key = '';
   let value = '';
-  while (sub.more()) {
-    const tag = sub.tag();
+  while (r.more()) {
+    const tag = r.tag();
     const f = tag >>> 3;
     if (f === 1 || f === 2) {
       expectWireType(tag, DELIMITED);
-      if (f === 1) key = sub.string();
-      else value = sub.string();
+      if (f === 1) key = r.string();
+      else value = r.string();
     } else throw UNUSUAL; // google-protobuf's map reader does not skip other fields cleanly
   }
-  r.pos = end;
+  r.leave(outer);
   into.set(key, value);
 }
 
 function readProposed(r: Reader): WireProposed {
-  const end = r.delimited();
-  const sub = new Reader(r.buf, r.pos, end);
+  const outer = r.enter();
   const msg = new WireProposed();
-  while (sub.more()) {
-    const tag = sub.tag();
+  while (r.more()) {
+    const tag = r.tag();
     switch (tag >>> 3) {
       case 1:
         expectWireType(tag, DELIMITED);
-        msg.id = readUuid(sub);
+        msg.id = readUuid(r);
         break;
       case 2:
         expectWireType(tag, DELIMITED);
-        readMetadataEntry(sub, msg.metadata);
+        readMetadataEntry(r, msg.metadata);
         break;
       case 3:
         expectWireType(tag, DELIMITED);
-        msg.customMetadata = sub.bytes();
+        msg.customMetadata = r.bytes();
         break;
       case 4:
         expectWireType(tag, DELIMITED);
-        msg.data = sub.bytes();
+        msg.data = r.bytes();
         break;
       default:
-        sub.skip(tag & 7);
+        r.skip(tag & 7);
     }
   }
-  r.pos = end;
+  r.leave(outer);
   return msg;
 }
 
 /** The fast path alone: undefined when the message needs the generated decoder. */
 export function decodeBatchAppendReqFast(bytes: Uint8Array): WireBatchAppendReq | undefined {
   try {
-    const r = new Reader(bytes, 0, bytes.length);
+    const r = new Reader(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
     const req: WireBatchAppendReq = { correlation: undefined, options: undefined, messages: [], isFinal: false };
     while (r.more()) {
       const tag = r.tag();
@@ -548,9 +562,14 @@ export function fromGeneratedBatchAppendReq(req: BatchAppendReq): WireBatchAppen
 
 /** Decodes a BatchAppendReq: fast path, else the generated classes (which may throw). */
 export function decodeBatchAppendReq(buffer: Uint8Array): WireBatchAppendReq {
-  // Copied once, as the generated deserializer does, so event bytes never alias grpc-js buffers.
-  const bytes = new Uint8Array(buffer);
-  return decodeBatchAppendReqFast(bytes) ?? fromGeneratedBatchAppendReq(streamsPb.BatchAppendReq.deserializeBinary(bytes));
+  // Copied once, as the generated deserializer does, so event bytes never alias grpc-js buffers
+  // (allocUnsafe: small copies come from Node's pool instead of a new ArrayBuffer each).
+  const bytes = Buffer.allocUnsafe(buffer.length);
+  bytes.set(buffer);
+  return (
+    decodeBatchAppendReqFast(bytes) ??
+    fromGeneratedBatchAppendReq(streamsPb.BatchAppendReq.deserializeBinary(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)))
+  );
 }
 
 // ---------------------------------------------------------------- success answer
