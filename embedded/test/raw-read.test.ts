@@ -3,12 +3,15 @@
 // message, for every read shape: both directions, links with and without resolution, filters,
 // structured ids, truncated streams. The decoded path is forced by hiding the raw form of reads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as grpc from '@grpc/grpc-js';
+import { streamsImplementation, streamsServiceDefinition } from '../src/grpc/streams.js';
+import { DirectReadWriter } from '../src/grpc/read-direct.js';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { createStore } from '../src/core/store.js';
 import type { ProposedEvent, Store } from '../src/core/types.js';
 import { rawRecordsOf } from '../src/core/reads.js';
-import { streamsPb } from '../src/grpc/generated.js';
+import { sharedPb, streamsPb } from '../src/grpc/generated.js';
 import { parseFilter } from '../src/grpc/filter.js';
 import { readAllToCall, readStreamToCall } from '../src/grpc/read.js';
 import { subscribeToAll } from '../src/grpc/subscribe.js';
@@ -66,6 +69,8 @@ beforeAll(async () => {
   await store.append('$$acc-2', { kind: 'any' }, [ev('$metadata', { $tb: 1 })]);
   await store.append('acc-1', { kind: 'any' }, [ev('Withdrawn', { a: 3 }, { data: new Uint8Array() })]);
   await store.tombstoneStream('gone', { kind: 'any' }).catch(() => undefined);
+  // enough small events for several 64 KiB batches
+  await store.append('many', { kind: 'any' }, Array.from({ length: 1500 }, (_, i) => ev('Many', { i, pad: 'z'.repeat(i % 200) })));
 });
 
 afterAll(async () => {
@@ -160,5 +165,106 @@ describe('reads encoded from stored bytes', () => {
     expect(raw.length).toBeGreaterThan(3);
     expect(strip(raw)).toEqual(strip(decoded));
     expect(last).toBe(store.lastPosition());
+  });
+});
+
+describe('reads over HTTP/2 in batches (grpc-js call stream written directly)', () => {
+  let server: grpc.Server;
+  let client: grpc.Client;
+  // counts reads that really took the batched path (grpc-js shaped as read-direct.ts expects)
+  let batchedCalls = 0;
+  const original = DirectReadWriter.for;
+  DirectReadWriter.for = (call: unknown) => {
+    const w = original(call);
+    if (w) batchedCalls++;
+    return w;
+  };
+
+  beforeAll(async () => {
+    server = new grpc.Server();
+    server.addService(streamsServiceDefinition, streamsImplementation(store));
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    );
+    client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  });
+
+  afterAll(async () => {
+    DirectReadWriter.for = original;
+    client?.close();
+    await new Promise<void>((resolve) => (server ? server.tryShutdown(() => resolve()) : resolve()));
+  });
+
+  /** ReadResp messages of one Read call as a raw grpc-js client sees them, and the final status. */
+  function readOverGrpc(req: InstanceType<typeof streamsPb.ReadReq>): Promise<{ messages: object[]; code: number }> {
+    return new Promise((resolve) => {
+      const messages: object[] = [];
+      const call = client.makeServerStreamRequest(
+        '/event_store.client.streams.Streams/Read',
+        (r: InstanceType<typeof streamsPb.ReadReq>) => Buffer.from(r.serializeBinary()),
+        (bytes: Buffer) => streamsPb.ReadResp.deserializeBinary(bytes).toObject(),
+        req,
+      );
+      call.on('data', (m: object) => messages.push(m));
+      call.on('status', (st: grpc.StatusObject) => resolve({ messages, code: st.code }));
+      call.on('error', () => undefined);
+    });
+  }
+
+  function readReq(set: (o: InstanceType<typeof streamsPb.ReadReq.Options>) => void) {
+    const o = new streamsPb.ReadReq.Options();
+    const uuid = new streamsPb.ReadReq.Options.UUIDOption();
+    uuid.setString(new sharedPb.Empty());
+    o.setUuidOption(uuid);
+    o.setNoFilter(new sharedPb.Empty());
+    o.setCount('18446744073709551615');
+    set(o);
+    const req = new streamsPb.ReadReq();
+    req.setOptions(o);
+    return req;
+  }
+
+  it.each([
+    ['$all forwards, resolving links', { direction: 'forwards', resolveLinks: true }],
+    ['$all backwards, max 1000', { direction: 'backwards', resolveLinks: false, maxCount: 1000n }],
+  ] as const)('%s: the messages the decoded path sends, then OK', async (_name, o) => {
+    const req = readReq((opts) => {
+      const all = new streamsPb.ReadReq.Options.AllOptions();
+      if (o.direction === 'forwards') all.setStart(new sharedPb.Empty());
+      else all.setEnd(new sharedPb.Empty());
+      opts.setAll(all);
+      opts.setReadDirection(o.direction === 'forwards' ? 0 : 1);
+      opts.setResolveLinks(o.resolveLinks);
+      if ('maxCount' in o) opts.setCount(String(o.maxCount));
+    });
+    const got = await readOverGrpc(req);
+    const expected = new Sink();
+    const parsed = { kind: 'all-read', ...common, resolveLinks: o.resolveLinks, direction: o.direction, from: o.direction === 'forwards' ? 'start' : 'end', maxCount: 'maxCount' in o ? o.maxCount : 2n ** 64n } as AllRead;
+    await readAllToCall(expected as never, decodedOnly(store), parsed);
+    expect(got.code).toBe(grpc.status.OK);
+    expect(batchedCalls).toBeGreaterThan(0);
+    expect(got.messages.length).toBeGreaterThanOrEqual(1000);
+    expect(got.messages).toEqual(expected.messages);
+  });
+
+  it('a stream read, and a missing stream answered in-band', async () => {
+    const stream = (name: string) =>
+      readReq((opts) => {
+        const so = new streamsPb.ReadReq.Options.StreamOptions();
+        const id = new sharedPb.StreamIdentifier();
+        id.setStreamName(Buffer.from(name));
+        so.setStreamIdentifier(id);
+        so.setStart(new sharedPb.Empty());
+        opts.setStream(so);
+      });
+    const many = await readOverGrpc(stream('many'));
+    expect(many.code).toBe(grpc.status.OK);
+    const expected = new Sink();
+    await readStreamToCall(expected as never, decodedOnly(store), { kind: 'stream-read', ...common, stream: 'many', direction: 'forwards', from: 'start', maxCount: 2n ** 64n });
+    expect(many.messages).toEqual(expected.messages);
+    const missing = await readOverGrpc(stream('never-written'));
+    expect(missing.code).toBe(grpc.status.OK);
+    expect(missing.messages).toHaveLength(1);
+    expect(missing.messages[0]).toHaveProperty('streamNotFound');
   });
 });

@@ -286,16 +286,24 @@ function putId(out: Buffer, pos: number, buf: Buffer, at: number, structured: bo
   return pos;
 }
 
-/**
- * Encoded `ReadResp { event: ReadEvent { event, commit_position } }` for the checked record at
- * `off` in `buf` with `$all` position `position` (not a resolved link: those keep the decoded path).
- */
-export function encodeReadRespFromRecord(buf: Buffer, off: number, position: number, structuredUuids = false): Buffer {
+// What sizeReadResp worked out for the record, used by the writeReadResp call that follows it.
+const cur: { buf: Buffer; position: number; structured: boolean; created: Buffer; revision: number | bigint; contentType: Buffer; recLen: number; readEventLen: number } = {
+  buf: Buffer.alloc(0),
+  position: 0,
+  structured: false,
+  created: Buffer.alloc(0),
+  revision: 0,
+  contentType: VALUE_JSON,
+  recLen: 0,
+  readEventLen: 0,
+};
+
+/** Size of the ReadResp for the record at `off`; must be followed by `writeReadResp` for the same record. */
+function sizeReadResp(buf: Buffer, off: number, position: number, structuredUuids: boolean): number {
   const l = layoutOf(buf, off, layout);
   const created = createdTextOf(buf, l.createdAt);
   const revision = revisionOfBytes(buf, l.revisionAt);
   const contentType = l.isJson ? VALUE_JSON : VALUE_BINARY;
-
   const recLen =
     idFieldLen(buf, l.idAt, structuredUuids) +
     fieldLen(fieldLen(l.streamLen)) +
@@ -307,14 +315,26 @@ export function encodeReadRespFromRecord(buf: Buffer, off: number, position: num
     (l.metaLen > 0 ? fieldLen(l.metaLen) : 0) +
     (l.dataLen > 0 ? fieldLen(l.dataLen) : 0);
   const readEventLen = fieldLen(recLen) + 1 + varintLen(position);
-  const out = Buffer.allocUnsafe(fieldLen(readEventLen));
+  cur.buf = buf;
+  cur.position = position;
+  cur.structured = structuredUuids;
+  cur.created = created;
+  cur.revision = revision;
+  cur.contentType = contentType;
+  cur.recLen = recLen;
+  cur.readEventLen = readEventLen;
+  return fieldLen(readEventLen);
+}
 
-  let pos = 0;
+/** Writes the ReadResp sized by the last `sizeReadResp` into `out` at `pos`; returns the end. */
+function writeReadResp(out: Buffer, pos: number): number {
+  const { buf, position, structured, created, revision, contentType, recLen, readEventLen } = cur;
+  const l = layout;
   out[pos++] = (1 << 3) | 2; // ReadResp.event
   pos = putVarint(out, pos, readEventLen);
   out[pos++] = (1 << 3) | 2; // ReadEvent.event
   pos = putVarint(out, pos, recLen);
-  pos = putId(out, pos, buf, l.idAt, structuredUuids);
+  pos = putId(out, pos, buf, l.idAt, structured);
   out[pos++] = (2 << 3) | 2; // stream_identifier { stream_name }
   pos = putVarint(out, pos, fieldLen(l.streamLen));
   pos = putField(out, pos, (3 << 3) | 2, buf, l.streamAt, l.streamLen);
@@ -335,9 +355,69 @@ export function encodeReadRespFromRecord(buf: Buffer, off: number, position: num
   if (l.metaLen > 0) pos = putField(out, pos, (7 << 3) | 2, buf, l.metaAt, l.metaLen);
   if (l.dataLen > 0) pos = putField(out, pos, (8 << 3) | 2, buf, l.dataAt, l.dataLen);
   out[pos++] = 3 << 3; // ReadEvent.commit_position
-  pos = putVarint(out, pos, position);
-  if (pos !== out.length) throw new Error(`ReadResp size mismatch: ${pos} != ${out.length}`);
+  return putVarint(out, pos, position);
+}
+
+/**
+ * Encoded `ReadResp { event: ReadEvent { event, commit_position } }` for the checked record at
+ * `off` in `buf` with `$all` position `position` (not a resolved link: those keep the decoded path).
+ */
+export function encodeReadRespFromRecord(buf: Buffer, off: number, position: number, structuredUuids = false): Buffer {
+  const out = Buffer.allocUnsafe(sizeReadResp(buf, off, position, structuredUuids));
+  const end = writeReadResp(out, 0);
+  if (end !== out.length) throw new Error(`ReadResp size mismatch: ${end} != ${out.length}`);
   return out;
+}
+
+/** Initial batch size; one big event grows it. */
+const BATCH_BYTES = 64 * 1024;
+
+/**
+ * gRPC length-prefixed messages (1 byte "not compressed", u32 big-endian length, message) laid
+ * end to end: the bytes grpc-js would write for each message, ready for one HTTP/2 write.
+ */
+export class FramedBatch {
+  private buf = Buffer.allocUnsafe(BATCH_BYTES);
+  length = 0;
+
+  private reserve(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
+    this.buf.copy(next, 0, 0, this.length);
+    this.buf = next;
+  }
+
+  private frame(size: number): number {
+    this.reserve(5 + size);
+    const at = this.length;
+    this.buf[at] = 0;
+    this.buf.writeUInt32BE(size, at + 1);
+    return at + 5;
+  }
+
+  /** Adds the ReadResp of a stored record (see encodeReadRespFromRecord). */
+  addRecord(buf: Buffer, off: number, position: number, structuredUuids: boolean): void {
+    const size = sizeReadResp(buf, off, position, structuredUuids);
+    const at = this.frame(size);
+    const end = writeReadResp(this.buf, at);
+    if (end !== at + size) throw new Error(`ReadResp size mismatch: ${end - at} != ${size}`);
+    this.length = end;
+  }
+
+  /** Adds an already encoded message. */
+  addMessage(message: Uint8Array): void {
+    const at = this.frame(message.length);
+    this.buf.set(message, at);
+    this.length = at + message.length;
+  }
+
+  /** The framed bytes so far; the batch starts empty again (the caller owns the returned bytes). */
+  take(): Buffer {
+    const out = this.buf.subarray(0, this.length);
+    this.buf = Buffer.allocUnsafe(Math.max(BATCH_BYTES, this.length));
+    this.length = 0;
+    return out;
+  }
 }
 
 /** True when the record at `off` is a link (`$>`): those need resolving, not copying. */

@@ -10,6 +10,7 @@ import { encodeReadRespEvent, encodeReadRespFromRecord, isLinkRecord } from './f
 import { rawRecordsOf, toRecorded, type RawRecord } from '../core/reads.js';
 import { streamIdOf, typeOf } from '../storage/record-codec.js';
 import type { ParsedFilter } from './filter.js';
+import { DirectReadWriter } from './read-direct.js';
 import { writeMessage } from './calls.js';
 import { resolveRecord } from './links.js';
 import type { ParsedRead } from './read-request.js';
@@ -85,6 +86,8 @@ export async function sendRawRecords(
   maxCount: bigint,
 ): Promise<void> {
   const max = maxCount >= BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(maxCount);
+  const direct = DirectReadWriter.for(call);
+  if (direct) return sendBatched(direct, store, raw, resolveLinks, structuredUuids, filter, max);
   let sent = 0;
   for (const r of raw) {
     if (filter && !rawMatches(filter, r)) continue;
@@ -104,4 +107,31 @@ export function sendRawRecord(call: Call, store: Store, r: RawRecord, resolveLin
 
 export function rawMatches(filter: ParsedFilter, r: RawRecord): boolean {
   return filter.matchesNames(streamIdOf(r.buf, r.off), typeOf(r.buf, r.off));
+}
+
+/** sendRawRecords through batched HTTP/2 writes (read-direct.ts): same messages, same order. */
+async function sendBatched(
+  direct: DirectReadWriter,
+  store: Store,
+  raw: Iterable<RawRecord>,
+  resolveLinks: boolean,
+  structuredUuids: boolean,
+  filter: ParsedFilter | undefined,
+  max: number,
+): Promise<void> {
+  let sent = 0;
+  for (const r of raw) {
+    if (filter && !rawMatches(filter, r)) continue;
+    if (resolveLinks && isLinkRecord(r.buf, r.off)) {
+      const { event, link } = await resolveRecord(store, toRecorded(r.buf, r.off, r.position), true);
+      direct.batch.addMessage(encodeReadRespEvent(event, link, structuredUuids));
+    } else {
+      direct.batch.addRecord(r.buf, r.off, r.position, structuredUuids);
+    }
+    const pending = direct.maybeFlush();
+    if (pending) await pending;
+    if (++sent >= max) break;
+  }
+  const pending = direct.flush();
+  if (pending) await pending;
 }
