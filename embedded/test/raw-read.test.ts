@@ -247,6 +247,51 @@ describe('reads over HTTP/2 in batches (grpc-js call stream written directly)', 
     expect(got.messages).toEqual(expected.messages);
   });
 
+  it('a $all subscription: batched history (links resolved), then caught_up, then live events', async () => {
+    const req = readReq((opts) => {
+      const all = new streamsPb.ReadReq.Options.AllOptions();
+      all.setStart(new sharedPb.Empty());
+      opts.setAll(all);
+      opts.setSubscription(new streamsPb.ReadReq.Options.SubscriptionOptions());
+      opts.setResolveLinks(true);
+    });
+    const before = batchedCalls;
+    const messages: { confirmation?: object; caughtUp?: object; event?: { event?: { streamIdentifier?: { streamName: unknown } } } }[] = [];
+    const call = client.makeServerStreamRequest(
+      '/event_store.client.streams.Streams/Read',
+      (r: InstanceType<typeof streamsPb.ReadReq>) => Buffer.from(r.serializeBinary()),
+      (bytes: Buffer) => streamsPb.ReadResp.deserializeBinary(bytes).toObject(),
+      req,
+    );
+    call.on('data', (m: (typeof messages)[number]) => messages.push(m));
+    call.on('error', () => undefined);
+    const waitFor = async (what: string, ok: () => boolean) => {
+      const deadline = Date.now() + 5000;
+      while (!ok()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    try {
+      await waitFor('caught_up', () => messages.some((m) => m.caughtUp));
+      expect(batchedCalls).toBe(before + 1);
+      const expected = new Sink();
+      const parsed = { kind: 'all-read', ...common, resolveLinks: true, direction: 'forwards', from: 'start', maxCount: 2n ** 64n } as AllRead;
+      await readAllToCall(expected as never, decodedOnly(store), parsed);
+      const caughtUpAt = messages.findIndex((m) => m.caughtUp);
+      expect(messages[0].confirmation).toBeDefined();
+      expect(messages.slice(1, caughtUpAt)).toEqual(expected.messages);
+      await store.append('after-caught-up', { kind: 'any' }, [ev('Live', { n: 1 })]);
+      await waitFor('the live event', () => messages.length > caughtUpAt + 1);
+      const live = messages[caughtUpAt + 1].event?.event?.streamIdentifier?.streamName;
+      // toObject gives bytes fields as base64 text
+      const name = typeof live === 'string' ? Buffer.from(live, 'base64') : Buffer.from(live as Uint8Array);
+      expect(name.toString()).toBe('after-caught-up');
+    } finally {
+      call.cancel();
+    }
+  });
+
   it('a stream read, and a missing stream answered in-band', async () => {
     const stream = (name: string) =>
       readReq((opts) => {

@@ -122,16 +122,22 @@ async function sendBatched(
   let sent = 0;
   for (const r of raw) {
     if (filter && !rawMatches(filter, r)) continue;
-    if (resolveLinks && isLinkRecord(r.buf, r.off)) {
-      const { event, link } = await resolveRecord(store, toRecorded(r.buf, r.off, r.position), true);
-      direct.batch.addMessage(encodeReadRespEvent(event, link, structuredUuids));
-    } else {
-      direct.batch.addRecord(r.buf, r.off, r.position, structuredUuids);
-    }
-    const pending = direct.maybeFlush();
+    const pending = addRawToBatch(direct, store, r, resolveLinks, structuredUuids);
     if (pending) await pending;
     if (++sent >= max) break;
   }
   const pending = direct.flush();
   if (pending) await pending;
+}
+
+/** Adds one raw record's ReadResp to a batch (resolving a link if asked), flushing when it is full. */
+export function addRawToBatch(direct: DirectReadWriter, store: Store, r: RawRecord, resolveLinks: boolean, structuredUuids: boolean): void | Promise<void> {
+  if (resolveLinks && isLinkRecord(r.buf, r.off)) {
+    return resolveRecord(store, toRecorded(r.buf, r.off, r.position), true).then(({ event, link }) => {
+      direct.batch.addMessage(encodeReadRespEvent(event, link, structuredUuids));
+      return direct.maybeFlush();
+    });
+  }
+  direct.batch.addRecord(r.buf, r.off, r.position, structuredUuids);
+  return direct.maybeFlush();
 }

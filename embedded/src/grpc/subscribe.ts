@@ -14,7 +14,8 @@ import { streamsPb } from './generated.js';
 import { toDecimal } from './convert.js';
 import { CallClosedError, isClosed, writeMessage } from './calls.js';
 import { isHiddenFromFilteredAll } from './filter.js';
-import { assertReadable, rawMatches, sendRawRecord, sendRecord } from './read.js';
+import { addRawToBatch, assertReadable, rawMatches, sendRawRecord, sendRecord } from './read.js';
+import { DirectReadWriter } from './read-direct.js';
 import { rawRecordsOf, type RawRecord } from '../core/reads.js';
 import type { ParsedRead } from './read-request.js';
 
@@ -100,17 +101,34 @@ interface Delivery {
    * ordering key is then the record's position.
    */
   considerRaw?(r: RawRecord): void | Promise<void>;
+  /**
+   * considerRaw into a batch written straight to the HTTP/2 stream (read-direct.ts), for
+   * deliveries that send nothing else during history (no checkpoints).
+   */
+  considerRawBatched?(r: RawRecord, direct: DirectReadWriter): void | Promise<void>;
   /** just before `caught_up` */
   caughtUp(cursor: bigint): Promise<void>;
 }
 
 async function run(call: Call, store: Store, source: Source, start: bigint, delivery: Delivery): Promise<void> {
   const closed = onClosed(call);
-  await sendSimple(call, (r) => {
+  // The first history phase may go in batches, confirmation included so nothing queued in
+  // grpc-js can be overtaken; everything after it (caught_up, live, later catch-ups) uses grpc-js.
+  let direct = delivery.considerRawBatched ? DirectReadWriter.for(call) : undefined;
+  const setConfirmation = (r: ReadResp) => {
     const c = new streamsPb.ReadResp.SubscriptionConfirmation();
     c.setSubscriptionId(randomUUID());
     r.setConfirmation(c);
-  });
+  };
+  if (direct) {
+    const resp = new streamsPb.ReadResp();
+    setConfirmation(resp);
+    direct.batch.addMessage(resp.serializeBinary());
+    const pending = direct.flush();
+    if (pending) await pending;
+  } else {
+    await sendSimple(call, setConfirmation);
+  }
   let cursor = start;
   for (;;) {
     const buffer = new LiveBuffer(source.accepts);
@@ -118,7 +136,18 @@ async function run(call: Call, store: Store, source: Source, start: bigint, deli
     try {
       const history = source.history(cursor);
       const raw = delivery.considerRaw ? rawRecordsOf(history) : undefined;
-      if (raw) {
+      if (raw && direct) {
+        for (const r of raw) {
+          if (isClosed(call)) throw new CallClosedError();
+          if (r.position <= cursor) continue;
+          cursor = BigInt(r.position);
+          const pending = delivery.considerRawBatched!(r, direct);
+          if (pending) await pending;
+        }
+        const pending = direct.flush();
+        direct = undefined;
+        if (pending) await pending;
+      } else if (raw) {
         for (const r of raw) {
           if (isClosed(call)) throw new CallClosedError();
           if (r.position <= cursor) continue;
@@ -135,6 +164,7 @@ async function run(call: Call, store: Store, source: Source, start: bigint, deli
           if (pending) await pending;
         }
       }
+      direct = undefined;
       if (buffer.overflowed) continue;
       await delivery.caughtUp(cursor);
       await sendSimple(call, (r) => r.setCaughtUp(new streamsPb.ReadResp.CaughtUp()));
@@ -208,6 +238,8 @@ export async function subscribeToAll(call: Call, store: Store, req: AllSub): Pro
       considered = 0;
       return Promise.resolve(sent).then(() => checkpoint(rec.position));
     },
+    // no filter, no checkpoints: history can go in batches
+    considerRawBatched: filter ? undefined : (r, direct) => addRawToBatch(direct, store, r, req.resolveLinks, req.structuredUuids),
     considerRaw(r) {
       // history: nothing is hidden without a filter (as in `consider` with live = false)
       const wanted = filter ? rawMatches(filter, r) : true;
