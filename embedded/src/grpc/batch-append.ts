@@ -100,7 +100,17 @@ export function batchAppendHandler(store: Store): grpc.handleBidiStreamingCall<W
       const p = store
         .append(entry.streamName, entry.expected, entry.batch.events)
         .then(
-          (result) => send(encodeBatchAppendSuccess(entry.correlation, entry.streamName, result.currentRevision, result.position)),
+          (result) => {
+            let bytes: Buffer;
+            try {
+              bytes = encodeBatchAppendSuccess(entry.correlation, entry.streamName, result.currentRevision, result.position);
+            } catch (err) {
+              // an encoder bug must not become an unhandled rejection; the client still gets an answer
+              respondError(entry.correlation, entry.streamName, toBatchAppendStatus(err));
+              return;
+            }
+            send(bytes);
+          },
           (err) => respondError(entry.correlation, entry.streamName, toBatchAppendStatus(err)),
         )
         .finally(() => {
