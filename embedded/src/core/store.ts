@@ -247,12 +247,21 @@ class EmbeddedStore implements Store {
     const now = nowTicks();
     const created = now > this.lastCreated ? now : this.lastCreated;
     this.lastCreated = created;
-    const bufs = drafts.map((d, i) => encodeRecord({ ...d, created }, i === drafts.length - 1));
+    // Plain loops, no per-event closures or spreads: this runs for every appended event.
+    const bufs: Buffer[] = new Array(drafts.length);
+    for (let i = 0; i < drafts.length; i++) {
+      const d = drafts[i];
+      bufs[i] = encodeRecord(
+        { streamId: d.streamId, revision: d.revision, eventId: d.eventId, type: d.type, isJson: d.isJson, data: d.data, metadata: d.metadata, created },
+        i === drafts.length - 1,
+      );
+    }
     const start = this.log.end;
     const recorded: RecordedEvent[] = [];
     const indexed: IndexedRecord[] = [];
     let pos = start;
-    drafts.forEach((d, i) => {
+    for (let i = 0; i < drafts.length; i++) {
+      const d = drafts[i];
       // Property order as in decodeRecord, so listeners see one object shape.
       recorded.push({
         eventId: d.eventId,
@@ -270,7 +279,7 @@ class EmbeddedStore implements Store {
       if (isMetastream(d.streamId) && d.revision !== TOMBSTONE_REVISION) rec.meta = parseMetadata(d.data);
       indexed.push(rec);
       pos += bufs[i].length;
-    });
+    }
     const { offset, done } = this.log.append(bufs.length === 1 ? bufs[0] : Buffer.concat(bufs), () => {
       for (const r of indexed) this.index.publish(r);
       this.index.publishedEnd = pos;
