@@ -12,6 +12,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { BatchAppendReq, BatchAppendResp } from '@eventstore/db-client/generated/streams_pb.js';
 import type { UUID as UUIDMsg, StreamIdentifier } from '@eventstore/db-client/generated/shared_pb.js';
 import { sharedPb, streamsPb } from './generated.js';
+import { ProtoWriter, delimitedSize, uint64Size } from './proto-writer.js';
 
 const EMPTY: Uint8Array = new Uint8Array(0);
 
@@ -574,55 +575,6 @@ export function decodeBatchAppendReq(buffer: Uint8Array): WireBatchAppendReq {
 
 // ---------------------------------------------------------------- success answer
 
-function varintSize(value: number): number {
-  let n = 1;
-  for (let v = value; v > 0x7f; v = Math.floor(v / 128)) n++;
-  return n;
-}
-
-function uint64Size(value: bigint): number {
-  let v = BigInt.asUintN(64, value);
-  if (v <= 0xffffffffn) return varintSize(Number(v));
-  let n = 1;
-  for (; v > 0x7fn; v >>= 7n) n++;
-  return n;
-}
-
-/** Size of a length-delimited field (one-byte tag) holding `len` bytes. */
-function delimitedSize(len: number): number {
-  return 1 + varintSize(len) + len;
-}
-
-class Writer {
-  readonly buf: Buffer;
-  pos = 0;
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
-  }
-  varint(value: number): void {
-    let v = value;
-    while (v > 0x7f) {
-      this.buf[this.pos++] = (v & 0x7f) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    this.buf[this.pos++] = v;
-  }
-  uint64(field: number, value: bigint): void {
-    this.buf[this.pos++] = field << 3;
-    let v = BigInt.asUintN(64, value);
-    if (v <= 0xffffffffn) return this.varint(Number(v));
-    while (v > 0x7fn) {
-      this.buf[this.pos++] = Number(v & 0x7fn) | 0x80;
-      v >>= 7n;
-    }
-    this.buf[this.pos++] = Number(v);
-  }
-  open(field: number, len: number): void {
-    this.buf[this.pos++] = (field << 3) | 2;
-    this.varint(len);
-  }
-}
-
 /** Precomputed sizes of one success answer, so sizing and writing agree. */
 class SuccessParts {
   readonly msb: bigint = 0n;
@@ -661,20 +613,19 @@ class SuccessParts {
   }
 
   write(): Buffer {
-    const w = new Writer(this.size);
+    const w = new ProtoWriter(this.size);
     const c = this.correlation;
     w.open(1, this.uuidBodyLen);
     if (c.msb !== undefined) {
       w.open(1, this.structuredLen);
-      if (this.msb !== 0n) w.uint64(1, this.msb);
-      if (this.lsb !== 0n) w.uint64(2, this.lsb);
+      w.uint64(1, this.msb);
+      w.uint64(2, this.lsb);
     } else if (c.string !== undefined) {
-      w.open(2, this.stringLen);
-      w.pos += w.buf.write(c.string, w.pos, this.stringLen, 'utf8');
+      w.string(2, c.string, this.stringLen);
     }
     w.open(3, this.successLen);
     if (this.currentRevision < 0n) w.open(2, 0);
-    else w.uint64(1, this.currentRevision);
+    else w.uint64(1, this.currentRevision, true);
     if (this.position === undefined) w.open(4, 0);
     else {
       w.open(3, this.positionLen);
@@ -685,11 +636,9 @@ class SuccessParts {
     }
     w.open(4, this.streamIdLen);
     if (this.streamLen > 0) {
-      w.open(3, this.streamLen);
-      w.pos += w.buf.write(this.streamName, w.pos, this.streamLen, 'utf8');
+      w.string(3, this.streamName, this.streamLen);
     }
-    if (w.pos !== this.size) throw new Error(`BatchAppendResp size mismatch: ${w.pos} of ${this.size}`);
-    return w.buf;
+    return w.finish('BatchAppendResp');
   }
 }
 

@@ -29,12 +29,25 @@ export function isClosed(call: AnyWritable): boolean {
 export function writeMessage(call: AnyWritable, message: unknown): Promise<void> | void {
   if (isClosed(call)) throw new CallClosedError();
   if (call.write(message)) return;
+  return waitForDrain(call, call);
+}
+
+interface Listenable {
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  off(event: string, listener: (...args: unknown[]) => void): unknown;
+}
+
+/**
+ * Resolves on the stream's next 'drain'; rejects with CallClosedError if the stream closes or
+ * errors, or the call is cancelled, first.
+ */
+export function waitForDrain(stream: Listenable, call: Listenable): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const cleanup = () => {
-      call.off('drain', onDrain);
+      stream.off('drain', onDrain);
+      stream.off('close', onGone);
+      stream.off('error', onGone);
       call.off('cancelled', onGone);
-      call.off('close', onGone);
-      call.off('error', onGone);
     };
     const onDrain = () => {
       cleanup();
@@ -44,10 +57,10 @@ export function writeMessage(call: AnyWritable, message: unknown): Promise<void>
       cleanup();
       reject(new CallClosedError());
     };
-    call.on('drain', onDrain);
+    stream.on('drain', onDrain);
+    stream.on('close', onGone);
+    stream.on('error', onGone);
     call.on('cancelled', onGone);
-    call.on('close', onGone);
-    call.on('error', onGone);
   });
 }
 

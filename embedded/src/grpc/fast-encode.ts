@@ -5,8 +5,13 @@
 import type { RecordedEvent } from '../core/types.js';
 import { uuidToStructured } from './convert.js';
 import { emptyLayout, layoutOf } from '../storage/record-codec.js';
+import { putVarint, putVarint64, uint64Size, varintSize } from './proto-writer.js';
 
-class Writer {
+/**
+ * A growing writer for the decoded-event path: sub-message lengths are reserved as padded
+ * 5-byte varints and filled in by `end`, so nothing is sized beforehand.
+ */
+class GrowingWriter {
   private buf: Buffer;
   pos = 0;
   constructor(size = 256) {
@@ -18,28 +23,14 @@ class Writer {
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
-  byte(b: number): void {
-    this.ensure(1);
-    this.buf[this.pos++] = b;
-  }
   varint(v: number): void {
     this.ensure(10);
-    while (v > 0x7f) {
-      this.buf[this.pos++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    this.buf[this.pos++] = v;
+    this.pos = putVarint(this.buf, this.pos, v);
   }
   /** uint64 (or int64 two's complement) as a varint. */
   varint64(v: bigint): void {
-    let u = BigInt.asUintN(64, v);
-    if (u <= 0x1fffffffffffffn) return this.varint(Number(u));
     this.ensure(10);
-    while (u > 0x7fn) {
-      this.buf[this.pos++] = Number(u & 0x7fn) | 0x80;
-      u >>= 7n;
-    }
-    this.buf[this.pos++] = Number(u);
+    this.pos = putVarint64(this.buf, this.pos, v);
   }
   bytes(field: number, data: Uint8Array): void {
     this.varint((field << 3) | 2);
@@ -86,7 +77,15 @@ class Writer {
 const CONTENT_JSON = 'application/json';
 const CONTENT_BINARY = 'application/octet-stream';
 
-function writeRecorded(w: Writer, field: number, rec: RecordedEvent, structuredUuids: boolean, position: bigint): void {
+/** One metadata map entry (field 6). */
+function writeEntry(w: GrowingWriter, key: string, value: string): void {
+  const e = w.begin(6);
+  w.string(1, key);
+  w.string(2, value);
+  w.end(e);
+}
+
+function writeRecorded(w: GrowingWriter, field: number, rec: RecordedEvent, structuredUuids: boolean, position: bigint): void {
   const msg = w.begin(field);
   const id = w.begin(1);
   if (structuredUuids) {
@@ -107,15 +106,9 @@ function writeRecorded(w: Writer, field: number, rec: RecordedEvent, structuredU
     w.uint64(4, position);
     w.uint64(5, position);
   }
-  const entry = (key: string, value: string) => {
-    const e = w.begin(6);
-    w.string(1, key);
-    w.string(2, value);
-    w.end(e);
-  };
-  entry('type', rec.type);
-  entry('created', rec.created.toString());
-  entry('content-type', rec.isJson ? CONTENT_JSON : CONTENT_BINARY);
+  writeEntry(w, 'type', rec.type);
+  writeEntry(w, 'created', rec.created.toString());
+  writeEntry(w, 'content-type', rec.isJson ? CONTENT_JSON : CONTENT_BINARY);
   if (rec.metadata.length > 0) w.bytes(7, rec.metadata);
   if (rec.data.length > 0) w.bytes(8, rec.data);
   w.end(msg);
@@ -126,7 +119,7 @@ function writeRecorded(w: Writer, field: number, rec: RecordedEvent, structuredU
  * convert.ts `toStreamsReadEvent`.
  */
 export function encodeReadRespEvent(event: RecordedEvent | undefined, link: RecordedEvent | undefined, structuredUuids = false): Buffer {
-  const w = new Writer(((event?.data.length ?? 0) + (link?.data.length ?? 0) + (event?.metadata.length ?? 0)) + 384);
+  const w = new GrowingWriter(((event?.data.length ?? 0) + (link?.data.length ?? 0) + (event?.metadata.length ?? 0)) + 384);
   const readEvent = w.begin(1);
   if (event) writeRecorded(w, 1, event, structuredUuids, event.position);
   if (link) writeRecorded(w, 2, link, structuredUuids, link.position);
@@ -156,42 +149,6 @@ const VALUE_JSON = Buffer.from(CONTENT_JSON);
 const VALUE_BINARY = Buffer.from(CONTENT_BINARY);
 const HEX = Buffer.from('0123456789abcdef');
 
-function varintLen(v: number): number {
-  let n = 1;
-  while (v > 0x7f) {
-    v = Math.floor(v / 0x80);
-    n++;
-  }
-  return n;
-}
-
-function varint64Len(v: bigint): number {
-  let n = 1;
-  while (v > 0x7fn) {
-    v >>= 7n;
-    n++;
-  }
-  return n;
-}
-
-function putVarint(out: Buffer, pos: number, v: number): number {
-  while (v > 0x7f) {
-    out[pos++] = (v % 0x80) | 0x80;
-    v = Math.floor(v / 0x80);
-  }
-  out[pos++] = v;
-  return pos;
-}
-
-function putVarint64(out: Buffer, pos: number, v: bigint): number {
-  while (v > 0x7fn) {
-    out[pos++] = Number(v & 0x7fn) | 0x80;
-    v >>= 7n;
-  }
-  out[pos++] = Number(v);
-  return pos;
-}
-
 /** Copies src[from, from+len) to out at pos; a plain loop beats a native call for short names. */
 function putBytes(out: Buffer, pos: number, src: Buffer, from: number, len: number): number {
   if (len < 48) {
@@ -208,7 +165,7 @@ function putField(out: Buffer, pos: number, tag: number, src: Buffer, from: numb
 }
 
 function fieldLen(len: number): number {
-  return 1 + varintLen(len) + len;
+  return 1 + varintSize(len) + len;
 }
 
 function entryLen(keyLen: number, valueLen: number): number {
@@ -251,7 +208,7 @@ function idFieldLen(buf: Buffer, at: number, structured: boolean): number {
   if (!structured) return fieldLen(fieldLen(36));
   const msb = buf.readBigUInt64BE(at);
   const lsb = buf.readBigUInt64BE(at + 8);
-  const st = (msb !== 0n ? 1 + varint64Len(msb) : 0) + (lsb !== 0n ? 1 + varint64Len(lsb) : 0);
+  const st = (msb !== 0n ? 1 + uint64Size(msb) : 0) + (lsb !== 0n ? 1 + uint64Size(lsb) : 0);
   return fieldLen(fieldLen(st));
 }
 
@@ -260,7 +217,7 @@ function putId(out: Buffer, pos: number, buf: Buffer, at: number, structured: bo
   if (structured) {
     const msb = buf.readBigUInt64BE(at);
     const lsb = buf.readBigUInt64BE(at + 8);
-    const st = (msb !== 0n ? 1 + varint64Len(msb) : 0) + (lsb !== 0n ? 1 + varint64Len(lsb) : 0);
+    const st = (msb !== 0n ? 1 + uint64Size(msb) : 0) + (lsb !== 0n ? 1 + uint64Size(lsb) : 0);
     pos = putVarint(out, pos, fieldLen(st));
     out[pos++] = (1 << 3) | 2;
     pos = putVarint(out, pos, st);
@@ -307,14 +264,14 @@ function sizeReadResp(buf: Buffer, off: number, position: number, structuredUuid
   const recLen =
     idFieldLen(buf, l.idAt, structuredUuids) +
     fieldLen(fieldLen(l.streamLen)) +
-    (revision === 0 ? 0 : 1 + (typeof revision === 'number' ? varintLen(revision) : varint64Len(revision))) +
-    (position === 0 ? 0 : 2 * (1 + varintLen(position))) +
+    (revision === 0 ? 0 : 1 + (typeof revision === 'number' ? varintSize(revision) : uint64Size(revision))) +
+    (position === 0 ? 0 : 2 * (1 + varintSize(position))) +
     entryLen(KEY_TYPE.length, l.typeLen) +
     entryLen(KEY_CREATED.length, created.length) +
     entryLen(KEY_CONTENT_TYPE.length, contentType.length) +
     (l.metaLen > 0 ? fieldLen(l.metaLen) : 0) +
     (l.dataLen > 0 ? fieldLen(l.dataLen) : 0);
-  const readEventLen = fieldLen(recLen) + 1 + varintLen(position);
+  const readEventLen = fieldLen(recLen) + 1 + varintSize(position);
   cur.buf = buf;
   cur.position = position;
   cur.structured = structuredUuids;

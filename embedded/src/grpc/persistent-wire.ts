@@ -8,94 +8,11 @@ import type { RecordedEvent } from '../core/types.js';
 import type { Delivery } from '../persistent/group.js';
 import { parseUuidString, uuidToStructured } from './convert.js';
 import { persistentGrpc } from './generated.js';
+import { ProtoWriter, delimitedSize, uint64FieldSize, varintSize } from './proto-writer.js';
 
 // Every message is sized first and written once into an exactly-sized buffer: no nested
 // writers, no TextEncoder (strings go straight into the buffer with Buffer.write), no
 // per-event closures. Field tags used here are all below 16, so each takes one byte.
-
-function varintSize(value: number): number {
-  let n = 1;
-  for (let v = value; v > 0x7f; v = Math.floor(v / 128)) n++;
-  return n;
-}
-
-function uint64Size(value: bigint): number {
-  let v = BigInt.asUintN(64, value);
-  if (v <= 0xffffffffn) return varintSize(Number(v));
-  let n = 1;
-  for (; v > 0x7fn; v >>= 7n) n++;
-  return n;
-}
-
-/** Size of a length-delimited field (one-byte tag) holding `len` bytes. */
-function delimitedSize(len: number): number {
-  return 1 + varintSize(len) + len;
-}
-
-/** Size of an optional proto3 uint64 field: omitted when 0 unless `always`. */
-function uint64FieldSize(value: bigint, always = false): number {
-  return value === 0n && !always ? 0 : 1 + uint64Size(value);
-}
-
-/** Writes into a buffer sized beforehand. */
-class Writer {
-  readonly buf: Buffer;
-  pos = 0;
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
-  }
-
-  varint(value: number): void {
-    let v = value;
-    while (v > 0x7f) {
-      this.buf[this.pos++] = (v & 0x7f) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    this.buf[this.pos++] = v;
-  }
-
-  /** uint64 / two's-complement int64 as a varint. */
-  bigVarint(value: bigint): void {
-    let v = BigInt.asUintN(64, value);
-    if (v <= 0xffffffffn) {
-      this.varint(Number(v));
-      return;
-    }
-    while (v > 0x7fn) {
-      this.buf[this.pos++] = Number(v & 0x7fn) | 0x80;
-      v >>= 7n;
-    }
-    this.buf[this.pos++] = Number(v);
-  }
-
-  tag(field: number, wireType: 0 | 2): void {
-    this.buf[this.pos++] = (field << 3) | wireType;
-  }
-
-  /** Tag and length of a length-delimited field whose body follows. */
-  open(field: number, len: number): void {
-    this.tag(field, 2);
-    this.varint(len);
-  }
-
-  bytes(field: number, data: Uint8Array): void {
-    this.open(field, data.length);
-    this.buf.set(data, this.pos);
-    this.pos += data.length;
-  }
-
-  /** A string field whose UTF-8 length the caller already measured. */
-  string(field: number, s: string, len: number): void {
-    this.open(field, len);
-    this.pos += this.buf.write(s, this.pos, len, 'utf8');
-  }
-
-  uint64(field: number, value: bigint, always = false): void {
-    if (value === 0n && !always) return;
-    this.tag(field, 0);
-    this.bigVarint(value);
-  }
-}
 
 const JSON_TYPE = 'application/json';
 const BINARY_TYPE = 'application/octet-stream';
@@ -152,7 +69,7 @@ class RecordedParts {
       (rec.data.length > 0 ? delimitedSize(rec.data.length) : 0);
   }
 
-  write(w: Writer, field: number): void {
+  write(w: ProtoWriter, field: number): void {
     const rec = this.rec;
     w.open(field, this.size);
     w.open(1, this.uuidLen);
@@ -194,15 +111,14 @@ export function encodeDelivery(d: Delivery, structured: boolean): Buffer {
     uint64FieldSize(position, true) +
     1 +
     varintSize(d.retryCount);
-  const w = new Writer(delimitedSize(readEventLen));
+  const w = new ProtoWriter(delimitedSize(readEventLen));
   w.open(1, readEventLen);
   event?.write(w, 1);
   link?.write(w, 2);
   w.uint64(3, position, true);
   w.tag(5, 0);
   w.varint(d.retryCount);
-  if (w.pos !== w.buf.length) throw new Error(`persistent ReadResp size mismatch: ${w.pos} of ${w.buf.length}`);
-  return w.buf;
+  return w.finish('persistent ReadResp');
 }
 
 // ---------------------------------------------------------------- requests

@@ -9,7 +9,7 @@
 // written through grpc-js yet, so nothing queued in grpc-js can be overtaken; grpc-js still
 // sends the headers (first) and the status trailers (after `call.end()`, behind these writes).
 import type { ServerHttp2Stream } from 'node:http2';
-import { CallClosedError } from './calls.js';
+import { CallClosedError, waitForDrain } from './calls.js';
 import { FramedBatch } from './fast-encode.js';
 
 /** Flush once this many bytes are framed (and at the end, and before any wait). */
@@ -69,30 +69,6 @@ export class DirectReadWriter {
       this.started = true;
     }
     if (this.base.stream.write(this.batch.take())) return;
-    return this.drained();
-  }
-
-  private drained(): Promise<void> {
-    const stream = this.base.stream;
-    return new Promise<void>((resolve, reject) => {
-      const cleanup = () => {
-        stream.off('drain', onDrain);
-        stream.off('close', onGone);
-        stream.off('error', onGone);
-        this.call.off('cancelled', onGone);
-      };
-      const onDrain = () => {
-        cleanup();
-        resolve();
-      };
-      const onGone = () => {
-        cleanup();
-        reject(new CallClosedError());
-      };
-      stream.on('drain', onDrain);
-      stream.on('close', onGone);
-      stream.on('error', onGone);
-      this.call.on('cancelled', onGone);
-    });
+    return waitForDrain(this.base.stream, this.call);
   }
 }
