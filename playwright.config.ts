@@ -3,19 +3,9 @@
 // with embedded event store and PostgreSQL in a fresh temporary DATA_DIR on free ports, so a
 // developer's own `npm run dev` and data are never touched.
 
-import net from 'node:net';
 import { defineConfig, devices } from '@playwright/test';
+import { freePort } from './tests/support/free-port';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 // The config is evaluated in the runner and again in each worker process; workers inherit the
 // runner's environment, so the ports are chosen once and shared.

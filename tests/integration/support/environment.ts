@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FORWARDS, START, type EventStoreDBClient } from '@eventstore/db-client';
@@ -11,6 +10,7 @@ import { startEmbeddedPostgres } from '@/lib/db/embedded-postgres';
 import { migrate } from '@/lib/db/migrate';
 import { createEventStoreClient } from '@/lib/eventstore/client';
 import { startProjectionWorker, type Logger, type ProjectionWorker } from '@/worker/subscription';
+import { freePort } from '../../support/free-port';
 
 /**
  * One real embedded event store (in memory) and one real PostgreSQL per test file, each
@@ -28,18 +28,6 @@ export type TestEnvironment = {
   stop: () => Promise<void>;
 };
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export const quietLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
