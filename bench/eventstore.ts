@@ -14,7 +14,7 @@ import { measureFsync, type FsyncResult } from './fsync-rate.js';
 import { catchUpSubscription, persistentSubscription, readAllForwards, readAllForwardsRawGrpc, PERSISTENT_BUFFER_SIZE } from './reads.js';
 import { judge, renderTable, writeJson, type Figure, type Target } from './report.js';
 import { ServerProcess, type ServerMemory } from './server-process.js';
-import { combine, cpuPerEvent, timed, type Timed } from './workload.js';
+import { combine, cpuPerEvent, inRounds, timed, type Timed } from './workload.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -28,8 +28,8 @@ const TARGETS = {
 /** Phase sizes: full run (a few minutes on 2 cores) and --quick (smoke run). */
 function limits(quick: boolean) {
   return quick
-    ? { fsyncMs: 500, appendRounds: 1, appendMs: 1_000, maxAppends: 20_000, loadMs: 60_000, readMs: 15_000, persistentEvents: 10_000, persistentMs: 15_000 }
-    : { fsyncMs: 2_000, appendRounds: 3, appendMs: 3_000, maxAppends: 500_000, loadMs: 240_000, readMs: 45_000, persistentEvents: 200_000, persistentMs: 60_000 };
+    ? { fsyncMs: 500, appendRounds: 1, appendMs: 1_000, maxAppends: 20_000, loadMs: 60_000, readMs: 15_000, readRounds: 1, persistentEvents: 10_000, persistentMs: 15_000 }
+    : { fsyncMs: 2_000, appendRounds: 3, appendMs: 3_000, maxAppends: 500_000, loadMs: 240_000, readMs: 45_000, readRounds: 3, persistentEvents: 200_000, persistentMs: 60_000 };
 }
 
 const APPEND_LOADS = [
@@ -129,14 +129,12 @@ async function run(options: BenchOptions): Promise<void> {
         const label = `Durable appends, ${load.writers} writer${load.writers > 1 ? 's' : ''}, ${what}`;
         const isTargeted = load.writers === 50 && load.batchSize === 1;
         await phase(label, `appends-w${load.writers}-b${load.batchSize}`, 'events/s', isTargeted ? TARGETS.appends50 : undefined, async () => {
-          // Several rounds, median reported: one burst of other work on the machine moves a single round a lot.
-          const rounds: Timed<AppendOutcome>[] = [];
-          for (let r = 0; r < lim.appendRounds; r++) {
-            rounds.push(await timed(s, () => runAppends(c, { ...load, durationMs: lim.appendMs, maxAppends: lim.maxAppends })));
-          }
           const rate = (t: Timed<AppendOutcome>) => t.result.events / t.seconds;
-          const sorted = [...rounds].sort((a, b) => rate(a) - rate(b));
-          const median = sorted[Math.floor(sorted.length / 2)];
+          const { median, slowest, fastest, all: rounds } = await inRounds(
+            lim.appendRounds,
+            () => timed(s, () => runAppends(c, { ...load, durationMs: lim.appendMs, maxAppends: lim.maxAppends })),
+            rate,
+          );
           const events = rounds.reduce((n, t) => n + t.result.events, 0);
           written += events;
           const appendsPerSec = median.result.appends / median.seconds;
@@ -145,7 +143,7 @@ async function run(options: BenchOptions): Promise<void> {
             value: rate(median),
             detail: {
               'appends/s': appendsPerSec,
-              ...(rounds.length > 1 ? { rounds: rounds.length, minEventsPerSec: rate(sorted[0]), maxEventsPerSec: rate(sorted[sorted.length - 1]) } : {}),
+              ...(rounds.length > 1 ? { rounds: rounds.length, minEventsPerSec: rate(slowest), maxEventsPerSec: rate(fastest) } : {}),
               ...(fsync ? { 'x fsync rate': appendsPerSec / fsync.perSecond } : {}),
               p50Ms: median.result.p50Ms,
               p99Ms: median.result.p99Ms,
@@ -190,8 +188,19 @@ async function run(options: BenchOptions): Promise<void> {
     const everything = written + 1_000;
     if (phases.has('read')) {
       await phase(`$all read forwards from start`, 'read-all', 'events/s', TARGETS.readAll, async () => {
-        const t = await timed(s, () => readAllForwards(c, { maxEvents: everything, durationMs: lim.readMs }));
-        return { value: t.result / t.seconds, detail: { events: t.result, seconds: t.seconds, serverCpu: t.serverCpu, clientCpu: t.clientCpu, ...cpuPerEvent(t, t.result) } };
+        const rate = (t: Timed<number>) => t.result / t.seconds;
+        const { median: t, slowest, fastest, all } = await inRounds(lim.readRounds, () => timed(s, () => readAllForwards(c, { maxEvents: everything, durationMs: lim.readMs })), rate);
+        return {
+          value: rate(t),
+          detail: {
+            events: t.result,
+            seconds: t.seconds,
+            ...(all.length > 1 ? { rounds: all.length, minEventsPerSec: rate(slowest), maxEventsPerSec: rate(fastest) } : {}),
+            serverCpu: t.serverCpu,
+            clientCpu: t.clientCpu,
+            ...cpuPerEvent(t, t.result),
+          },
+        };
       });
     }
     if (phases.has('read')) {

@@ -62,3 +62,22 @@ export async function timed<T>(server: ServerProcess, fn: () => Promise<T>): Pro
     clientCpu: (client.user + client.system) / 1e6 / seconds,
   };
 }
+
+/** Several timed rounds of one measurement, ordered by rate; the median is the figure reported. */
+export interface Rounds<T> {
+  median: Timed<T>;
+  slowest: Timed<T>;
+  fastest: Timed<T>;
+  all: Timed<T>[];
+}
+
+/**
+ * Runs `measure` `count` times. One burst of other work on a 2-core machine moves a single round
+ * a lot, so the median round is reported, with the slowest and fastest beside it.
+ */
+export async function inRounds<T>(count: number, measure: () => Promise<Timed<T>>, rate: (t: Timed<T>) => number): Promise<Rounds<T>> {
+  const all: Timed<T>[] = [];
+  for (let r = 0; r < count; r++) all.push(await measure());
+  const sorted = [...all].sort((a, b) => rate(a) - rate(b));
+  return { median: sorted[Math.floor(sorted.length / 2)], slowest: sorted[0], fastest: sorted[sorted.length - 1], all };
+}
