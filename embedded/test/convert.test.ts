@@ -6,7 +6,9 @@ const canonical = 'a1b2c3d4-e5f6-4711-8899-aabbccddeeff';
 
 describe('parseUuidString', () => {
   it.each([
+    [canonical],
     ['A1B2C3D4-E5F6-4711-8899-AABBCCDDEEFF'],
+    ['a1b2c3d4-E5F6-4711-8899-aabbccddeeff'],
     ['a1b2c3d4e5f647118899aabbccddeeff'],
     ['{a1b2c3d4-e5f6-4711-8899-aabbccddeeff}'],
     ['(A1B2C3D4-E5F6-4711-8899-AABBCCDDEEFF)'],
@@ -25,6 +27,10 @@ describe('parseUuidString', () => {
     ['{a1b2c3d4-e5f6-4711-8899-aabbccddeeff'],
     ['g1b2c3d4-e5f6-4711-8899-aabbccddeeff'],
     ['a1b2c3d4-e5f64711-8899-aabbccddeeff-'],
+    // 36 characters, canonical shape almost: a wrong separator, a non-hex digit, a dash moved
+    ['a1b2c3d4-e5f6-4711-8899_aabbccddeeff'],
+    ['a1b2c3d4-e5f6-4711-8899-aabbccddeegg'],
+    ['a1b2c3d-4e5f6-4711-8899-aabbccddeeff'],
   ])('rejects %j', (input) => {
     expect(parseUuidString(input)).toBeUndefined();
   });

@@ -25,6 +25,18 @@ export function toDecimal(value: bigint | number): string {
 
 // ---------------------------------------------------------------- UUIDs
 
+/** True for exactly `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in lower-case hex. */
+function isCanonicalLowerUuid(s: string): boolean {
+  if (s.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 0x2d) return false;
+    } else if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
+}
+
 const HEX32 = /^[0-9a-f]{32}$/;
 
 /**
@@ -32,6 +44,8 @@ const HEX32 = /^[0-9a-f]{32}$/;
  * whitespace) and returns the canonical lower-case 8-4-4-4-12 form, or undefined if invalid.
  */
 export function parseUuidString(input: string): string | undefined {
+  // Clients send the canonical form (every append and ack carries ids): check it without regexes.
+  if (isCanonicalLowerUuid(input)) return input;
   let s = input.trim().toLowerCase();
   let hex: string | undefined;
   if (s.startsWith('{0x') || s.startsWith('{ 0x')) {
