@@ -66,7 +66,12 @@ test('an overdraft attempt shows an error and changes nothing', async ({ page })
 
   await transfer(page, payee, '20.01');
   const transferForm = form(page, 'Transfer');
-  await expect(transferForm.getByRole('status').first()).toContainText(/insufficient|not enough|exceeds/i);
+  // The reason is given once, beside the amount; the status line points at it.
+  const amount = transferForm.getByLabel('Amount');
+  await expect(amount).toHaveAttribute('aria-invalid', 'true');
+  await expect(amount).toHaveAccessibleDescription(/insufficient funds/i);
+  await expect(transferForm.getByText(/insufficient funds/i)).toHaveCount(1);
+  await expect(transferForm.getByRole('status').first()).toContainText(/correct the highlighted/i);
 
   await page.reload();
   await expect(balance(page)).toHaveText('$20.00');

@@ -3,7 +3,7 @@
 
 import type { CommandResult } from '@/lib/commands/result';
 import { waitForAccountRevision } from '@/lib/queries';
-import type { ActionState } from './action-state';
+import { invalidInput, type ActionState } from './action-state';
 
 /** How long an action waits for the worker to apply its event before handing over to UpdatingNotice. */
 export const READ_YOUR_WRITES_WAIT_MS = 3_000;
@@ -25,9 +25,15 @@ export async function runCommand(run: () => Promise<CommandResult>): Promise<Com
   }
 }
 
-/** Handler field errors are already keyed by form field name (see lib/commands/schemas.ts). */
+/**
+ * Handler field errors are already keyed by form field name (see lib/commands/schemas.ts). When the
+ * reason is shown beside a field, the status line points there instead of repeating it, as it does
+ * for invalid input.
+ */
 export function failureState(result: Failure, values: Record<string, string>): ActionState {
-  return { status: 'error', message: result.message, fieldErrors: result.fieldErrors, values };
+  const shownBesideAField = Object.values(result.fieldErrors ?? {}).some((errors) => errors.includes(result.message));
+  const message = shownBesideAField ? invalidInput({}, values).message : result.message;
+  return { status: 'error', message, fieldErrors: result.fieldErrors, values };
 }
 
 /** True when the read model shows the appended event within the wait. */

@@ -29,6 +29,14 @@ describe('server action state', () => {
     });
   });
 
+  it('points at the field instead of repeating a reason already shown beside it', () => {
+    const reason = 'Insufficient funds for this payment';
+    const state = failureState({ ok: false, code: 'insufficient_funds', message: reason, fieldErrors: { amount: [reason] } }, { amount: '500' });
+    expect(state.fieldErrors).toEqual({ amount: [reason] });
+    expect(state.message).toBe(invalidInput({}, {}).message);
+    expect(state.message).not.toContain(reason);
+  });
+
   it('turns a handler that throws into an "unavailable" result instead of a crash', async () => {
     const quiet = console.error;
     console.error = () => {};
