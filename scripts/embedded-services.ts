@@ -10,6 +10,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '@/lib/config';
+import { whenParentExits } from '@/lib/when-parent-exits';
 
 const READY_PREFIX = 'READY ';
 
@@ -41,6 +42,8 @@ function takeOverSignals() {
     process.removeAllListeners(signal);
     process.on(signal, () => void stopAll().then(() => process.exit(0)));
   }
+  // Under `npm run dev|start` the stack is this process's parent: if it dies without stopping us, stop too.
+  whenParentExits(() => void stopAll().then(() => process.exit(0)));
   process.removeAllListeners('beforeExit');
 }
 

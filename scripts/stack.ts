@@ -18,6 +18,7 @@ import readline from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from '@/lib/config';
+import { whenParentExits } from '@/lib/when-parent-exits';
 
 type Mode = 'dev' | 'start';
 
@@ -216,6 +217,10 @@ async function main() {
   }
 
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  whenParentExits(() => {
+    log('npm is gone (it does not pass SIGTERM on)');
+    void shutdown(0);
+  });
 
   const embedded = await startEmbeddedServices(config);
   const eventStoreConnectionString = config.eventStoreConnectionString ?? embedded.eventStoreConnectionString!;

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, requireConnections } from '@/lib/config';
 import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
 import { createEventStoreClient } from '@/lib/eventstore/client';
+import { whenParentExits } from '@/lib/when-parent-exits';
 import { startProjectionWorker } from './subscription';
 
 /**
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  whenParentExits(() => void shutdown('parent process gone'));
   await worker.done;
 }
 

@@ -83,10 +83,10 @@ async function main(): Promise<void> {
   console.log(es.connectionString);
 
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    console.error(`eventstore: ${signal} received, stopping`);
+    console.error(`eventstore: ${reason}, stopping`);
     es.close().then(
       () => process.exit(0),
       (err) => {
@@ -97,8 +97,26 @@ async function main(): Promise<void> {
   };
   // A bug in one request's promise chain must not take every client's server down.
   process.on('unhandledRejection', (reason) => console.error('eventstore: unhandled rejection', reason));
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT received'));
+  process.on('SIGTERM', () => stop('SIGTERM received'));
+  whenNpmParentExits(() => stop('npm is gone'));
+}
+
+/**
+ * Under `npm run`, npm 11 answers SIGTERM by signalling only the `sh -c` running the script, which
+ * dies without passing it on, and this server would run on re-parented, holding its port and data
+ * directory. So when started by npm, a changed parent process means "stop". Outside npm a new
+ * parent can be deliberate (`nohup`), so nothing is watched.
+ */
+function whenNpmParentExits(onExit: () => void): void {
+  if (!process.env.npm_lifecycle_event) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onExit();
+  }, 500);
+  timer.unref();
 }
 
 main().catch((err) => {
