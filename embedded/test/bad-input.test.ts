@@ -96,29 +96,30 @@ async function streamLength(s: string): Promise<number> {
 }
 
 describe('Append with malformed input', () => {
+  // ESDB's Append handler fails on these and ends the call with UNKNOWN (protocol §4.2, §6).
   it('rejects an invalid event id without writing anything', async () => {
     const s = streamName('bad');
     const { err } = await rawAppend([appendOptions(s), appendEvent(uuid('11111111-1111-1111-1111-111111111111')), appendEvent(uuid('not-a-uuid'))]);
-    expect(err?.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(err?.code).toBe(grpc.status.UNKNOWN);
     expect(await streamLength(s)).toBe(0);
   });
 
   it('rejects the all-zero id and a missing id', async () => {
     const s = streamName('bad');
-    expect((await rawAppend([appendOptions(s), appendEvent(uuid('00000000-0000-0000-0000-000000000000'))])).err?.code).toBe(grpc.status.INVALID_ARGUMENT);
-    expect((await rawAppend([appendOptions(s), appendEvent(undefined as never)])).err?.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect((await rawAppend([appendOptions(s), appendEvent(uuid('00000000-0000-0000-0000-000000000000'))])).err?.code).toBe(grpc.status.UNKNOWN);
+    expect((await rawAppend([appendOptions(s), appendEvent(undefined as never)])).err?.code).toBe(grpc.status.UNKNOWN);
     expect(await streamLength(s)).toBe(0);
   });
 
   it('rejects a request that does not start with options, or has none', async () => {
     const s = streamName('bad');
-    expect((await rawAppend([appendEvent(uuid('22222222-2222-2222-2222-222222222222'))])).err?.code).toBe(grpc.status.INVALID_ARGUMENT);
-    expect((await rawAppend([])).err?.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect((await rawAppend([appendEvent(uuid('22222222-2222-2222-2222-222222222222'))])).err?.code).toBe(grpc.status.UNKNOWN);
+    expect((await rawAppend([])).err?.code).toBe(grpc.status.UNKNOWN);
     const noExpected = new streamsPb.AppendReq();
     const o = new streamsPb.AppendReq.Options();
     o.setStreamIdentifier(sid(s));
     noExpected.setOptions(o);
-    expect((await rawAppend([noExpected])).err?.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect((await rawAppend([noExpected])).err?.code).toBe(grpc.status.UNKNOWN);
     expect(await streamLength(s)).toBe(0);
   });
 

@@ -6,8 +6,8 @@ import type { ExpectedRevision, Store } from '../core/types.js';
 import { BadRequestError, WrongExpectedVersionError } from '../core/errors.js';
 import { sharedPb, streamsPb } from './generated.js';
 import { parseStreamName, toBigInt, toDecimal } from './convert.js';
-import { toWireError } from './errors.js';
-import { ProposedBatch } from './proposed.js';
+import { toWireError, unknownError } from './errors.js';
+import { MissingMetadataError, ProposedBatch } from './proposed.js';
 
 export function appendExpected(options: AppendReq.Options): ExpectedRevision {
   const C = streamsPb.AppendReq.Options.ExpectedStreamRevisionCase;
@@ -59,10 +59,14 @@ export function appendHandler(store: Store): grpc.handleClientStreamingCall<Appe
     let done = false;
 
     // Answer exactly once; after a failure the rest of the request is ignored and nothing is written.
+    // A malformed request fails inside ESDB's Append handler, which ends the call with UNKNOWN
+    // (protocol §4.2, §6); the client reports UnknownError either way. Missing metadata has its
+    // own INVALID_ARGUMENT error with an exception trailer (§6, §13).
     const finish = (err: unknown, resp?: AppendResp) => {
       if (done) return;
       done = true;
-      if (err) callback(toWireError(err, 'Append'));
+      if (err instanceof BadRequestError && !(err instanceof MissingMetadataError)) callback(unknownError(err.message));
+      else if (err) callback(toWireError(err, 'Append'));
       else callback(null, resp);
     };
 
