@@ -14,6 +14,7 @@ import { measureFsync, type FsyncResult } from './fsync-rate.js';
 import { catchUpSubscription, persistentSubscription, readAllForwards, readAllForwardsRawGrpc, PERSISTENT_BUFFER_SIZE } from './reads.js';
 import { judge, renderTable, writeJson, type Figure, type Target } from './report.js';
 import { ServerProcess, type ServerMemory } from './server-process.js';
+import { whenParentExits } from '@/lib/when-parent-exits';
 import { combine, cpuPerEvent, inRounds, timed, type Timed } from './workload.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -75,13 +76,16 @@ async function run(options: BenchOptions): Promise<void> {
     await server?.stop().catch(() => undefined);
     fs.rmSync(tmp, { recursive: true, force: true });
   };
-  const onSignal = (signal: NodeJS.Signals) => {
+  const abort = (why: string) => {
+    if (aborted) return;
     aborted = true;
-    console.error(`\nbench: ${signal}, cleaning up`);
+    console.error(`\nbench: ${why}, cleaning up`);
     void cleanup().finally(() => process.exit(130));
   };
+  const onSignal = (signal: NodeJS.Signals) => abort(signal);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  whenParentExits(() => abort('npm is gone'));
 
   /** Runs one phase; a throw becomes an error row instead of ending the run. */
   const phase = async (label: string, id: string, unit: string, target: Target | undefined, body: () => Promise<PhaseResult>) => {

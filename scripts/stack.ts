@@ -199,7 +199,7 @@ async function waitForHttp(url: string, child: Child) {
 async function main() {
   const mode = process.argv[2];
   if (mode !== 'dev' && mode !== 'start') {
-    console.error('Usage: tsx scripts/stack.ts dev|start');
+    console.error('Usage: npm run dev | npm start   (node --import tsx scripts/stack.ts dev|start)');
     process.exit(2);
   }
 
