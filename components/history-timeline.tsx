@@ -2,7 +2,8 @@ import Link from 'next/link';
 import type { HistoryEntry } from '@/lib/queries';
 import { accountStream } from '@/lib/eventstore/streams';
 import { pastStateHref } from './past-state';
-import { formatDateTime, formatMoney, formatSignedMoney, toPrettyJson } from './format';
+import { RawEventDetails } from './raw-event-details';
+import { formatDateTime, formatMoney, formatSignedMoney } from './format';
 
 type Entry = HistoryEntry;
 
@@ -89,35 +90,19 @@ export function HistoryTimeline({ entries }: { entries: Entry[] }) {
                 <p className="text-xs text-slate-500 tabular">Balance after {formatMoney(entry.balanceAfterCents)}</p>
               </div>
             </div>
-            <details className="group border-t border-slate-100">
-              <summary className="cursor-pointer select-none px-4 py-2 text-xs font-medium text-slate-600 hover:bg-slate-50">
-                Raw event
-              </summary>
-              <div className="grid gap-3 px-4 pb-4 md:grid-cols-2">
-                <div>
-                  <p className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
-                    {entry.eventType} data
-                  </p>
-                  <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 font-mono text-xs text-slate-100">
-                    {toPrettyJson(entry.data)}
-                  </pre>
-                </div>
-                <div>
-                  <p className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Metadata</p>
-                  <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 font-mono text-xs text-slate-100">
-                    {toPrettyJson({
-                      ...(entry.metadata as Record<string, unknown> | null),
-                      eventId: entry.eventId,
-                      eventType: entry.eventType,
-                      stream: entry.stream,
-                      revision: entry.revision,
-                      position: entry.position,
-                      occurredAt: entry.occurredAt,
-                    })}
-                  </pre>
-                </div>
-              </div>
-            </details>
+            <RawEventDetails
+              type={entry.eventType}
+              data={entry.data}
+              metadata={{
+                ...(entry.metadata as Record<string, unknown> | null),
+                eventId: entry.eventId,
+                eventType: entry.eventType,
+                stream: entry.stream,
+                revision: entry.revision,
+                position: entry.position,
+                occurredAt: entry.occurredAt,
+              }}
+            />
           </li>
         );
       })}

@@ -106,7 +106,8 @@ async function main(): Promise<void> {
  * Under `npm run`, npm 11 answers SIGTERM by signalling only the `sh -c` running the script, which
  * dies without passing it on, and this server would run on re-parented, holding its port and data
  * directory. So when started by npm, a changed parent process means "stop". Outside npm a new
- * parent can be deliberate (`nohup`), so nothing is watched.
+ * parent can be deliberate (`nohup`), so nothing is watched. (The app's lib/when-parent-exits.ts does
+ * the same; embedded/ imports nothing from the app, hence this copy.)
  */
 function whenNpmParentExits(onExit: () => void): void {
   if (!process.env.npm_lifecycle_event) return;
