@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { amountCentsSchema, formatCents, MAX_AMOUNT_CENTS, parseAmountText } from './money';
 
 describe('parseAmountText', () => {
@@ -13,8 +14,34 @@ describe('parseAmountText', () => {
     expect(parseAmountText(text)).toEqual({ ok: true, cents });
   });
 
-  it.each(['', 'abc', '-5', '1.234', '1e3', '42949672.96', '12.3.4'])('rejects %j', (text) => {
-    expect(parseAmountText(text).ok).toBe(false);
+  it.each(['', 'abc', '-5', '1.234', '1e3', '42949672.96', '12.3.4', '1,50', '12,3456', ',123', '123,', '1,,234'])(
+    'rejects %j',
+    (text) => {
+      expect(parseAmountText(text).ok).toBe(false);
+    },
+  );
+
+  it('says what a comma may be used for', () => {
+    const parsed = parseAmountText('1,50');
+    expect(parsed).toEqual({ ok: false, message: expect.stringMatching(/comma only between groups of three/) });
+  });
+
+  it('reads back every amount it formats, with or without separators', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: MAX_AMOUNT_CENTS }), (cents) => {
+        const formatted = formatCents(cents);
+        expect(parseAmountText(formatted)).toEqual({ ok: true, cents });
+        expect(parseAmountText(formatted.replace(/,/g, ''))).toEqual({ ok: true, cents });
+      }),
+    );
+  });
+
+  it('never accepts a comma that is not followed by exactly three digits', () => {
+    fc.assert(
+      fc.property(fc.nat(999), fc.oneof(fc.nat(99), fc.integer({ min: 1000, max: 99_999 })), (left, right) => {
+        expect(parseAmountText(`${left},${right}`).ok).toBe(false);
+      }),
+    );
   });
 });
 

@@ -25,21 +25,34 @@ export const openingBalanceCentsSchema = z
 
 export type ParsedAmount = { ok: true; cents: number } | { ok: false; message: string };
 
+/** What the amount fields accept, shown beside them. */
+export const AMOUNT_HINT = 'In dollars, e.g. 20, 12.34 or 1,234.50';
+
+/** Whole dollars with commas between groups of three ("1,234,567"), or without any ("1234567"). */
+const WHOLE_PART = /^(?:\d{1,3}(?:,\d{3})+|\d+)$/;
+
 /**
  * Parses what a person types ("12", "12.3", "12.34", "1,234.50") into cents, exactly:
- * no floating point is involved, so "0.1" + "0.2" style rounding cannot happen.
+ * no floating point is involved, so "0.1" + "0.2" style rounding cannot happen. A comma is
+ * only a thousands separator: "1,50" is refused rather than read as 150.00 (or as 1.50, which
+ * is what a European typist meant).
  */
 export function parseAmountText(text: string): ParsedAmount {
-  const cleaned = text.trim().replace(/,/g, '');
-  if (cleaned === '') return { ok: false, message: 'Enter an amount' };
-  const match = /^(\d+)(?:\.(\d{0,2}))?$/.exec(cleaned);
-  if (!match) {
-    if (/^-/.test(cleaned)) return { ok: false, message: 'Amount cannot be negative' };
-    if (/^\d*\.\d{3,}$/.test(cleaned)) return { ok: false, message: 'Amount can have at most two decimals' };
-    return { ok: false, message: 'Amount must be a number like 12.34' };
+  const trimmed = text.trim();
+  if (trimmed === '') return { ok: false, message: 'Enter an amount' };
+  if (/^-/.test(trimmed)) return { ok: false, message: 'Amount cannot be negative' };
+  const match = /^([\d,]+)(?:\.(\d*))?$/.exec(trimmed);
+  if (!match) return { ok: false, message: `Amount must be a number: ${AMOUNT_HINT}` };
+  const [, wholeText, fractionText = ''] = match;
+  if (!WHOLE_PART.test(wholeText)) {
+    return {
+      ok: false,
+      message: 'Use a comma only between groups of three digits (1,234.50) and a dot for cents (12.34)',
+    };
   }
-  const whole = BigInt(match[1]);
-  const fraction = BigInt((match[2] ?? '').padEnd(2, '0'));
+  if (fractionText.length > 2) return { ok: false, message: 'Amount can have at most two decimals' };
+  const whole = BigInt(wholeText.replace(/,/g, ''));
+  const fraction = BigInt(fractionText.padEnd(2, '0'));
   const cents = whole * 100n + fraction;
   if (cents > BigInt(MAX_AMOUNT_CENTS)) {
     return { ok: false, message: `Amount must be at most ${formatCents(MAX_AMOUNT_CENTS)}` };
