@@ -7,6 +7,7 @@ describe('loadConfig', () => {
       eventStoreConnectionString: undefined,
       databaseUrl: undefined,
       dataDir: '.data',
+      host: '127.0.0.1',
       port: 3000,
       eventStorePort: 2113,
       postgresPort: 5433,
@@ -46,5 +47,20 @@ describe('loadConfig', () => {
 
   it('requireConnections explains what is missing', () => {
     expect(() => requireConnections(loadConfig({}))).toThrow(/EVENTSTORE_CONNECTION_STRING is not set[\s\S]*DATABASE_URL is not set/);
+  });
+});
+
+describe('HOST', () => {
+  it('defaults to loopback (no sign-in yet) and takes addresses and host names', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    for (const host of ['0.0.0.0', '::', '::1', '192.168.1.10', 'localhost', 'my-box.lan']) {
+      expect(loadConfig({ HOST: host }).host).toBe(host);
+    }
+  });
+
+  it('rejects what is neither, naming the variable', () => {
+    for (const host of ['http://localhost', 'a b', '-x', '127.0.0.1:3000', 'x'.repeat(300)]) {
+      expect(() => loadConfig({ HOST: host }), host).toThrow(/HOST must be an IP address or host name/);
+    }
   });
 });

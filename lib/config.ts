@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -47,6 +48,23 @@ const envSchema = z.object({
     .trim()
     .optional()
     .transform((raw) => (raw === undefined || raw === '' ? '.data' : raw)),
+  // No sign-in yet: by default only this machine can reach the web app.
+  HOST: z
+    .string()
+    .trim()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return '127.0.0.1';
+      const hostname = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+      if (isIP(raw) === 0 && !hostname.test(raw)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `HOST must be an IP address or host name to listen on (e.g. 127.0.0.1, 0.0.0.0, ::1, localhost), got "${raw}"`,
+        });
+        return z.NEVER;
+      }
+      return raw;
+    }),
   PORT: port('PORT', 3000),
   EVENTSTORE_PORT: port('EVENTSTORE_PORT', 2113),
   POSTGRES_PORT: port('POSTGRES_PORT', 5433),
@@ -73,6 +91,8 @@ export type Config = {
   /** Unset means "start embedded PostgreSQL" (stack script only). */
   databaseUrl: string | undefined;
   dataDir: string;
+  /** Interface the web app listens on (the embedded servers always listen on 127.0.0.1). */
+  host: string;
   port: number;
   eventStorePort: number;
   postgresPort: number;
@@ -91,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     EVENTSTORE_CONNECTION_STRING: env.EVENTSTORE_CONNECTION_STRING,
     DATABASE_URL: env.DATABASE_URL,
     DATA_DIR: env.DATA_DIR,
+    HOST: env.HOST,
     PORT: env.PORT,
     EVENTSTORE_PORT: env.EVENTSTORE_PORT,
     POSTGRES_PORT: env.POSTGRES_PORT,
@@ -104,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     eventStoreConnectionString: v.EVENTSTORE_CONNECTION_STRING,
     databaseUrl: v.DATABASE_URL,
     dataDir: v.DATA_DIR,
+    host: v.HOST,
     port: v.PORT,
     eventStorePort: v.EVENTSTORE_PORT,
     postgresPort: v.POSTGRES_PORT,
@@ -124,7 +146,7 @@ export function requireConnections(config: Config): { eventStoreConnectionString
   }
   if (!config.databaseUrl) {
     problems.push(
-      'DATABASE_URL is not set (e.g. postgres://postgres:password@localhost:5433/eventbank); start the app with `npm run dev` to get embedded PostgreSQL',
+      'DATABASE_URL is not set (e.g. postgres://eventbank:<password>@localhost:5432/eventbank); start the app with `npm run dev` to get embedded PostgreSQL',
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);
