@@ -5,9 +5,14 @@
 // Protocol with the stack: one stdout line `READY <json>` with the connection strings once
 // everything asked for is up; SIGTERM/SIGINT stops them cleanly (data stays on disk), exit 0.
 //
-// Usage: tsx scripts/embedded-services.ts [--eventstore] [--postgres]
+// With --exit-with-stdin (the stack passes it, with a pipe as stdin) the end of stdin means the
+// stack is gone, however it died (even kill -9): stop cleanly then too.
+//
+// Both servers listen on 127.0.0.1 only: nobody but this stack's processes needs them.
+//
+// Usage: tsx scripts/embedded-services.ts [--exit-with-stdin] [--eventstore] [--postgres]
 
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '@/lib/config';
 import { whenParentExits } from '@/lib/when-parent-exits';
@@ -52,12 +57,17 @@ async function main() {
   const config = loadConfig();
   const ready: { eventStoreConnectionString?: string; databaseUrl?: string } = {};
   takeOverSignals();
+  if (wants.has('--exit-with-stdin')) {
+    process.stdin.on('close', () => void stopAll().then(() => process.exit(0)));
+    process.stdin.resume();
+  }
 
   if (wants.has('--eventstore')) {
     const { startEventStore } = await import('@/embedded/src/index');
     const dataDir = path.resolve(config.dataDir, 'eventstore');
     await mkdir(dataDir, { recursive: true });
-    const store = await startEventStore({ port: config.eventStorePort, dataDir });
+    await chmod(dataDir, 0o700); // the events are nobody else's business on a shared machine
+    const store = await startEventStore({ host: '127.0.0.1', port: config.eventStorePort, dataDir });
     running.push({ name: 'event store', stop: () => store.close() });
     ready.eventStoreConnectionString = store.connectionString;
     console.error(`event store at ${store.connectionString} (data in ${dataDir})`);

@@ -9,6 +9,15 @@
 // Every child runs in its own process group, so a terminal Ctrl-C reaches only this script, which
 // then stops them in order: Next (no new commands), the worker (finishes in-flight events), and
 // the databases last.
+//
+// If this script dies without doing that (kill -9, a crash of Node itself), nothing it started may
+// stay behind holding ports and data directories: scripts/stack-watchdog.ts, started first, learns
+// every child's process group and stops them all when its pipe from this process closes, which the
+// kernel does on any death. The embedded services also watch a pipe of their own and stop their
+// servers cleanly before the watchdog would have to. See that file for why it takes a process.
+//
+// The app has no sign-in yet, so Next listens on HOST (default 127.0.0.1, this machine only); the
+// embedded servers always listen on 127.0.0.1, as only this stack's processes talk to them.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -39,14 +48,41 @@ type Child = {
 
 const children: Child[] = [];
 let shuttingDown = false;
+let watchdog: ChildProcess | undefined;
+
+/** Starts scripts/stack-watchdog.ts: detached, so only the end of our pipe to it stops it. */
+function startWatchdog() {
+  watchdog = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/stack-watchdog.ts')], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
+  watchdog.stdin!.on('error', () => {}); // it died: nothing better to do than carry on
+  watchdog.once('error', (error) => console.error('[stack] could not start the watchdog:', error));
+  watchdog.unref();
+}
+
+function tellWatchdog(line: string) {
+  watchdog?.stdin?.write(`${line}\n`);
+}
 
 function log(message: string) {
   console.log(`[stack] ${message}`);
 }
 
-/** Starts `node <args>` in its own process group, with its output prefixed by its name. */
-function startChild(name: string, args: string[], env: NodeJS.ProcessEnv): Child {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `node <args>` in its own process group, with its output prefixed by its name, and tells
+ * the watchdog. `stdinPipe` gives the child a pipe it can watch for our death.
+ */
+function startChild(name: string, args: string[], env: NodeJS.ProcessEnv, stdinPipe = false): Child {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: [stdinPipe ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid !== undefined) tellWatchdog(`group ${child.pid} ${name}`);
+  child.stdin?.on('error', () => {});
   let exited = false;
   const exitedPromise = new Promise<void>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -129,6 +165,7 @@ function shutdown(exitCode: number): Promise<void> {
         log(`${name} stopped`);
       }
     }
+    tellWatchdog('clear');
     log('stopped');
     process.exit(exitCode);
   })();
@@ -158,10 +195,12 @@ async function startEmbeddedServices(config: Config) {
   if (!config.databaseUrl) flags.push('--postgres');
   if (flags.length === 0) return {};
 
+  if (!config.databaseUrl) tellWatchdog(`postgres ${path.resolve(config.dataDir, 'postgres')}`);
   const services = startChild(
     'services',
-    ['--import', 'tsx', path.join(ROOT, 'scripts/embedded-services.ts'), ...flags],
+    ['--import', 'tsx', path.join(ROOT, 'scripts/embedded-services.ts'), '--exit-with-stdin', ...flags],
     process.env,
+    true,
   );
   return new Promise<{ eventStoreConnectionString?: string; databaseUrl?: string }>((resolve, reject) => {
     const timer = setTimeout(
@@ -196,6 +235,15 @@ async function waitForHttp(url: string, child: Child) {
   throw new Error(`Next.js did not answer on ${url} within ${NEXT_READY_TIMEOUT_MS / 1000}s`);
 }
 
+/** Where to reach a server listening on `host` from this machine: "every interface" includes loopback. */
+function reachableHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '::1';
+  return host;
+}
+
+const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
 async function main() {
   const mode = process.argv[2];
   if (mode !== 'dev' && mode !== 'start') {
@@ -217,6 +265,7 @@ async function main() {
   }
 
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  startWatchdog();
   whenParentExits(() => {
     log('npm is gone (it does not pass SIGTERM on)');
     void shutdown(0);
@@ -240,11 +289,19 @@ async function main() {
     PORT: String(config.port),
   };
   startChild('worker', ['--import', 'tsx', path.join(ROOT, 'worker/index.ts')], env);
-  const next = startChild('next', [require.resolve('next/dist/bin/next'), mode, '--port', String(config.port)], env);
+  const next = startChild(
+    'next',
+    [require.resolve('next/dist/bin/next'), mode, '--hostname', config.host, '--port', String(config.port)],
+    env,
+  );
 
-  await waitForHttp(`http://127.0.0.1:${config.port}/`, next);
+  await waitForHttp(`http://${urlHost(reachableHost(config.host))}:${config.port}/`, next);
   if (shuttingDown) return;
-  console.log(`\n  Eventbank is ready at http://localhost:${config.port}  (Ctrl-C to stop)\n`);
+  const shown = config.host === '127.0.0.1' ? 'localhost' : urlHost(config.host);
+  console.log(`\n  Eventbank is ready at http://${shown}:${config.port}  (Ctrl-C to stop)\n`);
+  if (config.host !== '127.0.0.1' && config.host !== 'localhost' && config.host !== '::1') {
+    log(`listening on ${config.host}: there is no sign-in yet, so expose this only on a network you trust`);
+  }
 }
 
 main().catch((error) => {
