@@ -13,10 +13,11 @@
 //   group <pid> <name>   a child started as the leader of its own process group
 //   postgres <dir>       an embedded PostgreSQL data directory (its postmaster.pid says the pid)
 //   clear                the stack stopped everything itself: forget it all (no pid can be reused)
-// On end-of-file: in reverse start order (Next, worker, services), SIGTERM each group's leader,
-// or its whole group for anything but the services (which stop their PostgreSQL in order), wait,
-// then SIGKILL the whole group; then any PostgreSQL still running on a recorded directory gets a
-// fast shutdown (SIGINT), then immediate (SIGQUIT), then SIGKILL. After a clean stop of the stack
+// On end-of-file: in reverse start order (Next, worker, services), SIGTERM each whole group, but
+// only the leader of the services (they stop their PostgreSQL in order), wait, then SIGKILL what is
+// left of the group. A PostgreSQL still running on a recorded directory once the services process
+// is gone (it was killed too) gets a fast shutdown (SIGINT), then immediate (SIGQUIT), then SIGKILL,
+// so it is not SIGKILLed with the group when a clean stop is possible. After a clean stop of the stack
 // all of this finds nothing left and the watchdog just exits.
 //
 // Not covered: the watchdog itself being SIGKILLed too (e.g. `kill -9` of every process). Then
@@ -58,7 +59,14 @@ async function stopGroup({ pid, name }: Group) {
   const alive = () => send(-pid, 0);
   if (!alive()) return;
   log(`stopping ${name} (process group ${pid})`);
-  send(name === 'services' ? pid : -pid, 'SIGTERM');
+  if (name === 'services') {
+    // It stops its servers in order itself; if it is dead already, PostgreSQL (same group) is next.
+    send(pid, 'SIGTERM');
+    await gone(() => send(pid, 0), GRACE_MS);
+    for (const dir of postgresDirs) await stopPostgres(dir);
+  } else {
+    send(-pid, 'SIGTERM');
+  }
   if (!(await gone(alive, GRACE_MS))) {
     log(`${name} did not stop within ${GRACE_MS / 1000}s; killing it`);
     send(-pid, 'SIGKILL');

@@ -186,6 +186,18 @@ describe('the stack after kill -9', () => {
     await expectNothingLeft(output);
   }, 600_000);
 
+  it('kill -9 of the stack and the services process at once: the watchdog stops PostgreSQL itself', async () => {
+    const { child: stack, output } = run(process.execPath, ['--import', 'tsx', 'scripts/stack.ts', 'dev']);
+    await waitUntilUp(output);
+    const services = stackProcesses().filter((pid) => describeProcesses([pid])[0].includes('scripts/embedded-services.ts'));
+    expect(services).toHaveLength(1);
+
+    process.kill(services[0], 'SIGKILL'); // PostgreSQL now has no one to stop it but the watchdog
+    process.kill(stack.pid!, 'SIGKILL');
+    await expectNothingLeft(output);
+    expect(output.join('\n')).toMatch(/\[watchdog\] PostgreSQL \(pid \d+\) on .* still running: SIGINT/);
+  }, 600_000);
+
   it('starts again on the same DATA_DIR, serves the app, and stops cleanly on SIGTERM', async () => {
     const { child: stack, output } = run(process.execPath, ['--import', 'tsx', 'scripts/stack.ts', 'dev']);
     await waitFor('the app to be ready', () => output.some((l) => l.includes('Eventbank is ready at http://localhost:')), 480_000, tail(output));
