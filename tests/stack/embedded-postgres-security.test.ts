@@ -114,6 +114,12 @@ describe('embedded PostgreSQL security', () => {
     if (address) expect(await refusesConnection(address, port)).toBe(true);
   });
 
+  it('says so when a server already runs on the data directory, instead of failing obscurely', async () => {
+    await expect(startEmbeddedPostgres({ dataDir, port: await freePort() })).rejects.toThrow(
+      /PostgreSQL \(pid \d+\) is already running on .*fresh/,
+    );
+  });
+
   it('reuses the same passwords when started again on the same data directory', async () => {
     const url = first.databaseUrl;
     await first.stop();
