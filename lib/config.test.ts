@@ -12,7 +12,13 @@ describe('loadConfig', () => {
       eventStorePort: 2113,
       postgresPort: 5433,
       projectionGroup: 'eventbank-projections',
+      paymentDecisionSource: 'read-model',
     });
+  });
+
+  it('reads PAYMENT_DECISION_SOURCE and names it when it is wrong', () => {
+    expect(loadConfig({ PAYMENT_DECISION_SOURCE: 'event-store' }).paymentDecisionSource).toBe('event-store');
+    expect(() => loadConfig({ PAYMENT_DECISION_SOURCE: 'ledger' })).toThrow(/PAYMENT_DECISION_SOURCE must be read-model or event-store, got "ledger"/);
   });
 
   it('reads every variable', () => {

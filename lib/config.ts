@@ -40,6 +40,9 @@ const optionalUrl = (name: string, schemes: string[]) =>
       return raw;
     });
 
+export const PAYMENT_DECISION_SOURCES = ['read-model', 'event-store'] as const;
+export type PaymentDecisionSource = (typeof PAYMENT_DECISION_SOURCES)[number];
+
 const envSchema = z.object({
   EVENTSTORE_CONNECTION_STRING: optionalUrl('EVENTSTORE_CONNECTION_STRING', ['esdb', 'esdb+discover']),
   DATABASE_URL: optionalUrl('DATABASE_URL', ['postgres', 'postgresql']),
@@ -83,6 +86,22 @@ const envSchema = z.object({
       }
       return raw;
     }),
+  // Where MakePayment reads the payer's balance from; see lib/commands/make-payment.ts.
+  PAYMENT_DECISION_SOURCE: z
+    .string()
+    .trim()
+    .optional()
+    .transform((raw, ctx): PaymentDecisionSource => {
+      if (raw === undefined || raw === '') return 'read-model';
+      if (!(PAYMENT_DECISION_SOURCES as readonly string[]).includes(raw)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `PAYMENT_DECISION_SOURCE must be ${PAYMENT_DECISION_SOURCES.join(' or ')}, got "${raw}"`,
+        });
+        return z.NEVER;
+      }
+      return raw as PaymentDecisionSource;
+    }),
 });
 
 export type Config = {
@@ -97,6 +116,7 @@ export type Config = {
   eventStorePort: number;
   postgresPort: number;
   projectionGroup: string;
+  paymentDecisionSource: PaymentDecisionSource;
 };
 
 export class ConfigError extends Error {
@@ -116,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     EVENTSTORE_PORT: env.EVENTSTORE_PORT,
     POSTGRES_PORT: env.POSTGRES_PORT,
     PROJECTION_GROUP: env.PROJECTION_GROUP,
+    PAYMENT_DECISION_SOURCE: env.PAYMENT_DECISION_SOURCE,
   });
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => issue.message));
@@ -130,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     eventStorePort: v.EVENTSTORE_PORT,
     postgresPort: v.POSTGRES_PORT,
     projectionGroup: v.PROJECTION_GROUP,
+    paymentDecisionSource: v.PAYMENT_DECISION_SOURCE,
   };
 }
 

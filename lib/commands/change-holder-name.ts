@@ -2,7 +2,7 @@ import { decideChangeHolderName } from '@/lib/domain';
 import { defaultDeps, type CommandDeps } from './deps';
 import type { CommandResult } from './result';
 import { changeHolderNameInputSchema, type ChangeHolderNameInput } from './schemas';
-import { runAccountCommand, validationFailure } from './support';
+import { CommandRun, runAccountCommand, validationFailure } from './support';
 
 export async function changeHolderName(
   input: ChangeHolderNameInput,
@@ -11,10 +11,10 @@ export async function changeHolderName(
   const parsed = changeHolderNameInputSchema.safeParse(input);
   if (!parsed.success) return validationFailure(parsed.error);
   const { commandId, accountNumber, holderName } = parsed.data;
+  const run = new CommandRun(deps.eventStore, commandId, 'ChangeHolderName', { accountNumber, holderName });
   return runAccountCommand(
-    deps.eventStore,
+    run,
     accountNumber,
-    commandId,
     (state) => decideChangeHolderName(state, { accountNumber, holderName }),
     'the name change',
   );

@@ -1,88 +1,231 @@
-import { and, eq } from 'drizzle-orm';
-import { decideMakePayment } from '@/lib/domain';
-import type { Db } from '@/lib/db/client';
+import { FORWARDS, START, StreamNotFoundError } from '@eventstore/db-client';
+import { and, eq, sql } from 'drizzle-orm';
+import { decideMakePayment, type MakePayment } from '@/lib/domain';
+import { withDbDeadline, type Db } from '@/lib/db/client';
+import { waitForProjection } from '@/lib/db/projection-waiter';
 import { accountHistory } from '@/lib/db/schema';
-import { loadAccount } from '@/lib/eventstore/account-stream';
-import { eventIdFor } from '@/lib/eventstore/ids';
+import { PayerStateCache, type CachedAccount } from '@/lib/eventstore/payer-state-cache';
 import { accountStream } from '@/lib/eventstore/streams';
-import { getAccount, waitForAccountRevision } from '@/lib/queries';
+import { getAccount } from '@/lib/queries';
 import { defaultDeps, type CommandDeps } from './deps';
 import { failure, type CommandResult } from './result';
 import { makePaymentInputSchema, type MakePaymentInput } from './schemas';
-import { appendForCommand, domainFailure, isWrongExpectedVersion, success, unavailable, validationFailure } from './support';
+import { CommandRun, domainFailure, isFailure, isWrongExpectedVersion, success, unavailable, validationFailure } from './support';
 
 const DEFAULT_CATCH_UP_TIMEOUT_MS = 5000;
+/** Decide-again rounds of the event-store source before answering "conflict" (a hot account). */
+const MAX_STORE_ATTEMPTS = 25;
 
 /**
- * The payment consistency rule of the original design:
+ * MakePayment has two decision sources (PAYMENT_DECISION_SOURCE, deps.decisionSource).
+ *
+ * 'read-model' (default), the rule of the original design:
  *  1. read the payer's row in the query model: its balance, and `version`, the last revision of
  *     the payer's stream that the model has applied;
  *  2. decide on that balance;
  *  3. append PaymentMade to the payer's stream with expectedRevision = version.
- * Any payer event the model has not applied yet (another payment, even one in flight right now)
- * makes the append fail, so a decision is never based on a stale balance and no interleaving
- * can overdraw the account. On such a conflict we wait (bounded) for the worker to catch up and
- * decide again; only if that keeps failing do we report a conflict.
+ * Any payer event the model has not applied yet makes the append fail, so a decision is never
+ * based on a stale balance; on such a conflict we wait (bounded, woken by the worker's
+ * notification) for the worker to catch up and decide again. Needs the worker and PostgreSQL.
+ *
+ * 'event-store': decide from the payer's own stream in the store (cached in process, only new
+ * events read), appending with expectedRevision = the revision that state reflects, and on a
+ * conflict read the new events and decide again. The catch: the payer's own stream holds its
+ * opening balance, deposits and OUTGOING payments; incoming payments are PaymentMade events on
+ * the payers' streams. Rather than change the event model (a PaymentReceived on the payee's
+ * stream would be a second, non-atomic append and need a process manager to guarantee the
+ * credit), the payer's spendable balance is taken as
+ *     own-stream balance (exact, at the guarded revision)
+ *   + incoming credits as far as the query model has applied them (a lower bound).
+ * Payments are final, so the credits a payer has received only ever grow: any snapshot of them,
+ * however stale, is at most the truth, and when the query model cannot be read they count as 0.
+ * Every debit is in the own stream, guarded by expectedRevision. So the sum never exceeds the
+ * real balance and no interleaving can overdraw; money stays conserved because a payment is
+ * still the one PaymentMade event that the projection applies to both sides at once. The price:
+ * while the worker is down, credits received since it stopped are not yet spendable (they are
+ * as soon as it catches up); debits and deposits always count at once.
  */
 export async function makePayment(input: MakePaymentInput, deps: CommandDeps = defaultDeps()): Promise<CommandResult> {
   const parsed = makePaymentInputSchema.safeParse(input);
   if (!parsed.success) return validationFailure(parsed.error);
-  const command = parsed.data;
-  const { commandId, payerAccountNumber: payer, payeeAccountNumber: payee } = command;
-  if (payer === payee) {
+  const { commandId, ...command } = parsed.data;
+  if (command.payerAccountNumber === command.payeeAccountNumber) {
     return failure('same_account', 'Cannot pay an account from itself', {
       payeeAccountNumber: ['Choose an account other than the payer'],
     });
   }
-  const ownEventId = eventIdFor(commandId);
+  const content: MakePayment = {
+    payerAccountNumber: command.payerAccountNumber,
+    payeeAccountNumber: command.payeeAccountNumber,
+    amountCents: command.amountCents,
+    ...(command.reference ? { reference: command.reference } : {}),
+  };
+  const run = new CommandRun(deps.eventStore, commandId, 'MakePayment', content);
   const deadline = Date.now() + (deps.catchUpTimeoutMs ?? DEFAULT_CATCH_UP_TIMEOUT_MS);
-
   try {
-    for (;;) {
-      // Already applied by an earlier submit of this command: same answer, nothing appended.
-      const done = await findAppliedPayment(deps.db, ownEventId, payer);
-      if (done) return success(payer, done.revision, done.position);
+    return deps.decisionSource === 'event-store'
+      ? await payFromEventStore(run, content, deps, deadline)
+      : await payFromReadModel(run, content, deps, deadline);
+  } catch (error) {
+    return unavailable(error, 'the payment', 'MakePayment');
+  }
+}
 
-      const payerRow = await getAccount(payer, deps.db);
-      if (!payerRow) {
-        const appearing = await waitForUnprojectedAccount(deps, payer, deadline);
-        if (appearing === 'missing') return domainFailure(notFound(payer, 'payerAccountNumber'));
-        if (appearing === 'timeout') return stillUpdating();
-        continue;
-      }
-      const payeeExists = (await getAccount(payee, deps.db)) !== null || (await existsInStore(deps, payee));
+async function payFromReadModel(run: CommandRun, command: MakePayment, deps: CommandDeps, deadline: number): Promise<CommandResult> {
+  const { payerAccountNumber: payer, payeeAccountNumber: payee } = command;
+  const ownEventId = run.eventId();
+  const read = <T>(query: PromiseLike<T>) => withDbDeadline(query, deps.dbDeadlineMs);
+  for (;;) {
+    // Already applied by an earlier submit of this command: same answer, nothing appended.
+    const done = await read(findAppliedPayment(deps.db, ownEventId, payer));
+    if (done) return success(payer, done.revision, done.position);
 
-      const decision = decideMakePayment(
-        { payer: { accountNumber: payer, balanceCents: payerRow.balanceCents }, payeeExists },
-        command,
-      );
-      if (!decision.ok) return domainFailure(decision.error);
+    const payerRow = await read(getAccount(payer, deps.db));
+    if (!payerRow) {
+      const appearing = await waitForUnprojectedAccount(deps, payer, deadline);
+      if (appearing === 'missing') return domainFailure(notFound(payer, 'payerAccountNumber'));
+      if (appearing === 'held') return heldAccount();
+      if (appearing === 'timeout') return stillUpdating();
+      continue;
+    }
+    const payeeExists = (await read(getAccount(payee, deps.db))) !== null || (await existsInStore(deps, payee));
 
-      try {
-        const appended = await appendForCommand(
-          deps.eventStore,
-          accountStream(payer),
-          commandId,
-          decision.events,
-          payerRow.version,
+    const decision = decideMakePayment(
+      { payer: { accountNumber: payer, balanceCents: payerRow.balanceCents }, payeeExists },
+      command,
+    );
+    if (!decision.ok) return domainFailure(decision.error);
+
+    try {
+      const appended = await run.append(accountStream(payer), decision.events, payerRow.version);
+      if (isFailure(appended)) return appended;
+      return success(payer, appended.streamRevision, appended.position);
+    } catch (error) {
+      if (!isWrongExpectedVersion(error)) throw error;
+      // The payer's stream is ahead of the model: let the worker apply those events, then decide again.
+      const target = typeof error.actualVersion === 'bigint' ? error.actualVersion : payerRow.version + 1n;
+      const remaining = deadline - Date.now();
+      const waited = remaining > 0 ? await waitForProjection(deps.db, payer, target, remaining) : 'timeout';
+      if (waited === 'held') return heldAccount();
+      if (waited === 'timeout') {
+        return failure(
+          'conflict',
+          'The account changed while this payment was being made and is still updating; nothing was paid. Please try again.',
         );
-        return success(payer, appended.streamRevision, appended.position);
-      } catch (error) {
-        if (!isWrongExpectedVersion(error)) throw error;
-        // The payer's stream is ahead of the model: let the worker apply those events, then decide again.
-        const target = typeof error.actualVersion === 'bigint' ? error.actualVersion : payerRow.version + 1n;
-        const remaining = deadline - Date.now();
-        if (remaining <= 0 || !(await waitForAccountRevision(payer, target, { timeoutMs: remaining, pollMs: 20 }, deps.db))) {
-          return failure(
-            'conflict',
-            'The account changed while this payment was being made and is still updating; nothing was paid. Please try again.',
-          );
-        }
       }
     }
-  } catch (error) {
-    return unavailable(error, 'the payment');
   }
+}
+
+const fallbackCache = new PayerStateCache();
+
+async function payFromEventStore(run: CommandRun, command: MakePayment, deps: CommandDeps, deadline: number): Promise<CommandResult> {
+  const { payerAccountNumber: payer, payeeAccountNumber: payee } = command;
+  const cache = deps.payerCache ?? fallbackCache;
+  const ownEventId = run.eventId();
+  const stream = accountStream(payer);
+  // Any duplicate of this command can only have appended after it was claimed, which is after
+  // this point: so checking the events folded after `seenBefore` for our own id is enough.
+  const seenBefore = cache.peek(payer)?.revision ?? 'no_stream';
+  let payeeExists: boolean | undefined;
+  let searchedWholeStream = false;
+
+  for (let attempt = 0; attempt < MAX_STORE_ATTEMPTS; attempt++) {
+    const entry = await cache.refresh(deps.eventStore, payer);
+    const done = await findOwnEvent(deps, cache, entry, ownEventId, seenBefore);
+    if (done) return success(payer, done.revision, done.position);
+
+    if (entry.state.status !== 'open') return domainFailure(notFound(payer, 'payerAccountNumber'));
+    payeeExists ??= await payeeExistsAnywhere(deps, cache, payee);
+    const balanceCents = entry.state.balanceCents + (await incomingCreditsLowerBound(deps, payer, entry));
+    const decision = decideMakePayment({ payer: { accountNumber: payer, balanceCents }, payeeExists }, command);
+    if (!decision.ok) return domainFailure(decision.error);
+
+    const claimed = await run.ensureClaimed(stream);
+    if (claimed !== 'fresh' && claimed !== 'retry') return claimed;
+    if (claimed === 'retry' && !searchedWholeStream) {
+      // An exact retry: the first submit may have appended at any revision, even before `seenBefore`.
+      searchedWholeStream = true;
+      const earlier = await findInStream(deps, payer, ownEventId);
+      if (earlier) return success(payer, earlier.revision, earlier.position);
+    }
+
+    try {
+      const appended = await run.append(stream, decision.events, entry.revision);
+      if (isFailure(appended)) return appended;
+      return success(payer, appended.streamRevision, appended.position);
+    } catch (error) {
+      if (!isWrongExpectedVersion(error)) throw error;
+      if (Date.now() > deadline) break;
+      // Someone else appended to the payer's stream: the next refresh reads it and we decide again.
+    }
+  }
+  return failure('conflict', 'The account kept changing while this payment was being made; nothing was paid. Please try again.');
+}
+
+/** Our own PaymentMade among the events after `seenBefore` (from the cache's window, or the stream when it is too short). */
+async function findOwnEvent(
+  deps: CommandDeps,
+  cache: PayerStateCache,
+  entry: CachedAccount,
+  ownEventId: string,
+  seenBefore: bigint | 'no_stream',
+): Promise<{ revision: bigint; position: bigint | undefined } | null> {
+  const found = cache.findSince(entry, ownEventId, seenBefore);
+  if (found !== 'unknown') return found;
+  return entry.state.status === 'open' ? findInStream(deps, entry.state.accountNumber, ownEventId) : null;
+}
+
+async function findInStream(deps: CommandDeps, accountNumber: string, eventId: string) {
+  // Read to the end rather than return early: an abandoned read keeps its gRPC call open.
+  let found: { revision: bigint; position: bigint | undefined } | null = null;
+  try {
+    for await (const resolved of deps.eventStore.readStream(accountStream(accountNumber), { direction: FORWARDS, fromRevision: START })) {
+      if (!found && resolved.event?.id === eventId) found = { revision: resolved.event.revision, position: resolved.event.position?.commit };
+    }
+  } catch (error) {
+    if (!(error instanceof StreamNotFoundError)) throw error;
+  }
+  return found;
+}
+
+/**
+ * Credits the payer has received, as far as the query model has applied them:
+ * balance(row) − own-stream balance at the row's version. 0 when the model cannot be read.
+ */
+async function incomingCreditsLowerBound(deps: CommandDeps, payer: string, entry: CachedAccount): Promise<bigint> {
+  try {
+    const row = await withDbDeadline(getAccount(payer, deps.db), deps.dbDeadlineMs);
+    if (!row) return 0n;
+    const ownAtVersion =
+      entry.revision === row.version && entry.state.status === 'open'
+        ? entry.state.balanceCents
+        : entry.recent.find((event) => event.revision === row.version)?.ownBalanceCents;
+    const credits =
+      ownAtVersion !== undefined && ownAtVersion !== null
+        ? row.balanceCents - ownAtVersion
+        : await withDbDeadline(sumOfReceivedPayments(deps.db, payer), deps.dbDeadlineMs);
+    return credits > 0n ? credits : 0n;
+  } catch {
+    return 0n;
+  }
+}
+
+async function sumOfReceivedPayments(db: Db, accountNumber: string): Promise<bigint> {
+  const rows = await db
+    .select({ total: sql<string>`coalesce(sum(${accountHistory.amount}), 0)::text` })
+    .from(accountHistory)
+    .where(and(eq(accountHistory.accountNumber, accountNumber), eq(accountHistory.kind, 'PaymentReceived')));
+  return BigInt(rows[0]?.total ?? '0');
+}
+
+async function payeeExistsAnywhere(deps: CommandDeps, cache: PayerStateCache, payee: string): Promise<boolean> {
+  try {
+    if ((await withDbDeadline(getAccount(payee, deps.db), deps.dbDeadlineMs)) !== null) return true;
+  } catch {
+    // The query model is out of reach: the store knows as well.
+  }
+  return (await cache.refresh(deps.eventStore, payee)).state.status === 'open';
 }
 
 async function findAppliedPayment(db: Db, eventId: string, payer: string) {
@@ -95,7 +238,8 @@ async function findAppliedPayment(db: Db, eventId: string, payer: string) {
 }
 
 async function existsInStore(deps: CommandDeps, accountNumber: string): Promise<boolean> {
-  return (await loadAccount(deps.eventStore, accountNumber)).state.status === 'open';
+  const cache = deps.payerCache ?? fallbackCache;
+  return (await cache.refresh(deps.eventStore, accountNumber)).state.status === 'open';
 }
 
 /** A just-opened account may exist in the store before the worker has projected it. */
@@ -103,12 +247,12 @@ async function waitForUnprojectedAccount(
   deps: CommandDeps,
   accountNumber: string,
   deadline: number,
-): Promise<'projected' | 'missing' | 'timeout'> {
+): Promise<'projected' | 'missing' | 'held' | 'timeout'> {
   if (!(await existsInStore(deps, accountNumber))) return 'missing';
   const remaining = deadline - Date.now();
   if (remaining <= 0) return 'timeout';
-  const projected = await waitForAccountRevision(accountNumber, 0n, { timeoutMs: remaining, pollMs: 20 }, deps.db);
-  return projected ? 'projected' : 'timeout';
+  const waited = await waitForProjection(deps.db, accountNumber, 0n, remaining);
+  return waited === 'reached' ? 'projected' : waited;
 }
 
 function notFound(accountNumber: string, field: string) {
@@ -117,4 +261,11 @@ function notFound(accountNumber: string, field: string) {
 
 function stillUpdating() {
   return failure('conflict', 'The account is still being set up; nothing was paid. Please try again in a moment.');
+}
+
+function heldAccount() {
+  return failure(
+    'unavailable',
+    "This account's history is held back by the bank's projection (an event it cannot apply); nothing was paid. Please try again later.",
+  );
 }

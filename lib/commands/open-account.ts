@@ -1,12 +1,12 @@
 import { NO_STREAM } from '@eventstore/db-client';
 import { decideOpenAccount } from '@/lib/domain';
 import { loadAccount } from '@/lib/eventstore/account-stream';
-import { accountNumberFor, eventIdFor } from '@/lib/eventstore/ids';
+import { accountNumberFor } from '@/lib/eventstore/ids';
 import { accountStream } from '@/lib/eventstore/streams';
 import { defaultDeps, type CommandDeps } from './deps';
 import { failure, type CommandResult } from './result';
 import { openAccountInputSchema, type OpenAccountInput } from './schemas';
-import { appendForCommand, domainFailure, isWrongExpectedVersion, success, unavailable, validationFailure } from './support';
+import { CommandRun, domainFailure, isFailure, isWrongExpectedVersion, success, unavailable, validationFailure } from './support';
 
 /** Candidate numbers tried before giving up; a collision on a 9-digit space is already rare. */
 const MAX_NUMBER_ATTEMPTS = 5;
@@ -19,7 +19,8 @@ export async function openAccount(input: OpenAccountInput, deps: CommandDeps = d
   const parsed = openAccountInputSchema.safeParse(input);
   if (!parsed.success) return validationFailure(parsed.error);
   const { commandId, holderName, openingBalanceCents } = parsed.data;
-  const ownEventId = eventIdFor(commandId);
+  const run = new CommandRun(deps.eventStore, commandId, 'OpenAccount', { holderName, openingBalanceCents });
+  const ownEventId = run.eventId();
 
   try {
     for (let attempt = 0; attempt < MAX_NUMBER_ATTEMPTS; attempt++) {
@@ -33,7 +34,8 @@ export async function openAccount(input: OpenAccountInput, deps: CommandDeps = d
       const decision = decideOpenAccount(loaded.state, { accountNumber, holderName, openingBalanceCents });
       if (!decision.ok) return domainFailure(decision.error);
       try {
-        const appended = await appendForCommand(deps.eventStore, stream, commandId, decision.events, NO_STREAM);
+        const appended = await run.append(stream, decision.events, NO_STREAM);
+        if (isFailure(appended)) return appended;
         return success(accountNumber, appended.streamRevision, appended.position);
       } catch (error) {
         if (!isWrongExpectedVersion(error)) throw error;
@@ -45,6 +47,6 @@ export async function openAccount(input: OpenAccountInput, deps: CommandDeps = d
     }
     return failure('conflict', 'Could not find a free account number; please try again.');
   } catch (error) {
-    return unavailable(error, 'opening the account');
+    return unavailable(error, 'opening the account', 'OpenAccount');
   }
 }

@@ -9,7 +9,11 @@ export type CommandErrorCode =
   | 'insufficient_funds'
   | 'same_account'
   | 'conflict'
-  | 'unavailable';
+  | 'unavailable'
+  /** The store may or may not have written the event: retrying with the same command id is safe. */
+  | 'unknown'
+  /** The command id was already used for another command or other content; nothing was done. */
+  | 'command_reused';
 
 export type CommandSuccess = {
   ok: true;

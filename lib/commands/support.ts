@@ -1,33 +1,124 @@
 import { WrongExpectedVersionError, type AppendExpectedRevision, type EventStoreDBClient } from '@eventstore/db-client';
 import type { z } from 'zod';
 import type { AccountEvent, AccountState, Decision, DomainError, EventMetadata } from '@/lib/domain';
+import { isDatabaseUnavailable } from '@/lib/db/client';
 import { CorruptStreamError, loadAccount } from '@/lib/eventstore/account-stream';
-import { eventIdFor } from '@/lib/eventstore/ids';
+import { claimCommandId, commandFingerprint, type Claim, type CommandAccepted, type CommandType } from '@/lib/eventstore/command-registry';
+import { accountEventIdFor, eventIdFor } from '@/lib/eventstore/ids';
 import { toEventData } from '@/lib/eventstore/serialization';
 import { accountStream } from '@/lib/eventstore/streams';
 import { failure, type CommandFailure, type CommandResult, type CommandSuccess } from './result';
 import { fieldErrorsFrom, formFieldFor } from './schemas';
+import { AppendOutcomeUnknownError, classifyAppendFailure } from './store-errors';
 
 /** Form submissions start their own conversation, so correlation and causation are the command itself. */
 export function metadataFor(commandId: string): EventMetadata {
   return { commandId, correlationId: commandId, causationId: commandId };
 }
 
+export type Appended = { streamRevision: bigint; position: bigint };
+
+/**
+ * A plain append of account events for a command, without the idempotency record (tools and
+ * tests that write history directly). `idFor` defaults to the original id scheme.
+ */
 export async function appendForCommand(
   client: EventStoreDBClient,
   stream: string,
   commandId: string,
   events: AccountEvent[],
   expectedRevision: AppendExpectedRevision,
-): Promise<{ streamRevision: bigint; position: bigint }> {
+  idFor: (index: number) => string = (index) => eventIdFor(commandId, index),
+): Promise<Appended> {
   const metadata = metadataFor(commandId);
   const result = await client.appendToStream(
     stream,
-    events.map((event, index) => toEventData(event, metadata, eventIdFor(commandId, index))),
+    events.map((event, index) => toEventData(event, metadata, idFor(index))),
     { expectedRevision },
   );
   return { streamRevision: result.nextExpectedRevision, position: result.position?.commit ?? 0n };
 }
+
+/** One command being handled: its id claimed (at most once per handling) before its first account append. */
+export class CommandRun {
+  readonly claim: Claim;
+  private claimOutcome: 'fresh' | 'retry' | null = null;
+
+  constructor(
+    readonly client: EventStoreDBClient,
+    commandId: string,
+    readonly command: CommandType,
+    content: Record<string, unknown>,
+  ) {
+    this.claim = { commandId, command, fingerprint: commandFingerprint(command, content) };
+  }
+
+  get commandId(): string {
+    return this.claim.commandId;
+  }
+
+  /** The id the index-th account event of this command gets: derived from id, type and content. */
+  eventId(index = 0): string {
+    return accountEventIdFor(this.claim.commandId, this.command, this.claim.fingerprint, index);
+  }
+
+  /** Claims the command id once per handling: 'fresh' the first time it is ever claimed, 'retry' for an exact retry. */
+  async ensureClaimed(stream: string): Promise<'fresh' | 'retry' | CommandFailure> {
+    if (!this.claimOutcome) {
+      const claimed = await claimCommandId(this.client, this.claim, stream);
+      if (!claimed.ok) return commandReused(claimed.existing);
+      this.claimOutcome = claimed.fresh ? 'fresh' : 'retry';
+    }
+    return this.claimOutcome;
+  }
+
+  /**
+   * Claims the command id (see lib/eventstore/command-registry.ts), then appends. A failure of
+   * the claim leaves the account untouched, so it is an ordinary error (nothing done); a failure
+   * of the account append that does not prove nothing was written is AppendOutcomeUnknownError.
+   * WrongExpectedVersionError is rethrown for the caller's decide-again loop.
+   */
+  async append(stream: string, events: AccountEvent[], expectedRevision: AppendExpectedRevision): Promise<Appended | CommandFailure> {
+    const claimed = await this.ensureClaimed(stream);
+    if (claimed !== 'fresh' && claimed !== 'retry') return claimed;
+    const metadata = metadataFor(this.commandId);
+    // Built before the call: a payload the schemas refuse is a bug that wrote nothing.
+    const data = events.map((event, index) => toEventData(event, metadata, this.eventId(index)));
+    try {
+      const result = await this.client.appendToStream(stream, data, { expectedRevision });
+      return { streamRevision: result.nextExpectedRevision, position: result.position?.commit ?? 0n };
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError || classifyAppendFailure(error) === 'not_written') throw error;
+      throw new AppendOutcomeUnknownError(stream, error);
+    }
+  }
+}
+
+export function isFailure(value: Appended | CommandFailure): value is CommandFailure {
+  return 'ok' in value && value.ok === false;
+}
+
+const COMMAND_NAMES: Record<CommandType, string> = {
+  OpenAccount: 'opening an account',
+  Deposit: 'a deposit',
+  ChangeHolderName: 'a name change',
+  MakePayment: 'a payment',
+};
+
+export function commandReused(existing: CommandAccepted | null): CommandFailure {
+  const earlier = existing ? ` (${COMMAND_NAMES[existing.command]})` : '';
+  return failure(
+    'command_reused',
+    `This form was already used for a different command${earlier}; nothing was done. Reload the page to start a new one.`,
+  );
+}
+
+const UNKNOWN_MESSAGES: Record<CommandType, string> = {
+  OpenAccount: 'We could not confirm whether the account was opened. Try again with the same form: it will not open a second account.',
+  Deposit: 'We could not confirm whether the deposit was made. Try again with the same form: it will not deposit twice.',
+  ChangeHolderName: 'We could not confirm whether the name was changed. Try again with the same form: it will not change it twice.',
+  MakePayment: 'We could not confirm whether the payment was made. Try again with the same form: it will not pay twice.',
+};
 
 export function success(accountNumber: string, streamRevision: bigint, position: bigint | undefined): CommandSuccess {
   return { ok: true, accountNumber, streamRevision, position: position ?? 0n };
@@ -48,11 +139,22 @@ export function isWrongExpectedVersion(error: unknown): error is WrongExpectedVe
   return error instanceof WrongExpectedVersionError;
 }
 
-/** Anything unexpected (store or database down, corrupt stream) becomes one clear failure, never a crash. */
-export function unavailable(error: unknown, what: string): CommandFailure {
+/**
+ * Anything unexpected becomes one clear answer, never a crash: 'unknown' when an account
+ * append may have happened, otherwise 'unavailable' (nothing was done).
+ */
+export function unavailable(error: unknown, what: string, command?: CommandType): CommandFailure {
+  if (error instanceof AppendOutcomeUnknownError) {
+    console.error(`[commands] ${what}: outcome unknown:`, error.cause);
+    return failure('unknown', command ? UNKNOWN_MESSAGES[command] : `We could not confirm whether ${what} was done. Try again with the same form: it will not be done twice.`);
+  }
   if (error instanceof CorruptStreamError) {
     console.error(`[commands] ${what}:`, error.message);
     return failure('unavailable', `This account's history contains an unreadable event; ${what} was not done.`);
+  }
+  if (isDatabaseUnavailable(error)) {
+    console.error(`[commands] ${what}: database unavailable:`, error instanceof Error ? error.message : error);
+    return failure('unavailable', `The bank's database is unavailable right now; nothing was done. Please try again in a moment.`);
   }
   console.error(`[commands] ${what} failed:`, error);
   return failure('unavailable', `The bank is temporarily unavailable; ${what} was not done. Please try again.`);
@@ -66,16 +168,15 @@ const MAX_ATTEMPTS = 5;
  * concurrent append reload and decide again.
  */
 export async function runAccountCommand(
-  client: EventStoreDBClient,
+  run: CommandRun,
   accountNumber: string,
-  commandId: string,
   decide: (state: AccountState) => Decision<AccountEvent>,
   what: string,
 ): Promise<CommandResult> {
-  const ownEventId = eventIdFor(commandId);
+  const ownEventId = run.eventId();
   try {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const loaded = await loadAccount(client, accountNumber);
+      const loaded = await loadAccount(run.client, accountNumber);
       // Already done by an earlier submit of this command: same answer, nothing appended.
       const done = loaded.events.find((e) => e.id === ownEventId);
       if (done) return success(accountNumber, done.revision, done.position);
@@ -83,15 +184,16 @@ export async function runAccountCommand(
       const decision = decide(loaded.state);
       if (!decision.ok) return domainFailure(decision.error);
       try {
-        const appended = await appendForCommand(client, accountStream(accountNumber), commandId, decision.events, loaded.revision);
+        const appended = await run.append(accountStream(accountNumber), decision.events, loaded.revision);
+        if (isFailure(appended)) return appended;
         return success(accountNumber, appended.streamRevision, appended.position);
       } catch (error) {
         if (!isWrongExpectedVersion(error)) throw error;
-        // Someone appended meanwhile: reload and decide again.
+        // Someone appended meanwhile (or an earlier submit of this command did): reload and look again.
       }
     }
     return failure('conflict', `The account kept changing during ${what}; please try again.`);
   } catch (error) {
-    return unavailable(error, what);
+    return unavailable(error, what, run.command);
   }
 }

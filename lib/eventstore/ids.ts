@@ -18,9 +18,19 @@ export function uuidV5(name: string, namespace: string = EVENTBANK_NAMESPACE): s
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** The id of the index-th event appended by a command. */
+/** The id of the index-th event appended by a command (the scheme before command fingerprints; kept for tools and tests). */
 export function eventIdFor(commandId: string, index = 0): string {
   return uuidV5(`${commandId}:event:${index}`);
+}
+
+/**
+ * The id of the index-th account event of a command. It names the command type and the
+ * fingerprint of its content too, so the same command id reused for another command or other
+ * content can never propose an id that is already stored (it would collide in the query
+ * model's unique index, or be taken for "already done").
+ */
+export function accountEventIdFor(commandId: string, commandType: string, fingerprint: string, index = 0): string {
+  return uuidV5(`${commandId}:${commandType}:${fingerprint}:event:${index}`);
 }
 
 /**

@@ -9,3 +9,13 @@ export function accountStream(accountNumber: string): string {
 export function accountNumberFromStream(streamId: string): string | null {
   return streamId.startsWith(ACCOUNT_STREAM_PREFIX) ? streamId.slice(ACCOUNT_STREAM_PREFIX.length) : null;
 }
+
+/**
+ * The idempotency record of one command id (see lib/eventstore/command-registry.ts). Not an
+ * account stream: the projection worker ignores it.
+ */
+export const COMMAND_STREAM_PREFIX = 'command-';
+
+export function commandStream(commandId: string): string {
+  return `${COMMAND_STREAM_PREFIX}${commandId}`;
+}

@@ -2,12 +2,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeHolderName, deposit, makePayment, openAccount, type CommandResult } from '@/lib/commands';
 import { getAccount, getAccountHistory, waitForAccountRevision } from '@/lib/queries';
 import { accountStream } from '@/lib/eventstore/streams';
-import { newCommandId, readUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
+import { claimCommandId, commandFingerprint } from '@/lib/eventstore/command-registry';
+import { PayerStateCache } from '@/lib/eventstore/payer-state-cache';
+import { installProjectionNotifyTrigger } from './projection-notify-trigger';
+import { newCommandId, readUserEvents as readAllUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
+
+/** Events on account streams: what "nothing was appended" means (command-<id> records are not account history). */
+async function readUserEvents(client: TestEnvironment['client']) {
+  return (await readAllUserEvents(client)).filter((e) => e.streamId.startsWith('account-'));
+}
 
 let env: TestEnvironment;
 
 beforeAll(async () => {
   env = await startTestEnvironment();
+  await installProjectionNotifyTrigger(env.db);
   env.startWorker();
 });
 
@@ -254,5 +263,77 @@ describe('makePayment', () => {
       'validation',
       'reference',
     );
+  });
+});
+
+describe('command ids', () => {
+  it('an exact retry appends one event and answers the same', async () => {
+    const account = await open('Retry', 0);
+    const input = { commandId: newCommandId(), accountNumber: account, amountCents: 300 };
+    const [a, b] = await Promise.all([deposit(input, env.deps), deposit(input, env.deps)]);
+    const c = await deposit(input, env.deps);
+    expect(expectOk(b)).toEqual(expectOk(a));
+    expect(expectOk(c)).toEqual(expectOk(a));
+    expect((await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(account))).toHaveLength(2);
+  });
+
+  it("refuse a deposit with a payment's command id, and write nothing", async () => {
+    const payer = await open('Payer', 1_000);
+    const payee = await open('Payee');
+    const commandId = newCommandId();
+    await projected(await makePayment({ commandId, payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 100 }, env.deps));
+    await expectRejected(() => deposit({ commandId, accountNumber: payee, amountCents: 100 }, env.deps), 'command_reused');
+    const refused = await deposit({ commandId, accountNumber: payee, amountCents: 100 }, env.deps);
+    expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/already used for a different command \(a payment\)/) });
+    expect((await getAccount(payee, env.db))?.balanceCents).toBe(100n);
+  });
+
+  it("refuse a payment with a deposit's command id", async () => {
+    const payer = await open('Payer', 1_000);
+    const payee = await open('Payee');
+    const commandId = newCommandId();
+    await projected(await deposit({ commandId, accountNumber: payer, amountCents: 100 }, env.deps));
+    await expectRejected(
+      () => makePayment({ commandId, payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 100 }, env.deps),
+      'command_reused',
+    );
+  });
+
+  it('refuse the same payment id with another amount', async () => {
+    const payer = await open('Payer', 1_000);
+    const payee = await open('Payee');
+    const commandId = newCommandId();
+    await projected(await makePayment({ commandId, payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 100 }, env.deps));
+    await expectRejected(
+      () => makePayment({ commandId, payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 200 }, env.deps),
+      'command_reused',
+    );
+    await expectRejected(
+      () => makePayment({ commandId, payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 100, reference: 'x' }, env.deps),
+      'command_reused',
+    );
+  });
+
+  it('a retry after the id was claimed but before the account event was written completes the command once', async () => {
+    const account = await open('Half done', 0);
+    const input = { commandId: newCommandId(), accountNumber: account, amountCents: 500 };
+    // What a process that died between the two appends leaves behind:
+    const claim = { commandId: input.commandId, command: 'Deposit' as const, fingerprint: commandFingerprint('Deposit', { accountNumber: account, amountCents: 500 }) };
+    expect(await claimCommandId(env.client, claim, accountStream(account))).toEqual({ ok: true, fresh: true });
+    const first = await projected(await deposit(input, env.deps));
+    expect(await deposit(input, env.deps)).toEqual(first);
+    expect((await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(account))).toHaveLength(2);
+    expect((await getAccount(account, env.db))?.balanceCents).toBe(500n);
+  });
+
+  it.each(['read-model', 'event-store'] as const)('a payment retry is paid once (%s source)', async (decisionSource) => {
+    const payer = await open('Payer', 1_000);
+    const payee = await open('Payee');
+    const deps = { ...env.deps, decisionSource };
+    const input = { commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 250 };
+    const first = await projected(await makePayment(input, deps));
+    expect(await makePayment(input, deps)).toEqual(first);
+    expect(await makePayment(input, { ...deps, payerCache: new PayerStateCache() })).toEqual(first);
+    expect((await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(payer))).toHaveLength(2);
   });
 });

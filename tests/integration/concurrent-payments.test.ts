@@ -3,6 +3,7 @@ import { deposit, makePayment, openAccount, type CommandResult } from '@/lib/com
 import { getAccount, listAccounts, waitForAccountRevision } from '@/lib/queries';
 import { accountStream } from '@/lib/eventstore/streams';
 import type { ProjectionWorker } from '@/worker/subscription';
+import { installProjectionNotifyTrigger } from './projection-notify-trigger';
 import { eventually, newCommandId, readUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
 
 let env: TestEnvironment;
@@ -10,6 +11,7 @@ let worker: ProjectionWorker;
 
 beforeAll(async () => {
   env = await startTestEnvironment();
+  await installProjectionNotifyTrigger(env.db);
   env.deps.catchUpTimeoutMs = 30_000;
   worker = env.startWorker();
 });
