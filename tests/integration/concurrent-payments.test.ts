@@ -3,6 +3,8 @@ import { deposit, makePayment, openAccount, type CommandResult } from '@/lib/com
 import { getAccount, listAccounts, waitForAccountRevision } from '@/lib/queries';
 import { accountStream } from '@/lib/eventstore/streams';
 import type { ProjectionWorker } from '@/worker/subscription';
+import type { CommandDeps } from '@/lib/commands';
+import { PayerStateCache } from '@/lib/eventstore/payer-state-cache';
 import { installProjectionNotifyTrigger } from './projection-notify-trigger';
 import { eventually, newCommandId, readUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
 
@@ -50,7 +52,13 @@ async function settled(payer: string) {
 // These tests run many commands against one worker; give them room on a busy machine.
 const SLOW = { timeout: 120_000 };
 
-describe('concurrent payments from one account', () => {
+// The same bank against both decision sources of MakePayment (see lib/commands/make-payment.ts).
+describe.each(['read-model', 'event-store'] as const)('concurrent payments from one account (%s source)', (decisionSource) => {
+  let deps: CommandDeps;
+  beforeAll(() => {
+    deps = { ...env.deps, decisionSource, payerCache: new PayerStateCache() };
+  });
+
   it('never overdraw it and conserve the total', SLOW, async () => {
     const payer = await open('Payer', 10_000);
     const payees = [await open('P1', 0), await open('P2', 0), await open('P3', 0)];
@@ -87,12 +95,20 @@ describe('concurrent payments from one account', () => {
 
     const pending = Promise.all(
       Array.from({ length: 12 }, () =>
-        makePayment({ commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 1_000 }, env.deps),
+        makePayment({ commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 1_000 }, deps),
       ),
     );
-    // One payment lands on the stale model's version; all the others must now wait for the worker.
-    await eventually('a first payment in the store', async () => (await paymentsInStore(payer)).length >= 1);
-    expect(await paymentsInStore(payer)).toHaveLength(1);
+    if (decisionSource === 'read-model') {
+      // One payment lands on the stale model's version; all the others must now wait for the worker.
+      await eventually('a first payment in the store', async () => (await paymentsInStore(payer)).length >= 1);
+      expect(await paymentsInStore(payer)).toHaveLength(1);
+    } else {
+      // The store is the decision source: payments go on without the worker, and still never overdraw.
+      const done = tally(await pending);
+      expect(done.other).toEqual([]);
+      expect(done.ok).toBeGreaterThan(0);
+      expect(await paymentsInStore(payer)).toHaveLength(done.ok);
+    }
     worker = env.startWorker();
 
     const t = tally(await pending);
@@ -111,9 +127,9 @@ describe('concurrent payments from one account', () => {
 
     const commands: Array<Promise<CommandResult>> = [];
     for (let i = 0; i < 15; i++) {
-      commands.push(makePayment({ commandId: newCommandId(), payerAccountNumber: a, payeeAccountNumber: b, amountCents: 450 }, env.deps));
-      commands.push(makePayment({ commandId: newCommandId(), payerAccountNumber: b, payeeAccountNumber: a, amountCents: 350 }, env.deps));
-      if (i % 5 === 0) commands.push(deposit({ commandId: newCommandId(), accountNumber: a, amountCents: 100 }, env.deps));
+      commands.push(makePayment({ commandId: newCommandId(), payerAccountNumber: a, payeeAccountNumber: b, amountCents: 450 }, deps));
+      commands.push(makePayment({ commandId: newCommandId(), payerAccountNumber: b, payeeAccountNumber: a, amountCents: 350 }, deps));
+      if (i % 5 === 0) commands.push(deposit({ commandId: newCommandId(), accountNumber: a, amountCents: 100 }, deps));
     }
     const results = await Promise.all(commands);
     expect(tally(results).other).toEqual([]);
@@ -130,8 +146,8 @@ describe('concurrent payments from one account', () => {
 
   it('from an account the projection has not seen yet wait for it, bounded, and write nothing on timeout', SLOW, async () => {
     await worker.stop();
-    const opened = await openAccount({ commandId: newCommandId(), holderName: 'Brand new', openingBalanceCents: 900 }, env.deps);
-    const payeeOpened = await openAccount({ commandId: newCommandId(), holderName: 'Also new', openingBalanceCents: 0 }, env.deps);
+    const opened = await openAccount({ commandId: newCommandId(), holderName: 'Brand new', openingBalanceCents: 900 }, deps);
+    const payeeOpened = await openAccount({ commandId: newCommandId(), holderName: 'Also new', openingBalanceCents: 0 }, deps);
     if (!opened.ok || !payeeOpened.ok) throw new Error('opening failed');
     const input = {
       commandId: newCommandId(),
@@ -140,12 +156,18 @@ describe('concurrent payments from one account', () => {
       amountCents: 900,
     };
 
-    const impatient = await makePayment(input, { ...env.deps, catchUpTimeoutMs: 300 });
-    expect(impatient).toMatchObject({ ok: false, code: 'conflict' });
-    expect(await paymentsInStore(opened.accountNumber)).toHaveLength(0);
+    const impatient = await makePayment(input, { ...deps, catchUpTimeoutMs: 300 });
+    if (decisionSource === 'read-model') {
+      expect(impatient).toMatchObject({ ok: false, code: 'conflict' });
+      expect(await paymentsInStore(opened.accountNumber)).toHaveLength(0);
+    } else {
+      // Payer and payee are both known to the store: no need to wait for the worker.
+      expect(impatient).toMatchObject({ ok: true, accountNumber: opened.accountNumber, streamRevision: 1n });
+      expect(await paymentsInStore(opened.accountNumber)).toHaveLength(1);
+    }
 
     worker = env.startWorker();
-    const retried = await makePayment(input, env.deps);
+    const retried = await makePayment(input, deps);
     expect(retried).toMatchObject({ ok: true, accountNumber: opened.accountNumber, streamRevision: 1n });
     await settled(opened.accountNumber);
     expect((await getAccount(payeeOpened.accountNumber, env.db))!.balanceCents).toBe(900n);
