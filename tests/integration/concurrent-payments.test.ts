@@ -88,6 +88,36 @@ describe.each(['read-model', 'event-store'] as const)('concurrent payments from 
     if (t.conflict === 0) expect(t.ok).toBe(14);
   });
 
+  it('random payments between hot accounts, each submitted twice, land exactly once and conserve money', SLOW, async () => {
+    const ring = [await open('H1', 2_000), await open('H2', 2_000), await open('H3', 2_000), await open('H4', 2_000)];
+    const totalBefore = await totalBalance();
+    const commands = Array.from({ length: 30 }, () => {
+      const from = Math.floor(Math.random() * ring.length);
+      const to = (from + 1 + Math.floor(Math.random() * (ring.length - 1))) % ring.length;
+      return {
+        commandId: newCommandId(),
+        payerAccountNumber: ring[from],
+        payeeAccountNumber: ring[to],
+        amountCents: 100 + Math.floor(Math.random() * 900),
+      };
+    });
+    // Every form submitted twice at once, as a double click would.
+    const results = await Promise.all(commands.flatMap((command) => [makePayment(command, deps), makePayment(command, deps)]));
+    expect(tally(results).other).toEqual([]);
+    for (const account of ring) await settled(account);
+
+    const stored = (await readUserEvents(env.client)).filter((e) => e.type === 'PaymentMade' && ring.some((a) => e.streamId === accountStream(a)));
+    const storedIds = stored.map((e) => (e.metadata as { commandId: string }).commandId);
+    expect(new Set(storedIds).size).toBe(storedIds.length); // no command paid twice
+    for (const [i, command] of commands.entries()) {
+      const [a, b] = [results[2 * i], results[2 * i + 1]];
+      if (a.ok && b.ok) expect(b).toEqual(a);
+      expect(storedIds.includes(command.commandId)).toBe(a.ok || b.ok);
+    }
+    for (const account of ring) expect((await getAccount(account, env.db))!.balanceCents).toBeGreaterThanOrEqual(0n);
+    expect(await totalBalance()).toBe(totalBefore);
+  });
+
   it('stay safe while the projection lags behind the store', SLOW, async () => {
     const payer = await open('Lagging payer', 5_000);
     const payee = await open('Payee', 0);
