@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonEvent } from '@eventstore/db-client';
 import { changeHolderName, deposit, makePayment, openAccount, type CommandResult } from '@/lib/commands';
 import { getAccount, getAccountHistory, waitForAccountRevision } from '@/lib/queries';
 import { accountStream } from '@/lib/eventstore/streams';
@@ -335,5 +336,38 @@ describe('command ids', () => {
     expect(await makePayment(input, deps)).toEqual(first);
     expect(await makePayment(input, { ...deps, payerCache: new PayerStateCache() })).toEqual(first);
     expect((await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(payer))).toHaveLength(2);
+  });
+});
+
+describe('hostile text', () => {
+  it.each([
+    ['Ada\u0000', /control characters/],
+    ['Ada\u202eecilA', /text-direction/],
+    ['\u200b\u200d', /invisible/],
+    ['Ada\ud800', /invalid character/],
+  ])('a holder name %j is refused with a clear message and nothing is written', async (holderName, message) => {
+    await expectRejected(() => openAccount({ commandId: newCommandId(), holderName, openingBalanceCents: 0 }, env.deps), 'validation', 'holderName');
+    const result = await openAccount({ commandId: newCommandId(), holderName, openingBalanceCents: 0 }, env.deps);
+    expect(!result.ok && result.fieldErrors?.holderName?.[0]).toMatch(message);
+  });
+
+  it('a reference with a direction override is refused', async () => {
+    const payer = await open('Payer', 1_000);
+    const payee = await open('Payee');
+    await expectRejected(
+      () => makePayment({ commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 1, reference: 'rent\u202e' }, env.deps),
+      'validation',
+      'reference',
+    );
+  });
+
+  it('a stored event holding such a name decodes as invalid: the account refuses commands instead of folding it', async () => {
+    const account = await open('Victim', 0);
+    await env.client.appendToStream(
+      accountStream(account),
+      jsonEvent({ type: 'HolderNameChanged', data: { accountNumber: account, holderName: 'Eve\u202e', previousHolderName: 'Victim' } }),
+    );
+    const result = await deposit({ commandId: newCommandId(), accountNumber: account, amountCents: 1 }, env.deps);
+    expect(result).toMatchObject({ ok: false, code: 'unavailable', message: expect.stringMatching(/unreadable event/) });
   });
 });
