@@ -15,6 +15,10 @@ const KIND_LABELS: Record<string, string> = {
   PaymentReceived: 'Payment received',
 };
 
+export function historyKindLabel(kind: string): string {
+  return KIND_LABELS[kind] ?? kind;
+}
+
 function describe(entry: Entry): string | undefined {
   const data = (entry.data ?? {}) as Record<string, unknown>;
   switch (entry.kind) {

@@ -2,7 +2,8 @@
 // client components import the type and `idleState`, server actions import the mappers.
 
 export type ActionState = {
-  status: 'idle' | 'success' | 'error';
+  /** 'unknown': the store connection dropped mid-append, so whether the change was made cannot be known. */
+  status: 'idle' | 'success' | 'error' | 'unknown';
   message?: string;
   fieldErrors?: Record<string, string[]>;
   /** What the user typed, echoed back on error so React's form reset doesn't wipe it. */
@@ -12,6 +13,11 @@ export type ActionState = {
    * the form shows "Updating…" and refreshes until the page's account version reaches it.
    */
   awaiting?: { accountNumber: string; revision: string };
+  /**
+   * The command id to resubmit with, set when only the same id makes a retry safe (unknown outcome,
+   * reused id). Without JavaScript the page re-renders with a fresh id, so the form must prefer this.
+   */
+  commandId?: string;
 };
 
 export const idleState: ActionState = { status: 'idle' };

@@ -12,7 +12,11 @@ export async function changeHolderNameAction(_previous: ActionState, formData: F
   if (!parsed.success) return invalidInput(fieldErrorsFrom(parsed.error), values);
 
   const result = await runCommand(() => changeHolderName(parsed.data));
-  if (!result.ok) return failureState(result, values);
+  if (!result.ok) {
+    // The page re-renders with the account's latest events, so the person can see whether it went through.
+    if (result.code === 'unknown') revalidatePath(`/accounts/${values.accountNumber}`);
+    return failureState(result, values, parsed.data.commandId);
+  }
 
   const state = await successState(result, `Holder name changed to ${parsed.data.holderName}.`);
   revalidatePath('/');

@@ -11,17 +11,14 @@ export const READ_YOUR_WRITES_WAIT_MS = 3_000;
 type Failure = Extract<CommandResult, { ok: false }>;
 type Success = Extract<CommandResult, { ok: true }>;
 
-/** Handlers report failures as results; anything thrown is an outage, never a crash of the page. */
+/** Handlers report failures as results; anything thrown is an unknown outcome, never a crash of the page. */
 export async function runCommand(run: () => Promise<CommandResult>): Promise<CommandResult> {
   try {
     return await run();
   } catch (error) {
     console.error('[eventbank] command failed unexpectedly', error);
-    return {
-      ok: false,
-      code: 'unavailable',
-      message: 'The bank is unavailable right now. Please try again; retrying this form is safe.',
-    };
+    // A handler that throws may have appended before it did: the outcome cannot be known.
+    return { ok: false, code: 'unknown', message: 'The outcome of this change is unknown.' };
   }
 }
 
@@ -30,7 +27,25 @@ export async function runCommand(run: () => Promise<CommandResult>): Promise<Com
  * reason is shown beside a field, the status line points there instead of repeating it, as it does
  * for invalid input.
  */
-export function failureState(result: Failure, values: Record<string, string>): ActionState {
+export function failureState(result: Failure, values: Record<string, string>, commandId?: string): ActionState {
+  if (result.code === 'unknown') {
+    return {
+      status: 'unknown',
+      message:
+        'The outcome is unknown: the connection to the event store dropped while saving. Check the latest events below; if the change is not there, Try again — it is safe, this form cannot apply it twice.',
+      values,
+      commandId,
+    };
+  }
+  if (result.code === 'command_reused') {
+    return {
+      status: 'error',
+      message:
+        'Nothing was done: this form was already submitted with different values. To keep that attempt safe to retry, resubmit it unchanged, or reload the page to make a new change.',
+      values,
+      commandId,
+    };
+  }
   const shownBesideAField = Object.values(result.fieldErrors ?? {}).some((errors) => errors.includes(result.message));
   const message = shownBesideAField ? invalidInput({}, values).message : result.message;
   return { status: 'error', message, fieldErrors: result.fieldErrors, values };

@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { deposit } from '@/lib/commands/deposit';
 import { depositFormSchema, fieldErrorsFrom } from '@/lib/commands/schemas';
-import { formatMoney } from '@/components/format';
+import { formatCents } from '@/lib/domain/money';
 import { formValues, invalidInput, type ActionState } from './action-state';
 import { failureState, runCommand, successState } from './command-outcome';
 
@@ -13,9 +13,13 @@ export async function depositAction(_previous: ActionState, formData: FormData):
   if (!parsed.success) return invalidInput(fieldErrorsFrom(parsed.error), values);
 
   const result = await runCommand(() => deposit(parsed.data));
-  if (!result.ok) return failureState(result, values);
+  if (!result.ok) {
+    // The page re-renders with the account's latest events, so the person can see whether it went through.
+    if (result.code === 'unknown') revalidatePath(`/accounts/${values.accountNumber}`);
+    return failureState(result, values, parsed.data.commandId);
+  }
 
-  const state = await successState(result, `Deposited ${formatMoney(parsed.data.amountCents)}.`);
+  const state = await successState(result, `Deposited $${formatCents(parsed.data.amountCents)}.`);
   revalidatePath('/');
   revalidatePath(`/accounts/${result.accountNumber}`);
   return state;

@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { makePayment } from '@/lib/commands/make-payment';
 import { fieldErrorsFrom, makePaymentFormSchema } from '@/lib/commands/schemas';
-import { formatMoney } from '@/components/format';
+import { formatCents } from '@/lib/domain/money';
 import { formValues, invalidInput, type ActionState } from './action-state';
 import { failureState, runCommand, successState } from './command-outcome';
 
@@ -13,10 +13,14 @@ export async function makePaymentAction(_previous: ActionState, formData: FormDa
   if (!parsed.success) return invalidInput(fieldErrorsFrom(parsed.error), values);
 
   const result = await runCommand(() => makePayment(parsed.data));
-  if (!result.ok) return failureState(result, values);
+  if (!result.ok) {
+    // The page re-renders with the account's latest events, so the person can see whether it went through.
+    if (result.code === 'unknown') revalidatePath(`/accounts/${values.accountNumber}`);
+    return failureState(result, values, parsed.data.commandId);
+  }
 
   const { amountCents, payerAccountNumber, payeeAccountNumber } = parsed.data;
-  const state = await successState(result, `Sent ${formatMoney(amountCents)} to ${payeeAccountNumber}.`);
+  const state = await successState(result, `Sent $${formatCents(amountCents)} to ${payeeAccountNumber}.`);
   revalidatePath('/');
   revalidatePath(`/accounts/${payerAccountNumber}`);
   revalidatePath(`/accounts/${payeeAccountNumber}`);

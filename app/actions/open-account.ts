@@ -13,7 +13,7 @@ export async function openAccountAction(_previous: ActionState, formData: FormDa
   if (!parsed.success) return invalidInput(fieldErrorsFrom(parsed.error), values);
 
   const result = await runCommand(() => openAccount(parsed.data));
-  if (!result.ok) return failureState(result, values);
+  if (!result.ok) return failureState(result, values, parsed.data.commandId);
 
   const caughtUp = await projectionCaughtUp(result);
   revalidatePath('/');

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { AMOUNT_HINT } from '@/lib/domain/money';
 import { depositAction } from '@/app/actions/deposit';
 import { idleState } from '@/app/actions/action-state';
 import { UpdatingNotice } from '@/components/updating-notice';
@@ -9,7 +10,7 @@ import { Field } from './field';
 import { FormStatus } from './form-status';
 import { SubmitButton } from './submit-button';
 
-export function DepositForm({ accountNumber, version, commandId }: AccountFormProps) {
+export function DepositForm({ accountNumber, version, commandId, latestEvents }: AccountFormProps) {
   const [state, formAction, pending] = useActionState(depositAction, idleState);
   const errors = state.fieldErrors ?? {};
   return (
@@ -17,22 +18,23 @@ export function DepositForm({ accountNumber, version, commandId }: AccountFormPr
       <h3 id="deposit-heading" className="text-base font-semibold">
         Deposit
       </h3>
-      <input type="hidden" name="commandId" value={commandId} />
+      <input type="hidden" name="commandId" value={state.commandId ?? commandId} />
       <input type="hidden" name="accountNumber" value={accountNumber} />
       <Field
         idPrefix="deposit"
         name="amount"
         label="Amount"
-        hint="In dollars, e.g. 20 or 12.34"
+        hint={AMOUNT_HINT}
         inputMode="decimal"
         required
         defaultValue={state.values?.amount}
         errors={errors.amount}
       />
       <FormStatus id="deposit-status" state={state} />
+      {state.status === 'unknown' && latestEvents}
       {state.awaiting && <UpdatingNotice current={version} expected={state.awaiting.revision} />}
       <SubmitButton pending={pending} pendingText="Depositing…">
-        Deposit
+        {state.status === 'unknown' ? 'Try again' : 'Deposit'}
       </SubmitButton>
     </form>
   );

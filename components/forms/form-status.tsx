@@ -8,7 +8,9 @@ export function FormStatus({ state, id }: { state: ActionState; id: string }) {
   const tone =
     state.status === 'error'
       ? 'border-red-200 bg-red-50 text-red-800'
-      : 'border-emerald-200 bg-emerald-50 text-emerald-800';
+      : state.status === 'unknown'
+        ? 'border-amber-200 bg-amber-50 text-amber-900'
+        : 'border-emerald-200 bg-emerald-50 text-emerald-800';
   return (
     <div id={id} aria-live="polite" aria-atomic="true" role="status">
       {state.status !== 'idle' && state.message && (

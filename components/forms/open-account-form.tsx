@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { AMOUNT_HINT } from '@/lib/domain/money';
 import { openAccountAction } from '@/app/actions/open-account';
 import { idleState } from '@/app/actions/action-state';
 import { Field } from './field';
@@ -12,7 +13,7 @@ export function OpenAccountForm({ commandId }: { commandId: string }) {
   const errors = state.fieldErrors ?? {};
   return (
     <form action={formAction} aria-describedby="open-status" noValidate className="space-y-5">
-      <input type="hidden" name="commandId" value={commandId} />
+      <input type="hidden" name="commandId" value={state.commandId ?? commandId} />
       <Field
         idPrefix="open"
         name="holderName"
@@ -27,7 +28,7 @@ export function OpenAccountForm({ commandId }: { commandId: string }) {
         idPrefix="open"
         name="openingBalance"
         label="Opening balance"
-        hint="In dollars, e.g. 100 or 25.50; 0 is fine."
+        hint={`${AMOUNT_HINT}; 0 is fine.`}
         inputMode="decimal"
         required
         defaultValue={state.values?.openingBalance}
@@ -36,7 +37,7 @@ export function OpenAccountForm({ commandId }: { commandId: string }) {
       {errors.commandId && <p className="text-sm text-red-700">{errors.commandId.join(' ')}</p>}
       <FormStatus id="open-status" state={state} />
       <SubmitButton pending={pending} pendingText="Opening…">
-        Open account
+        {state.status === 'unknown' ? 'Try again' : 'Open account'}
       </SubmitButton>
     </form>
   );

@@ -9,7 +9,7 @@ import { Field } from './field';
 import { FormStatus } from './form-status';
 import { SubmitButton } from './submit-button';
 
-export function RenameForm({ accountNumber, version, commandId, holderName }: AccountFormProps & { holderName: string }) {
+export function RenameForm({ accountNumber, version, commandId, holderName, latestEvents }: AccountFormProps & { holderName: string }) {
   const [state, formAction, pending] = useActionState(changeHolderNameAction, idleState);
   const errors = state.fieldErrors ?? {};
   return (
@@ -17,7 +17,7 @@ export function RenameForm({ accountNumber, version, commandId, holderName }: Ac
       <h3 id="rename-heading" className="text-base font-semibold">
         Change holder name
       </h3>
-      <input type="hidden" name="commandId" value={commandId} />
+      <input type="hidden" name="commandId" value={state.commandId ?? commandId} />
       <input type="hidden" name="accountNumber" value={accountNumber} />
       <Field
         idPrefix="rename"
@@ -30,9 +30,10 @@ export function RenameForm({ accountNumber, version, commandId, holderName }: Ac
         errors={errors.holderName}
       />
       <FormStatus id="rename-status" state={state} />
+      {state.status === 'unknown' && latestEvents}
       {state.awaiting && <UpdatingNotice current={version} expected={state.awaiting.revision} />}
       <SubmitButton pending={pending} pendingText="Saving…">
-        Change name
+        {state.status === 'unknown' ? 'Try again' : 'Change name'}
       </SubmitButton>
     </form>
   );

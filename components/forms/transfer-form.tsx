@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { AMOUNT_HINT } from '@/lib/domain/money';
 import { makePaymentAction } from '@/app/actions/make-payment';
 import { idleState } from '@/app/actions/action-state';
 import { UpdatingNotice } from '@/components/updating-notice';
@@ -9,7 +10,7 @@ import { Field } from './field';
 import { FormStatus } from './form-status';
 import { SubmitButton } from './submit-button';
 
-export function TransferForm({ accountNumber, version, commandId }: AccountFormProps) {
+export function TransferForm({ accountNumber, version, commandId, latestEvents }: AccountFormProps) {
   const [state, formAction, pending] = useActionState(makePaymentAction, idleState);
   const errors = state.fieldErrors ?? {};
   return (
@@ -17,7 +18,7 @@ export function TransferForm({ accountNumber, version, commandId }: AccountFormP
       <h3 id="transfer-heading" className="text-base font-semibold">
         Transfer
       </h3>
-      <input type="hidden" name="commandId" value={commandId} />
+      <input type="hidden" name="commandId" value={state.commandId ?? commandId} />
       <input type="hidden" name="accountNumber" value={accountNumber} />
       <Field
         idPrefix="transfer"
@@ -33,7 +34,7 @@ export function TransferForm({ accountNumber, version, commandId }: AccountFormP
         idPrefix="transfer"
         name="amount"
         label="Amount"
-        hint="In dollars, e.g. 20 or 12.34"
+        hint={AMOUNT_HINT}
         inputMode="decimal"
         required
         defaultValue={state.values?.amount}
@@ -48,9 +49,10 @@ export function TransferForm({ accountNumber, version, commandId }: AccountFormP
         errors={errors.reference}
       />
       <FormStatus id="transfer-status" state={state} />
+      {state.status === 'unknown' && latestEvents}
       {state.awaiting && <UpdatingNotice current={version} expected={state.awaiting.revision} />}
       <SubmitButton pending={pending} pendingText="Sending…">
-        Send transfer
+        {state.status === 'unknown' ? 'Try again' : 'Send transfer'}
       </SubmitButton>
     </form>
   );

@@ -37,14 +37,38 @@ describe('server action state', () => {
     expect(state.message).not.toContain(reason);
   });
 
-  it('turns a handler that throws into an "unavailable" result instead of a crash', async () => {
+  it('reports an unknown outcome as unknown, keeping the command id and what was typed', () => {
+    const commandId = '5f0c6c1e-8a3b-4c1d-9e2f-0a1b2c3d4e5f';
+    const state = failureState({ ok: false, code: 'unknown', message: 'connection dropped' }, { amount: '5' }, commandId);
+    expect(state.status).toBe('unknown');
+    expect(state.commandId).toBe(commandId);
+    expect(state.values).toEqual({ amount: '5' });
+    expect(state.message).toMatch(/outcome is unknown/i);
+    expect(state.message).not.toMatch(/failed/i);
+    expect(state.message).toMatch(/try again/i);
+  });
+
+  it('explains a reused command id and keeps it, so the first attempt stays safe to retry', () => {
+    const commandId = '5f0c6c1e-8a3b-4c1d-9e2f-0a1b2c3d4e5f';
+    const state = failureState({ ok: false, code: 'command_reused', message: 'reused' }, { amount: '6' }, commandId);
+    expect(state).toMatchObject({ status: 'error', commandId, values: { amount: '6' } });
+    expect(state.message).toMatch(/already submitted with different values/);
+    expect(state.message).toMatch(/reload the page/i);
+  });
+
+  it('does not carry the command id for failures where nothing was written', () => {
+    const state = failureState({ ok: false, code: 'insufficient_funds', message: 'No' }, {}, 'x');
+    expect(state.commandId).toBeUndefined();
+  });
+
+  it('turns a handler that throws into an "unknown" result instead of a crash', async () => {
     const quiet = console.error;
     console.error = () => {};
     try {
       const result = await runCommand(async () => {
         throw new Error('connection refused');
       });
-      expect(result).toMatchObject({ ok: false, code: 'unavailable' });
+      expect(result).toMatchObject({ ok: false, code: 'unknown' });
     } finally {
       console.error = quiet;
     }

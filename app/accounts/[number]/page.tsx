@@ -2,10 +2,13 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ACCOUNT_NUMBER_PATTERN } from '@/lib/domain/account-number';
+import { accountOpenedInStore } from '@/lib/eventstore/account-exists';
+import { getEventStore } from '@/lib/eventstore/client';
 import { getAccount, getAccountHistory } from '@/lib/queries';
 import { formatDateTime, formatMoney } from '@/components/format';
 import { parseRevisionParam } from '@/components/revision';
 import { UpdatingNotice } from '@/components/updating-notice';
+import { LatestEvents } from '@/components/latest-events';
 import { DepositForm } from '@/components/forms/deposit-form';
 import { TransferForm } from '@/components/forms/transfer-form';
 import { RenameForm } from '@/components/forms/rename-form';
@@ -16,6 +19,8 @@ import { Pagination } from '@/components/pagination';
 export const dynamic = 'force-dynamic';
 
 const PAGE_SIZE = 10;
+/** How many events a form with an unknown outcome shows, so the person can check before retrying. */
+const LATEST_EVENTS = 5;
 
 type Props = {
   params: Promise<{ number: string }>;
@@ -43,7 +48,8 @@ export default async function AccountPage({ params, searchParams }: Props) {
   const account = await getAccount(number);
   if (!account) {
     // Just opened (the open form redirects with ?expect=) but not projected yet: say so, don't 404.
-    if (expected === undefined) notFound();
+    // Only if the store has it: ?expect= on a number nobody opened is still not found.
+    if (expected === undefined || !(await accountOpenedInStore(getEventStore(), number))) notFound();
     return (
       <section aria-labelledby="account-heading" className="space-y-4">
         <h1 id="account-heading" className="text-2xl font-semibold tracking-tight">
@@ -61,6 +67,9 @@ export default async function AccountPage({ params, searchParams }: Props) {
   const version = account.version.toString();
   const history = await getAccountHistory(number, { page, pageSize: PAGE_SIZE });
   const commandId = () => crypto.randomUUID();
+  const latest =
+    page === 1 ? history.entries.slice(0, LATEST_EVENTS) : (await getAccountHistory(number, { page: 1, pageSize: LATEST_EVENTS })).entries;
+  const latestEvents = <LatestEvents entries={latest} accountNumber={account.number} />;
 
   return (
     <div className="space-y-8">
@@ -96,16 +105,17 @@ export default async function AccountPage({ params, searchParams }: Props) {
 
       <section aria-label="Make a change" className="grid gap-6 md:grid-cols-3">
         <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-          <DepositForm accountNumber={account.number} version={version} commandId={commandId()} />
+          <DepositForm accountNumber={account.number} version={version} commandId={commandId()} latestEvents={latestEvents} />
         </div>
         <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-          <TransferForm accountNumber={account.number} version={version} commandId={commandId()} />
+          <TransferForm accountNumber={account.number} version={version} commandId={commandId()} latestEvents={latestEvents} />
         </div>
         <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
           <RenameForm
             accountNumber={account.number}
             version={version}
             commandId={commandId()}
+            latestEvents={latestEvents}
             holderName={account.holderName}
           />
         </div>
