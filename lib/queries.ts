@@ -157,3 +157,30 @@ function clampInt(value: number, min: number, max: number): number {
   if (!Number.isFinite(value)) return min;
   return Math.min(max, Math.max(min, Math.trunc(value)));
 }
+
+// ---- Projection holds (owned by the projection worker, H3) -------------------------------------
+// (import kept in this block so edits above do not collide; imports are hoisted)
+import { projectionHolds } from '@/lib/db/schema';
+
+export type StreamHold = { stream: string; revision: bigint; eventId: string; reason: string; heldAt: Date };
+
+/** The hold on an account's stream (history held back at `revision`, because `reason`), or null. */
+export async function getStreamHold(accountNumber: string, db: Db = getDb()): Promise<StreamHold | null> {
+  const [row] = await db
+    .select({
+      stream: projectionHolds.stream,
+      revision: projectionHolds.revision,
+      eventId: projectionHolds.eventId,
+      reason: projectionHolds.reason,
+      heldAt: projectionHolds.heldAt,
+    })
+    .from(projectionHolds)
+    .where(eq(projectionHolds.accountNumber, accountNumber))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Every held stream, oldest hold first. */
+export async function listStreamHolds(db: Db = getDb()): Promise<(StreamHold & { accountNumber: string })[]> {
+  return db.select().from(projectionHolds).orderBy(projectionHolds.heldAt);
+}

@@ -1,6 +1,8 @@
 import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { accountHistory, accounts, projectionCheckpoint } from '@/lib/db/schema';
+import { accountHistory, accounts, projectionCheckpoint, projectionHolds } from '@/lib/db/schema';
+import { PROJECTION_CHANNEL, formatProjectionNotice } from '@/lib/db/projection-channel';
+import { storableJson, storableText } from '@/lib/projections/storable';
 import {
   credit,
   evolve,
@@ -22,9 +24,11 @@ import { ACCOUNTS_PROJECTION } from '@/lib/queries';
  *  - 'applied'   : effect committed.
  *  - 'duplicate' : already applied earlier; nothing changed.
  *  - 'ahead'     : an earlier event of the same stream (or the payee's opening) is not applied
- *                  yet; nothing changed, deliver again later.
+ *                  yet; nothing changed.
+ *  - 'payee-missing': a payment whose payee has no row (its AccountOpened is held or not
+ *                  applied); nothing changed, the caller decides (it holds the payer).
  */
-export type ApplyOutcome = 'applied' | 'duplicate' | 'ahead';
+export type ApplyOutcome = 'applied' | 'duplicate' | 'ahead' | 'payee-missing';
 
 export async function applyEvent(db: Db, projected: ProjectedEvent): Promise<ApplyOutcome> {
   const touches = touchesOf(projected);
@@ -46,11 +50,12 @@ export async function applyEvent(db: Db, projected: ProjectedEvent): Promise<App
     if (verdict !== 'apply') return verdict;
 
     const next = new Map<string, AccountRow>();
-    next.set(owner, evolve(ownerRow, projected));
+    const evolved = evolve(ownerRow, projected);
+    next.set(owner, { ...evolved, holderName: storableText(evolved.holderName) });
     if (projected.event.type === 'PaymentMade') {
       const payee = projected.event.data.payeeAccountNumber;
       const payeeRow = rows.get(payee);
-      if (!payeeRow) return 'ahead'; // the payee's AccountOpened has not been applied yet
+      if (!payeeRow) return 'payee-missing';
       next.set(payee, credit(payeeRow, projected as ProjectedEvent & { event: typeof projected.event }));
     }
 
@@ -84,6 +89,7 @@ export async function applyEvent(db: Db, projected: ProjectedEvent): Promise<App
           updatedAt: sql`now()`,
         },
       });
+    await notify(tx, formatProjectionNotice({ accountNumber: owner, version: projected.revision }));
     return 'applied';
   });
 }
@@ -124,7 +130,59 @@ async function recordHistory(tx: Tx, projected: ProjectedEvent, t: Touch): Promi
     revision: projected.revision,
     position: projected.position,
     occurredAt: projected.created,
-    data: projected.rawData ?? projected.event.data,
-    metadata: projected.rawMetadata ?? null,
+    data: storableJson(projected.rawData ?? projected.event.data),
+    metadata: storableJson(projected.rawMetadata ?? null),
   });
+}
+
+async function notify(tx: Tx | Db, payload: string): Promise<void> {
+  await tx.execute(sql`select pg_notify(${PROJECTION_CHANNEL}, ${payload})`);
+}
+
+/**
+ * An event the projection does not know (or chooses to skip) still moves its account stream's
+ * applied revision, version-checked like any event, so later events of the stream are not 'ahead'.
+ */
+export async function advanceVersion(db: Db, accountNumber: string, revision: bigint): Promise<'applied' | 'duplicate' | 'ahead'> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(accounts).where(eq(accounts.number, accountNumber)).for('update');
+    if (!row) return 'ahead';
+    if (revision <= row.version) return 'duplicate';
+    if (revision !== row.version + 1n) return 'ahead';
+    await tx.update(accounts).set({ version: revision }).where(eq(accounts.number, accountNumber));
+    await notify(tx, formatProjectionNotice({ accountNumber, version: revision }));
+    return 'applied';
+  });
+}
+
+/** Applied revision of an account's stream; -1 when it has no row yet. */
+export async function appliedRevision(db: Db, accountNumber: string): Promise<bigint> {
+  const [row] = await db.select({ version: accounts.version }).from(accounts).where(eq(accounts.number, accountNumber));
+  return row ? row.version : -1n;
+}
+
+export type Hold = { stream: string; accountNumber: string; revision: bigint; eventId: string; reason: string };
+
+/** Records (or moves) the hold of a stream and tells waiters, in one transaction. */
+export async function recordHold(db: Db, hold: Hold): Promise<void> {
+  const values = { ...hold, reason: storableText(hold.reason).slice(0, 2000) };
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(projectionHolds)
+      .values(values)
+      .onConflictDoUpdate({
+        target: projectionHolds.stream,
+        set: { revision: values.revision, eventId: values.eventId, reason: values.reason, heldAt: sql`now()` },
+      });
+    await notify(tx, formatProjectionNotice({ accountNumber: hold.accountNumber, held: true }));
+  });
+}
+
+export async function findHold(db: Db, stream: string) {
+  const [row] = await db.select().from(projectionHolds).where(eq(projectionHolds.stream, stream));
+  return row ?? null;
+}
+
+export async function deleteHold(db: Db, stream: string): Promise<void> {
+  await db.delete(projectionHolds).where(eq(projectionHolds.stream, stream));
 }

@@ -1,5 +1,8 @@
 import {
+  FORWARDS,
   PARK,
+  StreamNotFoundError,
+  type RecordedEvent,
   PersistentSubscriptionExistsError,
   RETRY,
   START,
@@ -12,7 +15,19 @@ import {
 import type { Db } from '@/lib/db/client';
 import { fromRecorded } from '@/lib/eventstore/serialization';
 import { inconsistency } from '@/lib/projections/accounts';
-import { applyEvent } from './projector';
+import { accountNumberFromStream } from '@/lib/eventstore/streams';
+import { advanceVersion, appliedRevision, applyEvent, deleteHold, findHold, recordHold, type ApplyOutcome } from './projector';
+
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** SQLSTATE class 22 (data exception) or 23 (integrity): retrying the same event cannot help. */
+function isDataError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code)) return true;
+  }
+  return false;
+}
 
 export type Logger = Pick<Console, 'info' | 'warn' | 'error'>;
 
@@ -25,6 +40,8 @@ export type ProjectionWorkerOptions = {
   maxRetryCount?: number;
   /** Cap for the reconnect backoff. */
   maxBackoffMs?: number;
+  /** How a recorded event is decoded; tests swap it to simulate a deployed fix. */
+  decode?: typeof fromRecorded;
 };
 
 export type ProjectionWorker = {
@@ -32,6 +49,8 @@ export type ProjectionWorker = {
   stop: () => Promise<void>;
   /** Resolves when the worker loop exits (after stop()). */
   done: Promise<void>;
+  /** Operator tool: retry a held stream from the store now (after a fix); true when it is no longer held. */
+  resume: (stream: string) => Promise<boolean>;
 };
 
 /** Creates the $all consumer group from the start of $all if it does not exist yet; system events filtered server-side. */
@@ -48,7 +67,7 @@ export async function ensureGroup(client: EventStoreDBClient, group: string, max
   }
 }
 
-export type Handled = 'applied' | 'duplicate' | 'ahead' | 'skipped' | 'unknown' | 'parked' | 'failed';
+export type Handled = 'applied' | 'duplicate' | 'ahead' | 'skipped' | 'unknown' | 'parked' | 'failed' | 'held';
 
 /**
  * Runs the projection: subscribe, apply each event, ack/nack, and on any drop reconnect with
@@ -56,8 +75,11 @@ export type Handled = 'applied' | 'duplicate' | 'ahead' | 'skipped' | 'unknown' 
  */
 export function startProjectionWorker(options: ProjectionWorkerOptions): ProjectionWorker {
   const { client, db, group } = options;
+  const decode = options.decode ?? fromRecorded;
   const logger = options.logger ?? console;
-  const maxBackoffMs = options.maxBackoffMs ?? 5000;
+  const maxBackoffMs = options.maxBackoffMs ?? 1000;
+  let groupEnsured = false;
+  let resumeHeld: (stream: string) => Promise<boolean> = async () => false;
   const maxRetryCount = options.maxRetryCount ?? 50;
 
   let stopping = false;
@@ -76,6 +98,74 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
       wakeSleeper = done;
     });
 
+  /** The event's fate, without touching the subscription: what to do is decided by the caller. */
+  type Attempt = Exclude<ApplyOutcome, 'payee-missing'> | 'ignored' | { cannot: string };
+
+  async function attempt(recorded: RecordedEvent, position: bigint | undefined): Promise<Attempt> {
+    const owner = accountNumberFromStream(recorded.streamId);
+    if (owner === null) return 'ignored';
+    const decoded = decode(recorded);
+    if (decoded.kind === 'unknown') {
+      logger.info(`[worker] ignoring unknown event type ${decoded.type} (${recorded.streamId}@${recorded.revision}); only its revision is recorded`);
+      return advanceVersion(db, owner, recorded.revision);
+    }
+    if (decoded.kind === 'invalid') return { cannot: decoded.reason };
+    const projected = { ...decoded.value, position: position ?? decoded.value.position ?? 0n };
+    const problem = inconsistency(projected);
+    if (problem) return { cannot: problem };
+    try {
+      const outcome = await applyWithLocalRetries(projected, `${recorded.streamId}@${recorded.revision}`);
+      if (outcome === 'payee-missing') {
+        return { cannot: `payee ${projected.event.type === 'PaymentMade' ? projected.event.data.payeeAccountNumber : '?'} is not in the read model (its opening is held or missing)` };
+      }
+      return outcome;
+    } catch (error) {
+      if (isDataError(error)) return { cannot: `database refused it: ${errorMessage(error)}` };
+      throw error;
+    }
+  }
+
+  /** Events of `stream` from the store, revisions [from, to) (to undefined: to the end), in pages. */
+  async function* readFromStore(stream: string, from: bigint, to?: bigint) {
+    let next = from;
+    for (;;) {
+      const page: RecordedEvent[] = [];
+      try {
+        for await (const r of client.readStream(stream, { fromRevision: next, direction: FORWARDS, maxCount: 100 })) {
+          if (r.event) page.push(r.event);
+        }
+      } catch (error) {
+        if (error instanceof StreamNotFoundError) return;
+        throw error;
+      }
+      for (const e of page) {
+        if (to !== undefined && e.revision >= to) return;
+        yield e;
+      }
+      if (page.length < 100) return;
+      next = page[page.length - 1].revision + 1n;
+    }
+  }
+
+  /**
+   * Applies the stream's events from the store from `from` on (bounded by `to`), in order.
+   * Returns the first one that cannot be applied, or null.
+   */
+  async function catchUp(stream: string, from: bigint, to?: bigint): Promise<{ recorded: RecordedEvent; reason: string } | null> {
+    for await (const recorded of readFromStore(stream, from, to)) {
+      const result = await attempt(recorded, recorded.position?.commit);
+      if (typeof result === 'object') return { recorded, reason: result.cannot };
+      if (result === 'ahead') return { recorded, reason: 'an earlier event of this stream is missing from the store' };
+    }
+    return null;
+  }
+
+  async function hold(recorded: RecordedEvent, reason: string): Promise<void> {
+    const accountNumber = accountNumberFromStream(recorded.streamId)!;
+    logger.warn(`[worker] parking ${recorded.streamId}@${recorded.revision} and holding the stream: ${reason}`);
+    await recordHold(db, { stream: recorded.streamId, accountNumber, revision: recorded.revision, eventId: recorded.id, reason });
+  }
+
   async function handle(sub: PersistentSubscriptionToAll, resolved: PersistentSubscriptionToAllResolvedEvent): Promise<Handled> {
     const recorded = resolved.event;
     // System records ($-types or $-streams) are not ours; the server filter should already drop them.
@@ -83,45 +173,70 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
       await sub.ack(resolved);
       return 'skipped';
     }
-    const decoded = fromRecorded(recorded);
-    if (decoded.kind === 'unknown') {
-      logger.info(`[worker] ignoring unknown event type ${decoded.type} (${recorded.streamId}@${recorded.revision})`);
+    const owner = accountNumberFromStream(recorded.streamId);
+    if (owner === null) {
       await sub.ack(resolved);
-      return 'unknown';
+      return 'skipped';
     }
-    if (decoded.kind === 'invalid') {
-      logger.warn(`[worker] parking ${recorded.streamId}@${recorded.revision}: ${decoded.reason}`);
-      await sub.nack(PARK, decoded.reason, resolved);
+    const existing = await findHold(db, recorded.streamId);
+    if (existing && recorded.revision > existing.revision) {
+      // Read from the store when the stream resumes; not parked one by one.
+      await sub.ack(resolved);
+      return 'held';
+    }
+    if (existing && recorded.revision === existing.revision) {
+      const resumed = await resumeStream(recorded.streamId, recorded, resolved.commitPosition);
+      if (resumed) await sub.ack(resolved);
+      else await sub.nack(PARK, (await findHold(db, recorded.streamId))?.reason ?? 'held', resolved);
+      return resumed ? 'applied' : 'parked';
+    }
+    let result = await attempt(recorded, resolved.commitPosition);
+    if (result === 'ahead') {
+      // Fill the gap from the store instead of waiting for the predecessor's delivery.
+      const failed = await catchUp(recorded.streamId, (await appliedRevision(db, owner)) + 1n, recorded.revision);
+      if (failed) {
+        await hold(failed.recorded, failed.reason);
+        await sub.ack(resolved);
+        return 'held';
+      }
+      result = await attempt(recorded, resolved.commitPosition);
+      if (result === 'ahead') result = { cannot: 'an earlier event of this stream is missing from the store' };
+    }
+    if (typeof result === 'object') {
+      await hold(recorded, result.cannot);
+      await sub.nack(PARK, result.cannot, resolved);
       return 'parked';
     }
-    const projected = {
-      ...decoded.value,
-      position: resolved.commitPosition ?? decoded.value.position ?? 0n,
-    };
-    const problem = inconsistency(projected);
-    if (problem) {
-      logger.warn(`[worker] parking ${recorded.streamId}@${recorded.revision}: ${problem}`);
-      await sub.nack(PARK, problem, resolved);
-      return 'parked';
-    }
-    let outcome: Awaited<ReturnType<typeof applyEvent>>;
-    try {
-      outcome = await applyWithLocalRetries(projected, `${recorded.streamId}@${recorded.revision}`);
-    } catch (error) {
-      // Still failing after local retries: hand it back to the server, which redelivers it
-      // (and parks it once maxRetryCount is spent, so one bad event cannot stall the group forever).
-      await sub.nack(RETRY, `projection failed: ${error instanceof Error ? error.message : String(error)}`, resolved);
-      return 'failed';
-    }
-    if (outcome === 'ahead') {
-      // Its predecessor is still to come (or being retried): give it time before redelivery.
-      await sleep(Math.min(25 * 2 ** Math.min(resolved.retryCount, 6), 1000));
-      await sub.nack(RETRY, 'an earlier event of this account is not applied yet', resolved);
-    } else {
-      await sub.ack(resolved);
-    }
-    return outcome;
+    await sub.ack(resolved);
+    return result === 'ignored' ? 'unknown' : result;
   }
+
+  /**
+   * Tries the held event again (as delivered, or read from the store) and, if it applies now,
+   * catches the stream up from the store and lifts the hold. False when it is still held.
+   */
+  async function resumeStream(stream: string, heldEvent?: RecordedEvent, position?: bigint): Promise<boolean> {
+    const current = await findHold(db, stream);
+    if (!current) return true;
+    let from = current.revision;
+    if (heldEvent) {
+      const result = await attempt(heldEvent, position);
+      if (typeof result === 'object' || result === 'ahead') {
+        await hold(heldEvent, typeof result === 'object' ? result.cannot : 'an earlier event of this stream is missing');
+        return false;
+      }
+      from = current.revision + 1n;
+    }
+    const failed = await catchUp(stream, from);
+    if (failed) {
+      await hold(failed.recorded, failed.reason);
+      return false;
+    }
+    await deleteHold(db, stream);
+    logger.info(`[worker] ${stream} resumed`);
+    return true;
+  }
+  resumeHeld = resumeStream;
 
   /**
    * A database hiccup should not spend the event's server-side retries (and get it parked),
@@ -134,7 +249,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
       } catch (error) {
         logger.error(`[worker] failed to apply ${label} (attempt ${attempt}):`, error);
         if (attempt >= 5 || stopping) throw error;
-        await sleep(Math.min(200 * 2 ** (attempt - 1), 3000));
+        await sleep(Math.min(50 * 2 ** (attempt - 1), 500));
       }
     }
   }
@@ -143,7 +258,10 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     let failures = 0;
     while (!stopping) {
       try {
-        await ensureGroup(client, group, maxRetryCount);
+        if (!groupEnsured) {
+          await ensureGroup(client, group, maxRetryCount);
+          groupEnsured = true;
+        }
         if (stopping) break;
         const sub = client.subscribeToPersistentSubscriptionToAll(group, { bufferSize: 16 });
         subscription = sub;
@@ -162,7 +280,8 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
       } catch (error) {
         if (stopping) break;
         failures++;
-        const delay = Math.min(200 * 2 ** Math.min(failures - 1, 8), maxBackoffMs);
+        const delay = Math.min(50 * 2 ** Math.min(failures - 1, 8), maxBackoffMs);
+        if (failures > 3) groupEnsured = false; // it may have been deleted
         logger.warn(
           `[worker] subscription dropped (${error instanceof Error ? error.message : String(error)}); reconnecting in ${delay} ms`,
         );
@@ -177,6 +296,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
 
   return {
     done,
+    resume: (stream: string) => resumeHeld(stream),
     stop: async () => {
       if (!stopping) {
         stopping = true;

@@ -60,3 +60,21 @@ export const projectionCheckpoint = pgTable('projection_checkpoint', {
 
 export type AccountRecord = typeof accounts.$inferSelect;
 export type AccountHistoryRecord = typeof accountHistory.$inferSelect;
+
+/**
+ * Streams the projection holds back: the event at `revision` could not be applied, so it is
+ * parked and the stream's later events wait (acked unapplied) until it is replayed and applies.
+ * Other streams keep projecting.
+ */
+export const projectionHolds = pgTable('projection_holds', {
+  stream: text('stream').primaryKey(),
+  accountNumber: text('account_number').notNull(),
+  revision: bigint('revision', { mode: 'bigint' }).notNull(),
+  eventId: uuid('event_id').notNull(),
+  reason: text('reason').notNull(),
+  heldAt: timestamp('held_at', { withTimezone: true })
+    .notNull()
+    .default(sql`now()`),
+});
+
+export type ProjectionHoldRecord = typeof projectionHolds.$inferSelect;

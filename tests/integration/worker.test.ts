@@ -88,10 +88,19 @@ describe('projection worker', () => {
     await openProjected('Still projecting');
   });
 
-  it('acks and logs unknown event types without touching the read model', async () => {
+  it('acks events of non-account streams and goes on', async () => {
     await env.client.appendToStream('audit-1', jsonEvent({ type: 'SomethingElseHappened', data: { x: 1 } }));
-    await eventually('the unknown type to be logged', () => logs.some((l) => l.includes('unknown event type SomethingElseHappened')));
     await openProjected('Still going');
+  });
+
+  it('an unknown event type on an account stream advances its revision, so a later deposit reaches the balance', async () => {
+    const account = await openProjected('Unknown type', 100);
+    await env.client.appendToStream(accountStream(account), jsonEvent({ type: 'InterestAccrued', data: { cents: 5 } }));
+    const result = await deposit({ commandId: newCommandId(), accountNumber: account, amountCents: 7 }, env.deps);
+    if (!result.ok) throw new Error(result.message);
+    expect(await waitForAccountRevision(account, result.streamRevision, { timeoutMs: 15_000 }, env.db)).toBe(true);
+    expect(await getAccount(account, env.db)).toMatchObject({ balanceCents: 107n, version: 2n });
+    expect(logs.some((l) => l.includes('unknown event type InterestAccrued'))).toBe(true);
   });
 
   it('reconnects after its subscription is dropped, without applying anything twice', async () => {

@@ -1,0 +1,20 @@
+/**
+ * PostgreSQL cannot store U+0000 in text or jsonb, nor lone UTF-16 surrogates (they have no UTF-8
+ * form). The query model is a copy, so such characters are replaced by U+FFFD there; the event
+ * itself stays as stored in the event store.
+ */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function storableText(text: string): string {
+  return text.replace(UNSTORABLE, '\uFFFD');
+}
+
+/** A JSON value with every string (and key) made storable. */
+export function storableJson(value: unknown): unknown {
+  if (typeof value === 'string') return storableText(value);
+  if (Array.isArray(value)) return value.map(storableJson);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storableJson(v)]));
+  }
+  return value;
+}
