@@ -1,3 +1,30 @@
+/**
+ * The projection worker's policy: one bad event never blocks everyone.
+ *
+ *  - Each event is applied in its own transaction, version-checked against accounts.version
+ *    (apply | duplicate | ahead), and the transaction sends pg_notify('eventbank_projection',
+ *    `${account}:${version}`) (lib/db/projection-channel.ts) so read-your-writes waiters wake.
+ *  - Text and jsonb copied from events are made storable (U+0000 and lone surrogates become
+ *    U+FFFD); the event in the store is untouched.
+ *  - Events of non-account streams (e.g. command-<id>) are acked and ignored. An unknown event
+ *    type on an account stream only advances that stream's applied revision.
+ *  - An event that cannot be applied (invalid payload, inconsistent with its stream, a payment
+ *    whose payee has no row because its opening is held, a data/integrity error: SQLSTATE
+ *    class 22/23) HOLDS ITS OWN STREAM: a row in projection_holds (revision, event id, reason),
+ *    a `${account}:held` notice, and the event is parked once (nack PARK with the reason).
+ *    Later events of a held stream are acked unapplied: they are read from the store on resume.
+ *    Other streams keep projecting. Transient database errors are retried locally, then nacked
+ *    for redelivery (the server parks after maxRetryCount).
+ *  - Resume: when the parked event is replayed (replayParkedMessagesToAll) and now applies, the
+ *    stream is caught up from the store (readStream from revision+1, pages of 100) and the hold
+ *    is deleted. worker.resume(stream) does the same on demand, reading the held event from the
+ *    store. A later event that fails during catch-up moves the hold to itself (it is not parked:
+ *    resume it with worker.resume).
+ *  - 'ahead' (an event before its predecessor): never waits; the gap is filled from the store
+ *    (row.version+1 up to it), then it is applied. A gap the store cannot fill holds the stream.
+ *  - A payment to a payee whose stream is held but whose row exists credits the payee's row
+ *    (incoming payments do not depend on the payee's own stream).
+ */
 import {
   FORWARDS,
   PARK,
