@@ -13,7 +13,19 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const { eventStoreConnectionString, databaseUrl } = requireConnections(config);
 
-  await migrate(databaseUrl);
+  // PostgreSQL may be starting or briefly away: retry quickly instead of exiting.
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrate(databaseUrl);
+      break;
+    } catch (error) {
+      if (attempt >= 240) throw error;
+      if (attempt === 1) console.warn(`[worker] migrations failed (${error instanceof Error ? error.message : String(error)}); retrying`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  console.info(`[worker] migrations done in ${Date.now() - started} ms`);
   const client = createEventStoreClient(eventStoreConnectionString);
   const { db, close } = createDb(databaseUrl);
   const worker = startProjectionWorker({ client, db, group: config.projectionGroup });

@@ -39,7 +39,7 @@ import {
   type PersistentSubscriptionToAll,
   type PersistentSubscriptionToAllResolvedEvent,
 } from '@eventstore/db-client';
-import type { Db } from '@/lib/db/client';
+import { isDatabaseUnavailable, type Db } from '@/lib/db/client';
 import { fromRecorded } from '@/lib/eventstore/serialization';
 import { inconsistency } from '@/lib/projections/accounts';
 import { accountNumberFromStream } from '@/lib/eventstore/streams';
@@ -274,8 +274,12 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
       try {
         return await applyEvent(db, projected);
       } catch (error) {
+        // A data error will fail the same way again: straight to the hold, no retries.
+        if (isDataError(error) || stopping) throw error;
         logger.error(`[worker] failed to apply ${label} (attempt ${attempt}):`, error);
-        if (attempt >= 5 || stopping) throw error;
+        // While PostgreSQL is unreachable keep retrying here (every ≤ 500 ms), so the event's
+        // server-side retries are not spent and it applies within moments of PostgreSQL's return.
+        if (attempt >= 5 && !isDatabaseUnavailable(error)) throw error;
         await sleep(Math.min(50 * 2 ** (attempt - 1), 500));
       }
     }
