@@ -145,4 +145,21 @@ describe('projection holds', () => {
     expect(await getAccount(account, env.db)).toMatchObject({ balanceCents: 7n, version: 3n });
     expect(await getStreamHold(account, env.db)).toBeNull();
   });
+  it('a payment to a payee whose opening is held holds the payer too, naming the payee', async () => {
+    const payee = accountNumberFor(`held-payee-${newCommandId()}`);
+    await env.client.appendToStream(
+      accountStream(payee),
+      jsonEvent({ type: 'AccountOpened', data: { accountNumber: payee, holderName: 'Bad\u0000Name', openingBalanceCents: 0 } }),
+    );
+    await eventually('the payee hold', () => getStreamHold(payee, env.db));
+    const payer = await openProjected('Payer', 500);
+    await env.client.appendToStream(
+      accountStream(payer),
+      jsonEvent({ type: 'PaymentMade', data: { payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 100 } }),
+    );
+    const hold = await eventually('the payer hold', () => getStreamHold(payer, env.db));
+    expect(hold.revision).toBe(1n);
+    expect(hold.reason).toContain(payee);
+    expect((await getAccount(payer, env.db))?.balanceCents).toBe(500n);
+  });
 });
