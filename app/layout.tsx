@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import Link from 'next/link';
+import { connection } from 'next/server';
 import { NavLink } from '@/components/nav-link';
 import './globals.css';
 
@@ -9,7 +10,10 @@ export const metadata: Metadata = {
   description: 'Event sourcing and CQRS on EventStoreDB: open accounts, deposit, transfer and see every event.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+// Every page renders per request, the not-found page included: Next can only put proxy.ts's
+// CSP nonce on the scripts of pages rendered after it ran.
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">

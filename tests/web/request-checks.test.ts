@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { malformedUrl, refuseServerAction } from '@/lib/http/request-checks';
+
+const LIMIT = 1000;
+const base = 'http://bank.test';
+const post = (headers: Record<string, string>, body: BodyInit) =>
+  new Request(`${base}/accounts/new`, { method: 'POST', headers: { host: 'bank.test', ...headers }, body });
+
+describe('malformed URLs', () => {
+  it('refuses broken percent-escapes in the path and the query', () => {
+    expect(malformedUrl(`${base}/accounts/%E0%A4%A`)?.status).toBe(400);
+    expect(malformedUrl(`${base}/accounts/%ZZ/at/1`)?.status).toBe(400);
+    expect(malformedUrl(`${base}/events?cursor=%ZZ`)?.status).toBe(400);
+    expect(malformedUrl(`${base}/events?%ZZ=1`)?.status).toBe(400);
+  });
+
+  it('lets well-formed addresses through, encoded unicode included', () => {
+    expect(malformedUrl(`${base}/accounts/%E0%A4%A4`)).toBeNull();
+    expect(malformedUrl(`${base}/events?before=12&after=a+b%20c`)).toBeNull();
+    expect(malformedUrl(`${base}/`)).toBeNull();
+  });
+});
+
+describe('server action requests', () => {
+  it('ignores requests that are not form posts', async () => {
+    expect(await refuseServerAction(new Request(`${base}/`), LIMIT)).toBeNull();
+    expect(await refuseServerAction(post({ 'content-type': 'application/json' }, '{'), LIMIT)).toBeNull();
+  });
+
+  it('accepts what a browser sends, with and without JavaScript', async () => {
+    const form = new FormData();
+    form.append('$ACTION_1:0', '{"id":"ab","bound":"$@1"}');
+    form.append('holderName', 'Ada');
+    expect(await refuseServerAction(post({ origin: base }, form), LIMIT)).toBeNull();
+    expect(await refuseServerAction(post({ 'next-action': 'ab', origin: base }, form), LIMIT)).toBeNull();
+    expect(await refuseServerAction(post({ 'next-action': 'ab', 'content-type': 'text/plain;charset=UTF-8' }, '[1]'), LIMIT)).toBeNull();
+  });
+
+  it('refuses bodies over the limit, declared or not', async () => {
+    const big = 'x'.repeat(LIMIT + 1);
+    expect((await refuseServerAction(post({ 'content-type': 'application/x-www-form-urlencoded' }, big), LIMIT))?.status).toBe(413);
+    const chunked = new Request(`${base}/`, {
+      method: 'POST',
+      headers: { 'next-action': 'ab', 'content-type': 'text/plain' },
+      body: new Blob([big]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect((await refuseServerAction(chunked, LIMIT))?.status).toBe(413);
+  });
+
+  it('refuses action calls that are not form data, and bodies that do not parse', async () => {
+    const action = { 'next-action': 'ab' };
+    expect((await refuseServerAction(post({ ...action, 'content-type': 'application/json' }, '{}'), LIMIT))?.status).toBe(400);
+    expect((await refuseServerAction(post(action, new Blob(['x'])), LIMIT))?.status).toBe(400);
+    expect((await refuseServerAction(post({ ...action, 'content-type': 'text/plain' }, 'garbage{'), LIMIT))?.status).toBe(400);
+    expect((await refuseServerAction(post({ 'content-type': 'multipart/form-data' }, 'x'), LIMIT))?.status).toBe(400);
+    expect((await refuseServerAction(post({ 'content-type': 'multipart/form-data; boundary=b' }, 'x'), LIMIT))?.status).toBe(400);
+    const form = new FormData();
+    form.append('$ACTION_1:1', '{not json');
+    expect((await refuseServerAction(post({}, form), LIMIT))?.status).toBe(400);
+  });
+
+  it('refuses cross-origin submissions', async () => {
+    const form = new FormData();
+    expect((await refuseServerAction(post({ origin: 'https://evil.test' }, form), LIMIT))?.status).toBe(403);
+    expect((await refuseServerAction(post({ origin: 'null' }, form), LIMIT))?.status).toBe(403);
+  });
+});
