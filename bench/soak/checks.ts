@@ -17,6 +17,7 @@ export const INVARIANTS = [
   'no-negative-balance',
   'conservation',
   'exactly-once',
+  'failure-answers-true',
   'idempotency-record',
   'read-model-equals-replay',
   'holds',
@@ -133,8 +134,10 @@ const EVENT_TYPE: Record<LedgerCommand['kind'], string> = {
 };
 
 /** Each answer against the store: ok means stored exactly once where it said; a definite failure means not stored. */
-function exactlyOnce(view: StoreView, ledger: Ledger, poisons: readonly Poison[]): InvariantResult {
+function exactlyOnce(view: StoreView, ledger: Ledger, poisons: readonly Poison[]): InvariantResult[] {
   const r = new Result('exactly-once');
+  // A definite failure ("nothing was done") must be true: the command's event is not in the store.
+  const falseFailures = new Result('failure-answers-true');
   const byCommand = new Map<string, RecordedEvent[]>();
   for (const e of view.accountEvents) {
     const id = commandIdOf(e);
@@ -153,6 +156,7 @@ function exactlyOnce(view: StoreView, ledger: Ledger, poisons: readonly Poison[]
     const final = Ledger.final(command);
     if (!final) continue;
     r.checked++;
+    falseFailures.checked++;
     const stored = byCommand.get(command.id) ?? [];
     const account = command.account ?? undefined;
     const told = command.answers.map((a) => `${a.code}${a.streamRevision !== undefined ? `@${a.streamRevision}` : ''} (${a.why}, ${a.phase}, ${a.ms} ms)`).join(', ');
@@ -173,7 +177,7 @@ function exactlyOnce(view: StoreView, ledger: Ledger, poisons: readonly Poison[]
       }
     }
     if (event && isDefiniteFailure(final.code)) {
-      r.fail({
+      falseFailures.fail({
         account,
         message: `${command.kind} ${command.id}: the last answer (${final.why}) was '${final.code}' ("${final.message}") but the store has it; its answers: ${told}`,
         event: describe(event),
@@ -183,8 +187,8 @@ function exactlyOnce(view: StoreView, ledger: Ledger, poisons: readonly Poison[]
       misleading += command.answers.slice(0, -1).filter((a) => isDefiniteFailure(a.code)).length;
     }
   }
-  if (misleading > 0) r.notes.push(`${misleading} intermediate answers said "nothing was done" for a command whose event is stored (a retry then answered ok)`);
-  return r.done();
+  if (misleading > 0) falseFailures.notes.push(`${misleading} earlier answers said "nothing was done" for a command whose event is stored (a later retry answered ok)`);
+  return [r.done(), falseFailures.done()];
 }
 
 /** Every stored account event's command id was claimed once, in command-<id>, for the same command. */
@@ -286,7 +290,7 @@ export function checkAll(input: {
     storeContiguous(view),
     noNegative(replayed, model),
     conservation(replayed, model, view),
-    exactlyOnce(view, ledger, poisons),
+    ...exactlyOnce(view, ledger, poisons),
     idempotencyRecord(view, ledger),
     readModelEqualsReplay(replayed, model, accounts),
     holds(replayed, model),

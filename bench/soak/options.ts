@@ -53,7 +53,7 @@ const number = (flag: string, raw: string | undefined, min: number, max: number,
   return value;
 };
 
-export function parseSoakArgs(argv: string[], env: NodeJS.ProcessEnv = process.env, now = new Date()): SoakOptions | 'help' {
+export function parseSoakArgs(argv: string[], env: Record<string, string | undefined> = process.env, now = new Date()): SoakOptions | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
