@@ -101,7 +101,7 @@ test('invalid input is rejected with a message and nothing is written', async ({
   await deposit(page, 'ten dollars');
   const depositForm = form(page, 'Deposit');
   await expect(depositForm.getByLabel('Amount')).toHaveAttribute('aria-invalid', 'true');
-  await expect(depositForm.getByLabel('Amount')).toHaveAccessibleDescription(/Amount must be a number like 12.34/);
+  await expect(depositForm.getByLabel('Amount')).toHaveAccessibleDescription(/Amount must be a number: In dollars, e\.g\. 20, 12\.34 or 1,234\.50/);
   await deposit(page, '0');
   await expect(depositForm.getByLabel('Amount')).toHaveAccessibleDescription(/Amount must be at least 0.01/);
 

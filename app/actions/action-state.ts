@@ -36,3 +36,24 @@ export function formValues(formData: FormData, fields: readonly string[]): Recor
 export function invalidInput(fieldErrors: Record<string, string[]>, values: Record<string, string>): ActionState {
   return { status: 'error', message: 'Please correct the highlighted fields.', fieldErrors, values };
 }
+
+const STATUSES: ReadonlySet<string> = new Set<ActionState['status']>(['idle', 'success', 'error', 'unknown']);
+
+/**
+ * What an action answers when it is not called the way its form calls it: React passes
+ * (previous state, FormData), but a hand-made post with a Next-Action header decides the
+ * arguments itself (a text/plain JSON body `[]` gives none; the no-JavaScript encoding's
+ * `$ACTION_<n>:<m>` fields give any JSON as the previous state). Nothing is read or written.
+ */
+export const notFormDataState: ActionState = {
+  status: 'error',
+  message: 'Nothing was done: this form was not sent as a form. Reload the page and submit it again.',
+};
+
+/** True for the (previous state, FormData) pair useActionState passes; the previous state is never trusted further. */
+export function isFormCall(previous: unknown, formData: unknown): formData is FormData {
+  if (!(formData instanceof FormData)) return false;
+  if (typeof previous !== 'object' || previous === null || Array.isArray(previous)) return false;
+  const status = (previous as { status?: unknown }).status;
+  return typeof status === 'string' && STATUSES.has(status);
+}

@@ -3,10 +3,11 @@
 import { revalidatePath } from 'next/cache';
 import { changeHolderName } from '@/lib/commands/change-holder-name';
 import { changeHolderNameFormSchema, fieldErrorsFrom } from '@/lib/commands/schemas';
-import { formValues, invalidInput, type ActionState } from './action-state';
+import { formValues, invalidInput, isFormCall, notFormDataState, type ActionState } from './action-state';
 import { failureState, runCommand, successState } from './command-outcome';
 
-export async function changeHolderNameAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+export async function changeHolderNameAction(previous: ActionState, formData: FormData): Promise<ActionState> {
+  if (!isFormCall(previous, formData)) return notFormDataState;
   const values = formValues(formData, ['accountNumber', 'holderName']);
   const parsed = changeHolderNameFormSchema.safeParse({ ...values, commandId: formData.get('commandId') });
   if (!parsed.success) return invalidInput(fieldErrorsFrom(parsed.error), values);

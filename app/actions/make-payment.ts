@@ -4,10 +4,11 @@ import { revalidatePath } from 'next/cache';
 import { makePayment } from '@/lib/commands/make-payment';
 import { fieldErrorsFrom, makePaymentFormSchema } from '@/lib/commands/schemas';
 import { formatCents } from '@/lib/domain/money';
-import { formValues, invalidInput, type ActionState } from './action-state';
+import { formValues, invalidInput, isFormCall, notFormDataState, type ActionState } from './action-state';
 import { failureState, runCommand, successState } from './command-outcome';
 
-export async function makePaymentAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+export async function makePaymentAction(previous: ActionState, formData: FormData): Promise<ActionState> {
+  if (!isFormCall(previous, formData)) return notFormDataState;
   const values = formValues(formData, ['accountNumber', 'payeeAccountNumber', 'amount', 'reference']);
   const parsed = makePaymentFormSchema.safeParse({ ...values, commandId: formData.get('commandId') });
   if (!parsed.success) return invalidInput(fieldErrorsFrom(parsed.error), values);

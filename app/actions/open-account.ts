@@ -4,10 +4,11 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { openAccount } from '@/lib/commands/open-account';
 import { fieldErrorsFrom, openAccountFormSchema } from '@/lib/commands/schemas';
-import { formValues, invalidInput, type ActionState } from './action-state';
+import { formValues, invalidInput, isFormCall, notFormDataState, type ActionState } from './action-state';
 import { failureState, projectionCaughtUp, runCommand } from './command-outcome';
 
-export async function openAccountAction(_previous: ActionState, formData: FormData): Promise<ActionState> {
+export async function openAccountAction(previous: ActionState, formData: FormData): Promise<ActionState> {
+  if (!isFormCall(previous, formData)) return notFormDataState;
   const values = formValues(formData, ['holderName', 'openingBalance']);
   const parsed = openAccountFormSchema.safeParse({ ...values, commandId: formData.get('commandId') });
   if (!parsed.success) return invalidInput(fieldErrorsFrom(parsed.error), values);

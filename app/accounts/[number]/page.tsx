@@ -4,10 +4,11 @@ import { notFound } from 'next/navigation';
 import { ACCOUNT_NUMBER_PATTERN } from '@/lib/domain/account-number';
 import { accountOpenedInStore } from '@/lib/eventstore/account-exists';
 import { getEventStore } from '@/lib/eventstore/client';
-import { getAccount, getAccountHistory } from '@/lib/queries';
+import { getAccount, getAccountHistory, getStreamHold } from '@/lib/queries';
 import { formatDateTime, formatMoney } from '@/components/format';
 import { parseRevisionParam } from '@/components/revision';
 import { UpdatingNotice } from '@/components/updating-notice';
+import { HeldNotice } from '@/components/held-notice';
 import { LatestEvents } from '@/components/latest-events';
 import { DepositForm } from '@/components/forms/deposit-form';
 import { TransferForm } from '@/components/forms/transfer-form';
@@ -45,8 +46,20 @@ export default async function AccountPage({ params, searchParams }: Props) {
   const expected = parseRevisionParam(query.expect);
   const page = parsePage(query.page);
 
-  const account = await getAccount(number);
+  const [account, hold] = await Promise.all([getAccount(number), getStreamHold(number)]);
+  const heldNotice = hold && <HeldNotice revision={hold.revision.toString()} reason={hold.reason} />;
   if (!account) {
+    // Its opening event is held: the store has the account, the read model cannot show it yet.
+    if (heldNotice) {
+      return (
+        <section aria-labelledby="account-heading" className="space-y-4">
+          <h1 id="account-heading" className="text-2xl font-semibold tracking-tight">
+            Account <span className="font-mono">{number}</span>
+          </h1>
+          {heldNotice}
+        </section>
+      );
+    }
     // Just opened (the open form redirects with ?expect=) but not projected yet: say so, don't 404.
     // Only if the store has it: ?expect= on a number nobody opened is still not found.
     if (expected === undefined || !(await accountOpenedInStore(getEventStore(), number))) notFound();
@@ -101,6 +114,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
         </div>
       </section>
 
+      {heldNotice}
       {expected !== undefined && <UpdatingNotice current={version} expected={expected} />}
 
       <section aria-label="Make a change" className="grid gap-6 md:grid-cols-3">
