@@ -7,6 +7,7 @@ import { BadRequestError, WrongExpectedVersionError } from '../core/errors.js';
 import { sharedPb, streamsPb } from './generated.js';
 import { parseStreamName, toBigInt, toDecimal } from './convert.js';
 import { toWireError, unknownError } from './errors.js';
+import { endedByHalfClose } from './calls.js';
 import { MissingMetadataError, ProposedBatch } from './proposed.js';
 
 export function appendExpected(options: AppendReq.Options): ExpectedRevision {
@@ -86,11 +87,28 @@ export function appendHandler(store: Store): grpc.handleClientStreamingCall<Appe
         finish(err);
       }
     });
-    call.on('error', () => {
+    // A request the client abandoned (cancel, reset, lost connection, deadline) writes nothing.
+    const abandon = () => {
       done = true;
-    });
+    };
+    call.on('error', abandon);
+    call.on('cancelled', abandon);
     call.on('end', () => {
       if (done) return;
+      if (!endedByHalfClose(call)) {
+        abandon();
+        return;
+      }
+      // A reset arriving in the same read as the last frames is reported a turn later; only
+      // then is the request known to be complete.
+      setImmediate(commit);
+    });
+    const commit = () => {
+      if (done) return;
+      if (!endedByHalfClose(call)) {
+        abandon();
+        return;
+      }
       if (streamName === undefined || expected === undefined) {
         finish(new BadRequestError('Append request without options'));
         return;
@@ -116,6 +134,6 @@ export function appendHandler(store: Store): grpc.handleClientStreamingCall<Appe
           else finish(err);
         },
       );
-    });
+    };
   };
 }

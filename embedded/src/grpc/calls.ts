@@ -1,6 +1,7 @@
 // Guards around grpc-js call objects: a handler must never throw into grpc-js or crash the
 // process, and server-streaming writes must respect backpressure and cancellation.
 import type * as grpc from '@grpc/grpc-js';
+import type { Http2Stream } from 'node:http2';
 import { toWireError } from './errors.js';
 
 /** Thrown inside streaming handlers when the client has gone away; never reported. */
@@ -108,4 +109,28 @@ export function serverStream<Req, Res>(
       (err) => failCall(call, err, op),
     );
   };
+}
+
+/** The call's HTTP/2 stream inside grpc-js (with or without interceptors), if it is shaped as expected. */
+export function http2StreamOf(call: unknown): Http2Stream | undefined {
+  const inner = (call as { call?: { stream?: unknown; nextCall?: { stream?: unknown } } }).call;
+  const stream = inner?.stream ?? inner?.nextCall?.stream;
+  if (stream && typeof (stream as Http2Stream).write === 'function' && typeof (stream as Http2Stream).closed === 'boolean') {
+    return stream as Http2Stream;
+  }
+  return undefined;
+}
+
+/**
+ * Whether the request side ended because the client half-closed it. Node ends an HTTP/2
+ * stream's readable side on RST_STREAM and on a lost connection too (after marking it closed),
+ * and grpc-js passes that on as an ordinary 'end': a request ended that way is incomplete.
+ */
+export function endedByHalfClose(call: { readonly cancelled: boolean; getDeadline(): grpc.Deadline }): boolean {
+  if (call.cancelled) return false;
+  const stream = http2StreamOf(call);
+  if (stream && (stream.closed || stream.destroyed || stream.aborted)) return false;
+  const deadline = call.getDeadline();
+  const ms = deadline instanceof Date ? deadline.getTime() : deadline;
+  return !(Number.isFinite(ms) && ms <= Date.now());
 }
