@@ -76,11 +76,16 @@ async function payFromReadModel(run: CommandRun, command: MakePayment, deps: Com
   const ownEventId = run.eventId();
   const read = <T>(query: PromiseLike<T>) => withDbDeadline(query, deps.dbDeadlineMs);
   for (;;) {
+    // The row first, then our own event: the worker writes both in one transaction, so if the
+    // row's version already covers an earlier submit of this command, the lookup below finds it;
+    // if not, an append at that version must fail. (The other order lets the worker apply the
+    // earlier submit in between: the lookup misses it and the append at the newer version
+    // succeeds, paying twice.)
+    const payerRow = await read(getAccount(payer, deps.db));
     // Already applied by an earlier submit of this command: same answer, nothing appended.
     const done = await read(findAppliedPayment(deps.db, ownEventId, payer));
     if (done) return success(payer, done.revision, done.position);
 
-    const payerRow = await read(getAccount(payer, deps.db));
     if (!payerRow) {
       const appearing = await waitForUnprojectedAccount(deps, payer, deadline);
       if (appearing === 'missing') return domainFailure(notFound(payer, 'payerAccountNumber'));
