@@ -1,5 +1,6 @@
-import { and, asc, count, desc, eq, gte } from 'drizzle-orm';
+import { asc, count, desc, eq } from 'drizzle-orm';
 import { getDb, type Db } from '@/lib/db/client';
+import { waitForProjection } from '@/lib/db/projection-waiter';
 import { accountHistory, accounts, projectionCheckpoint } from '@/lib/db/schema';
 
 /**
@@ -131,26 +132,16 @@ export async function getProjectionStatus(db: Db = getDb()): Promise<ProjectionS
 /**
  * Read-your-writes: resolves true once the projection has applied the account's stream up to
  * `revision` (a payment's payee credit commits in the same transaction as the payer's debit,
- * so waiting on the payer covers both), false when timeoutMs passes first.
+ * so waiting on the payer covers both), false when timeoutMs passes first or the stream is held.
+ * Woken by the worker's notification (lib/db/projection-waiter.ts), never by polling.
  */
 export async function waitForAccountRevision(
   number: string,
   revision: bigint,
-  options: { timeoutMs?: number; pollMs?: number } = {},
+  options: { timeoutMs?: number } = {},
   db: Db = getDb(),
 ): Promise<boolean> {
-  const deadline = Date.now() + (options.timeoutMs ?? 3000);
-  const pollMs = options.pollMs ?? 50;
-  for (;;) {
-    const rows = await db
-      .select({ version: accounts.version })
-      .from(accounts)
-      .where(and(eq(accounts.number, number), gte(accounts.version, revision)))
-      .limit(1);
-    if (rows.length > 0) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, Math.max(1, deadline - Date.now()))));
-  }
+  return (await waitForProjection(db, number, revision, options.timeoutMs ?? 3000)) === 'reached';
 }
 
 function clampInt(value: number, min: number, max: number): number {

@@ -5,7 +5,6 @@ import { getAccount, getAccountHistory, waitForAccountRevision } from '@/lib/que
 import { accountStream } from '@/lib/eventstore/streams';
 import { claimCommandId, commandFingerprint } from '@/lib/eventstore/command-registry';
 import { PayerStateCache } from '@/lib/eventstore/payer-state-cache';
-import { installProjectionNotifyTrigger } from './projection-notify-trigger';
 import { newCommandId, readUserEvents as readAllUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
 
 /** Events on account streams: what "nothing was appended" means (command-<id> records are not account history). */
@@ -17,7 +16,6 @@ let env: TestEnvironment;
 
 beforeAll(async () => {
   env = await startTestEnvironment();
-  await installProjectionNotifyTrigger(env.db);
   env.startWorker();
 });
 

@@ -5,7 +5,6 @@ import { accountStream } from '@/lib/eventstore/streams';
 import type { ProjectionWorker } from '@/worker/subscription';
 import type { CommandDeps } from '@/lib/commands';
 import { PayerStateCache } from '@/lib/eventstore/payer-state-cache';
-import { installProjectionNotifyTrigger } from './projection-notify-trigger';
 import { eventually, newCommandId, readUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
 
 let env: TestEnvironment;
@@ -13,7 +12,6 @@ let worker: ProjectionWorker;
 
 beforeAll(async () => {
   env = await startTestEnvironment();
-  await installProjectionNotifyTrigger(env.db);
   env.deps.catchUpTimeoutMs = 30_000;
   worker = env.startWorker();
 });

@@ -12,7 +12,6 @@ import { createEventStoreClient } from '@/lib/eventstore/client';
 import { waitForAccountRevision } from '@/lib/queries';
 import { startProjectionWorker, type ProjectionWorker } from '@/worker/subscription';
 import { freePort } from '../support/free-port';
-import { installProjectionNotifyTrigger } from './projection-notify-trigger';
 import { eventually, quietLogger } from './support/environment';
 
 // PostgreSQL is stopped and started again under the app: its own server, not the shared test one.
@@ -35,7 +34,6 @@ beforeAll(async () => {
   const databaseUrl = await pg.createDatabase('outage');
   await migrate(databaseUrl);
   handle = createDb(databaseUrl);
-  await installProjectionNotifyTrigger(handle.db);
   store = await startEventStore({ port: 0, mem: true });
   deps = { eventStore: createEventStoreClient(store.connectionString), db: handle.db, catchUpTimeoutMs: 5_000 };
   startWorker();
