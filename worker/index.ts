@@ -25,7 +25,7 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
-  console.info(`[worker] migrations done in ${Date.now() - started} ms`);
+  console.info(`[worker] migrations done in ${Date.now() - started} ms (process up ${Math.round(process.uptime() * 1000)} ms)`);
   const client = createEventStoreClient(eventStoreConnectionString);
   const { db, close } = createDb(databaseUrl);
   const worker = startProjectionWorker({ client, db, group: config.projectionGroup });

@@ -298,7 +298,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
         subscription = sub;
         sub.on('confirmation', () => {
           failures = 0;
-          logger.info(`[worker] subscribed to $all as group "${group}"`);
+          logger.info(`[worker] subscribed to $all as group "${group}" (process up ${Math.round(process.uptime() * 1000)} ms)`);
         });
         for await (const resolved of sub) {
           failures = 0;

@@ -7,6 +7,7 @@ import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
 import { createEventStoreClient } from '@/lib/eventstore/client';
 import { PayerStateCache } from '@/lib/eventstore/payer-state-cache';
+import { getProjectionStatus } from '@/lib/queries';
 import { writeJson } from '../report';
 import { checkAll, type Break, type InvariantResult } from './checks';
 import { appendPoison, availableFaults, killStore, killWorker, restartPostgres, type FaultRecord, type Poison } from './faults';
@@ -166,7 +167,7 @@ export async function runSoak(options: SoakOptions, env: NodeJS.ProcessEnv = pro
       try {
         switch (kind) {
           case 'worker-kill':
-            record.detail = await killWorker(stack, options.downMs);
+            Object.assign(record, await killWorker(stack, options.downMs, async () => (await getProjectionStatus(checker.db)).lastPosition));
             await sleep(RECOVERY_MS);
             break;
           case 'store-kill':

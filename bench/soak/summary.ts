@@ -28,7 +28,11 @@ export function faultsTable(faults: readonly FaultRecord[], skipped: readonly st
     const list = faults.filter((f) => f.kind === kind);
     const ms = list.map((f) => (f.endedAt ?? f.startedAt) - f.startedAt);
     const errors = list.filter((f) => f.error).length;
-    return [kind, String(list.length), `${(ms.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s`, errors ? `${errors} failed` : ''];
+    const recoveries = list.flatMap((f) => (f.recoveryMs === undefined ? [] : [f.recoveryMs]));
+    const note = [errors ? `${errors} failed` : '', recoveries.length ? `projecting again after ${Math.min(...recoveries)}–${Math.max(...recoveries)} ms` : '']
+      .filter(Boolean)
+      .join('; ');
+    return [kind, String(list.length), `${(ms.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s`, note];
   });
   for (const reason of skipped) rows.push([reason.split(':')[0], '0', '', `skipped: ${reason.slice(reason.indexOf(':') + 2)}`]);
   return table(['Fault', 'Injected', 'Window total', 'Note'], rows);
