@@ -5,6 +5,7 @@ import { gossipGrpc, serverFeaturesGrpc } from './grpc/generated.js';
 import { gossipImplementation, serverFeaturesImplementation } from './grpc/features.js';
 import { streamsImplementation, streamsServiceDefinition } from './grpc/streams.js';
 import { createPersistentSubscriptions, type PersistentSubscriptionsService } from './grpc/persistent.js';
+import { MemoryBudget, resolveMemoryLimits, type BufferedBytes, type MemoryLimits } from './grpc/limits.js';
 
 export interface EventStoreOptions {
   /** TCP port; 0 (default) picks a free one. */
@@ -15,12 +16,16 @@ export interface EventStoreOptions {
   dataDir?: string;
   /** Keep everything in memory (fast tests). */
   mem?: boolean;
+  /** Byte limits on what is held for clients (see grpc/limits.ts and the README); defaults apply to what is left out. */
+  limits?: Partial<MemoryLimits>;
 }
 
 export interface RunningEventStore {
   /** e.g. esdb://127.0.0.1:2113?tls=false */
   connectionString: string;
   port: number;
+  /** Bytes held right now for unfinished appends and for subscribers that have not read yet. */
+  bufferedBytes(): BufferedBytes;
   close(): Promise<void>;
 }
 
@@ -36,11 +41,13 @@ export function validateOptions(options: EventStoreOptions): void {
   if (hasDir && (typeof dataDir !== 'string' || dataDir.length === 0)) throw new TypeError('dataDir must be a non-empty string');
   if (mem !== undefined && typeof mem !== 'boolean') throw new TypeError('mem must be a boolean');
   if (hasDir === (mem === true)) throw new TypeError('Give exactly one of dataDir or mem: true');
+  resolveMemoryLimits(options.limits);
 }
 
 export async function startEventStore(options: EventStoreOptions): Promise<RunningEventStore> {
   validateOptions(options);
   const host = options.host ?? '127.0.0.1';
+  const budget = new MemoryBudget(resolveMemoryLimits(options.limits));
   const store = await createStore(options.mem ? { mem: true } : { dataDir: options.dataDir! });
 
   const server = new grpc.Server({
@@ -55,13 +62,13 @@ export async function startEventStore(options: EventStoreOptions): Promise<Runni
   const advertisedHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   let persistent: PersistentSubscriptionsService;
   try {
-    persistent = await createPersistentSubscriptions(store);
+    persistent = await createPersistentSubscriptions(store, budget);
   } catch (err) {
     await store.close();
     throw err;
   }
   try {
-    server.addService(streamsServiceDefinition, streamsImplementation(store));
+    server.addService(streamsServiceDefinition, streamsImplementation(store, budget));
     server.addService(serverFeaturesGrpc.ServerFeaturesService as unknown as grpc.ServiceDefinition, serverFeaturesImplementation());
     server.addService(
       gossipGrpc.GossipService as unknown as grpc.ServiceDefinition,
@@ -106,6 +113,7 @@ export async function startEventStore(options: EventStoreOptions): Promise<Runni
   return {
     connectionString: `esdb://${advertisedHost.includes(':') ? `[${advertisedHost}]` : advertisedHost}:${port}?tls=false`,
     port,
+    bufferedBytes: () => budget.snapshot(),
     close,
   };
 }

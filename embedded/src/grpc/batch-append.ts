@@ -7,7 +7,8 @@ import type { ExpectedRevision, Store } from '../core/types.js';
 import { BadRequestError } from '../core/errors.js';
 import { streamsPb } from './generated.js';
 import { parseStreamName, parseUuid, toBigInt, toStreamIdentifier } from './convert.js';
-import { badRequestStatus, timeoutStatus, toBatchAppendStatus } from './errors.js';
+import { badRequestStatus, maxAppendSizeStatus, timeoutStatus, toBatchAppendStatus } from './errors.js';
+import { MemoryBudget } from './limits.js';
 import { ProposedBatch } from './proposed.js';
 import {
   encodeBatchAppendSuccess,
@@ -24,6 +25,8 @@ interface PendingAppend {
   streamName: string;
   expected: ExpectedRevision;
   batch: ProposedBatch;
+  /** bytes of this append counted against the call's and the server's budget */
+  held: number;
   timer?: NodeJS.Timeout;
 }
 
@@ -55,9 +58,15 @@ function remainingMs(options: WireOptions): number | undefined {
 }
 
 /** Requests arrive decoded by batch-append-wire.ts; answers go out as generated messages or bytes. */
-export function batchAppendHandler(store: Store): grpc.handleBidiStreamingCall<WireBatchAppendReq, BatchAppendResp | Buffer> {
+export function batchAppendHandler(
+  store: Store,
+  budget = new MemoryBudget(),
+): grpc.handleBidiStreamingCall<WireBatchAppendReq, BatchAppendResp | Buffer> {
+  const { pendingAppendBytesPerCall, pendingAppendBytesTotal } = budget.limits;
   return (call) => {
     const pending = new Map<string, PendingAppend>();
+    /** bytes of this call's unfinished appends */
+    let held = 0;
     const commits = new Set<Promise<void>>();
     let halfClosed = false;
     let gone = false;
@@ -82,8 +91,12 @@ export function batchAppendHandler(store: Store): grpc.handleBidiStreamingCall<W
 
     const drop = (key: string) => {
       const entry = pending.get(key);
-      if (entry?.timer) clearTimeout(entry.timer);
+      if (!entry) return;
+      if (entry.timer) clearTimeout(entry.timer);
       pending.delete(key);
+      held -= entry.held;
+      budget.pendingAppends -= entry.held;
+      entry.held = 0;
     };
 
     const maybeEnd = () => {
@@ -144,12 +157,12 @@ export function batchAppendHandler(store: Store): grpc.handleBidiStreamingCall<W
             respondError(correlation, streamName, timeoutStatus());
             return;
           }
-          entry = { correlation, streamName, expected, batch: new ProposedBatch() };
+          entry = { correlation, streamName, expected, batch: new ProposedBatch(), held: 0 };
           if (left !== undefined) {
             const timed = entry;
             timed.timer = setTimeout(() => {
               if (pending.get(key) !== timed) return;
-              pending.delete(key);
+              drop(key);
               respondError(correlation, timed.streamName, timeoutStatus());
             }, Math.min(left, 2 ** 31 - 1));
             timed.timer.unref?.();
@@ -171,7 +184,21 @@ export function batchAppendHandler(store: Store): grpc.handleBidiStreamingCall<W
       if (req.isFinal) {
         drop(key);
         commit(entry);
+        return;
       }
+      // Not final: the chunk stays in memory until the rest arrives. Past the byte limits the
+      // append is refused as too large (the answer ESDB gives a request too big to take) and
+      // what it holds is let go; later chunks of it are then ignored like any unknown id.
+      const grown = entry.batch.bytes - entry.held;
+      held += grown;
+      budget.pendingAppends += grown;
+      entry.held = entry.batch.bytes;
+      const limit = held > pendingAppendBytesPerCall ? pendingAppendBytesPerCall : budget.pendingAppends > pendingAppendBytesTotal ? pendingAppendBytesTotal : 0;
+      if (limit > 0) {
+        drop(key);
+        respondError(correlation, entry.streamName, maxAppendSizeStatus(Math.min(limit, 0xffffffff)));
+      }
+      if (budget.pendingAppends > budget.pendingAppendsPeak) budget.pendingAppendsPeak = budget.pendingAppends;
     };
 
     call.on('data', (req: WireBatchAppendReq) => {

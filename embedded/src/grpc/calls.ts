@@ -3,6 +3,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { Http2Stream } from 'node:http2';
 import { toWireError } from './errors.js';
+import { outboundOf, wireSize } from './outbound.js';
 
 /** Thrown inside streaming handlers when the client has gone away; never reported. */
 export class CallClosedError extends Error {
@@ -16,7 +17,7 @@ interface AnyWritable {
   readonly cancelled: boolean;
   readonly destroyed: boolean;
   readonly writableEnded: boolean;
-  write(message: unknown): boolean;
+  write(message: unknown, callback?: () => void): boolean;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   off(event: string, listener: (...args: unknown[]) => void): unknown;
   emit(event: string, ...args: unknown[]): boolean;
@@ -26,11 +27,24 @@ export function isClosed(call: AnyWritable): boolean {
   return call.cancelled || call.destroyed || call.writableEnded;
 }
 
-/** Writes one message, waiting for 'drain' when grpc-js's buffer is full. */
+/**
+ * Writes one message, waiting for 'drain' when grpc-js's buffer is full and, on a call whose
+ * outbound bytes are counted (outbound.ts), until it is back under its byte limit.
+ */
 export function writeMessage(call: AnyWritable, message: unknown): Promise<void> | void {
   if (isClosed(call)) throw new CallClosedError();
-  if (call.write(message)) return;
-  return waitForDrain(call, call);
+  const tracker = outboundOf(call);
+  if (!tracker) {
+    if (call.write(message)) return;
+    return waitForDrain(call, call);
+  }
+  const ok = call.write(message, tracker.wrote(wireSize(message)));
+  if (ok && !tracker.full) return;
+  const closed = () => {
+    throw new CallClosedError();
+  };
+  if (!ok) return waitForDrain(call, call).then(() => tracker.low().catch(closed));
+  return tracker.low().catch(closed);
 }
 
 interface Listenable {

@@ -9,13 +9,17 @@ import { parseStreamName, parseUuid } from './convert.js';
 import { persistentPb } from './generated.js';
 import { toPersistentWireError } from './persistent-errors.js';
 import { encodeDelivery, type ReadRequest } from './persistent-wire.js';
+import type { MemoryBudget } from './limits.js';
+import { trackOutbound, wireSize } from './outbound.js';
 
 /** Requests and responses use the fast codecs of persistent-wire.ts. */
 type ReadCall = grpc.ServerDuplexStream<ReadRequest, pb.ReadResp | Buffer>;
 
 const ACTIONS: Record<number, NackAction> = { 0: 'unknown', 1: 'park', 2: 'retry', 3: 'skip', 4: 'stop' };
 
-export function handleRead(subsystem: PersistentSubsystem, call: ReadCall): void {
+export function handleRead(subsystem: PersistentSubsystem, call: ReadCall, budget: MemoryBudget): void {
+  // Unsent deliveries are counted; past the limit the group treats the consumer as full.
+  const outbound = trackOutbound(call, budget);
   let handle: ConsumerHandle | undefined;
   let finished = false;
   let confirmed = false;
@@ -36,11 +40,15 @@ export function handleRead(subsystem: PersistentSubsystem, call: ReadCall): void
     else call.end();
   };
 
+  const send = (message: pb.ReadResp | Buffer) => {
+    call.write(message, outbound.wrote(wireSize(message)));
+  };
+
   const write = (d: Delivery) => {
     if (finished) return;
     // Events produced while connecting must follow the confirmation.
     if (!confirmed) early.push(d);
-    else call.write(encodeDelivery(d, structuredUuids));
+    else send(encodeDelivery(d, structuredUuids));
   };
 
   const connect = (req: pb.ReadReq) => {
@@ -55,15 +63,18 @@ export function handleRead(subsystem: PersistentSubsystem, call: ReadCall): void
     const connectionName = String(call.metadata.get('connection-name')[0] ?? '<unknown>');
     handle = subsystem.connect(stream, group, connectionName, bufferSize, {
       deliver: write,
+      congested: () => outbound.full,
       drop: (err) => finish(toPersistentWireError(err)),
     });
+    const drained = outbound.onDrained(() => handle?.resume());
+    call.once('close', drained);
     const confirmation = new persistentPb.ReadResp.SubscriptionConfirmation();
     confirmation.setSubscriptionId(`${stream}::${group}`);
     const resp = new persistentPb.ReadResp();
     resp.setSubscriptionConfirmation(confirmation);
-    call.write(resp);
+    send(resp);
     confirmed = true;
-    for (const d of early.splice(0)) call.write(encodeDelivery(d, structuredUuids));
+    for (const d of early.splice(0)) send(encodeDelivery(d, structuredUuids));
   };
 
   const nack = (ids: string[], actionCode: number, reason: string) => {

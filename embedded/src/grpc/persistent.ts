@@ -14,6 +14,7 @@ import { persistentPb, sharedPb } from './generated.js';
 import { toPersistentWireError } from './persistent-errors.js';
 import { toSubscriptionInfo } from './persistent-info.js';
 import { handleRead } from './persistent-read.js';
+import { MemoryBudget } from './limits.js';
 import { persistentServiceDefinition } from './persistent-wire.js';
 import { parseCreate, parseDelete, parseGetInfo, parseList, parseReplayParked, parseUpdate } from './persistent-requests.js';
 
@@ -35,8 +36,13 @@ function unary<Req, Res>(handler: (req: Req) => Res | Promise<Res>): grpc.handle
   };
 }
 
-export async function createPersistentSubscriptions(store: Store): Promise<PersistentSubscriptionsService> {
-  const subsystem = await PersistentSubsystem.open(store);
+export async function createPersistentSubscriptions(store: Store, budget = new MemoryBudget()): Promise<PersistentSubscriptionsService> {
+  const subsystem = await PersistentSubsystem.open(store, {
+    bytesPerGroup: budget.limits.persistentReadAheadBytes,
+    add: (delta) => {
+      budget.persistentReadAhead += delta;
+    },
+  });
 
   const implementation = {
     create: unary(async (req: pb.CreateReq) => {
@@ -73,7 +79,7 @@ export async function createPersistentSubscriptions(store: Store): Promise<Persi
       await subsystem.restart();
       return new sharedPb.Empty();
     }),
-    read: (call: Parameters<typeof handleRead>[1]) => handleRead(subsystem, call),
+    read: (call: Parameters<typeof handleRead>[1]) => handleRead(subsystem, call, budget),
   };
 
   return {

@@ -51,6 +51,11 @@ export class ProposedBatch {
   private size = 0;
   constructor(private readonly maxAppendSize = MAX_APPEND_SIZE) {}
 
+  /** Bytes held so far, by the size rule above. */
+  get bytes(): number {
+    return this.size;
+  }
+
   add(msg: ProposedMessageLike): void {
     const event = toProposedEvent(msg);
     this.size += eventSize(event);

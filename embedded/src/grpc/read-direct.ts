@@ -20,6 +20,7 @@
 import type { ServerHttp2Stream } from 'node:http2';
 import { CallClosedError } from './calls.js';
 import { FramedBatch } from './fast-encode.js';
+import { outboundOf, type OutboundTracker } from './outbound.js';
 
 /** Flush once this many bytes are framed (and at the end, and before any wait): about 130 small events. */
 const FLUSH_BYTES = 32 * 1024;
@@ -48,11 +49,21 @@ export class DirectReadWriter {
   /** Bytes handed to the stream whose write callback has not run yet. */
   private queued = 0;
   private onSent: (() => void) | undefined;
+  private readonly tracker: OutboundTracker | undefined;
 
   private constructor(
     private readonly call: CallLike,
     private readonly base: BaseCallLike,
-  ) {}
+  ) {
+    this.tracker = outboundOf(call);
+    // a call's byte limit below these marks wins
+    const limit = this.tracker?.limit ?? Infinity;
+    this.high = Math.min(QUEUE_HIGH, limit);
+    this.low = Math.min(QUEUE_LOW, Math.floor(limit / 2));
+  }
+
+  private readonly high: number;
+  private readonly low: number;
 
   /** A writer for `call`, or undefined when grpc-js is not shaped as expected or already has output queued. */
   static for(call: unknown): DirectReadWriter | undefined {
@@ -77,13 +88,13 @@ export class DirectReadWriter {
   maybeFlush(): void | Promise<void> {
     if (this.batch.length < FLUSH_BYTES) return;
     this.write();
-    return this.queued >= QUEUE_HIGH ? this.sent() : new Promise<void>((resolve) => setImmediate(resolve));
+    return this.queued >= this.high ? this.sent() : new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   /** Writes out what is batched; a promise when too much is queued in the stream already. */
   flush(): void | Promise<void> {
     this.write();
-    if (this.queued >= QUEUE_HIGH) return this.sent();
+    if (this.queued >= this.high) return this.sent();
   }
 
   private write(): void {
@@ -96,10 +107,12 @@ export class DirectReadWriter {
     }
     const chunk = this.batch.take();
     this.queued += chunk.length;
+    const counted = this.tracker?.wrote(chunk.length);
     // The callback runs once the stream has sent the chunk, or with an error when it is torn down.
     this.base.stream.write(chunk, () => {
+      counted?.();
       this.queued -= chunk.length;
-      if (this.queued <= QUEUE_LOW) this.onSent?.();
+      if (this.queued <= this.low) this.onSent?.();
     });
   }
 

@@ -13,6 +13,8 @@ import { toWireError } from './errors.js';
 import { readAllToCall, readStreamToCall } from './read.js';
 import { parseReadRequest } from './read-request.js';
 import { subscribeToAll, subscribeToStream } from './subscribe.js';
+import { MemoryBudget } from './limits.js';
+import { trackOutbound } from './outbound.js';
 
 /**
  * The generated StreamsService definition, except that Read also accepts pre-encoded ReadResp
@@ -32,8 +34,9 @@ export const streamsServiceDefinition: grpc.ServiceDefinition = (() => {
   };
 })();
 
-export function streamsImplementation(store: Store): grpc.UntypedServiceImplementation {
+export function streamsImplementation(store: Store, budget = new MemoryBudget()): grpc.UntypedServiceImplementation {
   const read = serverStream<ReadReq, ReadResp>('Read', async (call) => {
+    trackOutbound(call, budget);
     const req = parseReadRequest(call.request);
     switch (req.kind) {
       case 'stream-read':
@@ -52,7 +55,7 @@ export function streamsImplementation(store: Store): grpc.UntypedServiceImplemen
   });
 
   const append = appendHandler(store);
-  const batchAppend = batchAppendHandler(store);
+  const batchAppend = batchAppendHandler(store, budget);
   return {
     read,
     append: guardClientStream(append),

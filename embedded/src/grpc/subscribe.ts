@@ -18,42 +18,76 @@ import { addRawToBatch, assertReadable, rawMatches, sendRawRecord, sendRecord } 
 import { DirectReadWriter } from './read-direct.js';
 import { rawRecordsOf, type RawRecord } from '../core/reads.js';
 import type { ParsedRead } from './read-request.js';
+import { outboundOf, type OutboundTracker } from './outbound.js';
 
 type Call = grpc.ServerWritableStream<ReadReq, ReadResp>;
 type StreamSub = Extract<ParsedRead, { kind: 'stream-subscription' }>;
 type AllSub = Extract<ParsedRead, { kind: 'all-subscription' }>;
 
-/** Live records held for a client before it is sent back to catch-up. */
+/** Live records held for a client before it is sent back to catch-up... */
 const LIVE_BUFFER_LIMIT = 10_000;
 
+/** What a live record holds in memory, roughly: its payloads and names. */
+function recordBytes(rec: RecordedEvent): number {
+  return rec.data.length + rec.metadata.length + 2 * (rec.type.length + rec.streamId.length) + 64;
+}
+
+/**
+ * ...or once the call's outbound bytes (written and unsent, plus this buffer) pass its byte
+ * limit, so that a subscriber that stops reading holds about one limit of memory: it then
+ * reads the same records from the log, at its own pace.
+ */
 class LiveBuffer {
   private items: RecordedEvent[] = [];
+  private sizes: number[] = [];
   private head = 0;
   private wake: (() => void) | undefined;
   overflowed = false;
 
-  constructor(private readonly accept: (rec: RecordedEvent) => boolean) {}
+  constructor(
+    private readonly accept: (rec: RecordedEvent) => boolean,
+    private readonly tracker: OutboundTracker | undefined,
+  ) {}
 
   push = (records: readonly RecordedEvent[]): void => {
     if (this.overflowed) return;
-    for (const rec of records) if (this.accept(rec)) this.items.push(rec);
-    if (this.items.length - this.head > LIVE_BUFFER_LIMIT) {
+    for (const rec of records) {
+      if (!this.accept(rec)) continue;
+      this.items.push(rec);
+      const size = recordBytes(rec);
+      this.sizes.push(size);
+      this.tracker?.hold(size);
+    }
+    const held = this.items.length - this.head;
+    const overBytes = this.tracker !== undefined && held > 1 && this.tracker.queued + this.tracker.buffered > this.tracker.limit;
+    if (held > LIVE_BUFFER_LIMIT || overBytes) {
       this.overflowed = true;
-      this.items = [];
-      this.head = 0;
+      this.clear();
     }
     this.wake?.();
   };
+
+  /** Lets go of everything still held (overflow, or the subscription ending). */
+  clear(): void {
+    let bytes = 0;
+    for (let i = this.head; i < this.sizes.length; i++) bytes += this.sizes[i];
+    this.tracker?.release(bytes);
+    this.items = [];
+    this.sizes = [];
+    this.head = 0;
+  }
 
   /** Next buffered record, 'overflow', or 'closed' when the call goes away. */
   async next(closed: Promise<void>): Promise<RecordedEvent | 'overflow' | 'closed'> {
     for (;;) {
       if (this.overflowed) return 'overflow';
       if (this.head < this.items.length) {
+        this.tracker?.release(this.sizes[this.head]);
         const rec = this.items[this.head++];
         // drop consumed entries now and then instead of shifting the array on every read
         if (this.head > 1024 && this.head * 2 > this.items.length) {
           this.items = this.items.slice(this.head);
+          this.sizes = this.sizes.slice(this.head);
           this.head = 0;
         }
         return rec;
@@ -131,7 +165,7 @@ async function run(call: Call, store: Store, source: Source, start: bigint, deli
   }
   let cursor = start;
   for (;;) {
-    const buffer = new LiveBuffer(source.accepts);
+    const buffer = new LiveBuffer(source.accepts, outboundOf(call));
     const unsubscribe = store.onCommit(buffer.push);
     try {
       const history = source.history(cursor);
@@ -179,6 +213,7 @@ async function run(call: Call, store: Store, source: Source, start: bigint, deli
       }
     } finally {
       unsubscribe();
+      buffer.clear();
     }
   }
 }

@@ -17,11 +17,22 @@ function isMissing(err: unknown): boolean {
 }
 
 /** Reads up to `max` events forwards; a missing or deleted stream reads as empty. */
-export async function readForwards(store: Store, stream: string, from: bigint, max: number): Promise<RecordedEvent[]> {
+/** What a record holds in memory, roughly: its payloads and names. */
+export function recordBytes(r: RecordedEvent): number {
+  return r.data.length + r.metadata.length + 2 * (r.type.length + r.streamId.length) + 64;
+}
+
+/** Up to `max` records from `from` on, stopping early once they hold `maxBytes` (at least one record). */
+export async function readForwards(store: Store, stream: string, from: bigint, max: number, maxBytes = Infinity): Promise<RecordedEvent[]> {
   const out: RecordedEvent[] = [];
   if (max <= 0) return out;
+  let bytes = 0;
   try {
-    for await (const e of store.readStream(stream, { direction: 'forwards', from, maxCount: BigInt(max) })) out.push(e);
+    for await (const e of store.readStream(stream, { direction: 'forwards', from, maxCount: BigInt(max) })) {
+      out.push(e);
+      bytes += recordBytes(e);
+      if (bytes >= maxBytes) break;
+    }
   } catch (err) {
     if (!isMissing(err)) throw err;
   }

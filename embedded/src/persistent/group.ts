@@ -10,6 +10,7 @@ import {
   parkedLink,
   parseLink,
   readForwards,
+  recordBytes,
   replayFrom,
   resolveLink,
   writeCheckpoint,
@@ -32,6 +33,11 @@ export interface Delivery {
 
 export interface ConsumerSink {
   deliver(delivery: Delivery): void;
+  /**
+   * The consumer's connection has more unsent bytes than it may hold: it gets nothing new (as if
+   * its slots were full) until it drains and its handle's resume() is called.
+   */
+  congested?(): boolean;
   /** The group went away (update, delete, restart, shutdown): end the call with this error. */
   drop(error: GroupDroppedError): void;
 }
@@ -45,6 +51,8 @@ interface Message {
   link?: RecordedEvent;
   /** the id the client acks with: the link's when there is one (§14.8) */
   ackId: string;
+  /** memory it holds while in the read-ahead buffer */
+  bytes: number;
   /** revision in the source stream, or `$all` position */
   value: bigint;
   retryCount: number;
@@ -68,9 +76,21 @@ export class Consumer implements Slotted {
     readonly sink: ConsumerSink,
   ) {}
   freeSlots(): number {
+    if (this.sink.congested?.()) return 0;
     return this.bufferSize - this.ids.size;
   }
 }
+
+/**
+ * Byte limit on a group's read-ahead (history and live buffers), and where the server's total is
+ * kept. The count limits of the settings still apply; whichever is reached first stops reading.
+ */
+export interface ReadAheadBudget {
+  readonly bytesPerGroup: number;
+  add(delta: number): void;
+}
+
+const UNBOUNDED: ReadAheadBudget = { bytesPerGroup: Infinity, add() {} };
 
 export interface GroupInfo {
   def: GroupDefinition;
@@ -114,6 +134,8 @@ export class Group {
   private cursor = 0n;
   private readonly buffer = new Fifo<Message>();
   private liveQueue: RecordedEvent[] = [];
+  /** bytes held by `buffer` and `liveQueue` */
+  private readAheadBytes = 0;
   /** retried messages, ordered by sequence so older ones go first */
   private readonly retry: Message[] = [];
   private readonly replay = new Fifo<Message>();
@@ -136,6 +158,7 @@ export class Group {
   constructor(
     private readonly store: Store,
     readonly def: GroupDefinition,
+    private readonly readAhead: ReadAheadBudget = UNBOUNDED,
   ) {
     this.key = groupKey(def.stream, def.group);
     this.isAll = def.stream === ALL;
@@ -187,6 +210,11 @@ export class Group {
       entry.msg.retryCount++;
       this.enqueueRetry(entry.msg);
     }
+    this.dispatch();
+  }
+
+  /** A consumer's connection drained: it may take messages again. */
+  resume(): void {
     this.dispatch();
   }
 
@@ -276,6 +304,7 @@ export class Group {
             event: original,
             link,
             ackId: link.eventId,
+            bytes: 0,
             value: -1n,
             retryCount: 0,
             pinKey: this.pinKeyOf(original, link),
@@ -300,6 +329,9 @@ export class Group {
   async stop(flushCheckpoint: boolean): Promise<void> {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
+    this.hold(-this.readAheadBytes);
+    this.buffer.clear();
+    this.liveQueue = [];
     const consumers = this.consumers;
     this.consumers = [];
     for (const c of consumers) c.sink.drop(new GroupDroppedError(this.def.stream, this.def.group));
@@ -317,10 +349,14 @@ export class Group {
     for (const r of records) {
       if (this.isAll ? r.position >= this.cursor : r.streamId === this.def.stream && r.revision >= this.cursor) {
         this.liveQueue.push(r);
+        this.hold(recordBytes(r));
       }
     }
-    if (this.liveQueue.length + this.buffer.length > Math.max(1, this.def.settings.liveBufferSize)) {
+    const overCount = this.liveQueue.length + this.buffer.length > Math.max(1, this.def.settings.liveBufferSize);
+    const overBytes = this.liveQueue.length > 0 && this.readAheadBytes > this.readAhead.bytesPerGroup;
+    if (overCount || overBytes) {
       // Too far behind for the live buffer: drop it and read the same records from the log.
+      this.hold(-this.liveQueue.reduce((n, r) => n + recordBytes(r), 0));
       this.liveQueue = [];
       this.state = 'catchup';
     }
@@ -386,6 +422,16 @@ export class Group {
     }
   }
 
+  private hold(delta: number): void {
+    this.readAheadBytes += delta;
+    this.readAhead.add(delta);
+  }
+
+  /** The byte limit is reached: read nothing more until consumers take some (one message always fits). */
+  private fullOfBytes(): boolean {
+    return this.buffer.length > 0 && this.readAheadBytes >= this.readAhead.bytesPerGroup;
+  }
+
   private capacity(): number {
     return Math.max(1, this.def.settings.historyBufferSize);
   }
@@ -400,16 +446,20 @@ export class Group {
       if (this.state === 'stopped' || this.state === 'loading') return;
       this.dispatch();
       const space = this.capacity() - this.buffer.length;
-      if (space <= 0) return; // dispatch kicks again when slots free up
+      if (space <= 0 || this.fullOfBytes()) return; // dispatch kicks again when slots free up
       if (this.state === 'live') {
         if (this.liveQueue.length === 0) return;
-        await this.ingest(this.liveQueue.splice(0, space));
+        const taken = this.liveQueue.splice(0, space);
+        this.hold(-taken.reduce((n, r) => n + recordBytes(r), 0));
+        await this.ingest(taken);
         continue;
       }
       // Refill in batches, not one event per freed slot: no per-event log reads.
       if (this.buffer.length > this.lowWater()) return;
+      const limit = this.readAhead.bytesPerGroup;
+      if (this.buffer.length > 0 && this.readAheadBytes > limit / 2) return;
       const n = Math.min(space, MAX_READ);
-      const records = await this.readSource(n);
+      const records = await this.readSource(n, limit - this.readAheadBytes);
       if (this.state !== 'catchup') return;
       await this.ingest(records);
       if (records.length === n) {
@@ -445,11 +495,17 @@ export class Group {
     return state.tombstoned || state.lastRevision < this.cursor;
   }
 
-  private async readSource(n: number): Promise<RecordedEvent[]> {
-    if (!this.isAll) return readForwards(this.store, this.def.stream, this.cursor, n);
+  /** Up to n records from the cursor on, stopping once they hold maxBytes (at least one). */
+  private async readSource(n: number, maxBytes: number): Promise<RecordedEvent[]> {
+    if (!this.isAll) return readForwards(this.store, this.def.stream, this.cursor, n, maxBytes);
     const out: RecordedEvent[] = [];
     const from = this.cursor <= 0n ? 'start' : this.cursor;
-    for await (const r of this.store.readAll({ direction: 'forwards', from, maxCount: BigInt(n) })) out.push(r);
+    let bytes = 0;
+    for await (const r of this.store.readAll({ direction: 'forwards', from, maxCount: BigInt(n) })) {
+      out.push(r);
+      bytes += recordBytes(r);
+      if (bytes >= maxBytes) break;
+    }
     return out;
   }
 
@@ -483,11 +539,14 @@ export class Group {
       }
       this.lastKnown = value;
       const seq = this.tracker.push(value, true);
+      const bytes = (event ? recordBytes(event) : 0) + (link ? recordBytes(link) : 0);
+      this.hold(bytes);
       this.buffer.push({
         seq,
         event,
         link,
         ackId: (link ?? r).eventId,
+        bytes,
         value,
         retryCount: 0,
         pinKey: this.pinKeyOf(event, link),
@@ -527,7 +586,11 @@ export class Group {
         if (!consumer) break;
         if (fromRetry) this.retry.shift();
         else if (this.replay.length > 0) this.replay.shift();
-        else this.buffer.shift();
+        else {
+          this.buffer.shift();
+          this.hold(-msg.bytes);
+          msg.bytes = 0;
+        }
         this.send(consumer, msg);
       }
     }

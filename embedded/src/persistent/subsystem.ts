@@ -15,7 +15,7 @@ import {
 } from './definition.js';
 import { GroupExistsError, GroupFailedError, GroupNotFoundError } from './errors.js';
 import { validateFilter } from './filter.js';
-import { Group, type Consumer, type ConsumerSink, type GroupInfo, type NackAction } from './group.js';
+import { Group, type Consumer, type ConsumerSink, type GroupInfo, type NackAction, type ReadAheadBudget } from './group.js';
 import { validateSettings, type GroupSettings } from './settings.js';
 
 export interface GroupRequest {
@@ -30,6 +30,8 @@ export interface GroupRequest {
 export interface ConsumerHandle {
   ack(ids: readonly string[]): void;
   nack(ids: readonly string[], action: NackAction, reason: string): void;
+  /** The consumer's connection drained (see ConsumerSink.congested). */
+  resume(): void;
   close(): void;
 }
 
@@ -44,10 +46,13 @@ export class PersistentSubsystem {
   private unsubscribe?: () => void;
   private closed = false;
 
-  private constructor(private readonly store: Store) {}
+  private constructor(
+    private readonly store: Store,
+    private readonly readAhead: ReadAheadBudget | undefined,
+  ) {}
 
-  static async open(store: Store): Promise<PersistentSubsystem> {
-    const subsystem = new PersistentSubsystem(store);
+  static async open(store: Store, readAhead?: ReadAheadBudget): Promise<PersistentSubsystem> {
+    const subsystem = new PersistentSubsystem(store, readAhead);
     subsystem.unsubscribe = store.onCommit((records) => subsystem.route(records));
     await subsystem.loadAll();
     subsystem.timer = setInterval(() => {
@@ -130,6 +135,7 @@ export class PersistentSubsystem {
     return {
       ack: (ids) => g.ack(ids),
       nack: (ids, action, reason) => g.nack(ids, action, reason),
+      resume: () => g.resume(),
       close: () => g.disconnect(consumer),
     };
   }
@@ -199,7 +205,7 @@ export class PersistentSubsystem {
 
   private async install(def: GroupDefinition, all: readonly GroupDefinition[], created = false): Promise<void> {
     const position = await saveDefinitions(this.store, all);
-    const group = new Group(this.store, def);
+    const group = new Group(this.store, def, this.readAhead);
     this.groups.set(group.key, group);
     this.indexGroups();
     this.everHad.add(def.stream);
@@ -214,7 +220,7 @@ export class PersistentSubsystem {
     const defs = await loadDefinitions(this.store);
     const groups = new Map<string, Group>();
     for (const def of defs) {
-      const group = new Group(this.store, def);
+      const group = new Group(this.store, def, this.readAhead);
       groups.set(group.key, group);
       this.everHad.add(def.stream);
     }
