@@ -57,7 +57,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   let backend: LogBackend;
   if (options && 'mem' in options && options.mem === true) backend = new MemoryBackend();
   else if (options && 'dataDir' in options && typeof options.dataDir === 'string' && options.dataDir.length > 0) {
-    backend = FileBackend.open(path.join(options.dataDir, LOG_FILE_NAME));
+    backend = await FileBackend.open(path.join(options.dataDir, LOG_FILE_NAME));
   } else throw new BadRequestError('createStore needs { dataDir } or { mem: true }');
 
   const index = new StoreIndex();

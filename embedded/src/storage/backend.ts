@@ -10,6 +10,8 @@ const fdatasyncAsync = promisify(fs.fdatasync);
 const closeAsync = promisify(fs.close);
 
 export interface LogBackend {
+  /** What to call it in messages: the file's path, or a label for memory. */
+  readonly name: string;
   /** Bytes currently stored. */
   size(): number;
   /** Synchronous positional read; returns bytes read (page-cache reads are cheaper than a thread-pool hop). */
@@ -24,31 +26,37 @@ export interface LogBackend {
 
 export class FileBackend implements LogBackend {
   private constructor(
+    readonly name: string,
     private readonly fd: number,
     private bytes: number,
-    private readonly unlock: () => void,
+    private readonly unlock: () => Promise<void>,
   ) {}
 
-  static open(file: string): FileBackend {
-    const unlock = lockDataDir(path.dirname(file));
-    const existed = fs.existsSync(file);
-    let fd: number;
+  /** Locks the file's directory (see lock.ts) and opens the file, creating both private to the owner. */
+  static async open(file: string): Promise<FileBackend> {
+    const unlock = await lockDataDir(path.dirname(file));
+    let fd: number | undefined;
     try {
-      fd = fs.openSync(file, existed ? 'r+' : 'w+');
+      const existed = fs.existsSync(file);
+      fd = fs.openSync(file, existed ? 'r+' : 'w+', 0o600);
+      // Events are private data: a file created looser (older versions, a copy) is tightened.
+      const mode = fs.fstatSync(fd).mode;
+      if (process.platform !== 'win32' && (mode & 0o077) !== 0) fs.fchmodSync(fd, mode & 0o700);
+      if (!existed) {
+        // Make the new directory entry itself durable, or a crash could lose the whole file.
+        const dirFd = fs.openSync(path.dirname(file), 'r');
+        try {
+          fs.fsyncSync(dirFd);
+        } finally {
+          fs.closeSync(dirFd);
+        }
+      }
+      return new FileBackend(file, fd, fs.fstatSync(fd).size, unlock);
     } catch (e) {
-      unlock();
+      if (fd !== undefined) fs.closeSync(fd);
+      await unlock();
       throw e;
     }
-    if (!existed) {
-      // Make the new directory entry itself durable, or a crash could lose the whole file.
-      const dirFd = fs.openSync(path.dirname(file), 'r');
-      try {
-        fs.fsyncSync(dirFd);
-      } finally {
-        fs.closeSync(dirFd);
-      }
-    }
-    return new FileBackend(fd, fs.fstatSync(fd).size, unlock);
   }
 
   size(): number {
@@ -86,11 +94,12 @@ export class FileBackend implements LogBackend {
 
   async close(): Promise<void> {
     await closeAsync(this.fd);
-    this.unlock();
+    await this.unlock();
   }
 }
 
 export class MemoryBackend implements LogBackend {
+  readonly name: string = 'in-memory log';
   private buf = Buffer.alloc(1 << 20);
   private bytes = 0;
 

@@ -1,40 +1,254 @@
-// A pid file guarding a data directory: two servers appending to one log would interleave
-// commits and corrupt it. A lock left by a killed process (kill -9) is stale and taken over.
+// One data directory, one server: two processes appending to one log would interleave commits
+// and corrupt it.
+//
+// Why not a pid file: after kill -9 or a container restart the pid in it usually belongs to some
+// other live process (often pid 1), so "is that pid alive?" blocks start-up forever; and
+// read-then-write lets two openers starting at the same moment both win.
+//
+// So the lock is held by the kernel, not by a file. On Linux it is a Unix-domain socket bound in
+// the abstract namespace (a name, no file); on Windows a named pipe. Binding a name is atomic
+// (EADDRINUSE = held by a live process) and the kernel frees it the moment the holder dies, however
+// it dies. The name is derived from the directory's device and inode, so symlinks, bind mounts
+// and different spellings of one directory all map to one lock. The holder answers a connection
+// with who it is (pid, host, start time), which is what a refused opener reports. Sockets are
+// close-on-exec, so a child process the server starts never inherits the lock.
+//
+// Limits: abstract names live in a network namespace, so processes in different network
+// namespaces (two containers that share a volume but not a network) do not see each other's lock;
+// nor do two hosts sharing a directory over NFS. Abstract names have no permissions: another local
+// user who knows the directory's inode can hold the name and keep the store from starting (the
+// error then names that process).
+//
+// `LOCK` in the directory is only informative (who holds it, for humans): it is never trusted, so a
+// stale one never blocks anything.
+//
+// Elsewhere (macOS, BSD: no abstract sockets) the lock is the LOCK file itself, created atomically
+// (written to a temporary name, then hard-linked to LOCK, which fails if it exists), and taken
+// over only when its owner is verifiably gone: same host, and the pid is dead or the host has
+// rebooted since. That fallback is best effort: a LOCK whose pid now belongs to a live process
+// blocks start-up (the message says to delete it), and two openers taking over one stale file at
+// the very same moment can race.
+import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const LOCK_FILE_NAME = 'LOCK';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+export type LockStrategy = 'socket' | 'file';
+
+export class DataDirInUseError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly holder: string,
+  ) {
+    super(`Data directory ${dir} is in use by another event store (${holder}); stop it first, or use another directory`);
+    this.name = 'DataDirInUseError';
   }
 }
 
-/** Takes the lock or throws; returns the release function. */
-export function lockDataDir(dir: string): () => void {
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, LOCK_FILE_NAME);
-  let owner: number | undefined;
+interface LockInfo {
+  pid: number;
+  host: string;
+  started: string;
+  /** Boot time of the host (ms since epoch, approximate): a pid from before a reboot is meaningless. */
+  boot: number;
+  token: string;
+}
+
+export function defaultLockStrategy(): LockStrategy {
+  return process.platform === 'linux' || process.platform === 'win32' ? 'socket' : 'file';
+}
+
+/**
+ * Creates the directory if needed (0700), takes its lock or throws DataDirInUseError, and returns
+ * the release function. A second open in the same process is refused like any other.
+ */
+export async function lockDataDir(dir: string, strategy: LockStrategy = defaultLockStrategy()): Promise<() => Promise<void>> {
+  ensurePrivateDir(dir);
+  if (strategy === 'file') return acquireFile(dir);
+  const st = fs.statSync(dir, { bigint: true });
+  return acquireSocket(dir, `${st.dev}:${st.ino}`);
+}
+
+/** Creates `dir` 0700; tightens an existing one we own (never a shared sticky directory like /tmp). */
+function ensurePrivateDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (process.platform === 'win32') return;
   try {
-    owner = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
+    const st = fs.statSync(dir);
+    const ours = typeof process.getuid === 'function' && st.uid === process.getuid();
+    if (ours && (st.mode & 0o077) !== 0 && (st.mode & 0o1000) === 0) fs.chmodSync(dir, st.mode & 0o700);
   } catch {
-    owner = undefined;
+    // Best effort: the files themselves are 0600 whatever the directory allows.
   }
-  // The same process may open one directory twice (tests reopen without closing).
-  if (owner !== undefined && Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
-    throw new Error(`Data directory ${dir} is in use by process ${owner}`);
-  }
-  fs.writeFileSync(file, String(process.pid));
-  return () => {
-    try {
-      if (fs.readFileSync(file, 'utf8') === String(process.pid)) fs.unlinkSync(file);
-    } catch {
-      // already gone
-    }
+}
+
+// ---- the kernel-held lock ----
+
+function socketName(key: string): string {
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 40);
+  const name = `eventstore-embedded-datadir-${hash}`;
+  return process.platform === 'win32' ? `\\\\?\\pipe\\${name}` : `\0${name}`;
+}
+
+async function acquireSocket(dir: string, key: string): Promise<() => Promise<void>> {
+  const name = socketName(key);
+  const info = newInfo();
+  const server = net.createServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.end(`${JSON.stringify(info)}\n`);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EADDRINUSE') reject(new Error(`Could not lock data directory ${dir}: ${e.message}`, { cause: e }));
+      else void askHolder(name).then((holder) => reject(new DataDirInUseError(dir, holder ?? describeLockFile(dir))));
+    });
+    // exclusive: in a cluster worker the primary would otherwise own (and share) the handle.
+    server.listen({ path: name, exclusive: true }, () => resolve());
+  });
+  // The lock must not keep the process alive on its own.
+  server.unref();
+  writeInfo(dir, info);
+  return async () => {
+    // Remove our LOCK before letting go: once the name is free, LOCK may be the next holder's.
+    removeIfOurs(dir, info);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   };
+}
+
+/** Asks the live holder who it is; undefined if it does not say within a second. */
+function askHolder(name: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    let text = '';
+    const socket = net.connect({ path: name });
+    const done = (v: string | undefined) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(v);
+    };
+    const timer = setTimeout(() => done(undefined), 1000);
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => {
+      text += d;
+      if (text.length > 4096) done(undefined);
+    });
+    socket.on('end', () => done(describeInfo(parseInfo(text), 'held by')));
+    socket.on('error', () => done(undefined));
+  });
+}
+
+// ---- LOCK: who holds the directory, for humans (and the lock itself in the fallback) ----
+
+function newInfo(): LockInfo {
+  return {
+    pid: process.pid,
+    host: os.hostname(),
+    started: new Date().toISOString(),
+    boot: Math.round(Date.now() - os.uptime() * 1000),
+    token: randomUUID(),
+  };
+}
+
+function writeInfo(dir: string, info: LockInfo): void {
+  const file = path.join(dir, LOCK_FILE_NAME);
+  // We hold the lock, so a temporary LOCK.<token> here is left over from a crash mid-write.
+  for (const entry of safeReaddir(dir)) if (TEMP_LOCK.test(entry)) fs.rmSync(path.join(dir, entry), { force: true });
+  const tmp = `${file}.${info.token}`;
+  try {
+    fs.writeFileSync(tmp, `${JSON.stringify(info)}\n`, { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  } catch {
+    // Informative only: a read-only LOCK must not stop a server that holds the real lock.
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+const TEMP_LOCK = /^LOCK\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function parseInfo(text: string | undefined): Partial<LockInfo> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (typeof v === 'object' && v !== null) return v as Partial<LockInfo>;
+    if (typeof v === 'number') return { pid: v }; // the old format: a bare pid
+  } catch {
+    // torn or foreign content
+  }
+  return {};
+}
+
+function describeInfo(info: Partial<LockInfo> | undefined, prefix: string): string | undefined {
+  if (info === undefined || typeof info.pid !== 'number') return undefined;
+  const host = typeof info.host === 'string' ? ` on ${info.host}` : '';
+  const since = typeof info.started === 'string' ? ` since ${info.started}` : '';
+  return `${prefix} pid ${info.pid}${host}${since}`;
+}
+
+function describeLockFile(dir: string): string {
+  return describeInfo(parseInfo(readText(path.join(dir, LOCK_FILE_NAME))), 'LOCK says') ?? 'held by a process that did not say who it is';
+}
+
+function removeIfOurs(dir: string, info: LockInfo): void {
+  if (parseInfo(readText(path.join(dir, LOCK_FILE_NAME)))?.token === info.token) fs.rmSync(path.join(dir, LOCK_FILE_NAME), { force: true });
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+// ---- fallback: an atomically created LOCK file with owner verification ----
+
+async function acquireFile(dir: string): Promise<() => Promise<void>> {
+  const file = path.join(dir, LOCK_FILE_NAME);
+  for (let attempt = 0; ; attempt++) {
+    const info = newInfo();
+    const tmp = `${file}.${info.token}`;
+    fs.writeFileSync(tmp, `${JSON.stringify(info)}\n`, { mode: 0o600 });
+    try {
+      fs.linkSync(tmp, file); // atomic: fails with EEXIST if LOCK exists, and LOCK is never half-written
+      return async () => removeIfOurs(dir, info);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
+    const text = readText(file);
+    if (text === undefined) continue; // removed in between: try again
+    if (attempt >= 3 || !ownerIsGone(text)) throw new DataDirInUseError(dir, `${describeLockFile(dir)}; if no server runs there, delete ${file}`);
+    // Stale: remove it, unless it changed since we judged it.
+    if (readText(file) === text) fs.rmSync(file, { force: true });
+  }
+}
+
+function ownerIsGone(text: string): boolean {
+  const parsed = parseInfo(text);
+  // A bare number is the old format: a pid written on this host.
+  const info = parsed !== undefined && parsed.host === undefined && Object.keys(parsed).length === 1 ? { ...parsed, host: os.hostname() } : parsed;
+  if (info === undefined || typeof info.pid !== 'number' || !Number.isInteger(info.pid) || info.pid <= 0) return false; // not ours to judge
+  if (info.host !== os.hostname()) return false; // cannot check a process on another host
+  const boot = Date.now() - os.uptime() * 1000;
+  if (typeof info.boot === 'number' && Math.abs(info.boot - boot) > 60_000) return true; // rebooted since
+  // Our own pid: this process holds it (a second open here is refused like any other), or, rarely,
+  // an earlier process had our pid; either way not provably stale.
+  if (info.pid === process.pid) return false;
+  try {
+    process.kill(info.pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }

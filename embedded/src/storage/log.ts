@@ -5,19 +5,21 @@
 // after fdatasync. Group commit: while one write+sync runs, new commits queue up and all of
 // them go out in the next single write+sync.
 import type { LogBackend } from './backend.js';
-import { checkRecord, isCommitEnd, recordLength, HEADER_SIZE } from './record-codec.js';
+import { checkRecord, recordLength, HEADER_SIZE } from './record-codec.js';
+import { LogCorruptError, recover, type RecordVisitor } from './recovery.js';
+
+export { LogCorruptError, type RecordVisitor } from './recovery.js';
 
 const MAGIC = Buffer.from('ESEMBLOG', 'ascii');
 const FORMAT_VERSION = 1;
 /** First record offset. Non-zero, so no real record ever gets `$all` position 0. */
 export const LOG_START = 16;
 
-const SCAN_CHUNK = 4 * 1024 * 1024;
 /** One group commit writes at most this much (plus one commit), which bounds what a crash can tear. */
 const MAX_GROUP_BYTES = 16 * 1024 * 1024;
 /**
- * A crash can only damage bytes written after the last fsync: at most one group. Damage further
- * from the end is corruption of acknowledged data, and cutting it off would silently lose events.
+ * A crash can only damage bytes written after the last fsync: at most one group (plus the one
+ * commit that may exceed it). A damaged region larger than this is not a torn write.
  */
 export const MAX_TORN_TAIL = 2 * MAX_GROUP_BYTES;
 
@@ -28,9 +30,6 @@ interface PendingCommit {
   resolve: () => void;
   reject: (e: unknown) => void;
 }
-
-/** Called during recovery for every record of every complete commit, in log order. */
-export type RecordVisitor = (chunk: Buffer, offsetInChunk: number, position: number) => void;
 
 export class Log {
   /** Offset where the next commit goes (includes commits not yet durable). */
@@ -53,33 +52,35 @@ export class Log {
   }
 
   /**
-   * Opens a log, replaying every complete commit to `visit` and cutting off a torn or corrupt tail
-   * (anything after the last record flagged as a commit end).
+   * Opens a log, replaying every complete commit to `visit`. A torn tail (recovery.ts) is cut off,
+   * with a warning; any other damage throws LogCorruptError and leaves the file as it is.
    */
   static async open(backend: LogBackend, visit: RecordVisitor): Promise<{ log: Log; truncatedBytes: number }> {
     const size = backend.size();
+    const header = Buffer.alloc(LOG_START);
+    MAGIC.copy(header, 0);
+    header.writeUInt32LE(FORMAT_VERSION, 8);
+    const found = Buffer.alloc(Math.min(size, LOG_START));
+    backend.readInto(found, 0, found.length, 0);
+    const bad = firstDifference(found, header);
     if (size < LOG_START) {
-      // New log (or a crash while writing the header, before anything could have been acknowledged).
-      const header = Buffer.alloc(LOG_START);
-      MAGIC.copy(header, 0);
-      header.writeUInt32LE(FORMAT_VERSION, 8);
+      // New log, or a crash while its header was being written (before anything could have been
+      // acknowledged): then what is there is a prefix of the header, or zeros. Anything else is
+      // not ours to overwrite.
+      if (bad !== undefined && found.some((b) => b !== 0)) throw badHeader(backend, bad, size);
       backend.truncate(0);
       await backend.write(header, 0);
       await backend.sync();
       return { log: new Log(backend, LOG_START), truncatedBytes: 0 };
     }
-    const header = Buffer.alloc(LOG_START);
-    backend.readInto(header, 0, LOG_START, 0);
-    if (!header.subarray(0, 8).equals(MAGIC) || header.readUInt32LE(8) !== FORMAT_VERSION) {
-      throw new Error('Not an embedded event store log (bad header)');
-    }
-    const end = scan(backend, size, visit);
-    if (size - end > MAX_TORN_TAIL) {
-      throw new Error(
-        `Log is corrupt at offset ${end} with ${size - end} bytes after it: too much to be a torn write, refusing to truncate`,
+    if (bad !== undefined) throw badHeader(backend, bad, size);
+    const end = recover(backend, LOG_START, size, MAX_TORN_TAIL, visit);
+    if (end < size) {
+      backend.truncate(end);
+      console.warn(
+        `embedded store: ${backend.name}: cut ${size - end} bytes of a torn write at byte offset ${end} (an unfinished commit from a crash)`,
       );
     }
-    if (end < size) backend.truncate(end);
     return { log: new Log(backend, end), truncatedBytes: size - end };
   }
 
@@ -216,42 +217,18 @@ export class Log {
   }
 }
 
-/** Returns the offset just after the last complete, valid commit. */
-function scan(backend: LogBackend, size: number, visit: RecordVisitor): number {
-  let chunkSize = SCAN_CHUNK;
-  let buf = Buffer.allocUnsafe(chunkSize);
-  // Every chunk starts at a commit boundary, so a commit is delivered only once it is complete.
-  let pos = LOG_START;
-  while (pos < size) {
-    const n = backend.readInto(buf, 0, Math.min(chunkSize, size - pos), pos);
-    const atFileEnd = pos + n >= size;
-    let off = 0;
-    let commitStart = 0;
-    let stop = false;
-    for (;;) {
-      if (off >= n) break;
-      const check = checkRecord(buf, off, n);
-      if (!check.ok) {
-        if (check.reason === 'incomplete' && !atFileEnd) break; // continue in the next chunk
-        stop = true; // torn or corrupt: everything from the current commit on is dropped
-        break;
-      }
-      off += check.length;
-      if (isCommitEnd(buf, off - check.length)) {
-        for (let r = commitStart; r < off; r += recordLength(buf, r)) visit(buf, r, pos + r);
-        commitStart = off;
-      }
-    }
-    if (stop) return pos + commitStart;
-    if (commitStart === 0) {
-      if (atFileEnd) return pos; // an unfinished commit runs to the end of the file
-      // One commit larger than the chunk: grow and retry.
-      chunkSize *= 2;
-      buf = Buffer.allocUnsafe(chunkSize);
-      continue;
-    }
-    pos += commitStart;
-    if (atFileEnd && off >= n && commitStart === off) return pos;
-  }
-  return pos;
+function firstDifference(found: Buffer, expected: Buffer): number | undefined {
+  for (let i = 0; i < found.length; i++) if (found[i] !== expected[i]) return i;
+  return undefined;
+}
+
+function badHeader(backend: LogBackend, offset: number, size: number): LogCorruptError {
+  const version = size >= 12 && offset >= 8 && offset < 12;
+  return new LogCorruptError(
+    backend.name,
+    offset,
+    `${backend.name} is not an embedded event store log of format ${FORMAT_VERSION}: bad header at byte offset ${offset}` +
+      (version ? ' (unsupported format version)' : '') +
+      '; the store refuses to start and leaves the file as it is',
+  );
 }

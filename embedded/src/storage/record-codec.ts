@@ -64,20 +64,34 @@ export type RecordCheck =
   | { ok: true; length: number }
   | { ok: false; reason: 'incomplete' | 'bad-length' | 'bad-checksum'; needed?: number };
 
-/** Validates the record starting at `off`; `length` is the full record size including the header. */
+/**
+ * Validates the record starting at `off`; `length` is the full record size including the header.
+ * The cheap structural checks come before the checksum: recovery probes every byte offset of a
+ * damaged region for a record, and almost all of them fail here without hashing anything.
+ */
 export function checkRecord(buf: Buffer, off: number, end = buf.length): RecordCheck {
   if (end - off < HEADER_SIZE) return { ok: false, reason: 'incomplete', needed: HEADER_SIZE };
   const bodyLen = buf.readUInt32LE(off);
   if (bodyLen < FIXED_BODY || bodyLen > MAX_RECORD_BODY) return { ok: false, reason: 'bad-length' };
   const total = HEADER_SIZE + bodyLen;
   if (end - off < total) return { ok: false, reason: 'incomplete', needed: total };
-  const body = buf.subarray(off + HEADER_SIZE, off + total);
-  if (crc32(body) !== buf.readUInt32LE(off + 4)) return { ok: false, reason: 'bad-checksum' };
-  if (body[1] !== VERSION) return { ok: false, reason: 'bad-length' };
+  const b = off + HEADER_SIZE;
+  if (buf[b + 1] !== VERSION || buf.readUInt16LE(b + 2) !== 0) return { ok: false, reason: 'bad-length' };
   // The declared part lengths must add up, or the record cannot be decoded safely.
-  const parts = body.readUInt32LE(36) + body.readUInt32LE(40) + body.readUInt32LE(44) + body.readUInt32LE(48);
+  const parts = buf.readUInt32LE(b + 36) + buf.readUInt32LE(b + 40) + buf.readUInt32LE(b + 44) + buf.readUInt32LE(b + 48);
   if (FIXED_BODY + parts !== bodyLen) return { ok: false, reason: 'bad-length' };
+  if (crc32(buf.subarray(b, off + total)) !== buf.readUInt32LE(off + 4)) return { ok: false, reason: 'bad-checksum' };
   return { ok: true, length: total };
+}
+
+/**
+ * The full size the record at `off` would have according to its own part lengths (which the
+ * checksum covers, unlike the length field), or undefined if those are not all within `end`.
+ */
+export function impliedLength(buf: Buffer, off: number, end = buf.length): number | undefined {
+  const b = off + HEADER_SIZE;
+  if (end - b < FIXED_BODY) return undefined;
+  return RECORD_OVERHEAD + buf.readUInt32LE(b + 36) + buf.readUInt32LE(b + 40) + buf.readUInt32LE(b + 44) + buf.readUInt32LE(b + 48);
 }
 
 /** Full size of the record at `off` from its header (no validation). */
