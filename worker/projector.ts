@@ -164,8 +164,13 @@ export async function appliedRevision(db: Db, accountNumber: string): Promise<bi
 export type Hold = { stream: string; accountNumber: string; revision: bigint; eventId: string; reason: string };
 
 /** Records (or moves) the hold of a stream and tells waiters, in one transaction. */
+/** The reason as projection_holds keeps it. */
+export function storedHoldReason(reason: string): string {
+  return storableText(reason).slice(0, 2000);
+}
+
 export async function recordHold(db: Db, hold: Hold): Promise<void> {
-  const values = { ...hold, reason: storableText(hold.reason).slice(0, 2000) };
+  const values = { ...hold, reason: storedHoldReason(hold.reason) };
   await db.transaction(async (tx) => {
     await tx
       .insert(projectionHolds)
@@ -176,6 +181,11 @@ export async function recordHold(db: Db, hold: Hold): Promise<void> {
       });
     await notify(tx, formatProjectionNotice({ accountNumber: hold.accountNumber, held: true }));
   });
+}
+
+/** Every held stream, oldest hold first. */
+export async function listHolds(db: Db) {
+  return db.select({ stream: projectionHolds.stream }).from(projectionHolds).orderBy(asc(projectionHolds.heldAt));
 }
 
 export async function findHold(db: Db, stream: string) {

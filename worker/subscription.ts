@@ -20,6 +20,11 @@
  *    is deleted. worker.resume(stream) does the same on demand, reading the held event from the
  *    store. A later event that fails during catch-up moves the hold to itself (it is not parked:
  *    resume it with worker.resume).
+ *  - Held streams are also retried from the store by the worker itself: once it is subscribed
+ *    (so a deployed fix heals them at start, without a replay) and every holdRetryMs after
+ *    that (a payee whose opening was held and has since resumed, a hold that moved during a
+ *    catch-up and so has no parked event to replay). The retries and the event handling run
+ *    one at a time, so they never race on a stream.
  *  - 'ahead' (an event before its predecessor): never waits; the gap is filled from the store
  *    (row.version+1 up to it), then it is applied. A gap the store cannot fill holds the stream.
  *  - A payment to a payee whose stream is held but whose row exists credits the payee's row
@@ -43,7 +48,7 @@ import { isDatabaseUnavailable, type Db } from '@/lib/db/client';
 import { fromRecorded } from '@/lib/eventstore/serialization';
 import { inconsistency } from '@/lib/projections/accounts';
 import { accountNumberFromStream } from '@/lib/eventstore/streams';
-import { advanceVersion, appliedRevision, applyEvent, deleteHold, findHold, recordHold, type ApplyOutcome } from './projector';
+import { advanceVersion, appliedRevision, applyEvent, deleteHold, findHold, listHolds, recordHold, storedHoldReason, type ApplyOutcome } from './projector';
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -67,6 +72,8 @@ export type ProjectionWorkerOptions = {
   maxRetryCount?: number;
   /** Cap for the reconnect backoff. */
   maxBackoffMs?: number;
+  /** How often held streams are retried from the store (default 60 s); also once on every subscription. */
+  holdRetryMs?: number;
   /** How a recorded event is decoded; tests swap it to simulate a deployed fix. */
   decode?: typeof fromRecorded;
 };
@@ -111,6 +118,13 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
 
   let stopping = false;
   let subscription: PersistentSubscriptionToAll | undefined;
+  // Event handling and hold retries, one at a time.
+  let exclusiveTail: Promise<unknown> = Promise.resolve();
+  function exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = exclusiveTail.then(work, work);
+    exclusiveTail = run.catch(() => {});
+    return run;
+  }
   let inFlight: Promise<unknown> = Promise.resolve();
   let wakeSleeper: (() => void) | undefined;
 
@@ -189,6 +203,9 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
 
   async function hold(recorded: RecordedEvent, reason: string): Promise<void> {
     const accountNumber = accountNumberFromStream(recorded.streamId)!;
+    const current = await findHold(db, recorded.streamId);
+    // A retry that fails as before changes nothing: keep the hold's time, say nothing new.
+    if (current && current.revision === recorded.revision && current.reason === storedHoldReason(reason)) return;
     logger.warn(`[worker] parking ${recorded.streamId}@${recorded.revision} and holding the stream: ${reason}`);
     await recordHold(db, { stream: recorded.streamId, accountNumber, revision: recorded.revision, eventId: recorded.id, reason });
   }
@@ -263,7 +280,21 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     logger.info(`[worker] ${stream} resumed`);
     return true;
   }
-  resumeHeld = resumeStream;
+  resumeHeld = (stream) => exclusive(() => resumeStream(stream));
+
+  async function retryHolds(): Promise<void> {
+    if (stopping) return;
+    try {
+      for (const held of await listHolds(db)) {
+        if (stopping) return;
+        await resumeStream(held.stream);
+      }
+    } catch (error) {
+      logger.warn(`[worker] retrying held streams failed (${errorMessage(error)}); trying again later`);
+    }
+  }
+  const holdRetryTimer = setInterval(() => void exclusive(retryHolds), options.holdRetryMs ?? 60_000);
+  holdRetryTimer.unref();
 
   /**
    * A database hiccup should not spend the event's server-side retries (and get it parked),
@@ -299,10 +330,11 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
         sub.on('confirmation', () => {
           failures = 0;
           logger.info(`[worker] subscribed to $all as group "${group}" (process up ${Math.round(process.uptime() * 1000)} ms)`);
+          void exclusive(retryHolds);
         });
         for await (const resolved of sub) {
           failures = 0;
-          const work = handle(sub, resolved);
+          const work = exclusive(() => handle(sub, resolved));
           inFlight = work.catch(() => {});
           await work;
           if (stopping) break;
@@ -331,6 +363,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     stop: async () => {
       if (!stopping) {
         stopping = true;
+        clearInterval(holdRetryTimer);
         wakeSleeper?.();
         await inFlight;
         await subscription?.unsubscribe().catch(() => {});

@@ -35,8 +35,8 @@ function lenientDecode(recorded: RecordedEvent) {
   };
 }
 
-const start = (decode?: typeof fromRecorded) =>
-  startProjectionWorker({ client: env.client, db: env.db, group: GROUP, logger: quietLogger, decode });
+const start = (decode?: typeof fromRecorded, holdRetryMs?: number) =>
+  startProjectionWorker({ client: env.client, db: env.db, group: GROUP, logger: quietLogger, decode, holdRetryMs });
 
 beforeAll(async () => {
   env = await startTestEnvironment();
@@ -106,9 +106,10 @@ describe('projection holds', () => {
     await worker.stop();
     worker = start(lenientDecode);
     await env.client.replayParkedMessagesToAll(GROUP);
+    // (The new worker may heal it by itself first, retrying its holds as it subscribes: either way.)
     const account = await eventually('the stream to resume', async () => {
       const row = await getAccount(poisoned, env.db);
-      return row && row.version === 3n ? row : null;
+      return row && row.version === 3n && (await getStreamHold(poisoned, env.db)) === null ? row : null;
     });
     expect(account.balanceCents).toBe(160n);
     expect(account.holderName).toBe('Ada\uFFFDLovelace'); // stored in PostgreSQL without the NUL
@@ -161,5 +162,32 @@ describe('projection holds', () => {
     expect(hold.revision).toBe(1n);
     expect(hold.reason).toContain(payee);
     expect((await getAccount(payer, env.db))?.balanceCents).toBe(500n);
+  });
+
+  it('held streams heal by themselves once a fix is deployed, without a replay: the payee, then the payer held on it', async () => {
+    const payee = accountNumberFor(`heal-payee-${newCommandId()}`);
+    await env.client.appendToStream(
+      accountStream(payee),
+      jsonEvent({ type: 'AccountOpened', data: { accountNumber: payee, holderName: 'Heal\u0000Me', openingBalanceCents: 0 } }),
+    );
+    await eventually('the payee hold', () => getStreamHold(payee, env.db));
+    const payer = await openProjected('Heal payer', 500);
+    await env.client.appendToStream(
+      accountStream(payer),
+      jsonEvent({ type: 'PaymentMade', data: { payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 100 } }),
+    );
+    await eventually('the payer hold', () => getStreamHold(payer, env.db));
+    const parked = await parkedCount();
+
+    // "Deploy" the fix: the new worker retries its holds from the store when it subscribes, and
+    // every holdRetryMs; nobody replays the parked events.
+    await worker.stop();
+    worker = start(lenientDecode, 200);
+    await eventually('both streams healed', async () =>
+      (await getStreamHold(payee, env.db)) === null && (await getStreamHold(payer, env.db)) === null ? true : null,
+    );
+    expect(await getAccount(payee, env.db)).toMatchObject({ balanceCents: 100n, version: 0n });
+    expect(await getAccount(payer, env.db)).toMatchObject({ balanceCents: 400n, version: 1n });
+    expect(await parkedCount()).toBe(parked);
   });
 });
