@@ -79,7 +79,15 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   const { log } = opened;
   index.publishedEnd = log.end;
   const store = new EmbeddedStore(index, log);
-  if (index.all.length === 0) await store.seed();
+  if (index.all.length === 0) {
+    try {
+      await store.seed();
+    } catch (e) {
+      // A store that could not even write its first records must not keep the directory locked.
+      await store.close().catch(() => undefined);
+      throw e;
+    }
+  }
   return store;
 }
 
