@@ -26,8 +26,8 @@ async function use(dataDir: string): Promise<void> {
   expect(mode(dataDir)).toBe(0o700);
   expect(mode(join(dataDir, LOG_FILE_NAME))).toBe(0o600);
   expect(mode(join(dataDir, 'LOCK'))).toBe(0o600);
-  // Only the log and the lock's note: every start rebuilds the index from the log.
-  expect(readdirSync(dataDir).sort()).toEqual(['LOCK', LOG_FILE_NAME]);
+  // Only the log, the lock's note and its socket: every start rebuilds the index from the log.
+  expect(readdirSync(dataDir).sort()).toEqual(['LOCK', 'LOCK.sock', LOG_FILE_NAME]);
   await s.close();
   expect(readdirSync(dataDir)).toEqual([LOG_FILE_NAME]);
 }

@@ -1,8 +1,9 @@
 // The data-directory lock (issue 8, point 6): a stale LOCK never blocks start-up, two processes
 // never open one directory (not even at the same moment), and a killed holder frees it at once.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { hostname, tmpdir, uptime } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -53,8 +54,10 @@ class Child {
   private stderr = '';
   readonly exited: Promise<void>;
 
-  constructor(mode: 'store' | 'file' = 'store') {
-    this.proc = spawn(process.execPath, ['--import', TSX, CHILD, mode], { stdio: 'pipe' });
+  /** `ownNetwork`: in a network namespace of its own, where our abstract socket names are not seen. */
+  constructor(mode: 'store' | 'file' = 'store', ownNetwork = false) {
+    const command = [process.execPath, '--import', TSX, CHILD, mode];
+    this.proc = ownNetwork ? spawn('unshare', ['--net', ...command], { stdio: 'pipe' }) : spawn(command[0], command.slice(1), { stdio: 'pipe' });
     this.proc.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
     let buffered = '';
     this.proc.stdout.on('data', (d: Buffer) => {
@@ -88,12 +91,12 @@ class Child {
 }
 
 /** Two children told to open one fresh directory in the same tick, `TRIALS` times over. */
-async function raceTrials(mode: 'store' | 'file'): Promise<void> {
+async function raceTrials(mode: 'store' | 'file', secondOwnNetwork = false, makeDir = freshDir): Promise<void> {
   const a = new Child(mode);
-  const b = new Child(mode);
+  const b = new Child(mode, secondOwnNetwork);
   const pids = await Promise.all([a.pid, b.pid]);
   for (let trial = 0; trial < TRIALS; trial++) {
-    const dir = freshDir();
+    const dir = makeDir();
     const answers = await Promise.all([a.send(`open ${dir}`), b.send(`open ${dir}`)]);
     const winners = answers.flatMap((x, i) => (x.won === true ? [i] : []));
     expect(winners, `trial ${trial}: ${JSON.stringify(answers)}`).toHaveLength(1);
@@ -186,6 +189,54 @@ describe('data directory lock', () => {
     expect(first).toBeDefined();
     await open(dir);
   });
+});
+
+describe('data directory lock across network namespaces (containers sharing a volume)', () => {
+  it(`lets exactly one of two processes in different network namespaces win, ${TRIALS} times`, async () => {
+    await raceTrials('store', true);
+  }, 120_000);
+
+  it('does the same for a directory whose path is too long for a socket address', async () => {
+    await raceTrials('store', true, () => {
+      const d = join(freshDir(), 'a-directory-name-long-enough-to-push-the-socket-path-past-the-107-bytes-of-sun-path');
+      mkdirSync(d);
+      return d;
+    });
+  }, 120_000);
+
+  it(`lets exactly one win when both find a stale socket file and take it over at once, ${TRIALS} times`, async () => {
+    const stale: string[] = [];
+    for (let i = 0; i < TRIALS; i++) {
+      // A socket file nobody listens on, as a killed holder leaves it: bind, link, close.
+      const dir = freshDir();
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(join(dir, 'bound'), resolve));
+      linkSync(join(dir, 'bound'), join(dir, 'LOCK.sock'));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      expect(readdirSync(dir)).toEqual(['LOCK.sock']);
+      stale.push(dir);
+    }
+    await raceTrials('store', true, () => stale.shift()!);
+  }, 120_000);
+
+  it('takes over the socket file a killed holder left behind, from either namespace', async () => {
+    const dir = freshDir();
+    for (const ownNetwork of [true, false, true]) {
+      const child = new Child('store', ownNetwork);
+      const pid = await child.pid;
+      expect(await child.send(`open ${dir}`)).toEqual({ won: true });
+      await expect(createStore({ dataDir: dir })).rejects.toThrow(`held by pid ${pid}`);
+      child.kill('SIGKILL');
+      await child.exited;
+      expect(readdirSync(dir)).toContain('LOCK.sock'); // left behind, stale
+    }
+    const s = await open(dir);
+    expect(s).toBeDefined();
+    const other = new Child('store', true);
+    const answer = await other.send(`open ${dir}`);
+    expect(answer.name).toBe('DataDirInUseError');
+    expect(answer.message).toContain(`held by pid ${process.pid}`);
+  }, 60_000);
 });
 
 describe('fallback lock file (platforms without abstract sockets)', () => {

@@ -13,11 +13,12 @@
 // with who it is (pid, host, start time), which is what a refused opener reports. Sockets are
 // close-on-exec, so a child process the server starts never inherits the lock.
 //
-// Limits: abstract names live in a network namespace, so processes in different network
-// namespaces (two containers that share a volume but not a network) do not see each other's lock;
-// nor do two hosts sharing a directory over NFS. Abstract names have no permissions: another local
-// user who knows the directory's inode can hold the name and keep the store from starting (the
-// error then names that process).
+// Abstract names live in a network namespace, so on Linux the holder also listens on a socket file
+// in the directory, LOCK.sock (see acquireSocketFile): two containers that share the volume but not
+// a network still exclude each other. Limits: nothing protects a directory shared between hosts
+// (NFS); three openers in three namespaces taking over one stale LOCK.sock at the same moment can
+// race; abstract names have no permissions, so another local user who knows the directory's inode
+// can hold the name and keep the store from starting (the error then names that process).
 //
 // `LOCK` in the directory is only informative (who holds it, for humans): it is never trusted, so a
 // stale one never blocks anything.
@@ -94,49 +95,131 @@ function socketName(key: string): string {
 }
 
 async function acquireSocket(dir: string, key: string): Promise<() => Promise<void>> {
-  const name = socketName(key);
   const info = newInfo();
+  const name = socketName(key);
+  const global = await listen(name, info).catch(async (e: unknown) => {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw new Error(`Could not lock data directory ${dir}: ${(e as Error).message}`, { cause: e });
+    const holder = await askHolder(name);
+    throw new DataDirInUseError(dir, holder.who ?? describeLockFile(dir));
+  });
+  let local: { server: net.Server; close: () => void } | undefined;
+  try {
+    if (process.platform === 'linux') local = await acquireSocketFile(dir, info);
+  } catch (e) {
+    await closeServer(global);
+    throw e;
+  }
+  writeInfo(dir, info);
+  return async () => {
+    // Remove our LOCK before letting go: once the lock is free, LOCK may be the next holder's.
+    removeIfOurs(dir, info);
+    if (local !== undefined) {
+      await closeServer(local.server); // libuv unlinks the socket file here
+      local.close();
+    }
+    await closeServer(global);
+  };
+}
+
+/** Listens on a socket that answers every connection with who holds the lock. */
+async function listen(where: string, info: LockInfo): Promise<net.Server> {
   const server = net.createServer((socket) => {
     socket.on('error', () => undefined);
     socket.end(`${JSON.stringify(info)}\n`);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EADDRINUSE') reject(new Error(`Could not lock data directory ${dir}: ${e.message}`, { cause: e }));
-      else void askHolder(name).then((holder) => reject(new DataDirInUseError(dir, holder ?? describeLockFile(dir))));
-    });
+    server.once('error', reject);
     // exclusive: in a cluster worker the primary would otherwise own (and share) the handle.
-    server.listen({ path: name, exclusive: true }, () => resolve());
+    server.listen({ path: where, exclusive: true }, () => resolve());
   });
   // The lock must not keep the process alive on its own.
   server.unref();
-  writeInfo(dir, info);
-  return async () => {
-    // Remove our LOCK before letting go: once the name is free, LOCK may be the next holder's.
-    removeIfOurs(dir, info);
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  };
+  return server;
 }
 
-/** Asks the live holder who it is; undefined if it does not say within a second. */
-function askHolder(name: string): Promise<string | undefined> {
+function closeServer(server: net.Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * Asks whoever listens at `where` who it is. `alive` is false only when nobody listens there
+ * (the socket file of a process that died); a listener that does not answer within a second
+ * is alive but anonymous.
+ */
+function askHolder(where: string): Promise<{ alive: boolean; who?: string }> {
   return new Promise((resolve) => {
     let text = '';
-    const socket = net.connect({ path: name });
-    const done = (v: string | undefined) => {
+    const socket = net.connect({ path: where });
+    const done = (v: { alive: boolean; who?: string }) => {
       clearTimeout(timer);
       socket.destroy();
       resolve(v);
     };
-    const timer = setTimeout(() => done(undefined), 1000);
+    const timer = setTimeout(() => done({ alive: true }), 1000);
     socket.setEncoding('utf8');
     socket.on('data', (d: string) => {
       text += d;
-      if (text.length > 4096) done(undefined);
+      if (text.length > 4096) done({ alive: true });
     });
-    socket.on('end', () => done(describeInfo(parseInfo(text), 'held by')));
-    socket.on('error', () => done(undefined));
+    socket.on('end', () => done({ alive: true, who: describeInfo(parseInfo(text), 'held by') }));
+    socket.on('error', (e: NodeJS.ErrnoException) => done({ alive: !(e.code === 'ECONNREFUSED' || e.code === 'ENOENT') }));
   });
+}
+
+// The abstract name is per network namespace. So that two containers sharing the volume (but not a
+// network) still exclude each other, the holder also listens on a socket file in the directory: it
+// can be connected to from any namespace on the host. Binding a path is atomic too, but the file
+// outlives a killed holder; nobody listening on it means it is stale. Taking over a stale one is
+// serialised by the abstract lock within a namespace; across namespaces the stale file is first
+// renamed away and checked again, so a live socket moved by mistake is put back.
+export const SOCKET_FILE_NAME = 'LOCK.sock';
+
+async function acquireSocketFile(dir: string, info: LockInfo): Promise<{ server: net.Server; close: () => void }> {
+  // sun_path holds 107 bytes; a longer directory is reached through its descriptor.
+  let dirFd: number | undefined;
+  let base = dir;
+  if (Buffer.byteLength(path.join(dir, `${SOCKET_FILE_NAME}.${info.token}`)) > 100) {
+    dirFd = fs.openSync(dir, 'r');
+    base = `/proc/self/fd/${dirFd}`;
+  }
+  const close = () => {
+    if (dirFd !== undefined) fs.closeSync(dirFd);
+  };
+  const file = path.join(base, SOCKET_FILE_NAME);
+  try {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        return { server: await listen(file, info), close };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw new Error(`Could not lock data directory ${dir}: ${(e as Error).message}`, { cause: e });
+      }
+      const holder = await askHolder(file);
+      if (holder.alive) throw new DataDirInUseError(dir, `${holder.who ?? describeLockFile(dir)}, in another network namespace`);
+      const stale = path.join(base, `${SOCKET_FILE_NAME}.${info.token}`);
+      try {
+        fs.renameSync(file, stale);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue; // someone else moved it: look again
+        throw e;
+      }
+      const moved = await askHolder(stale);
+      if (moved.alive) {
+        // Another opener took over between our look and our rename: give its socket back.
+        try {
+          fs.linkSync(stale, file);
+        } catch {
+          // a third opener is there now; it will find the holder alive
+        }
+        fs.rmSync(stale, { force: true });
+        throw new DataDirInUseError(dir, `${moved.who ?? describeLockFile(dir)}, in another network namespace`);
+      }
+      fs.rmSync(stale, { force: true });
+    }
+    throw new DataDirInUseError(dir, `${describeLockFile(dir)}; its lock socket ${path.join(dir, SOCKET_FILE_NAME)} keeps changing`);
+  } catch (e) {
+    close();
+    throw e;
+  }
 }
 
 // ---- LOCK: who holds the directory, for humans (and the lock itself in the fallback) ----
@@ -153,7 +236,8 @@ function newInfo(): LockInfo {
 
 function writeInfo(dir: string, info: LockInfo): void {
   const file = path.join(dir, LOCK_FILE_NAME);
-  // We hold the lock, so a temporary LOCK.<token> here is left over from a crash mid-write.
+  // We hold the lock, so a temporary LOCK.<token> here is left over from a crash mid-write. (Not
+  // LOCK.sock.<token>: that may be another namespace's opener checking a socket it moved.)
   for (const entry of safeReaddir(dir)) if (TEMP_LOCK.test(entry)) fs.rmSync(path.join(dir, entry), { force: true });
   const tmp = `${file}.${info.token}`;
   try {
