@@ -5,10 +5,12 @@ import { withDbDeadline, type Db } from '@/lib/db/client';
 import { waitForProjection } from '@/lib/db/projection-waiter';
 import { accountHistory } from '@/lib/db/schema';
 import { PayerStateCache, type CachedAccount } from '@/lib/eventstore/payer-state-cache';
+import { readCommandRecord } from '@/lib/eventstore/command-registry';
 import { accountStream } from '@/lib/eventstore/streams';
 import { getAccount } from '@/lib/queries';
 import { defaultDeps, type CommandDeps } from './deps';
 import { failure, type CommandResult } from './result';
+import { AppendOutcomeUnknownError } from './store-errors';
 import { makePaymentInputSchema, type MakePaymentInput } from './schemas';
 import { CommandRun, domainFailure, isFailure, isWrongExpectedVersion, success, unavailable, validationFailure } from './support';
 
@@ -62,12 +64,44 @@ export async function makePayment(input: MakePaymentInput, deps: CommandDeps = d
   };
   const run = new CommandRun(deps.eventStore, commandId, 'MakePayment', content);
   const deadline = Date.now() + (deps.catchUpTimeoutMs ?? DEFAULT_CATCH_UP_TIMEOUT_MS);
+  let result: CommandResult;
   try {
-    return deps.decisionSource === 'event-store'
-      ? await payFromEventStore(run, content, deps, deadline)
-      : await payFromReadModel(run, content, deps, deadline);
+    result =
+      deps.decisionSource === 'event-store'
+        ? await payFromEventStore(run, content, deps, deadline)
+        : await payFromReadModel(run, content, deps, deadline);
   } catch (error) {
-    return unavailable(error, 'the payment', 'MakePayment');
+    result = unavailable(error, 'the payment', 'MakePayment');
+  }
+  return confirmNothingWasDone(run, deps, content.payerAccountNumber, result);
+}
+
+/** Failures that claim nothing was done, and could be wrong for a retry of a command that was. */
+const SAYS_NOTHING_DONE: ReadonlySet<string> = new Set(['not_found', 'insufficient_funds', 'conflict', 'unavailable']);
+
+/**
+ * A retry of a payment that was stored decides as if it never happened whenever it cannot see
+ * the first one: with PostgreSQL down it answers "unavailable, nothing was done" (found by the
+ * soak: lost responses retried during a PostgreSQL restart), and a wait for the worker can run
+ * out ("conflict"). Before such an answer says "nothing was paid", a command id that is
+ * already claimed for this very payment is looked for in the payer's stream: found, the answer
+ * is the first one's success; unreadable, it is unknown. Only failures pay this extra read.
+ */
+async function confirmNothingWasDone(run: CommandRun, deps: CommandDeps, payer: string, result: CommandResult): Promise<CommandResult> {
+  if (result.ok || !SAYS_NOTHING_DONE.has(result.code)) return result;
+  let claimed;
+  try {
+    claimed = await readCommandRecord(deps.eventStore, run.commandId);
+  } catch {
+    // The store is out of reach: a first attempt (by far the usual case) did nothing; keep the answer.
+    return result;
+  }
+  if (!claimed || claimed.command !== run.claim.command || claimed.fingerprint !== run.claim.fingerprint) return result;
+  try {
+    const stored = await findInStream(deps, payer, run.eventId());
+    return stored ? success(payer, stored.revision, stored.position) : result;
+  } catch (error) {
+    return unavailable(new AppendOutcomeUnknownError(accountStream(payer), error), 'the payment', 'MakePayment');
   }
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonEvent } from '@eventstore/db-client';
 import { changeHolderName, deposit, makePayment, openAccount, type CommandResult } from '@/lib/commands';
+import { createDb } from '@/lib/db/client';
 import { getAccount, getAccountHistory, waitForAccountRevision } from '@/lib/queries';
 import { accountStream } from '@/lib/eventstore/streams';
 import { claimCommandId, commandFingerprint } from '@/lib/eventstore/command-registry';
@@ -333,6 +334,25 @@ describe('command ids', () => {
     const first = await projected(await makePayment(input, deps));
     expect(await makePayment(input, deps)).toEqual(first);
     expect(await makePayment(input, { ...deps, payerCache: new PayerStateCache() })).toEqual(first);
+    expect((await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(payer))).toHaveLength(2);
+  });
+
+  it('a retry of a stored payment that finds PostgreSQL down answers its success, not "nothing was done" (read-model source)', async () => {
+    const payer = await open('Payer', 1_000);
+    const payee = await open('Payee');
+    const input = { commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 250 };
+    const first = await projected(await makePayment({ ...input }, { ...env.deps, decisionSource: 'read-model' }));
+    // The same submit again (its answer was lost), while the query model cannot be reached:
+    // nothing on a closed port, so every query fails at once as unavailable.
+    const down = createDb('postgres://eventbank:eventbank@127.0.0.1:1/eventbank', { max: 1 });
+    try {
+      const deps = { ...env.deps, db: down.db, decisionSource: 'read-model' as const };
+      expect(await makePayment(input, deps)).toEqual(first);
+      // A payment that was never made still gets its honest answer.
+      expect(await makePayment({ ...input, commandId: newCommandId() }, deps)).toMatchObject({ ok: false, code: 'unavailable' });
+    } finally {
+      await down.close();
+    }
     expect((await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(payer))).toHaveLength(2);
   });
 });
