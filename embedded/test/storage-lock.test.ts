@@ -102,9 +102,9 @@ async function raceTrials(mode: 'store' | 'file', secondOwnNetwork = false, make
     expect(winners, `trial ${trial}: ${JSON.stringify(answers)}`).toHaveLength(1);
     const w = winners[0];
     const loser = answers[1 - w];
-    expect(loser.name).toBe('DataDirInUseError');
+    expect(loser.name, loser.message).toBe('DataDirInUseError');
     expect(loser.message).toContain(dir);
-    expect(loser.message).toContain(`pid ${pids[w]}`);
+    expect(loser.message, `loser: ${loser.message}`).toContain(`pid ${pids[w]}`);
     expect(await [a, b][w].send('close')).toEqual({ closed: true });
   }
   a.kill();

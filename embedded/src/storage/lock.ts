@@ -99,10 +99,9 @@ async function acquireSocket(dir: string, key: string): Promise<() => Promise<vo
   const name = socketName(key);
   const global = await listen(name, info).catch(async (e: unknown) => {
     if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw new Error(`Could not lock data directory ${dir}: ${(e as Error).message}`, { cause: e });
-    const holder = await askHolder(name);
-    throw new DataDirInUseError(dir, holder.who ?? describeLockFile(dir));
+    throw new DataDirInUseError(dir, (await whoHolds(name)) ?? describeLockFile(dir));
   });
-  let local: { server: net.Server; close: () => void } | undefined;
+  let local: { server: net.Server; close: () => Promise<void> } | undefined;
   try {
     if (process.platform === 'linux') local = await acquireSocketFile(dir, info);
   } catch (e) {
@@ -113,10 +112,7 @@ async function acquireSocket(dir: string, key: string): Promise<() => Promise<vo
   return async () => {
     // Remove our LOCK before letting go: once the lock is free, LOCK may be the next holder's.
     removeIfOurs(dir, info);
-    if (local !== undefined) {
-      await closeServer(local.server); // libuv unlinks the socket file here
-      local.close();
-    }
+    await local?.close();
     await closeServer(global);
   };
 }
@@ -139,6 +135,19 @@ async function listen(where: string, info: LockInfo): Promise<net.Server> {
 
 function closeServer(server: net.Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * Who holds the abstract name. A holder caught between bind and listen refuses connections for a
+ * moment (and has not written LOCK yet either), so ask a few times.
+ */
+async function whoHolds(name: string): Promise<string | undefined> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const holder = await askHolder(name);
+    if (holder.who !== undefined || holder.alive) return holder.who;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return undefined;
 }
 
 /**
@@ -168,58 +177,84 @@ function askHolder(where: string): Promise<{ alive: boolean; who?: string }> {
 
 // The abstract name is per network namespace. So that two containers sharing the volume (but not a
 // network) still exclude each other, the holder also listens on a socket file in the directory: it
-// can be connected to from any namespace on the host. Binding a path is atomic too, but the file
-// outlives a killed holder; nobody listening on it means it is stale. Taking over a stale one is
-// serialised by the abstract lock within a namespace; across namespaces the stale file is first
-// renamed away and checked again, so a live socket moved by mistake is put back.
+// can be connected to from any namespace on the host. The socket is bound and listening under a
+// private name first and only then hard-linked to LOCK.sock (link fails if it exists), so LOCK.sock
+// is never a socket that is bound but not yet listening: nobody listening on it means its holder is
+// dead. Taking over such a stale one is serialised by the abstract lock within a namespace; across
+// namespaces the stale file is first renamed away and checked again, so a live socket moved by a
+// racing opener is put back.
 export const SOCKET_FILE_NAME = 'LOCK.sock';
 
-async function acquireSocketFile(dir: string, info: LockInfo): Promise<{ server: net.Server; close: () => void }> {
+async function acquireSocketFile(dir: string, info: LockInfo): Promise<{ server: net.Server; close: () => Promise<void> }> {
   // sun_path holds 107 bytes; a longer directory is reached through its descriptor.
   let dirFd: number | undefined;
   let base = dir;
-  if (Buffer.byteLength(path.join(dir, `${SOCKET_FILE_NAME}.${info.token}`)) > 100) {
+  if (Buffer.byteLength(path.join(dir, `${SOCKET_FILE_NAME}.${info.token}.stale`)) > 100) {
     dirFd = fs.openSync(dir, 'r');
     base = `/proc/self/fd/${dirFd}`;
   }
-  const close = () => {
+  const closeDir = () => {
     if (dirFd !== undefined) fs.closeSync(dirFd);
+    dirFd = undefined;
   };
   const file = path.join(base, SOCKET_FILE_NAME);
+  const own = path.join(base, `${SOCKET_FILE_NAME}.${info.token}`);
+  let server: net.Server;
   try {
-    for (let attempt = 0; attempt < 5; attempt++) {
+    server = await listen(own, info);
+  } catch (e) {
+    closeDir();
+    throw new Error(`Could not lock data directory ${dir}: ${(e as Error).message}`, { cause: e });
+  }
+  const ino = fs.statSync(own, { bigint: true }).ino;
+  const giveUp = async (e: unknown): Promise<never> => {
+    await closeServer(server); // libuv unlinks `own` here
+    closeDir();
+    throw e;
+  };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      fs.linkSync(own, file);
+      fs.rmSync(own, { force: true });
+      return {
+        server,
+        close: async () => {
+          // Unlink LOCK.sock only while it is still ours, and before the socket stops listening.
+          try {
+            if (fs.statSync(file, { bigint: true }).ino === ino) fs.rmSync(file, { force: true });
+          } catch {
+            // already gone
+          }
+          await closeServer(server);
+          closeDir();
+        },
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return giveUp(new Error(`Could not lock data directory ${dir}: ${(e as Error).message}`, { cause: e }));
+    }
+    const holder = await askHolder(file);
+    if (holder.alive) return giveUp(new DataDirInUseError(dir, `${holder.who ?? describeLockFile(dir)}, in another network namespace`));
+    const stale = path.join(base, `${SOCKET_FILE_NAME}.${info.token}.stale`);
+    try {
+      fs.renameSync(file, stale);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue; // someone else moved it: look again
+      return giveUp(e);
+    }
+    const moved = await askHolder(stale);
+    if (moved.alive) {
+      // Another opener took over between our look and our rename: give its socket back.
       try {
-        return { server: await listen(file, info), close };
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw new Error(`Could not lock data directory ${dir}: ${(e as Error).message}`, { cause: e });
-      }
-      const holder = await askHolder(file);
-      if (holder.alive) throw new DataDirInUseError(dir, `${holder.who ?? describeLockFile(dir)}, in another network namespace`);
-      const stale = path.join(base, `${SOCKET_FILE_NAME}.${info.token}`);
-      try {
-        fs.renameSync(file, stale);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue; // someone else moved it: look again
-        throw e;
-      }
-      const moved = await askHolder(stale);
-      if (moved.alive) {
-        // Another opener took over between our look and our rename: give its socket back.
-        try {
-          fs.linkSync(stale, file);
-        } catch {
-          // a third opener is there now; it will find the holder alive
-        }
-        fs.rmSync(stale, { force: true });
-        throw new DataDirInUseError(dir, `${moved.who ?? describeLockFile(dir)}, in another network namespace`);
+        fs.linkSync(stale, file);
+      } catch {
+        // a third opener is there now; it will find the holder alive
       }
       fs.rmSync(stale, { force: true });
+      return giveUp(new DataDirInUseError(dir, `${moved.who ?? describeLockFile(dir)}, in another network namespace`));
     }
-    throw new DataDirInUseError(dir, `${describeLockFile(dir)}; its lock socket ${path.join(dir, SOCKET_FILE_NAME)} keeps changing`);
-  } catch (e) {
-    close();
-    throw e;
+    fs.rmSync(stale, { force: true });
   }
+  return giveUp(new DataDirInUseError(dir, `${describeLockFile(dir)}; its lock socket ${path.join(dir, SOCKET_FILE_NAME)} keeps changing`));
 }
 
 // ---- LOCK: who holds the directory, for humans (and the lock itself in the fallback) ----

@@ -5,8 +5,8 @@
 //   body = u8 flags | u8 version | u16 reserved | i64 revision | i64 created | 16B eventId
 //          | u32 streamLen | u32 typeLen | u32 dataLen | u32 metaLen | stream | type | data | meta
 //
-// `flags & COMMIT_END` marks the last record of an atomic commit: at start-up anything after the
-// last complete commit is a torn write and is cut off. Little-endian throughout.
+// `flags & COMMIT_END` marks the last record of an atomic commit: at start-up only what follows the
+// last complete commit can be a torn write (recovery.ts decides whether it is). Little-endian throughout.
 import { crc32 } from 'node:zlib';
 
 export const HEADER_SIZE = 8;
