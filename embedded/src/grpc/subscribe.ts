@@ -51,18 +51,21 @@ class LiveBuffer {
 
   push = (records: readonly RecordedEvent[]): void => {
     if (this.overflowed) return;
+    const t = this.tracker;
     for (const rec of records) {
       if (!this.accept(rec)) continue;
-      this.items.push(rec);
       const size = recordBytes(rec);
+      const held = this.items.length - this.head;
+      // One event may wait while nothing is queued, however big; otherwise the limit holds.
+      const overBytes = t !== undefined && t.queued + t.buffered + size > t.limit && (held > 0 || t.queued > 0);
+      if (held >= LIVE_BUFFER_LIMIT || overBytes) {
+        this.overflowed = true;
+        this.clear();
+        break;
+      }
+      this.items.push(rec);
       this.sizes.push(size);
-      this.tracker?.hold(size);
-    }
-    const held = this.items.length - this.head;
-    const overBytes = this.tracker !== undefined && held > 1 && this.tracker.queued + this.tracker.buffered > this.tracker.limit;
-    if (held > LIVE_BUFFER_LIMIT || overBytes) {
-      this.overflowed = true;
-      this.clear();
+      t?.hold(size);
     }
     this.wake?.();
   };

@@ -432,6 +432,18 @@ export class Group {
     return this.buffer.length > 0 && this.readAheadBytes >= this.readAhead.bytesPerGroup;
   }
 
+  /**
+   * Whether there is room to read ahead. Catch-up refills in batches, not one event per freed
+   * slot (no per-event log reads): once down to half the count and half the bytes.
+   */
+  private wantsRead(): boolean {
+    if (this.state === 'catchup') {
+      if (this.buffer.length === 0) return true;
+      return this.buffer.length <= this.lowWater() && this.readAheadBytes <= this.readAhead.bytesPerGroup / 2;
+    }
+    return this.state === 'live' && this.liveQueue.length > 0 && this.buffer.length < this.capacity() && !this.fullOfBytes();
+  }
+
   private capacity(): number {
     return Math.max(1, this.def.settings.historyBufferSize);
   }
@@ -454,12 +466,9 @@ export class Group {
         await this.ingest(taken);
         continue;
       }
-      // Refill in batches, not one event per freed slot: no per-event log reads.
-      if (this.buffer.length > this.lowWater()) return;
-      const limit = this.readAhead.bytesPerGroup;
-      if (this.buffer.length > 0 && this.readAheadBytes > limit / 2) return;
+      if (!this.wantsRead()) return;
       const n = Math.min(space, MAX_READ);
-      const records = await this.readSource(n, limit - this.readAheadBytes);
+      const records = await this.readSource(n, this.readAhead.bytesPerGroup - this.readAheadBytes);
       if (this.state !== 'catchup') return;
       await this.ingest(records);
       if (records.length === n) {
@@ -594,11 +603,7 @@ export class Group {
         this.send(consumer, msg);
       }
     }
-    const refill =
-      this.state === 'catchup'
-        ? this.buffer.length <= this.lowWater()
-        : this.liveQueue.length > 0 && this.buffer.length < this.capacity();
-    if (refill) this.kick();
+    if (this.wantsRead()) this.kick();
   }
 
   private send(consumer: Consumer, msg: Message): void {
