@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import { jsonEvent, StreamNotFoundError } from '@eventstore/db-client';
 import { collect, streamName } from './support.js';
-import { batchChunk, eventually, MiB, useBoundedStore, sharedPb, type BatchAppendResp } from './grpc-bounds-support.js';
+import { batchChunk, eventually, MiB, useBoundedStore, sharedPb, streamsPb, streamId, uuid, type BatchAppendResp } from './grpc-bounds-support.js';
 
 const PER_CALL = 4 * MiB;
 const TOTAL = 6 * MiB;
@@ -81,5 +81,59 @@ describe('unfinished BatchAppend chunks', () => {
     await Promise.all(Array.from({ length: 10 }, () => es.client.appendToStream(s, jsonEvent({ type: 'Small', data: {} }))));
     expect(await length(s)).toBe(11);
     expect(es.server.bufferedBytes().pendingAppends).toBe(0);
+  });
+});
+
+describe('unfinished Append calls', () => {
+  function appendMessages(stream: string) {
+    const o = new streamsPb.AppendReq.Options();
+    o.setStreamIdentifier(streamId(stream));
+    o.setAny(new sharedPb.Empty());
+    const first = new streamsPb.AppendReq();
+    first.setOptions(o);
+    const msg = new streamsPb.AppendReq.ProposedMessage();
+    msg.setId(uuid());
+    msg.getMetadataMap().set('type', 'Big');
+    msg.getMetadataMap().set('content-type', 'application/octet-stream');
+    msg.setData(Buffer.alloc(CHUNK, 3));
+    const event = new streamsPb.AppendReq();
+    event.setProposedMessage(msg);
+    return [first, event];
+  }
+
+  it('count against the total too: past it the call is refused as too large and nothing is written', async () => {
+    const streams = Array.from({ length: 8 }, () => streamName('unfinished-append'));
+    const failures = new Map<number, grpc.ServiceError>();
+    const flushed: Promise<void>[] = [];
+    const calls = streams.map((s, i) => {
+      let failed: () => void = () => {};
+      const call = es.raw.append((err) => {
+        if (err) failures.set(i, err);
+        failed();
+      });
+      const [options, event] = appendMessages(s);
+      call.write(options);
+      flushed.push(
+        new Promise<void>((resolve) => {
+          failed = resolve;
+          call.write(event, () => resolve());
+        }),
+      );
+      return call;
+    });
+    // six events of 900 KiB fit in the 6 MiB total; the seventh and eighth do not
+    await eventually(() => failures.size === 2, 'two calls refused');
+    // Cancel only once the client has sent everything: Node's HTTP/2 cancels a stream that is
+    // still sending by finishing the data with END_STREAM first, a complete request to any server.
+    await Promise.all(flushed);
+    for (const err of failures.values()) {
+      expect(err.code).toBe(grpc.status.INVALID_ARGUMENT);
+      expect(err.metadata.get('exception')).toEqual(['maximum-append-size-exceeded']);
+      expect(err.metadata.get('maximum-append-size')).toEqual([String(TOTAL)]);
+    }
+    expect(es.server.bufferedBytes().pendingAppends).toBeLessThanOrEqual(TOTAL);
+    for (const call of calls) call.cancel();
+    await eventually(() => es.server.bufferedBytes().pendingAppends === 0, 'the cancelled calls to let go');
+    for (const s of streams) expect(await length(s)).toBe(0);
   });
 });

@@ -6,8 +6,9 @@ import type { ExpectedRevision, Store } from '../core/types.js';
 import { BadRequestError, WrongExpectedVersionError } from '../core/errors.js';
 import { sharedPb, streamsPb } from './generated.js';
 import { parseStreamName, toBigInt, toDecimal } from './convert.js';
-import { toWireError, unknownError } from './errors.js';
-import { endedByHalfClose } from './calls.js';
+import { maximumAppendSizeExceeded, toWireError, unknownError } from './errors.js';
+import { MemoryBudget } from './limits.js';
+import { clientCaughtUp, endedByHalfClose } from './calls.js';
 import { MissingMetadataError, ProposedBatch } from './proposed.js';
 
 export function appendExpected(options: AppendReq.Options): ExpectedRevision {
@@ -52,12 +53,20 @@ function wrongExpectedVersionResp(err: WrongExpectedVersionError): AppendResp {
   return resp;
 }
 
-export function appendHandler(store: Store): grpc.handleClientStreamingCall<AppendReq, AppendResp> {
+export function appendHandler(store: Store, budget = new MemoryBudget()): grpc.handleClientStreamingCall<AppendReq, AppendResp> {
+  const total = budget.limits.pendingAppendBytesTotal;
   return (call, callback) => {
     let streamName: string | undefined;
     let expected: ExpectedRevision | undefined;
     const batch = new ProposedBatch();
     let done = false;
+    // Events received and not yet committed count against the server's total for unfinished
+    // appends, like BatchAppend chunks: many slow or stalled Append calls cannot pile up.
+    let held = 0;
+    const release = () => {
+      budget.pendingAppends -= held;
+      held = 0;
+    };
 
     // Answer exactly once; after a failure the rest of the request is ignored and nothing is written.
     // A malformed request fails inside ESDB's Append handler, which ends the call with UNKNOWN
@@ -66,6 +75,7 @@ export function appendHandler(store: Store): grpc.handleClientStreamingCall<Appe
     const finish = (err: unknown, resp?: AppendResp) => {
       if (done) return;
       done = true;
+      release();
       if (err instanceof BadRequestError && !(err instanceof MissingMetadataError)) callback(unknownError(err.message));
       else if (err) callback(toWireError(err, 'Append'));
       else callback(null, resp);
@@ -83,6 +93,10 @@ export function appendHandler(store: Store): grpc.handleClientStreamingCall<Appe
         }
         if (!req.hasProposedMessage()) throw new BadRequestError('Expected a proposed message');
         batch.add(req.getProposedMessage()!);
+        budget.pendingAppends += batch.bytes - held;
+        held = batch.bytes;
+        if (budget.pendingAppends > total) throw maximumAppendSizeExceeded(Math.min(total, 0xffffffff));
+        if (budget.pendingAppends > budget.pendingAppendsPeak) budget.pendingAppendsPeak = budget.pendingAppends;
       } catch (err) {
         finish(err);
       }
@@ -90,6 +104,7 @@ export function appendHandler(store: Store): grpc.handleClientStreamingCall<Appe
     // A request the client abandoned (cancel, reset, lost connection, deadline) writes nothing.
     const abandon = () => {
       done = true;
+      release();
     };
     call.on('error', abandon);
     call.on('cancelled', abandon);
@@ -99,9 +114,11 @@ export function appendHandler(store: Store): grpc.handleClientStreamingCall<Appe
         abandon();
         return;
       }
-      // A reset arriving in the same read as the last frames is reported a turn later; only
-      // then is the request known to be complete.
-      setImmediate(commit);
+      // A cancelling grpc-js client ends the stream before resetting it (see clientCaughtUp):
+      // the request is complete only if no reset follows before the client answers a PING.
+      const caughtUp = clientCaughtUp(call);
+      if (caughtUp) caughtUp.then((ok) => (ok ? commit() : abandon()), abandon);
+      else setImmediate(commit);
     });
     const commit = () => {
       if (done) return;

@@ -1,7 +1,7 @@
 // Guards around grpc-js call objects: a handler must never throw into grpc-js or crash the
 // process, and server-streaming writes must respect backpressure and cancellation.
 import type * as grpc from '@grpc/grpc-js';
-import type { Http2Stream } from 'node:http2';
+import type { Http2Session, Http2Stream } from 'node:http2';
 import { toWireError } from './errors.js';
 import { outboundOf, wireSize } from './outbound.js';
 
@@ -147,4 +147,57 @@ export function endedByHalfClose(call: { readonly cancelled: boolean; getDeadlin
   const deadline = call.getDeadline();
   const ms = deadline instanceof Date ? deadline.getTime() : deadline;
   return !(Number.isFinite(ms) && ms <= Date.now());
+}
+
+interface PingRound {
+  waiters: ((ok: boolean) => void)[];
+}
+const pingRounds = new WeakMap<Http2Session, { inFlight?: PingRound; next?: PingRound }>();
+
+function sendRound(session: Http2Session, state: { inFlight?: PingRound; next?: PingRound }): void {
+  const round = state.next;
+  if (!round || state.inFlight) return;
+  state.next = undefined;
+  state.inFlight = round;
+  const settle = (ok: boolean) => {
+    state.inFlight = undefined;
+    for (const w of round.waiters) w(ok);
+    if (ok) sendRound(session, state);
+    else if (state.next) {
+      const rest = state.next;
+      state.next = undefined;
+      for (const w of rest.waiters) w(false);
+    }
+  };
+  let sent = false;
+  try {
+    sent = !session.destroyed && !session.closed && session.ping((err) => settle(!err));
+  } catch {
+    sent = false;
+  }
+  if (!sent) settle(false);
+}
+
+/**
+ * Resolves true once the client has answered an HTTP/2 PING sent after this call, false when
+ * its connection is gone (or undefined when grpc-js is not shaped as expected).
+ *
+ * Why: Node's HTTP/2 client cancels a stream by ending it (END_STREAM) and then resetting it,
+ * the reset in a later write. So a grpc-js client's cancelled Append arrives as a complete
+ * request followed by RST_STREAM. Anything the client sent before answering the PING arrives
+ * before the answer, so once it is in, a reset that was coming has been seen. Concurrent calls
+ * on one connection share a PING.
+ */
+export function clientCaughtUp(call: unknown): Promise<boolean> | undefined {
+  const session = http2StreamOf(call)?.session;
+  if (!session || typeof session.ping !== 'function') return undefined;
+  let state = pingRounds.get(session);
+  if (!state) {
+    state = {};
+    pingRounds.set(session, state);
+  }
+  const round = (state.next ??= { waiters: [] });
+  const done = new Promise<boolean>((resolve) => round.waiters.push(resolve));
+  sendRound(session, state);
+  return done;
 }

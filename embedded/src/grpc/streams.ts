@@ -54,7 +54,7 @@ export function streamsImplementation(store: Store, budget = new MemoryBudget())
     }
   });
 
-  const append = appendHandler(store);
+  const append = appendHandler(store, budget);
   const batchAppend = batchAppendHandler(store, budget);
   return {
     read,
