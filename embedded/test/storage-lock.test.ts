@@ -39,6 +39,8 @@ async function open(dataDir: string): Promise<Store> {
   return s;
 }
 
+type Mode = 'store' | 'socket-file' | 'file';
+
 interface Answer {
   won?: boolean;
   closed?: boolean;
@@ -55,7 +57,7 @@ class Child {
   readonly exited: Promise<void>;
 
   /** `ownNetwork`: in a network namespace of its own, where our abstract socket names are not seen. */
-  constructor(mode: 'store' | 'file' = 'store', ownNetwork = false) {
+  constructor(mode: Mode = 'store', ownNetwork = false) {
     const command = [process.execPath, '--import', TSX, CHILD, mode];
     this.proc = ownNetwork ? spawn('unshare', ['--net', ...command], { stdio: 'pipe' }) : spawn(command[0], command.slice(1), { stdio: 'pipe' });
     this.proc.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
@@ -91,7 +93,7 @@ class Child {
 }
 
 /** Two children told to open one fresh directory in the same tick, `TRIALS` times over. */
-async function raceTrials(mode: 'store' | 'file', secondOwnNetwork = false, makeDir = freshDir): Promise<void> {
+async function raceTrials(mode: Mode, secondOwnNetwork = false, makeDir = freshDir): Promise<void> {
   const a = new Child(mode);
   const b = new Child(mode, secondOwnNetwork);
   const pids = await Promise.all([a.pid, b.pid]);
@@ -109,6 +111,17 @@ async function raceTrials(mode: 'store' | 'file', secondOwnNetwork = false, make
   }
   a.kill();
   b.kill();
+}
+
+/** A directory holding a socket file nobody listens on, as a killed holder leaves it: bind, link, close. */
+async function dirWithStaleSocket(): Promise<string> {
+  const dir = freshDir();
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(join(dir, 'bound'), resolve));
+  linkSync(join(dir, 'bound'), join(dir, 'LOCK.sock'));
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  expect(readdirSync(dir)).toEqual(['LOCK.sock']);
+  return dir;
 }
 
 describe('data directory lock', () => {
@@ -206,16 +219,7 @@ describe('data directory lock across network namespaces (containers sharing a vo
 
   it(`lets exactly one win when both find a stale socket file and take it over at once, ${TRIALS} times`, async () => {
     const stale: string[] = [];
-    for (let i = 0; i < TRIALS; i++) {
-      // A socket file nobody listens on, as a killed holder leaves it: bind, link, close.
-      const dir = freshDir();
-      const server = createServer();
-      await new Promise<void>((resolve) => server.listen(join(dir, 'bound'), resolve));
-      linkSync(join(dir, 'bound'), join(dir, 'LOCK.sock'));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      expect(readdirSync(dir)).toEqual(['LOCK.sock']);
-      stale.push(dir);
-    }
+    for (let i = 0; i < TRIALS; i++) stale.push(await dirWithStaleSocket());
     await raceTrials('store', true, () => stale.shift()!);
   }, 120_000);
 
@@ -236,6 +240,30 @@ describe('data directory lock across network namespaces (containers sharing a vo
     const answer = await other.send(`open ${dir}`);
     expect(answer.name).toBe('DataDirInUseError');
     expect(answer.message).toContain(`held by pid ${process.pid}`);
+  }, 60_000);
+});
+
+describe('socket file alone (macOS, BSD: no abstract sockets)', () => {
+  it(`lets exactly one of two processes opening at the same moment win, with and without a stale socket file, ${TRIALS} times each`, async () => {
+    await raceTrials('socket-file');
+    const stale: string[] = [];
+    for (let i = 0; i < TRIALS; i++) stale.push(await dirWithStaleSocket());
+    await raceTrials('socket-file', false, () => stale.shift()!);
+  }, 120_000);
+
+  it('ignores a stale LOCK, refuses while held, and is free the moment its holder is killed', async () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, 'LOCK'), '1');
+    const child = new Child('socket-file');
+    const pid = await child.pid;
+    expect(await child.send(`open ${dir}`)).toEqual({ won: true });
+    await expect(lockDataDir(dir, 'socket-file')).rejects.toThrow(`in use by another event store (held by pid ${pid} on `);
+    child.kill('SIGKILL');
+    await child.exited;
+    const release = await lockDataDir(dir, 'socket-file');
+    await expect(lockDataDir(dir, 'socket-file')).rejects.toThrow(`held by pid ${process.pid}`);
+    await release();
+    expect(readdirSync(dir)).toEqual([]);
   }, 60_000);
 });
 

@@ -23,12 +23,15 @@
 // `LOCK` in the directory is only informative (who holds it, for humans): it is never trusted, so a
 // stale one never blocks anything.
 //
-// Elsewhere (macOS, BSD: no abstract sockets) the lock is the LOCK file itself, created atomically
-// (written to a temporary name, then hard-linked to LOCK, which fails if it exists), and taken
-// over only when its owner is verifiably gone: same host, and the pid is dead or the host has
-// rebooted since. That fallback is best effort: a LOCK whose pid now belongs to a live process
-// blocks start-up (the message says to delete it), and two openers taking over one stale file at
-// the very same moment can race.
+// Elsewhere (macOS, BSD: no abstract sockets) the lock is LOCK.sock alone, with the same takeover
+// of a stale one (there two openers taking over one stale LOCK.sock at the same moment are
+// safe, three can race). Only where even that cannot be bound (a directory path too long for a
+// socket address, without /proc) is the lock the LOCK file itself, created atomically (written to
+// a temporary name, then hard-linked to LOCK, which fails if it exists), and taken over only when
+// its owner is verifiably gone: same host, and the pid is dead or the host has rebooted since.
+// That last fallback is best effort: a LOCK whose pid now belongs to a live process blocks
+// start-up (the message says to delete it), and two openers taking over one stale file at the very
+// same moment can race.
 import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -37,7 +40,11 @@ import * as path from 'node:path';
 
 export const LOCK_FILE_NAME = 'LOCK';
 
-export type LockStrategy = 'socket' | 'file';
+/**
+ * socket: the abstract socket (Linux, plus LOCK.sock) or named pipe (Windows); socket-file: LOCK.sock
+ * alone (other Unixes); file: the LOCK file alone (where a socket address cannot be made).
+ */
+export type LockStrategy = 'socket' | 'socket-file' | 'file';
 
 export class DataDirInUseError extends Error {
   constructor(
@@ -59,7 +66,7 @@ interface LockInfo {
 }
 
 export function defaultLockStrategy(): LockStrategy {
-  return process.platform === 'linux' || process.platform === 'win32' ? 'socket' : 'file';
+  return process.platform === 'linux' || process.platform === 'win32' ? 'socket' : 'socket-file';
 }
 
 /**
@@ -68,7 +75,18 @@ export function defaultLockStrategy(): LockStrategy {
  */
 export async function lockDataDir(dir: string, strategy: LockStrategy = defaultLockStrategy()): Promise<() => Promise<void>> {
   ensurePrivateDir(dir);
+  // Without /proc/self/fd a directory too long for a socket address can only have the file lock.
+  if (strategy === 'socket-file' && process.platform !== 'linux' && socketPathTooLong(dir)) strategy = 'file';
   if (strategy === 'file') return acquireFile(dir);
+  if (strategy === 'socket-file') {
+    const info = newInfo();
+    const local = await acquireSocketFile(dir, info, '');
+    writeInfo(dir, info);
+    return async () => {
+      removeIfOurs(dir, info);
+      await local.close();
+    };
+  }
   const st = fs.statSync(dir, { bigint: true });
   return acquireSocket(dir, `${st.dev}:${st.ino}`);
 }
@@ -103,7 +121,7 @@ async function acquireSocket(dir: string, key: string): Promise<() => Promise<vo
   });
   let local: { server: net.Server; close: () => Promise<void> } | undefined;
   try {
-    if (process.platform === 'linux') local = await acquireSocketFile(dir, info);
+    if (process.platform === 'linux') local = await acquireSocketFile(dir, info, ', in another network namespace');
   } catch (e) {
     await closeServer(global);
     throw e;
@@ -185,11 +203,16 @@ function askHolder(where: string): Promise<{ alive: boolean; who?: string }> {
 // racing opener is put back.
 export const SOCKET_FILE_NAME = 'LOCK.sock';
 
-async function acquireSocketFile(dir: string, info: LockInfo): Promise<{ server: net.Server; close: () => Promise<void> }> {
-  // sun_path holds 107 bytes; a longer directory is reached through its descriptor.
+function socketPathTooLong(dir: string): boolean {
+  // sun_path holds 103 bytes on macOS and BSD, 107 on Linux; the longest name used is LOCK.sock.<uuid>.stale.
+  return Buffer.byteLength(path.join(dir, `${SOCKET_FILE_NAME}.${randomUUID()}.stale`)) > 100;
+}
+
+async function acquireSocketFile(dir: string, info: LockInfo, elsewhere: string): Promise<{ server: net.Server; close: () => Promise<void> }> {
+  // A directory too long for a socket address is reached through its descriptor (Linux).
   let dirFd: number | undefined;
   let base = dir;
-  if (Buffer.byteLength(path.join(dir, `${SOCKET_FILE_NAME}.${info.token}.stale`)) > 100) {
+  if (socketPathTooLong(dir)) {
     dirFd = fs.openSync(dir, 'r');
     base = `/proc/self/fd/${dirFd}`;
   }
@@ -233,7 +256,7 @@ async function acquireSocketFile(dir: string, info: LockInfo): Promise<{ server:
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return giveUp(new Error(`Could not lock data directory ${dir}: ${(e as Error).message}`, { cause: e }));
     }
     const holder = await askHolder(file);
-    if (holder.alive) return giveUp(new DataDirInUseError(dir, `${holder.who ?? describeLockFile(dir)}, in another network namespace`));
+    if (holder.alive) return giveUp(new DataDirInUseError(dir, `${holder.who ?? describeLockFile(dir)}${elsewhere}`));
     const stale = path.join(base, `${SOCKET_FILE_NAME}.${info.token}.stale`);
     try {
       fs.renameSync(file, stale);
@@ -250,7 +273,7 @@ async function acquireSocketFile(dir: string, info: LockInfo): Promise<{ server:
         // a third opener is there now; it will find the holder alive
       }
       fs.rmSync(stale, { force: true });
-      return giveUp(new DataDirInUseError(dir, `${moved.who ?? describeLockFile(dir)}, in another network namespace`));
+      return giveUp(new DataDirInUseError(dir, `${moved.who ?? describeLockFile(dir)}${elsewhere}`));
     }
     fs.rmSync(stale, { force: true });
   }
