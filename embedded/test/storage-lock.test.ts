@@ -1,13 +1,13 @@
 // The data-directory lock (issue 8, point 6): a stale LOCK never blocks start-up, two processes
 // never open one directory (not even at the same moment), and a killed holder frees it at once.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { hostname, tmpdir, uptime } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createStore } from '../src/core/store.js';
 import type { Store } from '../src/core/types.js';
 import { DataDirInUseError, lockDataDir } from '../src/storage/lock.js';
@@ -241,6 +241,31 @@ describe('data directory lock across network namespaces (containers sharing a vo
     expect(answer.name).toBe('DataDirInUseError');
     expect(answer.message).toContain(`held by pid ${process.pid}`);
   }, 60_000);
+});
+
+describe('a filesystem that cannot hold a socket file (some FUSE and host-shared mounts)', () => {
+  it('falls back to the abstract lock alone, says so, and still refuses a second opener', async () => {
+    // A read-only bind mount refuses to create LOCK.sock, as such filesystems do.
+    const base = freshDir();
+    const ro = join(base, 'ro');
+    mkdirSync(join(base, 'src'));
+    mkdirSync(ro);
+    execFileSync('mount', ['--bind', join(base, 'src'), ro]);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      execFileSync('mount', ['-o', 'remount,bind,ro', ro]);
+      const release = await lockDataDir(ro, 'socket');
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+        expect.stringMatching(new RegExp(`^embedded store: ${ro} cannot hold the lock socket LOCK.sock \\(listen EROFS.*: the data-directory lock covers this network namespace only$`)),
+      ]);
+      await expect(lockDataDir(ro, 'socket')).rejects.toThrow(`held by pid ${process.pid}`);
+      await release();
+      await (await lockDataDir(ro, 'socket'))();
+    } finally {
+      warn.mockRestore();
+      execFileSync('umount', [ro]);
+    }
+  });
 });
 
 describe('socket file alone (macOS, BSD: no abstract sockets)', () => {

@@ -56,6 +56,13 @@ export class DataDirInUseError extends Error {
   }
 }
 
+/** The directory's filesystem cannot hold a socket file (some FUSE and host-shared mounts). */
+class SocketFileUnsupported extends Error {
+  constructor(readonly dir: string, cause: unknown) {
+    super(`${dir} cannot hold the lock socket ${SOCKET_FILE_NAME} (${(cause as Error).message})`, { cause });
+  }
+}
+
 interface LockInfo {
   pid: number;
   host: string;
@@ -80,7 +87,12 @@ export async function lockDataDir(dir: string, strategy: LockStrategy = defaultL
   if (strategy === 'file') return acquireFile(dir);
   if (strategy === 'socket-file') {
     const info = newInfo();
-    const local = await acquireSocketFile(dir, info, '');
+    const local = await acquireSocketFile(dir, info, '').catch((e: unknown) => {
+      if (!(e instanceof SocketFileUnsupported)) throw e;
+      console.warn(`embedded store: ${e.message}: locking with the LOCK file instead`);
+      return undefined;
+    });
+    if (local === undefined) return acquireFile(dir);
     writeInfo(dir, info);
     return async () => {
       removeIfOurs(dir, info);
@@ -123,8 +135,12 @@ async function acquireSocket(dir: string, key: string): Promise<() => Promise<vo
   try {
     if (process.platform === 'linux') local = await acquireSocketFile(dir, info, ', in another network namespace');
   } catch (e) {
-    await closeServer(global);
-    throw e;
+    if (e instanceof SocketFileUnsupported) {
+      console.warn(`embedded store: ${e.message}: the data-directory lock covers this network namespace only`);
+    } else {
+      await closeServer(global);
+      throw e;
+    }
   }
   writeInfo(dir, info);
   return async () => {
@@ -227,7 +243,8 @@ async function acquireSocketFile(dir: string, info: LockInfo, elsewhere: string)
     server = await listen(own, info);
   } catch (e) {
     closeDir();
-    throw new Error(`Could not lock data directory ${dir}: ${(e as Error).message}`, { cause: e });
+    // Our own unique name cannot be in use: the filesystem refuses sockets here.
+    throw new SocketFileUnsupported(dir, e);
   }
   const ino = fs.statSync(own, { bigint: true }).ino;
   const giveUp = async (e: unknown): Promise<never> => {
@@ -253,7 +270,7 @@ async function acquireSocketFile(dir: string, info: LockInfo, elsewhere: string)
         },
       };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return giveUp(new Error(`Could not lock data directory ${dir}: ${(e as Error).message}`, { cause: e }));
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return giveUp(new SocketFileUnsupported(dir, e)); // no hard links here
     }
     const holder = await askHolder(file);
     if (holder.alive) return giveUp(new DataDirInUseError(dir, `${holder.who ?? describeLockFile(dir)}${elsewhere}`));
