@@ -1,4 +1,4 @@
-import { FORWARDS, START, StreamNotFoundError } from '@eventstore/db-client';
+import { readStreamEvents } from '@/lib/eventstore/read-stream';
 import { and, eq, sql } from 'drizzle-orm';
 import { decideMakePayment, type MakePayment } from '@/lib/domain';
 import { withDbDeadline, type Db } from '@/lib/db/client';
@@ -216,16 +216,8 @@ async function findOwnEvent(
 }
 
 async function findInStream(deps: CommandDeps, accountNumber: string, eventId: string) {
-  // Read to the end rather than return early: an abandoned read keeps its gRPC call open.
-  let found: { revision: bigint; position: bigint | undefined } | null = null;
-  try {
-    for await (const resolved of deps.eventStore.readStream(accountStream(accountNumber), { direction: FORWARDS, fromRevision: START })) {
-      if (!found && resolved.event?.id === eventId) found = { revision: resolved.event.revision, position: resolved.event.position?.commit };
-    }
-  } catch (error) {
-    if (!(error instanceof StreamNotFoundError)) throw error;
-  }
-  return found;
+  const found = (await readStreamEvents(deps.eventStore, accountStream(accountNumber))).find((e) => e.id === eventId);
+  return found ? { revision: found.revision, position: found.position?.commit } : null;
 }
 
 /**

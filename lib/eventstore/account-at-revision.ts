@@ -3,7 +3,6 @@ import {
   END,
   FORWARDS,
   START,
-  StreamNotFoundError,
   type EventStoreDBClient,
   type RecordedEvent,
 } from '@eventstore/db-client';
@@ -11,6 +10,7 @@ import type { AccountEvent, AccountState } from '@/lib/domain';
 import { accountStateAsOf } from './account-as-of';
 import { CorruptStreamError } from './account-stream';
 import { toEventLogEntry, type EventLogEntry } from './event-log';
+import { readStreamEvents } from './read-stream';
 import { fromRecorded } from './serialization';
 import { accountStream } from './streams';
 
@@ -51,13 +51,7 @@ export async function loadAccountAtRevision(
   const own: AccountEvent[] = [];
   let first: RecordedEvent | undefined;
   let stopped: RecordedEvent | undefined;
-  for await (const resolved of client.readStream(stream, {
-    direction: FORWARDS,
-    fromRevision: START,
-    maxCount: revision + 1n,
-  })) {
-    const event = resolved.event;
-    if (!event) continue;
+  for (const event of await readStreamEvents(client, stream, { direction: FORWARDS, fromRevision: START, maxCount: revision + 1n })) {
     first ??= event;
     stopped = event;
     const decoded = fromRecorded(event);
@@ -82,16 +76,8 @@ export async function loadAccountAtRevision(
 const SCAN_BATCH = 500;
 
 async function lastRevisionOf(client: EventStoreDBClient, stream: string): Promise<bigint | null> {
-  try {
-    let last: bigint | null = null;
-    for await (const resolved of client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 })) {
-      if (resolved.event) last = resolved.event.revision;
-    }
-    return last;
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return null;
-    throw error;
-  }
+  const [last] = await readStreamEvents(client, stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
+  return last ? last.revision : null;
 }
 
 /** Valid PaymentMade events on other streams between two positions of $all, inclusive. */

@@ -1,5 +1,6 @@
-import { FORWARDS, START, StreamNotFoundError, type EventStoreDBClient } from '@eventstore/db-client';
+import type { EventStoreDBClient } from '@eventstore/db-client';
 import { fold, type AccountState } from '@/lib/domain';
+import { readStreamEvents } from './read-stream';
 import { fromRecorded, type StoredAccountEvent } from './serialization';
 import { accountStream } from './streams';
 
@@ -22,18 +23,12 @@ export async function loadAccount(client: EventStoreDBClient, accountNumber: str
   const stream = accountStream(accountNumber);
   const events: StoredAccountEvent[] = [];
   let revision: bigint | 'no_stream' = 'no_stream';
-  try {
-    for await (const resolved of client.readStream(stream, { direction: FORWARDS, fromRevision: START })) {
-      if (!resolved.event) continue;
-      revision = resolved.event.revision;
-      const decoded = fromRecorded(resolved.event);
-      if (decoded.kind === 'account') events.push(decoded.value);
-      else if (decoded.kind === 'invalid') throw new CorruptStreamError(stream, resolved.event.revision, decoded.reason);
-      // Unknown event types belong to someone else; the account ignores them.
-    }
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return { state: fold([]), events: [], revision: 'no_stream' };
-    throw error;
+  for (const recorded of await readStreamEvents(client, stream)) {
+    revision = recorded.revision;
+    const decoded = fromRecorded(recorded);
+    if (decoded.kind === 'account') events.push(decoded.value);
+    else if (decoded.kind === 'invalid') throw new CorruptStreamError(stream, recorded.revision, decoded.reason);
+    // Unknown event types belong to someone else; the account ignores them.
   }
   return { state: fold(events.map((e) => e.event)), events, revision };
 }

@@ -1,6 +1,7 @@
-import { FORWARDS, START, StreamNotFoundError, type EventStoreDBClient } from '@eventstore/db-client';
+import { FORWARDS, START, type EventStoreDBClient } from '@eventstore/db-client';
 import { evolve, initialAccountState, type AccountState } from '@/lib/domain';
 import { CorruptStreamError } from './account-stream';
+import { readStreamEvents } from './read-stream';
 import { fromRecorded } from './serialization';
 import { accountStream } from './streams';
 
@@ -52,19 +53,13 @@ export class PayerStateCache {
     let state = start.state;
     let revision = start.revision;
     const recent = [...start.recent];
-    try {
-      const fromRevision = revision === 'no_stream' ? START : revision + 1n;
-      for await (const resolved of client.readStream(stream, { direction: FORWARDS, fromRevision })) {
-        const recorded = resolved.event;
-        if (!recorded) continue;
-        revision = recorded.revision;
-        const decoded = fromRecorded(recorded);
-        if (decoded.kind === 'invalid') throw new CorruptStreamError(stream, recorded.revision, decoded.reason);
-        if (decoded.kind === 'account') state = evolve(state, decoded.value.event);
-        recent.push({ id: recorded.id, revision, position: recorded.position?.commit, ownBalanceCents: state.status === 'open' ? state.balanceCents : null });
-      }
-    } catch (error) {
-      if (!(error instanceof StreamNotFoundError)) throw error;
+    const fromRevision = revision === 'no_stream' ? START : revision + 1n;
+    for (const recorded of await readStreamEvents(client, stream, { direction: FORWARDS, fromRevision })) {
+      revision = recorded.revision;
+      const decoded = fromRecorded(recorded);
+      if (decoded.kind === 'invalid') throw new CorruptStreamError(stream, recorded.revision, decoded.reason);
+      if (decoded.kind === 'account') state = evolve(state, decoded.value.event);
+      recent.push({ id: recorded.id, revision, position: recorded.position?.commit, ownBalanceCents: state.status === 'open' ? state.balanceCents : null });
     }
     const entry: CachedAccount = { state, revision, recent: recent.slice(-this.recentPerAccount) };
     return this.store(accountNumber, entry);
