@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { badRequest } from '@/lib/http/bad-request';
 import { getEventStore } from '@/lib/eventstore/client';
 import { readEventLog } from '@/lib/eventstore/event-log';
 import { parseEventLogCursor } from '@/lib/eventstore/event-log-cursor';
@@ -15,6 +16,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 
 export default async function EventLogPage({ searchParams }: Props) {
   const parsed = parseEventLogCursor(await searchParams);
+  if (!parsed.ok) badRequest(`This page of the event log does not exist. ${parsed.message}`);
 
   return (
     <section aria-labelledby="events-heading" className="space-y-6">
@@ -24,10 +26,11 @@ export default async function EventLogPage({ searchParams }: Props) {
         </h1>
         <p className="mt-1 text-sm text-slate-600">
           Every event in the store, newest first, read straight from <span className="font-mono">$all</span>. System
-          events (types starting with <span className="font-mono">$</span>) are hidden.
+          events (types starting with <span className="font-mono">$</span>) and command-id records (
+          <span className="font-mono">CommandAccepted</span>) are hidden.
         </p>
       </div>
-      {parsed.ok ? <EventLogPageBody cursor={parsed.cursor} /> : <InvalidCursor message={parsed.message} />}
+      <EventLogPageBody cursor={parsed.cursor} />
     </section>
   );
 }
@@ -59,17 +62,5 @@ async function EventLogPageBody({ cursor }: { cursor: { before?: bigint; after?:
       <EventLogList entries={page.entries} />
       <CursorPagination basePath="/events" newer={page.newer} older={page.older} label="Event log pages" />
     </>
-  );
-}
-
-function InvalidCursor({ message }: { message: string }) {
-  return (
-    <div role="alert" className="rounded-xl border border-red-200 bg-red-50 p-6 text-sm text-red-800">
-      <p className="font-medium">This page of the event log does not exist.</p>
-      <p className="mt-1">{message}</p>
-      <Link href="/events" className="mt-3 inline-block font-medium text-red-900 underline">
-        Go to the newest events
-      </Link>
-    </div>
   );
 }

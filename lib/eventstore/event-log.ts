@@ -1,4 +1,5 @@
 import { BACKWARDS, END, FORWARDS, type EventStoreDBClient, type Position, type RecordedEvent } from '@eventstore/db-client';
+import { COMMAND_ACCEPTED } from './command-registry';
 import type { EventLogCursor } from './event-log-cursor';
 import { summarizeEvent } from './event-summary';
 import { accountNumberFromStream } from './streams';
@@ -6,7 +7,8 @@ import { accountNumberFromStream } from './streams';
 /**
  * The global event log: raw events read straight from $all (not from the query model), so it
  * shows exactly what the store holds, including events the projection skipped or parked.
- * System events (types starting with `$`) are hidden.
+ * System events (types starting with `$`) and the command-id records (CommandAccepted on
+ * `command-<id>` streams, bookkeeping for idempotency, not bank history) are hidden.
  */
 export type EventLogEntry = {
   id: string;
@@ -36,7 +38,8 @@ export type EventLogPage = {
 export const EVENT_LOG_PAGE_SIZE = 20;
 const READ_BATCH = 200;
 
-export const isSystemEvent = (event: RecordedEvent) => event.type.startsWith('$');
+/** Events the bank's log leaves out: the store's own, and the command-id records. */
+export const isHiddenFromLog = (event: RecordedEvent) => event.type.startsWith('$') || event.type === COMMAND_ACCEPTED;
 
 export async function readEventLog(
   client: EventStoreDBClient,
@@ -95,7 +98,7 @@ async function collect(
       if (direction === 'forwards' && commit === position) continue;
       // Consume the rest of the batch rather than break out: an abandoned read can keep its
       // server-side call open.
-      if (isSystemEvent(event) || found.length >= want) continue;
+      if (isHiddenFromLog(event) || found.length >= want) continue;
       found.push(event);
     }
     if (found.length >= want || read < batch || last === undefined) return found;

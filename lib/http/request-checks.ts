@@ -89,14 +89,56 @@ export async function refuseServerAction(request: Request, limitBytes: number): 
     } catch {
       return unreadable;
     }
-    // React's no-JavaScript encoding: $ACTION_<n>:<m> fields hold JSON (the action and its bound state).
-    for (const [name, value] of form) {
-      if (/^\$ACTION_\d+:/.test(name) && (typeof value !== 'string' || !isJson(value))) return unreadable;
-    }
-    return null;
+    return boundActionFieldsAreSafe(form) ? null : unreadable;
   }
   if (fetchAction && type === 'text/plain' && !isJson(new TextDecoder().decode(body))) return unreadable;
   return null;
+}
+
+/**
+ * React's no-JavaScript encoding: `$ACTION_<n>:0` holds `{ id, bound: "$@<m>" | null }` and
+ * `$ACTION_<n>:<m>` the bound arguments (here, the form's previous state) as JSON. React decodes
+ * those fields before the action runs, and a reference in them (`"$Q1"`, a Map built from chunk
+ * 1; `"$@9"`, a chunk that is not there) throws or waits inside React, which Next answers with a
+ * 500. Our forms bind plain JSON only, so anything but plain values and React's escapes for
+ * primitives (`$$`-escaped strings, `$undefined`, `$NaN`, `$Infinity`, `$-Infinity`, `$-0`,
+ * dates, bigints) is refused here.
+ */
+const PRIMITIVE_REFERENCE = /^\$(\$|undefined$|NaN$|Infinity$|-Infinity$|-0$|D|n-?\d+$)/;
+
+export function boundActionFieldsAreSafe(form: FormData): boolean {
+  const fields = new Map<string, string>();
+  for (const [name, value] of form) {
+    if (!/^\$ACTION_\d+:/.test(name)) continue;
+    if (typeof value !== 'string' || fields.has(name)) return false;
+    fields.set(name, value);
+  }
+  for (const [name, text] of fields) {
+    const [, action, chunk] = /^\$ACTION_(\d+):(.*)$/.exec(name)!;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return false;
+    }
+    if (chunk === '0') {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+      const { id, bound } = value as { id?: unknown; bound?: unknown };
+      if (typeof id !== 'string') return false;
+      if (bound === null || bound === undefined) continue;
+      const target = typeof bound === 'string' ? /^\$@(\d+)$/.exec(bound) : null;
+      if (!target || target[1] === '0' || !fields.has(`$ACTION_${action}:${target[1]}`)) return false;
+    } else if (!/^\d+$/.test(chunk) || !holdsPlainValues(value)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function holdsPlainValues(value: unknown): boolean {
+  if (typeof value === 'string') return !value.startsWith('$') || PRIMITIVE_REFERENCE.test(value);
+  if (typeof value !== 'object' || value === null) return true;
+  return Object.values(value).every(holdsPlainValues);
 }
 
 function isJson(text: string): boolean {

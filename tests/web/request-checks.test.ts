@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { malformedUrl, refuseServerAction } from '@/lib/http/request-checks';
+import { boundActionFieldsAreSafe, malformedUrl, refuseServerAction } from '@/lib/http/request-checks';
 
 const LIMIT = 1000;
 const base = 'http://bank.test';
@@ -30,6 +30,7 @@ describe('server action requests', () => {
   it('accepts what a browser sends, with and without JavaScript', async () => {
     const form = new FormData();
     form.append('$ACTION_1:0', '{"id":"ab","bound":"$@1"}');
+    form.append('$ACTION_1:1', '[{"status":"error","message":"$$5 is too little","values":{"amount":"$undefined"}}]');
     form.append('holderName', 'Ada');
     expect(await refuseServerAction(post({ origin: base }, form), LIMIT)).toBeNull();
     expect(await refuseServerAction(post({ 'next-action': 'ab', origin: base }, form), LIMIT)).toBeNull();
@@ -64,5 +65,40 @@ describe('server action requests', () => {
     const form = new FormData();
     expect((await refuseServerAction(post({ origin: 'https://evil.test' }, form), LIMIT))?.status).toBe(403);
     expect((await refuseServerAction(post({ origin: 'null' }, form), LIMIT))?.status).toBe(403);
+  });
+});
+
+describe('bound action fields (no-JavaScript posts)', () => {
+  const form = (fields: Record<string, string>) => {
+    const data = new FormData();
+    for (const [name, value] of Object.entries(fields)) data.append(name, value);
+    return data;
+  };
+  const meta = '{"id":"ab","bound":"$@1"}';
+
+  it.each([
+    ['[{"status":"idle"}]'],
+    ['[{"status":"error","fieldErrors":{"amount":["x"]},"n":"$n42","d":"$D2026-01-01T00:00:00.000Z","u":"$undefined"}]'],
+    ['[{"message":"$$ escaped dollars"}]'],
+  ])('accepts plain state %s', (state) => {
+    expect(boundActionFieldsAreSafe(form({ '$ACTION_1:0': meta, '$ACTION_1:1': state }))).toBe(true);
+  });
+
+  it.each([
+    ['a Map reference', '["$Q1"]'],
+    ['a promise reference', '["$@0"]'],
+    ['a form data reference', '[{"x":"$K1"}]'],
+    ['a bigint that is not one', '["$n12x"]'],
+    ['a bare chunk reference', '["$1"]'],
+    ['text that is not JSON', '[{'],
+  ])('refuses %s in the bound state', (_, state) => {
+    expect(boundActionFieldsAreSafe(form({ '$ACTION_1:0': meta, '$ACTION_1:1': state }))).toBe(false);
+  });
+
+  it('refuses metadata that binds a missing or self chunk, or has no id', () => {
+    expect(boundActionFieldsAreSafe(form({ '$ACTION_1:0': meta }))).toBe(false);
+    expect(boundActionFieldsAreSafe(form({ '$ACTION_1:0': '{"id":"ab","bound":"$@0"}' }))).toBe(false);
+    expect(boundActionFieldsAreSafe(form({ '$ACTION_1:0': '{"bound":null}' }))).toBe(false);
+    expect(boundActionFieldsAreSafe(form({ '$ACTION_1:0': '{"id":"ab","bound":null}' }))).toBe(true);
   });
 });
