@@ -18,10 +18,11 @@ WORKDIR /app
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     PORT=3000
-# The worker and the migrate step run TypeScript through tsx, so the full node_modules and the
-# sources come along; the web app runs from the .next build.
+# The migrate step runs TypeScript through tsx, so the full node_modules and the sources come
+# along; the web app runs from the .next build, the worker from its bundle (dist/worker).
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/.next ./.next
+COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node . .
 USER node
 EXPOSE 3000

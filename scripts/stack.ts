@@ -28,6 +28,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from '@/lib/config';
 import { whenParentExits } from '@/lib/when-parent-exits';
+import { WORKER_BUNDLE } from './worker-bundle';
 
 type Mode = 'dev' | 'start';
 
@@ -259,7 +260,7 @@ async function main() {
     process.exit(2);
   }
 
-  if (mode === 'start' && !existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {
+  if (mode === 'start' && (!existsSync(path.join(ROOT, '.next', 'BUILD_ID')) || !existsSync(WORKER_BUNDLE))) {
     console.error('No production build found: run `npm run build` before `npm start`.');
     process.exit(2);
   }
@@ -288,7 +289,9 @@ async function main() {
     DATABASE_URL: databaseUrl,
     PORT: String(config.port),
   };
-  startChild('worker', ['--import', 'tsx', path.join(ROOT, 'worker/index.ts')], env);
+  // `npm start` runs the worker `npm run build` bundled (it starts in a third of the time);
+  // `npm run dev` runs its TypeScript, so an edit takes effect on the next start.
+  startChild('worker', mode === 'start' ? [WORKER_BUNDLE] : ['--import', 'tsx', path.join(ROOT, 'worker/index.ts')], env);
   const next = startChild(
     'next',
     [require.resolve('next/dist/bin/next'), mode, '--hostname', config.host, '--port', String(config.port)],

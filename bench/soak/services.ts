@@ -20,7 +20,7 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...process.env, npm_lifecycle_event: process.env.npm_lifecycle_event ?? 'soak', ...extra };
 }
 
-/** A `node --import tsx <script>` child in its own process group (a terminal Ctrl-C reaches only the soak). */
+/** A `node [--import tsx] <script>` child in its own process group (a terminal Ctrl-C reaches only the soak). */
 export class ServiceProcess {
   private child: ChildProcess | undefined;
   private expectExit = false;
@@ -54,7 +54,9 @@ export class ServiceProcess {
     if (this.running) throw new Error(`${this.name} is already running`);
     const log = fs.openSync(this.logFile, 'a');
     fs.writeSync(log, `\n--- ${new Date().toISOString()} start #${++this.starts}\n`);
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, this.script), ...this.args()], {
+    // TypeScript through tsx; a built .mjs (the bundled worker) as it is.
+    const entry = this.script.endsWith('.ts') ? ['--import', 'tsx', path.join(ROOT, this.script)] : [path.join(ROOT, this.script)];
+    const child = spawn(process.execPath, [...entry, ...this.args()], {
       cwd: ROOT,
       env: childEnv(this.env()),
       detached: true,

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { freePort } from '../../tests/support/free-port';
-import { ServiceProcess, type UnexpectedExit } from './services';
+import { buildWorker } from '../../scripts/build-worker';
+import { ROOT, ServiceProcess, type UnexpectedExit } from './services';
 
 export type SoakStack = {
   dir: string;
@@ -87,9 +88,11 @@ export async function startStack(options: {
 
     // A group of its own: against a shared store, another stack's worker must not take our events.
     const projectionGroup = `eventbank-soak-${randomUUID().slice(0, 8)}`;
+    // The bundled worker, as `npm start` runs it: a killed worker is back within moments.
+    const workerBundle = path.relative(ROOT, await buildWorker());
     const worker = new ServiceProcess(
       'worker',
-      'worker/index.ts',
+      workerBundle,
       () => [],
       () => ({ EVENTSTORE_CONNECTION_STRING: eventStoreConnectionString, DATABASE_URL: databaseUrl, PROJECTION_GROUP: projectionGroup }),
       logs.worker,
