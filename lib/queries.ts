@@ -21,7 +21,6 @@ export type AccountSummary = {
 };
 
 export type HistoryEntry = {
-  id: bigint;
   accountNumber: string;
   /** AccountOpened | MoneyDeposited | HolderNameChanged | PaymentMade (outgoing) | PaymentReceived (incoming). */
   kind: string;
@@ -90,12 +89,11 @@ export async function getAccountHistory(
     .select()
     .from(accountHistory)
     .where(eq(accountHistory.accountNumber, number))
-    .orderBy(desc(accountHistory.position), desc(accountHistory.id))
+    .orderBy(desc(accountHistory.position))
     .limit(pageSize)
     .offset((page - 1) * pageSize);
   return {
     entries: rows.map((row) => ({
-      id: row.id,
       accountNumber: row.accountNumber,
       kind: row.kind,
       amountCents: row.amount,

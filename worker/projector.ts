@@ -1,198 +1,296 @@
-import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { accountHistory, accounts, projectionCheckpoint, projectionHolds } from '@/lib/db/schema';
-import { PROJECTION_CHANNEL, formatProjectionNotice } from '@/lib/db/projection-channel';
-import { storableJson, storableText } from '@/lib/projections/storable';
-import {
-  credit,
-  evolve,
-  freshness,
-  ownerOf,
-  touchesOf,
-  type AccountRow,
-  type ProjectedEvent,
-  type Touch,
-} from '@/lib/projections/accounts';
+import { PROJECTION_CHANNEL, EVENTS_CHANNEL, formatProjectionNotice } from '@/lib/db/projection-channel';
+import { READ_MODEL_SCHEMA, projectionHolds } from '@/lib/db/schema';
 import { ACCOUNTS_PROJECTION } from '@/lib/queries';
+import type { AccountRow, ProjectedEvent } from '@/lib/projections/accounts';
+import { planBatch, type BatchEvent, type BatchOutcome, type IndexEntry, type LastEntry, type LateEntry } from '@/lib/projections/batch';
+import { storableText } from '@/lib/projections/storable';
 
 /**
- * The one I/O layer of the accounts projection. For one event it locks the rows involved,
- * asks the pure projection what to do, and writes the new rows, the history entries and the
- * checkpoint in a single transaction, so an event is either fully applied (and recorded as
- * applied through the account's version) or not at all.
+ * The one I/O layer of the accounts projection. For a batch of events it locks the rows they
+ * touch, asks the pure projection (lib/projections/batch.ts) what to do, and writes the rows,
+ * the timeline entries, the event index, the checkpoint and the notifications in a single
+ * transaction, so the batch is either fully applied (and recorded as applied through each
+ * account's version) or not at all. One event is a batch of one.
  *
- *  - 'applied'   : effect committed.
+ * Outcomes per event:
+ *  - 'apply'     : effect committed.
  *  - 'duplicate' : already applied earlier; nothing changed.
- *  - 'ahead'     : an earlier event of the same stream (or the payee's opening) is not applied
- *                  yet; nothing changed.
+ *  - 'ahead'     : an earlier event of the same stream is not applied yet; nothing changed.
  *  - 'payee-missing': a payment whose payee has no row (its AccountOpened is held or not
  *                  applied); nothing changed, the caller decides (it holds the payer).
+ *
+ * `schema` names the PostgreSQL schema written: the live read model, or the copy a rebuild
+ * fills (lib/rebuild). Its statements are written with the table names of that schema, so
+ * they are plain SQL rather than Drizzle's table objects (which name the live schema).
  */
 export type ApplyOutcome = 'applied' | 'duplicate' | 'ahead' | 'payee-missing';
 
-export async function applyEvent(db: Db, projected: ProjectedEvent): Promise<ApplyOutcome> {
-  const touches = touchesOf(projected);
-  const owner = ownerOf(projected);
-
-  return db.transaction(async (tx) => {
-    // Lock in a fixed order so two payments in opposite directions cannot deadlock.
-    const numbers = [...new Set(touches.map((t) => t.accountNumber))].sort();
-    const locked = await tx
-      .select()
-      .from(accounts)
-      .where(inArray(accounts.number, numbers))
-      .orderBy(asc(accounts.number))
-      .for('update');
-    const rows = new Map<string, AccountRow>(locked.map((r) => [r.number, r]));
-
-    const ownerRow = rows.get(owner) ?? null;
-    const verdict = freshness(ownerRow, projected);
-    if (verdict !== 'apply') return verdict;
-
-    const next = new Map<string, AccountRow>();
-    const evolved = evolve(ownerRow, projected);
-    next.set(owner, { ...evolved, holderName: storableText(evolved.holderName) });
-    if (projected.event.type === 'PaymentMade') {
-      const payee = projected.event.data.payeeAccountNumber;
-      const payeeRow = rows.get(payee);
-      if (!payeeRow) return 'payee-missing';
-      next.set(payee, credit(payeeRow, projected as ProjectedEvent & { event: typeof projected.event }));
-    }
-
-    if (projected.event.type === 'AccountOpened') {
-      // ON CONFLICT guards against a concurrent consumer applying the same opening.
-      const inserted = await tx
-        .insert(accounts)
-        .values(next.get(owner)!)
-        .onConflictDoNothing()
-        .returning({ number: accounts.number });
-      if (inserted.length === 0) return 'duplicate';
-    } else {
-      for (const row of next.values()) {
-        await tx
-          .update(accounts)
-          .set({ holderName: row.holderName, balance: row.balance, version: row.version, updatedAt: row.updatedAt })
-          .where(eq(accounts.number, row.number));
-      }
-    }
-
-    for (const t of touches) await recordHistory(tx, projected, t);
-
-    await tx
-      .insert(projectionCheckpoint)
-      .values({ projection: ACCOUNTS_PROJECTION, position: projected.position, eventsApplied: 1 })
-      .onConflictDoUpdate({
-        target: projectionCheckpoint.projection,
-        set: {
-          position: sql`greatest(${projectionCheckpoint.position}, excluded.position)`,
-          eventsApplied: sql`${projectionCheckpoint.eventsApplied} + 1`,
-          updatedAt: sql`now()`,
-        },
-      });
-    await notify(tx, formatProjectionNotice({ accountNumber: owner, version: projected.revision }));
-    return 'applied';
-  });
+/** Another writer changed a row this batch had planned from (two workers of one group): retry the batch. */
+export class ConcurrentProjectionError extends Error {
+  constructor(what: string) {
+    super(`another writer changed ${what} while this batch was applied; retry it`);
+    this.name = 'ConcurrentProjectionError';
+  }
 }
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+type Executor = Pick<Db, 'execute'> | Tx;
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
+
+/** Qualified table names of one read-model schema. */
+export function tablesOf(schema: string) {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`not a schema name: ${schema}`);
+  const table = (name: string) => sql.raw(`"${schema}"."${name}"`);
+  return {
+    schema,
+    accounts: table('accounts'),
+    history: table('account_history'),
+    checkpoint: table('projection_checkpoint'),
+    holds: table('projection_holds'),
+    index: table('event_index'),
+  };
+}
+export type ReadModelTables = ReturnType<typeof tablesOf>;
+
+const LIVE = tablesOf(READ_MODEL_SCHEMA);
 
 /**
- * Inserts the timeline entry for one touched account. balance_after is the running balance in
- * $all order, not in arrival order: an incoming payment delivered after a later event of the
- * payee is slotted in at its position and the later entries shift by its amount, so any
- * delivery order ends in the same history.
+ * A JS array as one query parameter (Drizzle would otherwise expand it into a list). Always
+ * sent as text[] and cast in SQL: postgres.js serializes text arrays but not, say, timestamptz[].
  */
-async function recordHistory(tx: Tx, projected: ProjectedEvent, t: Touch): Promise<void> {
-  const before = await tx
-    .select({ balanceAfter: accountHistory.balanceAfter })
-    .from(accountHistory)
-    .where(and(eq(accountHistory.accountNumber, t.accountNumber), lt(accountHistory.position, projected.position)))
-    .orderBy(desc(accountHistory.position))
-    .limit(1);
-  const balanceAfter = (before[0]?.balanceAfter ?? 0n) + t.amount;
+const array = (values: readonly (string | null)[]) => sql.param(values);
+const text = (value: bigint | Date | string | null | undefined) =>
+  value === null || value === undefined ? null : value instanceof Date ? value.toISOString() : String(value);
+const json = (value: unknown) => JSON.stringify(value ?? null);
 
-  if (t.amount !== 0n) {
-    await tx
-      .update(accountHistory)
-      .set({ balanceAfter: sql`${accountHistory.balanceAfter} + ${t.amount}` })
-      .where(and(eq(accountHistory.accountNumber, t.accountNumber), gt(accountHistory.position, projected.position)));
+export async function applyBatch(
+  db: Db,
+  events: readonly BatchEvent[],
+  tables: ReadModelTables = LIVE,
+): Promise<Map<string, BatchOutcome>> {
+  if (events.length === 0) return new Map();
+  // Two workers of one group may apply overlapping batches: the loser plans again from the rows
+  // the winner left (it then finds its events duplicates).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await applyOnce(db, events, tables);
+    } catch (error) {
+      if (!(error instanceof ConcurrentProjectionError) || attempt >= 20) throw error;
+    }
   }
+}
 
-  await tx.insert(accountHistory).values({
-    accountNumber: t.accountNumber,
-    kind: t.kind,
-    amount: t.amount,
-    balanceAfter,
-    counterparty: t.counterparty,
-    eventId: projected.id,
-    eventType: projected.event.type,
-    stream: projected.streamId,
-    revision: projected.revision,
-    position: projected.position,
-    occurredAt: projected.created,
-    data: storableJson(projected.rawData ?? projected.event.data),
-    metadata: storableJson(projected.rawMetadata ?? null),
+async function applyOnce(db: Db, events: readonly BatchEvent[], tables: ReadModelTables): Promise<Map<string, BatchOutcome>> {
+  return db.transaction(async (tx) => {
+    const numbers = new Set<string>();
+    for (const event of events) {
+      if (event.kind === 'unknown') numbers.add(accountOf(event.streamId));
+      else {
+        numbers.add(accountOf(event.projected.streamId));
+        if (event.projected.event.type === 'PaymentMade') numbers.add(event.projected.event.data.payeeAccountNumber);
+      }
+    }
+    const sorted = [...numbers].sort();
+    // Locked in a fixed order so two batches touching the same accounts cannot deadlock.
+    const locked = await tx.execute<RawAccountRow>(sql`
+      select number, holder_name, balance::text, version::text, opened_at, updated_at
+      from ${tables.accounts} where number = any(${array(sorted)}::text[])
+      order by number for update`);
+    const rows = new Map<string, AccountRow | null>(sorted.map((n) => [n, null]));
+    for (const row of locked) rows.set(row.number, toAccountRow(row));
+
+    // (Aliased: ORDER BY would otherwise sort by the text output column, not the bigint.)
+    const newest = await tx.execute<{ account_number: string; last_position: string; last_balance: string }>(sql`
+      select distinct on (h.account_number) h.account_number, h.position::text as last_position, h.balance_after::text as last_balance
+      from ${tables.history} h where h.account_number = any(${array(sorted)}::text[])
+      order by h.account_number, h.position desc`);
+    const last = new Map<string, LastEntry>(
+      newest.map((r) => [r.account_number, { position: BigInt(r.last_position), balanceAfter: BigInt(r.last_balance) }]),
+    );
+
+    const plan = planBatch({ events, rows, last });
+    if (plan.applied === 0) return plan.outcomes;
+
+    if (plan.inserts.length > 0) {
+      const inserted = await tx.execute(sql`
+        insert into ${tables.accounts} (number, holder_name, balance, version, opened_at, updated_at)
+        select * from unnest(${array(plan.inserts.map((r) => r.number))}::text[], ${array(plan.inserts.map((r) => r.holderName))}::text[],
+          ${array(plan.inserts.map((r) => text(r.balance)))}::text[]::bigint[], ${array(plan.inserts.map((r) => text(r.version)))}::text[]::bigint[],
+          ${array(plan.inserts.map((r) => text(r.openedAt)))}::text[]::timestamptz[], ${array(plan.inserts.map((r) => text(r.updatedAt)))}::text[]::timestamptz[])
+        on conflict (number) do nothing returning number`);
+      if (inserted.length !== plan.inserts.length) throw new ConcurrentProjectionError('an account opened in this batch');
+    }
+    if (plan.updates.length > 0) {
+      const u = plan.updates;
+      const updated = await tx.execute(sql`
+        update ${tables.accounts} a set holder_name = v.holder_name, balance = v.balance, version = v.version, updated_at = v.updated_at
+        from unnest(${array(u.map((x) => x.row.number))}::text[], ${array(u.map((x) => x.row.holderName))}::text[],
+          ${array(u.map((x) => text(x.row.balance)))}::text[]::bigint[], ${array(u.map((x) => text(x.row.version)))}::text[]::bigint[],
+          ${array(u.map((x) => text(x.row.updatedAt)))}::text[]::timestamptz[], ${array(u.map((x) => text(x.loadedVersion)))}::text[]::bigint[])
+          as v(number, holder_name, balance, version, updated_at, loaded_version)
+        where a.number = v.number and a.version = v.loaded_version
+        returning a.number`);
+      if (updated.length !== u.length) throw new ConcurrentProjectionError('an account row');
+    }
+    if (plan.history.length > 0) await insertHistory(tx, tables, plan.history);
+    for (const entry of plan.late) await insertLateEntry(tx, tables, entry);
+    await insertIndex(tx, tables, plan.index);
+
+    await tx.execute(sql`
+      insert into ${tables.checkpoint} (projection, position, events_applied) values (${ACCOUNTS_PROJECTION}, ${text(plan.position)}::bigint, ${plan.applied})
+      on conflict (projection) do update set
+        position = greatest(${tables.checkpoint}.position, excluded.position),
+        events_applied = ${tables.checkpoint}.events_applied + excluded.events_applied,
+        updated_at = now()`);
+    // Only the live read model has waiters; a rebuild's copy is silent until it is swapped in.
+    if (tables.schema === READ_MODEL_SCHEMA) {
+      const notices = [...plan.versions].map(([accountNumber, version]) => formatProjectionNotice({ accountNumber, version }));
+      await tx.execute(sql`select pg_notify(${PROJECTION_CHANNEL}, n) from unnest(${array(notices)}::text[]) n`);
+      await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${text(plan.position)})`);
+    }
+    return plan.outcomes;
   });
 }
 
-async function notify(tx: Tx | Db, payload: string): Promise<void> {
-  await tx.execute(sql`select pg_notify(${PROJECTION_CHANNEL}, ${payload})`);
+async function insertHistory(tx: Executor, tables: ReadModelTables, rows: readonly (LateEntry & { balanceAfter: bigint })[]) {
+  const col = <T>(pick: (r: (typeof rows)[number]) => T) => array(rows.map((r) => pick(r) as string | null));
+  await tx.execute(sql`
+    insert into ${tables.history}
+      (account_number, kind, amount, balance_after, counterparty, event_id, event_type, stream, revision, position, occurred_at, data, metadata)
+    select * from unnest(${col((r) => r.accountNumber)}::text[], ${col((r) => r.kind)}::text[], ${col((r) => text(r.amount))}::text[]::bigint[],
+      ${col((r) => text(r.balanceAfter))}::text[]::bigint[], ${col((r) => r.counterparty)}::text[], ${col((r) => r.eventId)}::text[]::uuid[],
+      ${col((r) => r.eventType)}::text[], ${col((r) => r.stream)}::text[], ${col((r) => text(r.revision))}::text[]::bigint[],
+      ${col((r) => text(r.position))}::text[]::bigint[], ${col((r) => text(r.occurredAt))}::text[]::timestamptz[], ${col((r) => json(r.data))}::text[]::jsonb[],
+      ${col((r) => json(r.metadata))}::text[]::jsonb[])
+    on conflict do nothing`);
 }
 
 /**
- * An event the projection does not know (or chooses to skip) still moves its account stream's
- * applied revision, version-checked like any event, so later events of the stream are not 'ahead'.
+ * A timeline entry delivered after later entries of its account: balance_after is the running
+ * balance in $all order, not in arrival order, so it is slotted in at its position and the
+ * later entries shift by its amount. Any delivery order ends in the same history.
  */
-export async function advanceVersion(db: Db, accountNumber: string, revision: bigint): Promise<'applied' | 'duplicate' | 'ahead'> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx.select().from(accounts).where(eq(accounts.number, accountNumber)).for('update');
-    if (!row) return 'ahead';
-    if (revision <= row.version) return 'duplicate';
-    if (revision !== row.version + 1n) return 'ahead';
-    await tx.update(accounts).set({ version: revision }).where(eq(accounts.number, accountNumber));
-    await notify(tx, formatProjectionNotice({ accountNumber, version: revision }));
-    return 'applied';
-  });
+async function insertLateEntry(tx: Executor, tables: ReadModelTables, entry: LateEntry) {
+  const [before] = await tx.execute<{ balance_after: string }>(sql`
+    select h.balance_after::text as balance_after from ${tables.history} h
+    where h.account_number = ${entry.accountNumber} and h.position < ${text(entry.position)}::bigint
+    order by h.position desc limit 1`);
+  if (entry.amount !== 0n) {
+    await tx.execute(sql`
+      update ${tables.history} set balance_after = balance_after + ${text(entry.amount)}::bigint
+      where account_number = ${entry.accountNumber} and position > ${text(entry.position)}::bigint`);
+  }
+  await insertHistory(tx, tables, [{ ...entry, balanceAfter: BigInt(before?.balance_after ?? '0') + entry.amount }]);
+}
+
+/** Index rows, written once per event whatever the path that saw it (applied, unknown, held). */
+export async function insertIndex(tx: Executor, tables: ReadModelTables, entries: readonly IndexEntry[]) {
+  if (entries.length === 0) return;
+  const col = (pick: (e: IndexEntry) => string | null) => array(entries.map(pick));
+  await tx.execute(sql`
+    insert into ${tables.index}
+      (position, event_id, stream, revision, type, account_number, counterparty, amount, search_text, command_id, correlation_id, causation_id, created)
+    select * from unnest(${col((e) => text(e.position))}::text[]::bigint[], ${col((e) => e.eventId)}::text[]::uuid[], ${col((e) => e.stream)}::text[],
+      ${col((e) => text(e.revision))}::text[]::bigint[], ${col((e) => e.type)}::text[], ${col((e) => e.accountNumber)}::text[],
+      ${col((e) => e.counterparty)}::text[], ${col((e) => text(e.amount))}::text[]::bigint[], ${col((e) => e.searchText)}::text[],
+      ${col((e) => e.commandId)}::text[], ${col((e) => e.correlationId)}::text[], ${col((e) => e.causationId)}::text[],
+      ${col((e) => text(e.created))}::text[]::timestamptz[])
+    on conflict do nothing`);
+}
+
+/** One event, as a batch of one. */
+export async function applyEvent(db: Db, projected: ProjectedEvent, tables: ReadModelTables = LIVE): Promise<ApplyOutcome> {
+  const outcomes = await applyBatch(db, [{ kind: 'account', projected }], tables);
+  return appliedOutcome(outcomes.get(projected.id)!);
+}
+
+export const appliedOutcome = (outcome: BatchOutcome): ApplyOutcome => (outcome === 'apply' ? 'applied' : outcome);
+
+type RawAccountRow = { number: string; holder_name: string; balance: string; version: string; opened_at: string | Date; updated_at: string | Date };
+
+const toAccountRow = (row: RawAccountRow): AccountRow => ({
+  number: row.number,
+  holderName: row.holder_name,
+  balance: BigInt(row.balance),
+  version: BigInt(row.version),
+  openedAt: new Date(row.opened_at),
+  updatedAt: new Date(row.updated_at),
+});
+
+function accountOf(streamId: string): string {
+  const match = /^account-(\d{10})$/.exec(streamId);
+  if (!match) throw new Error(`${streamId} is not an account stream`);
+  return match[1];
 }
 
 /** Applied revision of an account's stream; -1 when it has no row yet. */
-export async function appliedRevision(db: Db, accountNumber: string): Promise<bigint> {
-  const [row] = await db.select({ version: accounts.version }).from(accounts).where(eq(accounts.number, accountNumber));
-  return row ? row.version : -1n;
+export async function appliedRevision(db: Db, accountNumber: string, tables: ReadModelTables = LIVE): Promise<bigint> {
+  const [row] = await db.execute<{ version: string }>(sql`select version::text from ${tables.accounts} where number = ${accountNumber}`);
+  return row ? BigInt(row.version) : -1n;
 }
+
+// ---- holds -------------------------------------------------------------------------------------
 
 export type Hold = { stream: string; accountNumber: string; revision: bigint; eventId: string; reason: string };
 
-/** Records (or moves) the hold of a stream and tells waiters, in one transaction. */
 /** The reason as projection_holds keeps it. */
 export function storedHoldReason(reason: string): string {
   return storableText(reason).slice(0, 2000);
 }
 
-export async function recordHold(db: Db, hold: Hold): Promise<void> {
-  const values = { ...hold, reason: storedHoldReason(hold.reason) };
+/** Records (or moves) the hold of a stream, indexes the held event and tells waiters, in one transaction. */
+export async function recordHold(db: Db, hold: Hold, indexEntry: IndexEntry | null, tables: ReadModelTables = LIVE): Promise<void> {
+  const reason = storedHoldReason(hold.reason);
   await db.transaction(async (tx) => {
-    await tx
-      .insert(projectionHolds)
-      .values(values)
-      .onConflictDoUpdate({
-        target: projectionHolds.stream,
-        set: { revision: values.revision, eventId: values.eventId, reason: values.reason, heldAt: sql`now()` },
-      });
-    await notify(tx, formatProjectionNotice({ accountNumber: hold.accountNumber, held: true }));
+    await tx.execute(sql`
+      insert into ${tables.holds} (stream, account_number, revision, event_id, reason)
+      values (${hold.stream}, ${hold.accountNumber}, ${text(hold.revision)}::bigint, ${hold.eventId}::uuid, ${reason})
+      on conflict (stream) do update set revision = excluded.revision, event_id = excluded.event_id, reason = excluded.reason, held_at = now()`);
+    if (indexEntry) await insertIndex(tx, tables, [indexEntry]);
+    if (tables.schema === READ_MODEL_SCHEMA) {
+      await tx.execute(sql`select pg_notify(${PROJECTION_CHANNEL}, ${formatProjectionNotice({ accountNumber: hold.accountNumber, held: true })})`);
+      if (indexEntry) await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${text(indexEntry.position)})`);
+    }
   });
 }
 
+/** Index rows for events acknowledged without being applied (later events of a held stream). */
+export async function recordIndexOnly(db: Db, entries: readonly IndexEntry[], tables: ReadModelTables = LIVE): Promise<void> {
+  await insertIndex(db, tables, entries);
+}
+
 /** Every held stream, oldest hold first. */
-export async function listHolds(db: Db) {
-  return db.select({ stream: projectionHolds.stream }).from(projectionHolds).orderBy(asc(projectionHolds.heldAt));
+export async function listHolds(db: Db, tables: ReadModelTables = LIVE): Promise<{ stream: string }[]> {
+  if (tables.schema === READ_MODEL_SCHEMA) {
+    return db.select({ stream: projectionHolds.stream }).from(projectionHolds).orderBy(asc(projectionHolds.heldAt));
+  }
+  return db.execute<{ stream: string }>(sql`select stream from ${tables.holds} order by held_at`);
 }
 
-export async function findHold(db: Db, stream: string) {
-  const [row] = await db.select().from(projectionHolds).where(eq(projectionHolds.stream, stream));
-  return row ?? null;
+export async function findHold(db: Db, stream: string, tables: ReadModelTables = LIVE) {
+  if (tables.schema === READ_MODEL_SCHEMA) {
+    const [row] = await db.select().from(projectionHolds).where(eq(projectionHolds.stream, stream));
+    return row ?? null;
+  }
+  const [row] = await db.execute<{ stream: string; revision: string; reason: string }>(
+    sql`select stream, revision::text, reason from ${tables.holds} where stream = ${stream}`,
+  );
+  return row ? { stream: row.stream, revision: BigInt(row.revision), reason: row.reason } : null;
 }
 
-export async function deleteHold(db: Db, stream: string): Promise<void> {
-  await db.delete(projectionHolds).where(eq(projectionHolds.stream, stream));
+/** The holds among these streams, in one query (a batch checks all its streams at once). */
+export async function findHolds(db: Db, streams: readonly string[], tables: ReadModelTables = LIVE): Promise<Map<string, bigint>> {
+  if (streams.length === 0) return new Map();
+  const rows = await db.execute<{ stream: string; revision: string }>(
+    sql`select stream, revision::text from ${tables.holds} where stream = any(${array([...streams])}::text[])`,
+  );
+  return new Map(rows.map((r) => [r.stream, BigInt(r.revision)]));
 }
+
+export async function deleteHold(db: Db, stream: string, tables: ReadModelTables = LIVE): Promise<void> {
+  await db.execute(sql`delete from ${tables.holds} where stream = ${stream}`);
+}
+

@@ -1,9 +1,14 @@
 /**
  * The projection worker's policy: one bad event never blocks everyone.
  *
- *  - Each event is applied in its own transaction, version-checked against accounts.version
- *    (apply | duplicate | ahead), and the transaction sends pg_notify('eventbank_projection',
- *    `${account}:${version}`) (lib/db/projection-channel.ts) so read-your-writes waiters wake.
+ *  - Events come in batches (whatever the subscription has buffered, up to batchSize): the
+ *    batch is applied in ONE transaction (worker/projector.ts: rows, timelines, event index and
+ *    checkpoint), each event version-checked against accounts.version (apply | duplicate |
+ *    ahead) as if alone, then acked together. The transaction sends
+ *    pg_notify('eventbank_projection', `${account}:${version}`) per account it moved, so
+ *    read-your-writes waiters wake, and pg_notify('eventbank_events', <position>) for live views
+ *    (lib/db/projection-channel.ts). Whatever a batch cannot decide alone (the cases below) is
+ *    then handled one event at a time, in delivery order.
  *  - Text and jsonb copied from events are made storable (U+0000 and lone surrogates become
  *    U+FFFD); the event in the store is untouched.
  *  - Events of non-account streams (e.g. command-<id>) are acked and ignored. An unknown event
@@ -47,8 +52,21 @@ import {
 import { isDatabaseUnavailable, type Db } from '@/lib/db/client';
 import { fromRecorded } from '@/lib/eventstore/serialization';
 import { inconsistency } from '@/lib/projections/accounts';
+import { indexEntryOf, indexEntryOfUnknown, type BatchEvent, type IndexEntry } from '@/lib/projections/batch';
 import { accountNumberFromStream } from '@/lib/eventstore/streams';
-import { advanceVersion, appliedRevision, applyEvent, deleteHold, findHold, listHolds, recordHold, storedHoldReason, type ApplyOutcome } from './projector';
+import {
+  applyBatch,
+  appliedOutcome,
+  appliedRevision,
+  deleteHold,
+  findHold,
+  findHolds,
+  listHolds,
+  recordHold,
+  recordIndexOnly,
+  storedHoldReason,
+  type ApplyOutcome,
+} from './projector';
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -76,6 +94,8 @@ export type ProjectionWorkerOptions = {
   holdRetryMs?: number;
   /** How a recorded event is decoded; tests swap it to simulate a deployed fix. */
   decode?: typeof fromRecorded;
+  /** Most events applied in one transaction (also the subscription's buffer on the server). */
+  batchSize?: number;
 };
 
 export type ProjectionWorker = {
@@ -101,6 +121,11 @@ export async function ensureGroup(client: EventStoreDBClient, group: string, max
   }
 }
 
+/** Acks per request: each id is 16 bytes, so a chunk stays far below any message limit. */
+const ACK_CHUNK = 500;
+
+const rawMetadataOf = (recorded: RecordedEvent) => (recorded.metadata instanceof Uint8Array ? null : (recorded.metadata ?? null));
+
 export type Handled = 'applied' | 'duplicate' | 'ahead' | 'skipped' | 'unknown' | 'parked' | 'failed' | 'held';
 
 /**
@@ -115,6 +140,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
   let groupEnsured = false;
   let resumeHeld: (stream: string) => Promise<boolean> = async () => false;
   const maxRetryCount = options.maxRetryCount ?? 50;
+  const batchSize = options.batchSize ?? 500;
 
   let stopping = false;
   let subscription: PersistentSubscriptionToAll | undefined;
@@ -142,28 +168,50 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
   /** The event's fate, without touching the subscription: what to do is decided by the caller. */
   type Attempt = Exclude<ApplyOutcome, 'payee-missing'> | 'ignored' | { cannot: string };
 
+  /** What the batch projection takes of a delivered event, or why it must go one at a time. */
+  function toBatchEvent(recorded: RecordedEvent, position: bigint | undefined): BatchEvent | { cannot: string } {
+    const decoded = decode(recorded);
+    const at = position ?? recorded.position?.commit ?? 0n;
+    if (decoded.kind === 'unknown') {
+      return { kind: 'unknown', id: recorded.id, streamId: recorded.streamId, revision: recorded.revision, position: at, created: recorded.created, type: decoded.type, rawMetadata: rawMetadataOf(recorded) };
+    }
+    if (decoded.kind === 'invalid') return { cannot: decoded.reason };
+    const projected = { ...decoded.value, position: at };
+    const problem = inconsistency(projected);
+    return problem ? { cannot: problem } : { kind: 'account', projected };
+  }
+
   async function attempt(recorded: RecordedEvent, position: bigint | undefined): Promise<Attempt> {
     const owner = accountNumberFromStream(recorded.streamId);
     if (owner === null) return 'ignored';
-    const decoded = decode(recorded);
-    if (decoded.kind === 'unknown') {
-      logger.info(`[worker] ignoring unknown event type ${decoded.type} (${recorded.streamId}@${recorded.revision}); only its revision is recorded`);
-      return advanceVersion(db, owner, recorded.revision);
+    const event = toBatchEvent(recorded, position);
+    if ('cannot' in event) return event;
+    if (event.kind === 'unknown') {
+      logger.info(`[worker] ignoring unknown event type ${event.type} (${recorded.streamId}@${recorded.revision}); only its revision is recorded`);
     }
-    if (decoded.kind === 'invalid') return { cannot: decoded.reason };
-    const projected = { ...decoded.value, position: position ?? decoded.value.position ?? 0n };
-    const problem = inconsistency(projected);
-    if (problem) return { cannot: problem };
     try {
-      const outcome = await applyWithLocalRetries(projected, `${recorded.streamId}@${recorded.revision}`);
+      const outcome = appliedOutcome((await applyWithLocalRetries([event], `${recorded.streamId}@${recorded.revision}`)).get(recorded.id)!);
       if (outcome === 'payee-missing') {
-        return { cannot: `payee ${projected.event.type === 'PaymentMade' ? projected.event.data.payeeAccountNumber : '?'} is not in the read model (its opening is held or missing)` };
+        const payee = event.kind === 'account' && event.projected.event.type === 'PaymentMade' ? event.projected.event.data.payeeAccountNumber : '?';
+        return { cannot: `payee ${payee} is not in the read model (its opening is held or missing)` };
       }
       return outcome;
     } catch (error) {
       if (isDataError(error)) return { cannot: `database refused it: ${errorMessage(error)}` };
       throw error;
     }
+  }
+
+  /** The index row of any event of an account stream, whatever its payload holds. */
+  function indexEntryOfRecorded(recorded: RecordedEvent, position: bigint | undefined): IndexEntry | null {
+    const owner = accountNumberFromStream(recorded.streamId);
+    if (owner === null) return null;
+    const event = toBatchEvent(recorded, position);
+    if (!('cannot' in event) && event.kind === 'account') return indexEntryOf(event.projected);
+    return indexEntryOfUnknown(
+      { id: recorded.id, streamId: recorded.streamId, revision: recorded.revision, position: position ?? recorded.position?.commit ?? 0n, created: recorded.created, type: recorded.type, rawMetadata: rawMetadataOf(recorded) },
+      owner,
+    );
   }
 
   /** Events of `stream` from the store, revisions [from, to) (to undefined: to the end), in pages. */
@@ -207,7 +255,11 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     // A retry that fails as before changes nothing: keep the hold's time, say nothing new.
     if (current && current.revision === recorded.revision && current.reason === storedHoldReason(reason)) return;
     logger.warn(`[worker] parking ${recorded.streamId}@${recorded.revision} and holding the stream: ${reason}`);
-    await recordHold(db, { stream: recorded.streamId, accountNumber, revision: recorded.revision, eventId: recorded.id, reason });
+    await recordHold(
+      db,
+      { stream: recorded.streamId, accountNumber, revision: recorded.revision, eventId: recorded.id, reason },
+      indexEntryOfRecorded(recorded, recorded.position?.commit),
+    );
   }
 
   async function handle(sub: PersistentSubscriptionToAll, resolved: PersistentSubscriptionToAllResolvedEvent): Promise<Handled> {
@@ -224,7 +276,10 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     }
     const existing = await findHold(db, recorded.streamId);
     if (existing && recorded.revision > existing.revision) {
-      // Read from the store when the stream resumes; not parked one by one.
+      // Read from the store when the stream resumes; not parked one by one. Indexed now, so the
+      // event log shows it while the account's history waits.
+      const entry = indexEntryOfRecorded(recorded, resolved.commitPosition);
+      if (entry) await recordIndexOnly(db, [entry]);
       await sub.ack(resolved);
       return 'held';
     }
@@ -300,10 +355,10 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
    * A database hiccup should not spend the event's server-side retries (and get it parked),
    * so transient failures are retried here first, with backoff.
    */
-  async function applyWithLocalRetries(projected: Parameters<typeof applyEvent>[1], label: string) {
+  async function applyWithLocalRetries(events: BatchEvent[], label: string) {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await applyEvent(db, projected);
+        return await applyBatch(db, events);
       } catch (error) {
         // A data error will fail the same way again: straight to the hold, no retries.
         if (isDataError(error) || stopping) throw error;
@@ -316,6 +371,64 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     }
   }
 
+  /**
+   * Applies what it can of a delivered batch in one transaction and acks it together; every
+   * event the batch cannot decide alone (held streams, invalid or inconsistent payloads, an
+   * event ahead of its predecessor, a payment to a payee not projected yet) then goes through
+   * handle(), one at a time and in order. A batch the database refuses as a whole (a value it
+   * cannot store) is handled one event at a time too, so only the culprit's stream is held.
+   */
+  async function handleBatch(sub: PersistentSubscriptionToAll, batch: PersistentSubscriptionToAllResolvedEvent[]): Promise<void> {
+    const toAck: PersistentSubscriptionToAllResolvedEvent[] = [];
+    const single: PersistentSubscriptionToAllResolvedEvent[] = [];
+    const candidates: Array<{ resolved: PersistentSubscriptionToAllResolvedEvent; event: BatchEvent }> = [];
+    const streams = new Set<string>();
+    for (const resolved of batch) {
+      const recorded = resolved.event;
+      if (recorded && accountNumberFromStream(recorded.streamId) !== null) streams.add(recorded.streamId);
+    }
+    const holds = await findHolds(db, [...streams]);
+    for (const resolved of batch) {
+      const recorded = resolved.event;
+      if (!recorded || recorded.type.startsWith('$') || recorded.streamId.startsWith('$') || accountNumberFromStream(recorded.streamId) === null) {
+        toAck.push(resolved);
+        continue;
+      }
+      if (holds.has(recorded.streamId)) {
+        single.push(resolved);
+        continue;
+      }
+      const event = toBatchEvent(recorded, resolved.commitPosition);
+      if ('cannot' in event) single.push(resolved);
+      else candidates.push({ resolved, event });
+    }
+    if (candidates.length > 0) {
+      let outcomes: Map<string, string> | null = null;
+      try {
+        outcomes = await applyWithLocalRetries(candidates.map((c) => c.event), `a batch of ${candidates.length} events`);
+      } catch (error) {
+        if (!isDataError(error)) throw error;
+        logger.warn(`[worker] the database refused a batch of ${candidates.length} events (${errorMessage(error)}); applying them one by one`);
+      }
+      for (const { resolved, event } of candidates) {
+        const outcome = outcomes?.get(resolved.event!.id);
+        if (outcome === 'apply' || outcome === 'duplicate') {
+          toAck.push(resolved);
+          if (outcome === 'apply' && event.kind === 'unknown') {
+            logger.info(`[worker] ignoring unknown event type ${event.type} (${event.streamId}@${event.revision}); only its revision is recorded`);
+          }
+        } else single.push(resolved);
+      }
+    }
+    for (let i = 0; i < toAck.length; i += ACK_CHUNK) await sub.ack(...toAck.slice(i, i + ACK_CHUNK));
+    // In delivery order, which for one stream is its revision order.
+    const order = new Map(batch.map((resolved, i) => [resolved, i]));
+    for (const resolved of single.sort((a, b) => order.get(a)! - order.get(b)!)) {
+      if (stopping) return;
+      await handle(sub, resolved);
+    }
+  }
+
   async function loop(): Promise<void> {
     let failures = 0;
     while (!stopping) {
@@ -325,7 +438,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
           groupEnsured = true;
         }
         if (stopping) break;
-        const sub = client.subscribeToPersistentSubscriptionToAll(group, { bufferSize: 16 });
+        const sub = client.subscribeToPersistentSubscriptionToAll(group, { bufferSize: batchSize }, { highWaterMark: batchSize });
         subscription = sub;
         sub.on('confirmation', () => {
           failures = 0;
@@ -334,7 +447,12 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
         });
         for await (const resolved of sub) {
           failures = 0;
-          const work = exclusive(() => handle(sub, resolved));
+          // Whatever else has arrived goes into the same batch (read() never waits).
+          const batch = [resolved];
+          for (let next; batch.length < batchSize && (next = sub.read() as PersistentSubscriptionToAllResolvedEvent | null) !== null; ) {
+            batch.push(next);
+          }
+          const work = exclusive(() => handleBatch(sub, batch));
           inFlight = work.catch(() => {});
           await work;
           if (stopping) break;

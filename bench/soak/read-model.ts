@@ -15,7 +15,7 @@ export async function readModelOf(db: Db, numbers: readonly string[]): Promise<R
     .select()
     .from(accountHistory)
     .where(inArray(accountHistory.accountNumber, [...numbers]))
-    .orderBy(asc(accountHistory.accountNumber), asc(accountHistory.position), asc(accountHistory.id));
+    .orderBy(asc(accountHistory.accountNumber), asc(accountHistory.position));
   const holdRows = await db.select().from(projectionHolds).where(inArray(projectionHolds.accountNumber, [...numbers]));
   const history = new Map<string, (typeof accountHistory.$inferSelect)[]>();
   for (const entry of entries) {

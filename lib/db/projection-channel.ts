@@ -6,6 +6,13 @@
  */
 export const PROJECTION_CHANNEL = 'eventbank_projection';
 
+/**
+ * A doorbell for live views: the worker notifies it, with the highest $all position it has
+ * just applied, in the transaction that indexed new events (readmodel.event_index). Listeners
+ * read what is new from the index; the payload only says that something is.
+ */
+export const EVENTS_CHANNEL = 'eventbank_events';
+
 export type ProjectionNotice =
   | { accountNumber: string; version: bigint }
   | { accountNumber: string; held: true };

@@ -1,12 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
- * The one schema file of the query model. Written only by the projection worker, read by
- * lib/queries.ts and by MakePayment's consistency rule.
+ * The one schema file of the query model. Written only by the projection worker (and by a
+ * rebuild), read by lib/queries.ts and by MakePayment's consistency rule.
+ *
+ * Every table the projection derives from the store lives in the PostgreSQL schema `readmodel`,
+ * so a rebuild can fill a fresh copy (`readmodel_next`, made with CREATE TABLE ... LIKE) while
+ * this one keeps serving, and swap the two by renaming schemas in one transaction
+ * (lib/rebuild). Nothing here may therefore depend on objects outside the schema: no serial
+ * sequences (a LIKE copy would share them), no foreign keys (LIKE does not copy them).
  */
+export const READ_MODEL_SCHEMA = 'readmodel';
+export const readModel = pgSchema(READ_MODEL_SCHEMA);
 
-export const accounts = pgTable('accounts', {
+export const accounts = readModel.table('accounts', {
   number: text('number').primaryKey(),
   holderName: text('holder_name').notNull(),
   /** Cents. Deliberately no "balance >= 0" check: projections record facts, they never reject them. */
@@ -18,13 +26,10 @@ export const accounts = pgTable('accounts', {
 });
 
 /** One row per event that touched an account; incoming payments get a row on the payee. */
-export const accountHistory = pgTable(
+export const accountHistory = readModel.table(
   'account_history',
   {
-    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
-    accountNumber: text('account_number')
-      .notNull()
-      .references(() => accounts.number),
+    accountNumber: text('account_number').notNull(),
     /** Event type, or PaymentReceived for the payee's side of a PaymentMade. */
     kind: text('kind').notNull(),
     /** Signed cents: negative for outgoing payments, zero for a rename. */
@@ -42,13 +47,14 @@ export const accountHistory = pgTable(
     metadata: jsonb('metadata'),
   },
   (t) => [
+    // An event touches an account once, and events have distinct positions.
+    primaryKey({ columns: [t.accountNumber, t.position] }),
     uniqueIndex('account_history_event_account_idx').on(t.eventId, t.accountNumber),
-    index('account_history_account_position_idx').on(t.accountNumber, t.position),
   ],
 );
 
 /** Progress of a projection through $all, for lag reporting. */
-export const projectionCheckpoint = pgTable('projection_checkpoint', {
+export const projectionCheckpoint = readModel.table('projection_checkpoint', {
   projection: text('projection').primaryKey(),
   /** Highest $all commit position applied (with out-of-order delivery, earlier ones may still be pending). */
   position: bigint('position', { mode: 'bigint' }).notNull(),
@@ -58,15 +64,12 @@ export const projectionCheckpoint = pgTable('projection_checkpoint', {
     .default(sql`now()`),
 });
 
-export type AccountRecord = typeof accounts.$inferSelect;
-export type AccountHistoryRecord = typeof accountHistory.$inferSelect;
-
 /**
  * Streams the projection holds back: the event at `revision` could not be applied, so it is
  * parked and the stream's later events wait (acked unapplied) until it is replayed and applies.
  * Other streams keep projecting.
  */
-export const projectionHolds = pgTable('projection_holds', {
+export const projectionHolds = readModel.table('projection_holds', {
   stream: text('stream').primaryKey(),
   accountNumber: text('account_number').notNull(),
   revision: bigint('revision', { mode: 'bigint' }).notNull(),
@@ -77,4 +80,47 @@ export const projectionHolds = pgTable('projection_holds', {
     .default(sql`now()`),
 });
 
+/**
+ * One row per event of an account stream, whatever became of it (applied, unknown type, held):
+ * what the global log filters and pages through, and how an event id, a command id or a
+ * correlation id finds its events. The payload itself stays in the store.
+ */
+export const eventIndex = readModel.table(
+  'event_index',
+  {
+    /** Commit position in $all: the log's order and its cursor. */
+    position: bigint('position', { mode: 'bigint' }).primaryKey(),
+    eventId: uuid('event_id').notNull(),
+    stream: text('stream').notNull(),
+    revision: bigint('revision', { mode: 'bigint' }).notNull(),
+    type: text('type').notNull(),
+    /** The account whose stream holds the event. */
+    accountNumber: text('account_number').notNull(),
+    /** The other account of a payment (its payee). */
+    counterparty: text('counterparty'),
+    /** Cents the event moves (opening balance, deposit, payment); null for others. */
+    amount: bigint('amount', { mode: 'bigint' }),
+    /** Holder name or payment reference, for text search. */
+    searchText: text('search_text'),
+    commandId: text('command_id'),
+    correlationId: text('correlation_id'),
+    causationId: text('causation_id'),
+    created: timestamp('created', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('event_index_event_id_idx').on(t.eventId),
+    index('event_index_type_position_idx').on(t.type, t.position),
+    index('event_index_account_position_idx').on(t.accountNumber, t.position),
+    index('event_index_counterparty_position_idx').on(t.counterparty, t.position),
+    index('event_index_created_idx').on(t.created),
+    index('event_index_command_idx').on(t.commandId),
+    index('event_index_correlation_idx').on(t.correlationId),
+    index('event_index_causation_idx').on(t.causationId),
+    index('event_index_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+  ],
+);
+
+export type AccountRecord = typeof accounts.$inferSelect;
+export type AccountHistoryRecord = typeof accountHistory.$inferSelect;
 export type ProjectionHoldRecord = typeof projectionHolds.$inferSelect;
+export type EventIndexRecord = typeof eventIndex.$inferSelect;
