@@ -1,12 +1,9 @@
 import { asc, count, desc, eq } from 'drizzle-orm';
 import { getDb, type Db } from '@/lib/db/client';
 import { waitForProjection } from '@/lib/db/projection-waiter';
-import { accountHistory, accounts, projectionCheckpoint } from '@/lib/db/schema';
+import { accountHistory, accounts, projectionCheckpoint, projectionHolds } from '@/lib/db/schema';
 
-/**
- * Every read of the query model lives here. All functions take an optional Db as last
- * argument (tests pass their own); pages call them with none and get the process-wide client.
- */
+/** Accounts, their timelines, holds and the projection's progress. */
 
 export const ACCOUNTS_PROJECTION = 'accounts';
 
@@ -147,9 +144,7 @@ function clampInt(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, Math.trunc(value)));
 }
 
-// ---- Projection holds (owned by the projection worker, H3) -------------------------------------
-// (import kept in this block so edits above do not collide; imports are hoisted)
-import { projectionHolds } from '@/lib/db/schema';
+// ---- Projection holds -----------------------------------------------------------------------------
 
 export type StreamHold = { stream: string; revision: bigint; eventId: string; reason: string; heldAt: Date };
 
