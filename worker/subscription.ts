@@ -49,10 +49,17 @@ import {
   type PersistentSubscriptionToAll,
   type PersistentSubscriptionToAllResolvedEvent,
 } from '@eventstore/db-client';
-import { isDatabaseUnavailable, type Db } from '@/lib/db/client';
+import { isDataError, isDatabaseUnavailable, type Db } from '@/lib/db/client';
 import { fromRecorded } from '@/lib/eventstore/serialization';
-import { inconsistency } from '@/lib/projections/accounts';
-import { indexEntryOf, indexEntryOfUnknown, type BatchEvent, type IndexEntry } from '@/lib/projections/batch';
+import type { BatchEvent } from '@/lib/projections/batch';
+import {
+  indexEntryOfRecorded as indexEntryWith,
+  isProjected,
+  MISSING_PREDECESSOR,
+  payeeMissing,
+  payeeOf,
+  toBatchEvent as toBatchEventWith,
+} from './delivered';
 import { accountNumberFromStream } from '@/lib/eventstore/streams';
 import {
   applyBatch,
@@ -69,15 +76,6 @@ import {
 } from './projector';
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-/** SQLSTATE class 22 (data exception) or 23 (integrity): retrying the same event cannot help. */
-function isDataError(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code)) return true;
-  }
-  return false;
-}
 
 export type Logger = Pick<Console, 'info' | 'warn' | 'error'>;
 
@@ -124,8 +122,6 @@ export async function ensureGroup(client: EventStoreDBClient, group: string, max
 /** Acks per request: each id is 16 bytes, so a chunk stays far below any message limit. */
 const ACK_CHUNK = 500;
 
-const rawMetadataOf = (recorded: RecordedEvent) => (recorded.metadata instanceof Uint8Array ? null : (recorded.metadata ?? null));
-
 export type Handled = 'applied' | 'duplicate' | 'ahead' | 'skipped' | 'unknown' | 'parked' | 'failed' | 'held';
 
 /**
@@ -168,18 +164,8 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
   /** The event's fate, without touching the subscription: what to do is decided by the caller. */
   type Attempt = Exclude<ApplyOutcome, 'payee-missing'> | 'ignored' | { cannot: string };
 
-  /** What the batch projection takes of a delivered event, or why it must go one at a time. */
-  function toBatchEvent(recorded: RecordedEvent, position: bigint | undefined): BatchEvent | { cannot: string } {
-    const decoded = decode(recorded);
-    const at = position ?? recorded.position?.commit ?? 0n;
-    if (decoded.kind === 'unknown') {
-      return { kind: 'unknown', id: recorded.id, streamId: recorded.streamId, revision: recorded.revision, position: at, created: recorded.created, type: decoded.type, rawMetadata: rawMetadataOf(recorded) };
-    }
-    if (decoded.kind === 'invalid') return { cannot: decoded.reason };
-    const projected = { ...decoded.value, position: at };
-    const problem = inconsistency(projected);
-    return problem ? { cannot: problem } : { kind: 'account', projected };
-  }
+  const toBatchEvent = (recorded: RecordedEvent, position: bigint | undefined) => toBatchEventWith(decode, recorded, position);
+  const indexEntryOfRecorded = (recorded: RecordedEvent, position: bigint | undefined) => indexEntryWith(decode, recorded, position);
 
   async function attempt(recorded: RecordedEvent, position: bigint | undefined): Promise<Attempt> {
     const owner = accountNumberFromStream(recorded.streamId);
@@ -192,26 +178,13 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     try {
       const outcome = appliedOutcome((await applyWithLocalRetries([event], `${recorded.streamId}@${recorded.revision}`)).get(recorded.id)!);
       if (outcome === 'payee-missing') {
-        const payee = event.kind === 'account' && event.projected.event.type === 'PaymentMade' ? event.projected.event.data.payeeAccountNumber : '?';
-        return { cannot: `payee ${payee} is not in the read model (its opening is held or missing)` };
+        return { cannot: payeeMissing(payeeOf(event)) };
       }
       return outcome;
     } catch (error) {
       if (isDataError(error)) return { cannot: `database refused it: ${errorMessage(error)}` };
       throw error;
     }
-  }
-
-  /** The index row of any event of an account stream, whatever its payload holds. */
-  function indexEntryOfRecorded(recorded: RecordedEvent, position: bigint | undefined): IndexEntry | null {
-    const owner = accountNumberFromStream(recorded.streamId);
-    if (owner === null) return null;
-    const event = toBatchEvent(recorded, position);
-    if (!('cannot' in event) && event.kind === 'account') return indexEntryOf(event.projected);
-    return indexEntryOfUnknown(
-      { id: recorded.id, streamId: recorded.streamId, revision: recorded.revision, position: position ?? recorded.position?.commit ?? 0n, created: recorded.created, type: recorded.type, rawMetadata: rawMetadataOf(recorded) },
-      owner,
-    );
   }
 
   /** Events of `stream` from the store, revisions [from, to) (to undefined: to the end), in pages. */
@@ -244,7 +217,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     for await (const recorded of readFromStore(stream, from, to)) {
       const result = await attempt(recorded, recorded.position?.commit);
       if (typeof result === 'object') return { recorded, reason: result.cannot };
-      if (result === 'ahead') return { recorded, reason: 'an earlier event of this stream is missing from the store' };
+      if (result === 'ahead') return { recorded, reason: MISSING_PREDECESSOR };
     }
     return null;
   }
@@ -299,7 +272,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
         return 'held';
       }
       result = await attempt(recorded, resolved.commitPosition);
-      if (result === 'ahead') result = { cannot: 'an earlier event of this stream is missing from the store' };
+      if (result === 'ahead') result = { cannot: MISSING_PREDECESSOR };
     }
     if (typeof result === 'object') {
       await hold(recorded, result.cannot);
@@ -390,7 +363,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     const holds = await findHolds(db, [...streams]);
     for (const resolved of batch) {
       const recorded = resolved.event;
-      if (!recorded || recorded.type.startsWith('$') || recorded.streamId.startsWith('$') || accountNumberFromStream(recorded.streamId) === null) {
+      if (!recorded || !isProjected(recorded)) {
         toAck.push(resolved);
         continue;
       }

@@ -110,3 +110,12 @@ function rethrowAsUnavailable(error: unknown): never {
   }
   throw error;
 }
+
+/** SQLSTATE class 22 (data exception) or 23 (integrity): the same statement will fail the same way again. */
+export function isDataError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code)) return true;
+  }
+  return false;
+}

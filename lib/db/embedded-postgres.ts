@@ -138,6 +138,16 @@ export async function startEmbeddedPostgres(options: {
 }
 
 type Superuser = { port: number; password: string };
+
+/**
+ * The app's URL for the embedded cluster in `dataDir`, read from its credentials file, for a
+ * tool run beside the stack that started it (`npm run rebuild` while `npm run dev` runs).
+ * Undefined when the directory holds no such cluster.
+ */
+export async function embeddedDatabaseUrl(dataDir: string, port: number): Promise<string | undefined> {
+  const credentials = await readCredentials(path.join(path.resolve(dataDir), CREDENTIALS_FILE));
+  return credentials && `postgres://${APP_ROLE}:${credentials.appPassword}@127.0.0.1:${port}/${DATABASE}`;
+}
 type Sql = postgres.Sql;
 
 /** One short superuser session: only for creating the role and databases, never handed out. */

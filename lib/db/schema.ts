@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgSchema, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * The one schema file of the query model. Written only by the projection worker (and by a
@@ -119,6 +119,34 @@ export const eventIndex = readModel.table(
     index('event_index_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
   ],
 );
+
+/**
+ * Operations, outside the read model (a rebuild replaces the read model, not these): one row per
+ * rebuild, kept up to date while it runs, so the terminal and /system show its progress and a
+ * second one knows what it waits for.
+ */
+export const rebuildRuns = pgTable(
+  'rebuild_runs',
+  {
+  id: uuid('id').primaryKey(),
+  /** requested (from /system, for the worker to run) | running | done | failed */
+  status: text('status').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().default(sql`now()`),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  /** Events of $all read so far. */
+  events: bigint('events', { mode: 'bigint' }).notNull().default(sql`0`),
+  /** $all position reached, and the store's last position when last looked at: progress is their ratio. */
+  position: bigint('position', { mode: 'bigint' }).notNull().default(sql`0`),
+  target: bigint('target', { mode: 'bigint' }).notNull().default(sql`0`),
+  /** Where it is (reading, catching up, swapping) or, when failed, why. */
+  message: text('message').notNull().default(''),
+  },
+  // At most one rebuild requested or running: a second request finds the first.
+  (t) => [uniqueIndex('rebuild_runs_one_active_idx').on(sql`(true)`).where(sql`${t.status} in ('requested', 'running')`)],
+);
+
+export type RebuildRunRecord = typeof rebuildRuns.$inferSelect;
 
 export type AccountRecord = typeof accounts.$inferSelect;
 export type AccountHistoryRecord = typeof accountHistory.$inferSelect;

@@ -1,0 +1,182 @@
+import { jsonEvent } from '@eventstore/db-client';
+import { asc, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { changeHolderName, deposit, makePayment, openAccount, type CommandResult } from '@/lib/commands';
+import type { Db } from '@/lib/db/client';
+import { accountHistory, accounts, eventIndex, projectionCheckpoint, projectionHolds, rebuildRuns } from '@/lib/db/schema';
+import { accountStream } from '@/lib/eventstore/streams';
+import { waitForAccountRevision } from '@/lib/queries';
+import type { RebuildProgress } from '@/lib/rebuild-progress';
+import { requestRebuild } from '@/lib/rebuild-requests';
+import { RebuildRunningError, runRebuild } from '@/worker/rebuild';
+import { startRebuildRunner } from '@/worker/rebuild-runner';
+import { eventually, newCommandId, quietLogger, readUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
+
+let env: TestEnvironment;
+
+beforeAll(async () => {
+  env = await startTestEnvironment();
+  env.startWorker();
+});
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+function ok(result: CommandResult) {
+  if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
+  return result;
+}
+
+async function open(name: string, cents: number) {
+  const result = ok(await openAccount({ commandId: newCommandId(), holderName: name, openingBalanceCents: cents }, env.deps));
+  return result.accountNumber;
+}
+
+/** Everything the read model holds, minus the wall-clock stamps of holds and checkpoints. */
+async function dump(db: Db) {
+  return {
+    accounts: await db.select().from(accounts).orderBy(asc(accounts.number)),
+    history: await db.select().from(accountHistory).orderBy(asc(accountHistory.accountNumber), asc(accountHistory.position)),
+    holds: (await db.select().from(projectionHolds).orderBy(asc(projectionHolds.stream))).map(({ heldAt: _h, ...hold }) => hold),
+    index: await db.select().from(eventIndex).orderBy(asc(eventIndex.position)),
+    checkpoint: (await db.select().from(projectionCheckpoint)).map((c) => c.position),
+  };
+}
+
+/** Waits until the worker has seen everything in the store: every account event is in the index (held ones too). */
+async function settled() {
+  const events = await readUserEvents(env.client);
+  const last = events.filter((e) => e.streamId.startsWith('account-')).at(-1)?.position?.commit ?? 0n;
+  await eventually('the worker to catch up', async () => (await lastIndexedPosition()) >= last, 30_000);
+}
+
+async function lastIndexedPosition(): Promise<bigint> {
+  const [row] = await env.db.execute<{ p: string }>(sql`select coalesce(max(position), 0)::text as p from readmodel.event_index`);
+  return BigInt(row?.p ?? '0');
+}
+
+async function someHistory() {
+  const a = await open('Ada', 10_000);
+  const b = await open('Bob', 500);
+  const c = await open('Cy', 0);
+  ok(await deposit({ commandId: newCommandId(), accountNumber: b, amountCents: 250 }, env.deps));
+  const paid = ok(await makePayment({ commandId: newCommandId(), payerAccountNumber: a, payeeAccountNumber: c, amountCents: 1_234, reference: 'rent' }, env.deps));
+  ok(await changeHolderName({ commandId: newCommandId(), accountNumber: c, holderName: 'Cyrus' }, env.deps));
+  // A poison event: the projection holds its stream, here and in a rebuild alike.
+  await env.client.appendToStream(
+    accountStream(b),
+    jsonEvent({ type: 'HolderNameChanged', data: { accountNumber: b, holderName: 'Eve\u202e', previousHolderName: 'Bob' } }),
+  );
+  expect(await waitForAccountRevision(a, paid.streamRevision, { timeoutMs: 15_000 }, env.db)).toBe(true);
+  return { a, b, c };
+}
+
+describe('rebuild', () => {
+  it('replays the store into fresh tables and swaps them in: the same read model, holds included, with progress', async () => {
+    await someHistory();
+    await eventually('the poison event to be held', async () => (await env.db.select().from(projectionHolds)).length > 0);
+    await settled();
+    const before = await dump(env.db);
+    const progress: RebuildProgress[] = [];
+    const result = await runRebuild({ client: env.client, db: env.db, batchSize: 7, progressEveryMs: 0, onProgress: (p) => progress.push(p) });
+    expect(result.applied).toBeGreaterThan(0);
+    expect(await dump(env.db)).toEqual(before);
+    expect(progress.at(-1)).toMatchObject({ phase: 'done', fraction: 1 });
+    expect(progress.some((p) => p.phase === 'replaying' && p.fraction > 0 && p.fraction < 1)).toBe(true);
+    const [run] = await env.db.select().from(rebuildRuns).where(sql`id = ${result.runId}`);
+    expect(run).toMatchObject({ status: 'done', message: 'done' });
+    const schemas = await env.db.execute<{ nspname: string }>(sql`select nspname from pg_namespace where nspname like 'readmodel%' order by 1`);
+    expect(schemas.map((s) => s.nspname)).toEqual(['readmodel']);
+  });
+
+  it('keeps serving and projecting while it runs, and ends equal to a replay', { timeout: 120_000 }, async () => {
+    const { a, c } = await someHistory();
+    let stop = false;
+    const load = (async () => {
+      let made = 0;
+      while (!stop) {
+        ok(await deposit({ commandId: newCommandId(), accountNumber: c, amountCents: 1 }, env.deps));
+        await makePayment({ commandId: newCommandId(), payerAccountNumber: a, payeeAccountNumber: c, amountCents: 1 }, env.deps);
+        made += 1;
+      }
+      return made;
+    })();
+    await eventually('some load before the rebuild starts', async () => (await lastIndexedPosition()) > 0n);
+    await runRebuild({ client: env.client, db: env.db, batchSize: 25 });
+    stop = true;
+    expect(await load).toBeGreaterThan(0);
+    await settled();
+    const afterLiveRebuild = await dump(env.db);
+    // A quiet rebuild of the same store must find exactly what the live one left.
+    await runRebuild({ client: env.client, db: env.db });
+    expect(await dump(env.db)).toEqual(afterLiveRebuild);
+  });
+
+  it('refuses a second rebuild while one runs', async () => {
+    await someHistory();
+    let second: unknown;
+    await runRebuild({
+      client: env.client,
+      db: env.db,
+      beforeSwap: async () => {
+        second = await runRebuild({ client: env.client, db: env.db }).catch((error: unknown) => error);
+      },
+    });
+    expect(second).toBeInstanceOf(RebuildRunningError);
+  });
+
+  it('leaves the live tables untouched when it fails part way, and the next one succeeds', async () => {
+    await someHistory();
+    await settled();
+    const before = await dump(env.db);
+    await expect(
+      runRebuild({
+        client: env.client,
+        db: env.db,
+        beforeSwap: async () => {
+          throw new Error('power cut');
+        },
+      }),
+    ).rejects.toThrow('power cut');
+    expect(await dump(env.db)).toEqual(before);
+    const [failed] = await env.db.select().from(rebuildRuns).where(sql`status = 'failed'`);
+    expect(failed?.message).toContain('power cut');
+    await runRebuild({ client: env.client, db: env.db });
+    expect(await dump(env.db)).toEqual(before);
+  });
+
+  it('runs a rebuild requested from the app, and refuses a second request while it is pending', async () => {
+    await someHistory();
+    await settled();
+    const before = await dump(env.db);
+    const first = await requestRebuild(env.db);
+    expect(first.accepted).toBe(true);
+    const second = await requestRebuild(env.db);
+    expect(second).toMatchObject({ accepted: false, active: { status: 'requested' } });
+    const runner = startRebuildRunner({ client: env.client, db: env.db, logger: quietLogger });
+    try {
+      const id = first.accepted ? first.run.id : '';
+      await eventually('the requested rebuild to finish', async () => (await env.db.select().from(rebuildRuns).where(sql`id = ${id}`))[0]?.status === 'done');
+    } finally {
+      await runner.stop();
+      await runner.idle();
+    }
+    expect(await dump(env.db)).toEqual(before);
+  });
+
+  it('rebuilds a read model that predates the event index when the worker starts', async () => {
+    await someHistory();
+    await settled();
+    const before = await dump(env.db);
+    await env.db.execute(sql`truncate readmodel.event_index`);
+    const runner = startRebuildRunner({ client: env.client, db: env.db, logger: quietLogger });
+    try {
+      await eventually('the index to be filled again', async () => (await lastIndexedPosition()) > 0n);
+      await runner.idle();
+    } finally {
+      await runner.stop();
+    }
+    expect(await dump(env.db)).toEqual(before);
+  });
+});
