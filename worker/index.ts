@@ -3,7 +3,7 @@ import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
 import { createEventStoreClient } from '@/lib/eventstore/client';
 import { whenParentExits } from '@/lib/when-parent-exits';
-import { startRebuildRunner } from './rebuild-runner';
+import { startOperationsRunner } from './operations-runner';
 import { startProjectionWorker } from './subscription';
 
 /**
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const client = createEventStoreClient(eventStoreConnectionString);
   const { db, close } = createDb(databaseUrl);
   const worker = startProjectionWorker({ client, db, group: config.projectionGroup });
-  const rebuilds = startRebuildRunner({ client, db, logger: console });
+  const operations = startOperationsRunner({ client, db, logger: console });
   console.info(`[worker] projecting $all into PostgreSQL (group "${config.projectionGroup}")`);
 
   let shuttingDown = false;
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     shuttingDown = true;
     console.info(`[worker] ${signal}: finishing in-flight work`);
     await worker.stop();
-    await rebuilds.stop();
+    await operations.stop();
     await client.dispose().catch(() => {});
     await close().catch(() => {});
     console.info('[worker] stopped');

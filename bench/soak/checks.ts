@@ -6,7 +6,7 @@ import { accountNumberFromStream } from '@/lib/eventstore/streams';
 import { isDefiniteFailure, Ledger, type LedgerCommand } from './ledger';
 import type { Poison } from './faults';
 import type { ReadModel } from './read-model';
-import type { Replay } from './replay';
+import type { Replay } from '@/lib/reconciliation/replay';
 import type { StoreView } from './store-view';
 
 export type Break = { invariant: string; account?: string; message: string; event?: string };

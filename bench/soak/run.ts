@@ -18,7 +18,7 @@ import { Phases } from './phases';
 import { Progress } from './progress';
 import { seededRandom } from './random';
 import { progressOf, readModelOf } from './read-model';
-import { replay } from './replay';
+import { replay } from '@/lib/reconciliation/replay';
 import { startStack, type SoakStack } from './stack';
 import { readStoreView } from './store-view';
 import { faultsTable, invariantsTable, operationsTable, phasesTable } from './summary';

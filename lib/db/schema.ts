@@ -148,6 +148,30 @@ export const rebuildRuns = pgTable(
 
 export type RebuildRunRecord = typeof rebuildRuns.$inferSelect;
 
+/** One row per reconciliation (lib/reconciliation): its progress while it runs, then its report. */
+export const reconciliationRuns = pgTable(
+  'reconciliation_runs',
+  {
+    id: uuid('id').primaryKey(),
+    /** requested (from the app, for the worker to run) | running | done | failed */
+    status: text('status').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().default(sql`now()`),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** The $all position the replay went up to: the report describes the bank as of that point. */
+    position: bigint('position', { mode: 'bigint' }),
+    events: bigint('events', { mode: 'bigint' }).notNull().default(sql`0`),
+    accounts: integer('accounts').notNull().default(0),
+    /** Accounts changed while the check ran: left for the next run rather than reported. */
+    skipped: integer('skipped').notNull().default(0),
+    /** lib/reconciliation/compare.ts Difference[] */
+    differences: jsonb('differences').notNull().default(sql`'[]'::jsonb`),
+    message: text('message').notNull().default(''),
+  },
+  (t) => [uniqueIndex('reconciliation_runs_one_active_idx').on(sql`(true)`).where(sql`${t.status} in ('requested', 'running')`)],
+);
+
+export type ReconciliationRunRecord = typeof reconciliationRuns.$inferSelect;
+
 export type AccountRecord = typeof accounts.$inferSelect;
 export type AccountHistoryRecord = typeof accountHistory.$inferSelect;
 export type ProjectionHoldRecord = typeof projectionHolds.$inferSelect;

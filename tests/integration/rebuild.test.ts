@@ -9,7 +9,7 @@ import { waitForAccountRevision } from '@/lib/queries';
 import type { RebuildProgress } from '@/lib/rebuild-progress';
 import { requestRebuild } from '@/lib/rebuild-requests';
 import { RebuildRunningError, runRebuild } from '@/worker/rebuild';
-import { startRebuildRunner } from '@/worker/rebuild-runner';
+import { startOperationsRunner } from '@/worker/operations-runner';
 import { eventually, newCommandId, quietLogger, readUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
 
 let env: TestEnvironment;
@@ -154,7 +154,7 @@ describe('rebuild', () => {
     expect(first.accepted).toBe(true);
     const second = await requestRebuild(env.db);
     expect(second).toMatchObject({ accepted: false, active: { status: 'requested' } });
-    const runner = startRebuildRunner({ client: env.client, db: env.db, logger: quietLogger });
+    const runner = startOperationsRunner({ client: env.client, db: env.db, logger: quietLogger });
     try {
       const id = first.accepted ? first.run.id : '';
       await eventually('the requested rebuild to finish', async () => (await env.db.select().from(rebuildRuns).where(sql`id = ${id}`))[0]?.status === 'done');
@@ -170,7 +170,7 @@ describe('rebuild', () => {
     await settled();
     const before = await dump(env.db);
     await env.db.execute(sql`truncate readmodel.event_index`);
-    const runner = startRebuildRunner({ client: env.client, db: env.db, logger: quietLogger });
+    const runner = startOperationsRunner({ client: env.client, db: env.db, logger: quietLogger });
     try {
       await eventually('the index to be filled again', async () => (await lastIndexedPosition()) > 0n);
       await runner.idle();
