@@ -411,7 +411,8 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
           groupEnsured = true;
         }
         if (stopping) break;
-        const sub = client.subscribeToPersistentSubscriptionToAll(group, { bufferSize: batchSize }, { highWaterMark: batchSize });
+        // Twice a batch in flight: the next batch is already on its way while this one is applied.
+        const sub = client.subscribeToPersistentSubscriptionToAll(group, { bufferSize: 2 * batchSize }, { highWaterMark: 2 * batchSize });
         subscription = sub;
         sub.on('confirmation', () => {
           failures = 0;
