@@ -5,6 +5,8 @@
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# the embedded event store is a workspace package: npm ci needs its manifest
+COPY embedded/package.json embedded/
 RUN npm ci --no-audit --no-fund
 
 FROM deps AS build

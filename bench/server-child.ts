@@ -8,7 +8,7 @@
 //   stops cleanly on { type: 'stop' }
 import * as fs from 'node:fs';
 import { Session } from 'node:inspector';
-import { startEventStore } from '../embedded/src/index.js';
+import { startEventStore } from '@eventbank/embedded-eventstore';
 
 type Request = { type: 'memory' } | { type: 'stop' } | { type: 'profile-start' } | { type: 'profile-stop'; file: string };
 

@@ -2,8 +2,10 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
-import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { connect, lib } from './client.js';
 import { collect, streamName, useEventStore } from './support.js';
+
+const { jsonEvent } = lib;
 
 const require = createRequire(import.meta.url);
 const featuresGrpc = require('@eventstore/db-client/generated/serverfeatures_grpc_pb.js') as typeof import('@eventstore/db-client/generated/serverfeatures_grpc_pb.js');
@@ -54,7 +56,7 @@ describe('Gossip.Read', () => {
   });
 
   it('lets a discovery connection string find the node', async () => {
-    const client = EventStoreDBClient.connectionString(`esdb+discover://127.0.0.1:${es.server.port}?tls=false`);
+    const client = connect(`esdb+discover://127.0.0.1:${es.server.port}?tls=false`);
     try {
       const s = streamName('discover');
       await client.appendToStream(s, jsonEvent({ type: 'T', data: {} }));
