@@ -21,7 +21,6 @@ export const CLIENT_TEST_FILES = [
   'test/subscribe.test.ts',
   'test/delete.test.ts',
   'test/features.test.ts',
-  'test/multi-stream-append.test.ts',
   'test/persistent-management.test.ts',
   'test/persistent-delivery.test.ts',
   'test/persistent-info.test.ts',

@@ -5,6 +5,7 @@ import { gossipGrpc, serverFeaturesGrpc } from './grpc/generated.js';
 import { gossipImplementation, serverFeaturesImplementation } from './grpc/features.js';
 import { streamsImplementation, streamsServiceDefinition } from './grpc/streams.js';
 import { createPersistentSubscriptions, type PersistentSubscriptionsService } from './grpc/persistent.js';
+import { appendSessionHandler, multiAppendServiceDefinition } from './grpc/multi-append.js';
 import { MemoryBudget, resolveMemoryLimits, type BufferedBytes, type MemoryLimits } from './grpc/limits.js';
 
 export interface EventStoreOptions {
@@ -75,6 +76,7 @@ export async function startEventStore(options: EventStoreOptions): Promise<Runni
       gossipImplementation(() => ({ host: advertisedHost, port })),
     );
     server.addService(persistent.service, persistent.implementation);
+    server.addService(multiAppendServiceDefinition, { appendSession: appendSessionHandler(store, budget) });
 
     const bindHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
     port = await new Promise<number>((resolve, reject) => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import { connect, lib } from './client.js';
 import { collect, streamName, useEventStore } from './support.js';
+import { multiAppendServiceDefinition } from '../src/grpc/multi-append.js';
 
 const { jsonEvent } = lib;
 
@@ -28,9 +29,11 @@ describe('ServerFeatures.GetSupportedMethods', () => {
     expect(resp.getEventStoreServerVersion()).toMatch(/^\d+\.\d+\.\d+$/);
     expect(listed.get('/event_store.client.streams.streams/batchappend')).toEqual(['deadline_duration']);
     expect(listed.get('/event_store.client.streams.streams/read')).toEqual(['position', 'events']);
+    // KurrentDB 25.1's multi-stream append, which @kurrent/kurrentdb-client checks for
+    expect(listed.get('/kurrentdb.protocol.v2.streams.streamsservice/appendsession')).toEqual([]);
     // every advertised Streams/PersistentSubscriptions method exists in the service definitions we serve
     const served = new Set(
-      [streamsGrpc.StreamsService, persistentGrpc.PersistentSubscriptionsService].flatMap((svc) => Object.values(svc).map((d) => (d as { path: string }).path.toLowerCase())),
+      [streamsGrpc.StreamsService, persistentGrpc.PersistentSubscriptionsService, multiAppendServiceDefinition].flatMap((svc) => Object.values(svc).map((d) => (d as { path: string }).path.toLowerCase())),
     );
     for (const path of listed.keys()) {
       if (path.includes('.streams.') || path.includes('persistent')) expect(served.has(path)).toBe(true);

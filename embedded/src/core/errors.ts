@@ -32,3 +32,10 @@ export class MaximumAppendSizeExceededError extends Error {
 }
 
 export class BadRequestError extends Error {}
+
+/** A multi-stream append names one stream twice (KurrentDB: names compared ignoring case). */
+export class StreamAlreadyInAppendError extends BadRequestError {
+  constructor(readonly streamId: string) {
+    super(`Stream '${streamId}' is already part of this append`);
+  }
+}

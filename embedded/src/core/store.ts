@@ -6,7 +6,7 @@
 // per revision) while the log batches their fsyncs.
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { BadRequestError, StreamDeletedError, WrongExpectedVersionError } from './errors.js';
+import { BadRequestError, StreamAlreadyInAppendError, StreamDeletedError, WrongExpectedVersionError } from './errors.js';
 import { idHash, idHashBytes } from './id-table.js';
 import { StoreIndex, type IndexedRecord } from './index.js';
 import {
@@ -29,6 +29,7 @@ import {
   type CommitListener,
   type DeleteResult,
   type ExpectedRevision,
+  type MultiAppendResult,
   type Position,
   type ProposedEvent,
   type ReadAllOptions,
@@ -36,10 +37,11 @@ import {
   type RecordedEvent,
   type Store,
   type StreamMetadata,
+  type StreamAppend,
   type StreamState,
 } from './types.js';
 import { checkAppendSize, validateEvents, validateExpected, validateStreamId } from './validate.js';
-import { checkCommit, type StreamView } from './write-model.js';
+import { checkCommit, type Decision, type StreamView } from './write-model.js';
 import { FileBackend, MemoryBackend, type LogBackend } from '../storage/backend.js';
 import { Log } from '../storage/log.js';
 import { dataView, decodeKey, encodeRecord, eventIdOffset, revisionNumber, streamIdOf } from '../storage/record-codec.js';
@@ -130,6 +132,15 @@ class EmbeddedStore implements Store {
     }
     if (events.length === 0) return { currentRevision: BigInt(view.cur) };
 
+    const drafts = this.draftsFor(streamId, view, events);
+    const { recorded, done } = this.commit(drafts);
+    await done;
+    const last = recorded[recorded.length - 1];
+    return { currentRevision: last.revision, position: last.position };
+  }
+
+  /** The records an append of `events` to `streamId` writes, given its write-model view. */
+  private draftsFor(streamId: string, view: StreamView, events: readonly ProposedEvent[]): Draft[] {
     const drafts: Draft[] = [];
     const owner = isMetastream(streamId) ? ownerOf(streamId) : undefined;
     if (!owner && view.softDeleted) {
@@ -145,10 +156,62 @@ class EmbeddedStore implements Store {
       if (ownerSoftDeleted && i === events.length - 1) data = undeleteByMetadataWrite(data, this.index.lastRevision(owner!));
       drafts.push({ streamId, revision: ++revision, eventId: e.eventId, type: e.type, isJson: e.isJson, data, metadata: e.metadata });
     }
+    return drafts;
+  }
+
+  async appendMulti(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
+    this.assertOpen();
+    if (!Array.isArray(appends) || appends.length === 0) throw new BadRequestError('A multi-stream append needs at least one stream');
+    const seen = new Set<string>();
+    for (const a of appends) {
+      validateStreamId(a?.streamId);
+      validateExpected(a.expected);
+      validateEvents(a.events);
+      // KurrentDB compares stream names of one append session ignoring case
+      const key = a.streamId.toLowerCase();
+      if (seen.has(key)) throw new StreamAlreadyInAppendError(a.streamId);
+      seen.add(key);
+    }
+    for (const a of appends) {
+      // a stream and its metastream in one commit would both write the metastream (re-creation, undelete)
+      if (!isMetastream(a.streamId) && seen.has(metastreamOf(a.streamId).toLowerCase())) throw new StreamAlreadyInAppendError(metastreamOf(a.streamId));
+    }
+    checkAppendSize(appends.flatMap((a) => a.events));
+
+    // Every stream's check runs in this one synchronous step, before anything is reserved: a
+    // failure on any stream writes nothing on all of them.
+    const decisions = appends.map((a: StreamAppend) => {
+      const view = this.view(a.streamId);
+      const ids = a.events.map((e: ProposedEvent) => e.eventId);
+      return { a, view, decision: checkCommit(view, a.expected, ids) };
+    });
+    const idempotent = decisions.filter((d) => d.decision.kind === 'idempotent');
+    if (idempotent.length === decisions.length) {
+      // a retry of a whole multi-stream append that is already written
+      let position = 0;
+      const streams = decisions.map(({ a, decision }) => {
+        const d = decision as Extract<Decision, { kind: 'idempotent' }>;
+        if (d.position > position) position = d.position;
+        return { streamId: a.streamId, currentRevision: BigInt(d.revision) };
+      });
+      await this.log.whenDurable(position);
+      return { position: BigInt(position), streams };
+    }
+    if (idempotent.length > 0) {
+      // part of it written before, part not: not a retry of one append, so not idempotent
+      const { a, view } = idempotent[0];
+      throw new WrongExpectedVersionError(a.streamId, a.expected, BigInt(view.cur));
+    }
+    const drafts: Draft[] = [];
+    const streams: MultiAppendResult['streams'] = [];
+    for (const { a, view } of decisions) {
+      drafts.push(...this.draftsFor(a.streamId, view, a.events));
+      streams.push({ streamId: a.streamId, currentRevision: BigInt(view.cur + a.events.length) });
+    }
+    if (drafts.length === 0) return { position: this.lastPosition(), streams };
     const { recorded, done } = this.commit(drafts);
     await done;
-    const last = recorded[recorded.length - 1];
-    return { currentRevision: last.revision, position: last.position };
+    return { position: recorded[recorded.length - 1].position, streams };
   }
 
   async deleteStream(streamId: string, expected: ExpectedRevision): Promise<DeleteResult> {
