@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { BadRequestError, StreamAlreadyInAppendError, StreamDeletedError, WrongExpectedVersionError } from './errors.js';
-import { idHash, idHashBytes } from './id-table.js';
 import { StoreIndex, type IndexedRecord } from './index.js';
 import {
   METADATA_EVENT_TYPE,
@@ -37,13 +36,17 @@ import {
   type RecordedEvent,
   type Store,
   type StreamMetadata,
+  type StartupInfo,
   type StreamAppend,
   type StreamState,
 } from './types.js';
 import { checkAppendSize, validateEvents, validateExpected, validateStreamId } from './validate.js';
 import { checkCommit, type Decision, type StreamView } from './write-model.js';
 import { FileBackend, MemoryBackend, type LogBackend } from '../storage/backend.js';
-import { Log } from '../storage/log.js';
+import { LOG_START, Log } from '../storage/log.js';
+import { readIndexFile, removeIndexFile, writeIndexFile, INDEX_FILE_NAME } from '../storage/index-file.js';
+import { FINGERPRINT_BYTES, SnapshotInvalidError, checkSnapshot, decodeSnapshot, encodeSnapshot, type SnapshotFingerprint } from './index-snapshot.js';
+import { crc32 } from 'node:zlib';
 import { dataView, decodeKey, encodeRecord, eventIdOffset, revisionNumber, streamIdOf } from '../storage/record-codec.js';
 
 export type StoreOptions = { dataDir: string } | { mem: true };
@@ -57,22 +60,34 @@ type Draft = Omit<RecordedEvent, 'position' | 'created'>;
 
 export async function createStore(options: StoreOptions): Promise<Store> {
   let backend: LogBackend;
+  let dataDir: string | undefined;
   if (options && 'mem' in options && options.mem === true) backend = new MemoryBackend();
   else if (options && 'dataDir' in options && typeof options.dataDir === 'string' && options.dataDir.length > 0) {
-    backend = await FileBackend.open(path.join(options.dataDir, LOG_FILE_NAME));
+    dataDir = options.dataDir;
+    backend = await FileBackend.open(path.join(dataDir, LOG_FILE_NAME));
   } else throw new BadRequestError('createStore needs { dataDir } or { mem: true }');
 
-  const index = new StoreIndex();
   let opened: Awaited<ReturnType<typeof Log.open>>;
+  let index: StoreIndex;
+  let snapshotEnd = 0;
   try {
-    opened = await Log.open(backend, (chunk, off, position) => {
-      const streamId = streamIdOf(chunk, off);
-      const revision = revisionNumber(chunk, off);
-      const rec: IndexedRecord = { streamId, revision, idHash: idHashBytes(streamId, chunk, eventIdOffset(off)), position };
-      if (revision >= 0 && isMetastream(streamId)) rec.meta = parseMetadata(dataView(chunk, off));
-      index.reserve(rec);
-      index.publish(rec);
-    });
+    // With a usable snapshot only the log after it is read; without one, all of it.
+    const snapshot = dataDir === undefined ? undefined : loadSnapshot(dataDir, backend);
+    index = snapshot?.index ?? new StoreIndex();
+    snapshotEnd = snapshot?.coveredEnd ?? 0;
+    const idx = index;
+    opened = await Log.open(
+      backend,
+      (chunk, off, position) => {
+        const streamId = streamIdOf(chunk, off);
+        const revision = revisionNumber(chunk, off);
+        const rec: IndexedRecord = { streamId, revision, idHash: idx.ids.hashBytes(streamId, chunk, eventIdOffset(off)), position };
+        if (revision >= 0 && isMetastream(streamId)) rec.meta = parseMetadata(dataView(chunk, off));
+        idx.reserve(rec);
+        idx.publish(rec);
+      },
+      snapshot?.coveredEnd ?? LOG_START,
+    );
   } catch (e) {
     // Release the file and the data-dir lock: the caller may fix the directory and retry.
     await backend.close();
@@ -80,7 +95,8 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   }
   const { log } = opened;
   index.publishedEnd = log.end;
-  const store = new EmbeddedStore(index, log);
+  const startup: StartupInfo = { index: snapshotEnd > 0 ? 'snapshot' : 'log', scannedBytes: log.end - (snapshotEnd || LOG_START) };
+  const store = new EmbeddedStore(index, log, dataDir, snapshotEnd, startup);
   if (index.all.length === 0) {
     try {
       await store.seed();
@@ -93,14 +109,64 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   return store;
 }
 
+/** A snapshot is taken again once the log has grown this much past the last one (and at close). */
+const SNAPSHOT_EVERY_BYTES = 128 * 1024 * 1024;
+
+/** The log bytes a snapshot names its prefix by (index-snapshot.ts). */
+function fingerprintOf(read: (pos: number, length: number) => Buffer, coveredEnd: number): SnapshotFingerprint {
+  const headLen = Math.min(FINGERPRINT_BYTES, coveredEnd);
+  const tailStart = Math.max(0, coveredEnd - FINGERPRINT_BYTES);
+  return { coveredEnd, headCrc: crc32(read(0, headLen)), tailCrc: crc32(read(tailStart, coveredEnd - tailStart)) };
+}
+
+/**
+ * The index saved in `dataDir`, if it is whole and was taken from this very log: same bytes at
+ * both ends of the prefix it covers. Anything else is reported on stderr and the index is rebuilt.
+ */
+function loadSnapshot(dataDir: string, backend: LogBackend): { index: StoreIndex; coveredEnd: number } | undefined {
+  const bytes = readIndexFile(dataDir);
+  if (bytes === undefined) return undefined;
+  try {
+    const claimed = checkSnapshot(bytes);
+    const size = backend.size();
+    if (claimed.coveredEnd < LOG_START || claimed.coveredEnd > size) {
+      throw new SnapshotInvalidError(`it covers ${claimed.coveredEnd} bytes of the log, which has ${size}`);
+    }
+    const read = (pos: number, length: number) => {
+      const out = Buffer.alloc(length);
+      return out.subarray(0, backend.readInto(out, 0, length, pos));
+    };
+    const found = fingerprintOf(read, claimed.coveredEnd);
+    if (found.headCrc !== claimed.headCrc || found.tailCrc !== claimed.tailCrc) {
+      throw new SnapshotInvalidError('the log does not hold the bytes it was taken from (replaced, cut or rewritten since)');
+    }
+    const index = decodeSnapshot(bytes);
+    const all = index.all;
+    if (all.length > 0 && all.at(all.length - 1) >= claimed.coveredEnd) throw new SnapshotInvalidError('it indexes records past its own end');
+    return { index, coveredEnd: claimed.coveredEnd };
+  } catch (e) {
+    if (!(e instanceof SnapshotInvalidError)) throw e;
+    console.warn(`embedded store: ${path.join(dataDir, INDEX_FILE_NAME)}: not used (${e.message}); rebuilding the index from the log`);
+    removeIndexFile(dataDir);
+    return undefined;
+  }
+}
+
 class EmbeddedStore implements Store {
   private readonly listeners = new Set<CommitListener>();
   private closed = false;
   private lastCreated = 0n;
+  /** The snapshot being written, if any (one at a time). */
+  private snapshotWrite: Promise<void> | undefined;
 
   constructor(
     private readonly index: StoreIndex,
     private readonly log: Log,
+    /** where the index snapshot is kept; undefined in memory */
+    private readonly dataDir: string | undefined,
+    /** log offset the last snapshot covers */
+    private snapshotEnd: number,
+    readonly startup: StartupInfo,
   ) {}
 
   /** A fresh ESDB log starts with system records; so does ours (protocol §4.3). */
@@ -282,7 +348,37 @@ class EmbeddedStore implements Store {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    await this.log.idle();
+    await this.snapshotWrite;
+    // Save the index for the next start while the directory is still ours (snapshots are optional:
+    // a failure to write one is reported, and the next start reads the log instead).
+    if (this.log.end > this.snapshotEnd) await this.writeSnapshot();
     await this.log.close();
+  }
+
+  /** Writes a snapshot of the index if every commit is durable (else leaves it for later). */
+  private writeSnapshot(): Promise<void> {
+    if (this.dataDir === undefined || this.snapshotWrite || !this.log.isIdle || this.index.publishedEnd !== this.log.end) return Promise.resolve();
+    const dataDir = this.dataDir;
+    const end = this.log.end;
+    const bytes = encodeSnapshot(this.index, fingerprintOf((pos, length) => this.log.read(pos, length), end));
+    this.snapshotWrite = writeIndexFile(dataDir, bytes).then(
+      () => {
+        this.snapshotEnd = end;
+      },
+      (err: unknown) => console.warn(`embedded store: could not save the index snapshot in ${dataDir}: ${err instanceof Error ? err.message : String(err)}`),
+    ).finally(() => {
+      this.snapshotWrite = undefined;
+    });
+    return this.snapshotWrite;
+  }
+
+  /** After a commit: a snapshot once the log has grown enough since the last one, when the log is idle. */
+  private maybeSnapshot(end: number): void {
+    if (this.dataDir === undefined || this.closed || this.snapshotWrite || end - this.snapshotEnd < SNAPSHOT_EVERY_BYTES) return;
+    setImmediate(() => {
+      if (!this.closed) void this.writeSnapshot();
+    });
   }
 
   private assertOpen(): void {
@@ -346,7 +442,7 @@ class EmbeddedStore implements Store {
         created,
       });
       const tombstone = d.revision === TOMBSTONE_REVISION;
-      const rec: IndexedRecord = { streamId: d.streamId, revision: tombstone ? -1 : Number(d.revision), idHash: idHash(d.streamId, d.eventId), position: pos };
+      const rec: IndexedRecord = { streamId: d.streamId, revision: tombstone ? -1 : Number(d.revision), idHash: this.index.ids.hash(d.streamId, d.eventId), position: pos };
       if (isMetastream(d.streamId) && d.revision !== TOMBSTONE_REVISION) rec.meta = parseMetadata(d.data);
       indexed.push(rec);
       pos += bufs[i].length;
@@ -355,6 +451,7 @@ class EmbeddedStore implements Store {
       for (const r of indexed) this.index.publish(r);
       this.index.publishedEnd = pos;
       this.notify(recorded);
+      this.maybeSnapshot(pos);
     });
     if (offset !== start) throw new Error('Log offset moved during a commit');
     for (const r of indexed) this.index.reserve(r);
@@ -411,7 +508,7 @@ class WriteView implements StreamView {
     if (this.cur < 0) return undefined;
     const streamId = this.streamId;
     let best: { revision: number; position: number } | undefined;
-    for (const pos of this.index.ids.candidates(idHash(streamId, eventId))) {
+    for (const pos of this.index.ids.candidates(this.index.ids.hash(streamId, eventId))) {
       // The table holds hashes only: confirm against the record itself.
       const key = decodeKey(this.log.readRecord(pos), 0);
       if (key.streamId === streamId && key.eventId === eventId && (!best || pos > best.position)) {

@@ -96,7 +96,16 @@ export interface StreamState {
 /** Called after a commit is durable, in commit order, with the records of that commit. */
 export type CommitListener = (records: readonly RecordedEvent[]) => void;
 
+/** How a store was opened. */
+export interface StartupInfo {
+  /** 'snapshot': the saved index was verified and used, and only the log after it was read. */
+  index: 'snapshot' | 'log';
+  /** Log bytes read and replayed at start. */
+  scannedBytes: number;
+}
+
 export interface Store {
+  readonly startup: StartupInfo;
   /** Throws WrongExpectedVersionError, StreamDeletedError, MaximumAppendSizeExceededError, BadRequestError. */
   append(streamId: string, expected: ExpectedRevision, events: readonly ProposedEvent[]): Promise<AppendResult>;
   /** Throws StreamNotFoundError (never written, or nothing left after truncation), StreamDeletedError (tombstoned). */

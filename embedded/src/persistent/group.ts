@@ -1,6 +1,6 @@
 // One running persistent subscription group: reads its source, hands messages to consumers within
 // their in-flight limits, handles ack/nack/timeouts, parks, replays parked messages and checkpoints.
-// Protocol reference: ../shared/eventstore-protocol.md §14.8–§14.10.
+// Protocol notes: embedded/PROTOCOL.md §14.8–§14.10.
 import type { RecordedEvent, Store } from '../core/types.js';
 import { TOMBSTONE_REVISION } from '../core/types.js';
 import {
