@@ -184,7 +184,7 @@ describe('listing', () => {
       expect(toAll.every((g) => g.eventSource === '$all')).toBe(true);
       const everything = await es.client.listAllPersistentSubscriptions();
       const again = everything.find((g) => g.groupName === t.group && g.eventSource === '$all');
-      for (const listed of [mine!, again!]) {
+      for (const listed of [mine!, again! as typeof mine & object]) {
         expect(listed.status).toBe(single.status);
         expect(listed.settings).toEqual(single.settings);
         expect(listed.connections.map((c) => [c.connectionName, c.inFlightMessages, c.availableSlots])).toEqual([[CONNECTION_NAME, 2, BUFFER - 2]]);
