@@ -124,9 +124,9 @@ function fingerprintOf(read: (pos: number, length: number) => Buffer, coveredEnd
  * both ends of the prefix it covers. Anything else is reported on stderr and the index is rebuilt.
  */
 function loadSnapshot(dataDir: string, backend: LogBackend): { index: StoreIndex; coveredEnd: number } | undefined {
-  const bytes = readIndexFile(dataDir);
-  if (bytes === undefined) return undefined;
   try {
+    const bytes = readIndexFile(dataDir);
+    if (bytes === undefined) return undefined;
     const claimed = checkSnapshot(bytes);
     const size = backend.size();
     if (claimed.coveredEnd < LOG_START || claimed.coveredEnd > size) {
@@ -145,8 +145,9 @@ function loadSnapshot(dataDir: string, backend: LogBackend): { index: StoreIndex
     if (all.length > 0 && all.at(all.length - 1) >= claimed.coveredEnd) throw new SnapshotInvalidError('it indexes records past its own end');
     return { index, coveredEnd: claimed.coveredEnd };
   } catch (e) {
-    if (!(e instanceof SnapshotInvalidError)) throw e;
-    console.warn(`embedded store: ${path.join(dataDir, INDEX_FILE_NAME)}: not used (${e.message}); rebuilding the index from the log`);
+    // Whatever is wrong with it, the snapshot is only an accelerator: never a reason not to start.
+    const reason = e instanceof SnapshotInvalidError ? e.message : `unreadable: ${e instanceof Error ? e.message : String(e)}`;
+    console.warn(`embedded store: ${path.join(dataDir, INDEX_FILE_NAME)}: not used (${reason}); rebuilding the index from the log`);
     removeIndexFile(dataDir);
     return undefined;
   }
