@@ -49,7 +49,13 @@ import { FINGERPRINT_BYTES, SnapshotInvalidError, checkSnapshot, decodeSnapshot,
 import { crc32 } from 'node:zlib';
 import { dataView, decodeKey, encodeRecord, eventIdOffset, revisionNumber, streamIdOf } from '../storage/record-codec.js';
 
-export type StoreOptions = { dataDir: string } | { mem: true };
+export type StoreOptions =
+  | {
+      dataDir: string;
+      /** Log growth after which the index is saved again (default 128 MiB; tests use less). */
+      snapshotEveryBytes?: number;
+    }
+  | { mem: true };
 
 export const LOG_FILE_NAME = 'events.log';
 
@@ -96,7 +102,8 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   const { log } = opened;
   index.publishedEnd = log.end;
   const startup: StartupInfo = { index: snapshotEnd > 0 ? 'snapshot' : 'log', scannedBytes: log.end - (snapshotEnd || LOG_START) };
-  const store = new EmbeddedStore(index, log, dataDir, snapshotEnd, startup);
+  const every = options && 'dataDir' in options && options.snapshotEveryBytes !== undefined ? options.snapshotEveryBytes : SNAPSHOT_EVERY_BYTES;
+  const store = new EmbeddedStore(index, log, dataDir, snapshotEnd, startup, every);
   if (index.all.length === 0) {
     try {
       await store.seed();
@@ -168,6 +175,7 @@ class EmbeddedStore implements Store {
     /** log offset the last snapshot covers */
     private snapshotEnd: number,
     readonly startup: StartupInfo,
+    private readonly snapshotEvery: number,
   ) {}
 
   /** A fresh ESDB log starts with system records; so does ours (protocol §4.3). */
@@ -376,7 +384,7 @@ class EmbeddedStore implements Store {
 
   /** After a commit: a snapshot once the log has grown enough since the last one, when the log is idle. */
   private maybeSnapshot(end: number): void {
-    if (this.dataDir === undefined || this.closed || this.snapshotWrite || end - this.snapshotEnd < SNAPSHOT_EVERY_BYTES) return;
+    if (this.dataDir === undefined || this.closed || this.snapshotWrite || end - this.snapshotEnd < this.snapshotEvery) return;
     setImmediate(() => {
       if (!this.closed) void this.writeSnapshot();
     });
