@@ -44,9 +44,9 @@ import { checkAppendSize, validateEvents, validateExpected, validateStreamId } f
 import { checkCommit, type Decision, type StreamView } from './write-model.js';
 import { FileBackend, MemoryBackend, type LogBackend } from '../storage/backend.js';
 import { LOG_START, Log } from '../storage/log.js';
-import { readIndexFile, removeIndexFile, writeIndexFile, INDEX_FILE_NAME } from '../storage/index-file.js';
-import { FINGERPRINT_BYTES, SnapshotInvalidError, checkSnapshot, decodeSnapshot, encodeSnapshot, type SnapshotFingerprint } from './index-snapshot.js';
-import { crc32 } from 'node:zlib';
+import { writeIndexFile } from '../storage/index-file.js';
+import { encodeSnapshot } from './index-snapshot.js';
+import { SNAPSHOT_EVERY_BYTES, fingerprintOf, loadSnapshot } from './saved-index.js';
 import { dataView, decodeKey, encodeRecord, eventIdOffset, revisionNumber, streamIdOf } from '../storage/record-codec.js';
 
 export type StoreOptions =
@@ -114,50 +114,6 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     }
   }
   return store;
-}
-
-/** A snapshot is taken again once the log has grown this much past the last one (and at close). */
-const SNAPSHOT_EVERY_BYTES = 128 * 1024 * 1024;
-
-/** The log bytes a snapshot names its prefix by (index-snapshot.ts). */
-function fingerprintOf(read: (pos: number, length: number) => Buffer, coveredEnd: number): SnapshotFingerprint {
-  const headLen = Math.min(FINGERPRINT_BYTES, coveredEnd);
-  const tailStart = Math.max(0, coveredEnd - FINGERPRINT_BYTES);
-  return { coveredEnd, headCrc: crc32(read(0, headLen)), tailCrc: crc32(read(tailStart, coveredEnd - tailStart)) };
-}
-
-/**
- * The index saved in `dataDir`, if it is whole and was taken from this very log: same bytes at
- * both ends of the prefix it covers. Anything else is reported on stderr and the index is rebuilt.
- */
-function loadSnapshot(dataDir: string, backend: LogBackend): { index: StoreIndex; coveredEnd: number } | undefined {
-  try {
-    const bytes = readIndexFile(dataDir);
-    if (bytes === undefined) return undefined;
-    const claimed = checkSnapshot(bytes);
-    const size = backend.size();
-    if (claimed.coveredEnd < LOG_START || claimed.coveredEnd > size) {
-      throw new SnapshotInvalidError(`it covers ${claimed.coveredEnd} bytes of the log, which has ${size}`);
-    }
-    const read = (pos: number, length: number) => {
-      const out = Buffer.alloc(length);
-      return out.subarray(0, backend.readInto(out, 0, length, pos));
-    };
-    const found = fingerprintOf(read, claimed.coveredEnd);
-    if (found.headCrc !== claimed.headCrc || found.tailCrc !== claimed.tailCrc) {
-      throw new SnapshotInvalidError('the log does not hold the bytes it was taken from (replaced, cut or rewritten since)');
-    }
-    const index = decodeSnapshot(bytes);
-    const all = index.all;
-    if (all.length > 0 && all.at(all.length - 1) >= claimed.coveredEnd) throw new SnapshotInvalidError('it indexes records past its own end');
-    return { index, coveredEnd: claimed.coveredEnd };
-  } catch (e) {
-    // Whatever is wrong with it, the snapshot is only an accelerator: never a reason not to start.
-    const reason = e instanceof SnapshotInvalidError ? e.message : `unreadable: ${e instanceof Error ? e.message : String(e)}`;
-    console.warn(`embedded store: ${path.join(dataDir, INDEX_FILE_NAME)}: not used (${reason}); rebuilding the index from the log`);
-    removeIndexFile(dataDir);
-    return undefined;
-  }
 }
 
 class EmbeddedStore implements Store {
