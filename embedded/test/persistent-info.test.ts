@@ -120,6 +120,12 @@ describe('getPersistentSubscriptionToAllInfo', () => {
       expect(info.stats.totalInFlightMessages).toBe(0);
       expect(info.stats.parkedMessageCount).toBe(2n);
       expect(info.status).toBe('Live');
+      // each parked with the reason ESDB writes
+      const reasons: string[] = [];
+      for await (const e of es.client.readStream(`$persistentsubscription-$all::${t.group}-parked`)) {
+        reasons.push((e.event!.metadata as { reason: string }).reason);
+      }
+      expect(reasons).toEqual(["Client explicitly NAK'ed message.\nbad payload", 'Reached retry count of 1']);
     } finally {
       await t.close().catch(() => undefined);
     }
