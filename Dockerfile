@@ -5,6 +5,9 @@
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# the embedded event store is a workspace package: npm ci needs its manifest (and links its bin)
+COPY embedded/package.json embedded/
+COPY embedded/bin embedded/bin
 RUN npm ci --no-audit --no-fund
 
 FROM deps AS build

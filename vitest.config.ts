@@ -1,13 +1,19 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
+import { embeddedProjects } from './embedded/vitest.config';
 
 export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('.', import.meta.url)) } },
   test: {
-    include: ['lib/**/*.test.ts', 'worker/**/*.test.ts', 'embedded/test/**/*.test.ts', 'tests/**/*.test.ts'],
     exclude: ['node_modules', 'e2e', '.data'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    projects: [
+      // the app's tests; the store's own projects (embedded/vitest.config.ts) do not get the `@` alias,
+      // since the package imports nothing from the app
+      { extends: true, test: { name: 'app', include: ['lib/**/*.test.ts', 'worker/**/*.test.ts', 'tests/**/*.test.ts'] } },
+      ...embeddedProjects,
+    ],
   },
 });

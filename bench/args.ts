@@ -1,6 +1,6 @@
 // Command-line options of `npm run bench`, validated up front so a typo never starts a long run.
 
-export const PHASES = ['fsync', 'appends', 'load', 'read', 'catchup', 'persistent'] as const;
+export const PHASES = ['fsync', 'appends', 'load', 'read', 'catchup', 'persistent', 'startup'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface BenchOptions {

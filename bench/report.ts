@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export interface Target {
-  op: '>=' | '<';
+  op: '>=' | '<' | '<=';
   value: number;
   unit: string;
 }
@@ -28,7 +28,8 @@ export interface Figure {
 export function judge(value: number | undefined, target: Target | undefined): Figure['status'] {
   if (!target) return undefined;
   if (value === undefined || !Number.isFinite(value)) return 'n/a';
-  return (target.op === '>=' ? value >= target.value : value < target.value) ? 'pass' : 'fail';
+  const ok = target.op === '>=' ? value >= target.value : target.op === '<=' ? value <= target.value : value < target.value;
+  return ok ? 'pass' : 'fail';
 }
 
 const fmt = (v: number): string => {

@@ -1,14 +1,14 @@
 // The event store under test, in its own process (as in production, the client never shares its
 // event loop). Started by server-process.ts through fork(); talks back over IPC.
 //   argv: <dataDir>
-//   sends  { type: 'ready', connectionString, pid }
+//   sends  { type: 'ready', connectionString, pid, startMs, startup } (startMs: startEventStore to ready)
 //   answers { type: 'memory' } with { type: 'memory', usage } after a forced gc (needs --expose-gc)
 //   { type: 'profile-start' } / { type: 'profile-stop', file } profile one phase (V8 CPU profiler),
 //   answered with { type: 'profile', ok, error? }
 //   stops cleanly on { type: 'stop' }
 import * as fs from 'node:fs';
 import { Session } from 'node:inspector';
-import { startEventStore } from '../embedded/src/index.js';
+import { startEventStore } from '@eventbank/embedded-eventstore';
 
 type Request = { type: 'memory' } | { type: 'stop' } | { type: 'profile-start' } | { type: 'profile-stop'; file: string };
 
@@ -34,7 +34,10 @@ async function profileStop(file: string): Promise<void> {
 async function main(): Promise<void> {
   const dataDir = process.argv[2];
   if (!dataDir || !process.send) throw new Error('server-child: run through fork() with a data directory');
+  // start-up to ready, as the bench's start-up phase reports it
+  const started = performance.now();
   const es = await startEventStore({ port: 0, dataDir });
+  const startMs = performance.now() - started;
 
   process.on('message', (msg: Request) => {
     if (msg.type === 'memory') {
@@ -63,7 +66,7 @@ async function main(): Promise<void> {
   process.on('disconnect', () => {
     void es.close().finally(() => process.exit(0));
   });
-  process.send({ type: 'ready', connectionString: es.connectionString, pid: process.pid });
+  process.send({ type: 'ready', connectionString: es.connectionString, pid: process.pid, startMs, startup: es.startup });
 }
 
 main().catch((err) => {

@@ -17,17 +17,27 @@ export interface ServerMemory {
   gcForced: boolean;
 }
 
+interface ReadyMessage {
+  type: string;
+  connectionString: string;
+  pid: number;
+  startMs: number;
+  startup: { index: string; scannedBytes: number };
+}
+
 export class ServerProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly connectionString: string,
     readonly pid: number,
+    /** startEventStore to ready, in the child (ms), and how its index was loaded */
+    readonly start: { ms: number; index: string; scannedBytes: number },
   ) {}
 
   static async start(dataDir: string, timeoutMs = 30_000): Promise<ServerProcess> {
     const execArgv = ['--import', 'tsx', '--expose-gc'];
     const child = fork(CHILD, [dataDir], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const ready = await new Promise<{ connectionString: string; pid: number }>((resolve, reject) => {
+    const ready = await new Promise<ReadyMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         reject(new Error(`server child not ready within ${timeoutMs} ms`));
@@ -36,14 +46,14 @@ export class ServerProcess {
         clearTimeout(timer);
         reject(new Error(`server child exited with code ${code} before it was ready`));
       });
-      child.once('message', (msg: { type: string; connectionString: string; pid: number }) => {
+      child.once('message', (msg: ReadyMessage) => {
         clearTimeout(timer);
         if (msg.type === 'ready') resolve(msg);
         else reject(new Error(`unexpected first message from server child: ${msg.type}`));
       });
     });
     child.removeAllListeners('exit');
-    return new ServerProcess(child, ready.connectionString, ready.pid);
+    return new ServerProcess(child, ready.connectionString, ready.pid, { ms: ready.startMs, index: ready.startup.index, scannedBytes: ready.startup.scannedBytes });
   }
 
   /** Seconds of CPU (user + system) the server has used so far, from /proc/PID/stat. */

@@ -63,7 +63,7 @@ async function main() {
   }
 
   if (wants.has('--eventstore')) {
-    const { startEventStore } = await import('@/embedded/src/index');
+    const { startEventStore } = await import('@eventbank/embedded-eventstore');
     const dataDir = path.resolve(config.dataDir, 'eventstore');
     await mkdir(dataDir, { recursive: true });
     await chmod(dataDir, 0o700); // the events are nobody else's business on a shared machine

@@ -3,11 +3,15 @@
 // cannot kill or restart what it did not start, so those faults are skipped (and reported so).
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { freePort } from '../../tests/support/free-port';
 import { buildWorker } from '../../scripts/build-worker';
 import { ROOT, ServiceProcess, type UnexpectedExit } from './services';
+
+/** The embedded store's CLI, found through its package like any dependency (ServiceProcess takes paths from ROOT). */
+const EVENTSTORE_CLI = path.relative(ROOT, createRequire(import.meta.url).resolve('@eventbank/embedded-eventstore/cli'));
 
 export type SoakStack = {
   dir: string;
@@ -55,7 +59,7 @@ export async function startStack(options: {
       const dataDir = path.join(dir, 'eventstore');
       store = new ServiceProcess(
         'event store',
-        'embedded/src/cli.ts',
+        EVENTSTORE_CLI,
         () => ['--port', String(port), '--data-dir', dataDir],
         () => ({}),
         logs['event store'],

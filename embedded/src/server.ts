@@ -1,10 +1,12 @@
 // Starts the embedded EventStoreDB-compatible gRPC server on a store.
 import * as grpc from '@grpc/grpc-js';
 import { createStore } from './core/store.js';
+import type { StartupInfo } from './core/types.js';
 import { gossipGrpc, serverFeaturesGrpc } from './grpc/generated.js';
 import { gossipImplementation, serverFeaturesImplementation } from './grpc/features.js';
 import { streamsImplementation, streamsServiceDefinition } from './grpc/streams.js';
 import { createPersistentSubscriptions, type PersistentSubscriptionsService } from './grpc/persistent.js';
+import { appendSessionHandler, multiAppendServiceDefinition } from './grpc/multi-append.js';
 import { MemoryBudget, resolveMemoryLimits, type BufferedBytes, type MemoryLimits } from './grpc/limits.js';
 
 export interface EventStoreOptions {
@@ -26,6 +28,8 @@ export interface RunningEventStore {
   port: number;
   /** Bytes held right now for unfinished appends and for subscribers that have not read yet. */
   bufferedBytes(): BufferedBytes;
+  /** How the store opened: from its saved index (reading only the log after it) or from the whole log. */
+  startup: StartupInfo;
   close(): Promise<void>;
 }
 
@@ -75,6 +79,7 @@ export async function startEventStore(options: EventStoreOptions): Promise<Runni
       gossipImplementation(() => ({ host: advertisedHost, port })),
     );
     server.addService(persistent.service, persistent.implementation);
+    server.addService(multiAppendServiceDefinition, { appendSession: appendSessionHandler(store, budget) });
 
     const bindHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
     port = await new Promise<number>((resolve, reject) => {
@@ -114,6 +119,7 @@ export async function startEventStore(options: EventStoreOptions): Promise<Runni
     connectionString: `esdb://${advertisedHost.includes(':') ? `[${advertisedHost}]` : advertisedHost}:${port}?tls=false`,
     port,
     bufferedBytes: () => budget.snapshot(),
+    startup: store.startup,
     close,
   };
 }

@@ -11,6 +11,12 @@ const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const cli = path.join(root, 'embedded', 'src', 'cli.ts');
 
 describe('eventstore CLI', () => {
+  it('runs as the package\'s `eventstore` bin (plain node, tsx registered in-process)', () => {
+    const r = spawnSync(process.execPath, [path.join(root, 'embedded', 'bin', 'eventstore.js'), '--help'], { encoding: 'utf8', cwd: root });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: eventstore /);
+  });
+
   it.each([
     [['--port', 'abc', '--mem'], /--port must be an integer/],
     [['--mem', '--data-dir', 'x'], /either --data-dir or --mem/],

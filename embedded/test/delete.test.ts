@@ -1,14 +1,9 @@
 // Soft delete, tombstone and stream metadata (truncateBefore, maxCount, maxAge) via the client.
 import { describe, expect, it } from 'vitest';
-import {
-  jsonEvent,
-  StreamDeletedError,
-  StreamNotFoundError,
-  WrongExpectedVersionError,
-  NO_STREAM,
-  ANY,
-} from '@eventstore/db-client';
+import { expecting, lib, versionsOf } from './client.js';
 import { collect, streamName, useEventStore } from './support.js';
+
+const { jsonEvent, StreamDeletedError, StreamNotFoundError, WrongExpectedVersionError, NO_STREAM, ANY } = lib;
 
 const es = useEventStore();
 const ev = (n: number) => jsonEvent({ type: 'Numbered', data: { n } });
@@ -24,7 +19,7 @@ describe('deleteStream (soft)', () => {
     const inAll = (await collect(es.client.readAll())).filter((e) => e.event!.streamId === s);
     expect(inAll).toHaveLength(2);
 
-    const recreated = await es.client.appendToStream(s, ev(2), { expectedRevision: NO_STREAM });
+    const recreated = await es.client.appendToStream(s, ev(2), { ...expecting(NO_STREAM) });
     expect(recreated.nextExpectedRevision).toBe(2n);
     expect(revisions(await collect(es.client.readStream(s)))).toEqual([2n]);
   });
@@ -33,8 +28,8 @@ describe('deleteStream (soft)', () => {
     const s = streamName('never');
     const err = await es.client.deleteStream(s, { expectedRevision: ANY }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WrongExpectedVersionError);
-    expect((err as WrongExpectedVersionError).expectedVersion).toBe(-2n);
-    expect((err as WrongExpectedVersionError).actualVersion).toBe(-1n);
+    expect(versionsOf(err).expected).toBe(-2n);
+    expect(versionsOf(err).actual).toBe(-1n);
   });
 
   it('checks the expected revision', async () => {
@@ -42,8 +37,8 @@ describe('deleteStream (soft)', () => {
     await es.client.appendToStream(s, [ev(0), ev(1)]);
     const err = await es.client.deleteStream(s, { expectedRevision: 0n }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WrongExpectedVersionError);
-    expect((err as WrongExpectedVersionError).expectedVersion).toBe(0n);
-    expect((err as WrongExpectedVersionError).actualVersion).toBe(1n);
+    expect(versionsOf(err).expected).toBe(0n);
+    expect(versionsOf(err).actual).toBe(1n);
     expect(await collect(es.client.readStream(s))).toHaveLength(2);
   });
 });
@@ -56,12 +51,12 @@ describe('tombstoneStream (hard)', () => {
     expect(position!.commit).toBeGreaterThan(0n);
     await expect(collect(es.client.readStream(s))).rejects.toBeInstanceOf(StreamDeletedError);
     await expect(es.client.appendToStream(s, ev(1))).rejects.toBeInstanceOf(StreamDeletedError);
-    await expect(es.client.appendToStream(s, ev(1), { expectedRevision: NO_STREAM })).rejects.toBeInstanceOf(StreamDeletedError);
+    await expect(es.client.appendToStream(s, ev(1), { ...expecting(NO_STREAM) })).rejects.toBeInstanceOf(StreamDeletedError);
     await expect(es.client.deleteStream(s)).rejects.toBeInstanceOf(StreamDeletedError);
     await expect(es.client.tombstoneStream(s)).rejects.toBeInstanceOf(StreamDeletedError);
     await expect(es.client.getStreamMetadata(s)).rejects.toBeInstanceOf(StreamDeletedError);
     await expect(es.client.setStreamMetadata(s, { maxCount: 1 })).rejects.toBeInstanceOf(StreamDeletedError);
-    const deletedError = (await collect(es.client.readStream(s)).catch((e: unknown) => e)) as StreamDeletedError;
+    const deletedError = (await collect(es.client.readStream(s)).catch((e: unknown) => e)) as InstanceType<typeof StreamDeletedError>;
     expect(deletedError.streamName).toBe(s);
     // the tombstone record is visible in $all
     const tomb = (await collect(es.client.readAll())).filter((e) => e.event!.streamId === s && e.event!.type === '$streamDeleted');
@@ -84,8 +79,8 @@ describe('stream metadata', () => {
     expect(got.metadata).toEqual({ maxCount: 10, maxAge: 3600, cacheControl: 5, custom: { nested: [1, 2] } });
     expect(got.metastreamRevision).toBeGreaterThan(0n);
     // metadata writes use the metastream's expected revision
-    await es.client.setStreamMetadata(s, { maxCount: 3 }, { expectedRevision: 0n });
-    await expect(es.client.setStreamMetadata(s, { maxCount: 4 }, { expectedRevision: 0n })).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    await es.client.setStreamMetadata(s, { maxCount: 3 }, expecting(0n));
+    await expect(es.client.setStreamMetadata(s, { maxCount: 4 }, expecting(0n))).rejects.toBeInstanceOf(WrongExpectedVersionError);
   });
 
   it('honours truncateBefore on stream reads but not on $all', async () => {

@@ -2,8 +2,11 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
-import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { connect, lib } from './client.js';
 import { collect, streamName, useEventStore } from './support.js';
+import { multiAppendServiceDefinition } from '../src/grpc/multi-append.js';
+
+const { jsonEvent } = lib;
 
 const require = createRequire(import.meta.url);
 const featuresGrpc = require('@eventstore/db-client/generated/serverfeatures_grpc_pb.js') as typeof import('@eventstore/db-client/generated/serverfeatures_grpc_pb.js');
@@ -26,9 +29,11 @@ describe('ServerFeatures.GetSupportedMethods', () => {
     expect(resp.getEventStoreServerVersion()).toMatch(/^\d+\.\d+\.\d+$/);
     expect(listed.get('/event_store.client.streams.streams/batchappend')).toEqual(['deadline_duration']);
     expect(listed.get('/event_store.client.streams.streams/read')).toEqual(['position', 'events']);
+    // KurrentDB 25.1's multi-stream append, which @kurrent/kurrentdb-client checks for
+    expect(listed.get('/kurrentdb.protocol.v2.streams.streamsservice/appendsession')).toEqual([]);
     // every advertised Streams/PersistentSubscriptions method exists in the service definitions we serve
     const served = new Set(
-      [streamsGrpc.StreamsService, persistentGrpc.PersistentSubscriptionsService].flatMap((svc) => Object.values(svc).map((d) => (d as { path: string }).path.toLowerCase())),
+      [streamsGrpc.StreamsService, persistentGrpc.PersistentSubscriptionsService, multiAppendServiceDefinition].flatMap((svc) => Object.values(svc).map((d) => (d as { path: string }).path.toLowerCase())),
     );
     for (const path of listed.keys()) {
       if (path.includes('.streams.') || path.includes('persistent')) expect(served.has(path)).toBe(true);
@@ -54,7 +59,7 @@ describe('Gossip.Read', () => {
   });
 
   it('lets a discovery connection string find the node', async () => {
-    const client = EventStoreDBClient.connectionString(`esdb+discover://127.0.0.1:${es.server.port}?tls=false`);
+    const client = connect(`esdb+discover://127.0.0.1:${es.server.port}?tls=false`);
     try {
       const s = streamName('discover');
       await client.appendToStream(s, jsonEvent({ type: 'T', data: {} }));

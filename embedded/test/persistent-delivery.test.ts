@@ -1,23 +1,11 @@
 // Consuming persistent subscriptions: acks, nack actions, retry counts, parking and replay,
 // message timeouts, consumer loss, in-flight limits, strategies and subscriber limits (§14.8–§14.9).
 import { describe, expect, it } from 'vitest';
-import {
-  binaryEvent,
-  DISPATCH_TO_SINGLE,
-  eventTypeFilter,
-  PARK,
-  PINNED,
-  PersistentSubscriptionMaximumSubscribersReachedError,
-  RETRY,
-  ROUND_ROBIN,
-  SKIP,
-  START,
-  persistentSubscriptionToAllSettingsFromDefaults,
-  persistentSubscriptionToStreamSettingsFromDefaults,
-  streamNameFilter,
-} from '@eventstore/db-client';
+import { lib } from './client.js';
 import { collect, streamName, useEventStore, waitFor } from './support.js';
 import { consume, numbered, numbers, waitForCount, type Received, type TestConsumer } from './persistent-support.js';
+
+const { binaryEvent, DISPATCH_TO_SINGLE, eventTypeFilter, PARK, PINNED, PersistentSubscriptionMaximumSubscribersReachedError, RETRY, ROUND_ROBIN, SKIP, START, persistentSubscriptionToAllSettingsFromDefaults, persistentSubscriptionToStreamSettingsFromDefaults, streamNameFilter } = lib;
 
 const es = useEventStore();
 const group = () => `g-${Math.random().toString(36).slice(2, 10)}`;

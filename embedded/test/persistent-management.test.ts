@@ -1,22 +1,11 @@
 // Persistent subscription groups: create, getInfo/list round trips, update, delete, restartSubsystem
 // and their errors (protocol §13, §14.2–§14.7), through the official client only.
 import { describe, expect, it } from 'vitest';
-import {
-  DISPATCH_TO_SINGLE,
-  END,
-  PINNED,
-  PersistentSubscriptionDoesNotExistError,
-  PersistentSubscriptionDroppedError,
-  PersistentSubscriptionExistsError,
-  PersistentSubscriptionFailedError,
-  START,
-  UNBOUNDED,
-  persistentSubscriptionToAllSettingsFromDefaults,
-  persistentSubscriptionToStreamSettingsFromDefaults,
-  streamNameFilter,
-} from '@eventstore/db-client';
+import { lib } from './client.js';
 import { streamName, useEventStore, waitFor } from './support.js';
 import { consume, numbered, numbers, waitForCount } from './persistent-support.js';
+
+const { DISPATCH_TO_SINGLE, END, PINNED, PersistentSubscriptionDoesNotExistError, PersistentSubscriptionDroppedError, PersistentSubscriptionExistsError, PersistentSubscriptionFailedError, START, UNBOUNDED, persistentSubscriptionToAllSettingsFromDefaults, persistentSubscriptionToStreamSettingsFromDefaults, streamNameFilter } = lib;
 
 const es = useEventStore();
 const group = (prefix = 'g') => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;

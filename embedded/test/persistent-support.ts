@@ -1,7 +1,7 @@
 // Helpers for the persistent-subscription tests: a consumer that records what it receives and
-// answers each event through a handler, driven only through @eventstore/db-client.
+// answers each event through a handler, driven only through an official client (client.ts).
 import type { PersistentSubscriptionToAll, PersistentSubscriptionToStream } from '@eventstore/db-client';
-import { jsonEvent } from '@eventstore/db-client';
+import { lib } from './client.js';
 import { waitFor } from './support.js';
 
 type Sub = PersistentSubscriptionToStream | PersistentSubscriptionToAll;
@@ -36,7 +36,7 @@ export function consume(sub: Sub, handler: Handler = (e, s) => s.ack(e)): TestCo
 /** The id the server expects in acks: the link's when there is one. */
 export const ackId = (e: Received): string => (e.link ?? e.event)!.id;
 
-export const numbered = (n: number, type = 'Numbered') => jsonEvent({ type, data: { n } });
+export const numbered = (n: number, type = 'Numbered') => lib.jsonEvent({ type, data: { n } });
 
 export const numbers = (events: readonly Received[]): number[] => events.map((e) => (e.event!.data as { n: number }).n);
 

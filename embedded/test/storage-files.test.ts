@@ -1,11 +1,13 @@
-// What the store keeps on disk (issue 8, point 7): private to its owner, and nothing but the log
-// and the lock's note, so there is no index or checkpoint file that could go stale.
+// What the store keeps on disk (issue 8, point 7): private to its owner, and nothing but the log,
+// the lock's note and the index snapshot (which is verified against the log at every start:
+// storage-index-snapshot.test.ts).
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
 import { LOG_FILE_NAME, createStore } from '../src/core/store.js';
+import { INDEX_FILE_NAME } from '../src/storage/index-file.js';
 
 const root = mkdtempSync(join(tmpdir(), 'es-files-'));
 let umask: number;
@@ -26,10 +28,11 @@ async function use(dataDir: string): Promise<void> {
   expect(mode(dataDir)).toBe(0o700);
   expect(mode(join(dataDir, LOG_FILE_NAME))).toBe(0o600);
   expect(mode(join(dataDir, 'LOCK'))).toBe(0o600);
-  // Only the log, the lock's note and its socket: every start rebuilds the index from the log.
-  expect(readdirSync(dataDir).sort()).toEqual(['LOCK', 'LOCK.sock', LOG_FILE_NAME]);
+  // Only the log, the lock's note and its socket (and the snapshot a previous close left).
+  expect(readdirSync(dataDir).filter((f) => f !== INDEX_FILE_NAME).sort()).toEqual(['LOCK', 'LOCK.sock', LOG_FILE_NAME]);
   await s.close();
-  expect(readdirSync(dataDir)).toEqual([LOG_FILE_NAME]);
+  expect(readdirSync(dataDir).sort()).toEqual([LOG_FILE_NAME, INDEX_FILE_NAME].sort());
+  expect(mode(join(dataDir, INDEX_FILE_NAME))).toBe(0o600);
 }
 
 it('creates the data directory 0700 (with missing parents) and its files 0600', async () => {

@@ -19,9 +19,10 @@ describe('IdTable', () => {
       const bytes = randomBytes(16);
       const hex = bytes.toString('hex');
       const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-      expect(idHashBytes('stream-é', bytes, 0)).toBe(idHash('stream-é', id));
+      expect(idHashBytes('stream-é', bytes, 0, 12345)).toBe(idHash('stream-é', id, 12345));
     }
     const id = randomUUID();
-    expect(idHash('a', id)).not.toBe(idHash('b', id));
+    expect(idHash('a', id, 12345)).not.toBe(idHash('b', id, 12345));
+    expect(idHash('a', id, 12345)).not.toBe(idHash('a', id, 54321));
   });
 });

@@ -1,19 +1,10 @@
 // Catch-up subscriptions through the client: history then live, no loss, no duplicates.
 import { describe, expect, it } from 'vitest';
-import {
-  END,
-  START,
-  eventTypeFilter,
-  excludeSystemEvents,
-  jsonEvent,
-  binaryEvent,
-  streamNameFilter,
-  StreamDeletedError,
-  type AllStreamResolvedEvent,
-  type Position,
-  type ResolvedEvent,
-} from '@eventstore/db-client';
+import { type AllStreamResolvedEvent, type Position, type ResolvedEvent } from '@eventstore/db-client';
+import { lib } from './client.js';
 import { streamName, useEventStore, waitFor } from './support.js';
+
+const { END, START, eventTypeFilter, excludeSystemEvents, jsonEvent, binaryEvent, streamNameFilter, StreamDeletedError } = lib;
 
 const es = useEventStore();
 const ev = (n: number, type = 'Numbered') => jsonEvent({ type, data: { n } });

@@ -1,22 +1,22 @@
 // Shared helpers for the client-driven tests: each test file starts its own in-memory server
-// on a free port and talks to it only through @eventstore/db-client.
+// on a free port and talks to it only through an official client (client.ts).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
-import { EventStoreDBClient } from '@eventstore/db-client';
+import { connect, type Client } from './client.js';
 import { startEventStore, type RunningEventStore } from '../src/index.js';
 
 export interface TestEventStore {
   readonly server: RunningEventStore;
-  readonly client: EventStoreDBClient;
+  readonly client: Client;
 }
 
 /** Starts a mem server + client before the file's tests and disposes both afterwards. */
 export function useEventStore(): TestEventStore {
   let server: RunningEventStore | undefined;
-  let client: EventStoreDBClient | undefined;
+  let client: Client | undefined;
   beforeAll(async () => {
     server = await startEventStore({ port: 0, mem: true });
-    client = EventStoreDBClient.connectionString(server.connectionString);
+    client = connect(server.connectionString);
   });
   afterAll(async () => {
     await client?.dispose();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonEvent, binaryEvent, type EventStoreDBClient } from '@eventstore/db-client';
-import { startEventStore } from '@/embedded/src/index';
+import { startEventStore } from '@eventbank/embedded-eventstore';
 import type { AccountEvent } from '@/lib/domain';
 import { loadAccountAtRevision } from '@/lib/eventstore/account-at-revision';
 import { createEventStoreClient } from '@/lib/eventstore/client';

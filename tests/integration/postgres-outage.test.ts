@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEventStore } from '@/embedded/src/index';
+import { startEventStore } from '@eventbank/embedded-eventstore';
 import { makePayment, openAccount, type CommandDeps, type CommandResult } from '@/lib/commands';
 import { createDb, type DbHandle } from '@/lib/db/client';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@/lib/db/embedded-postgres';

@@ -1,5 +1,5 @@
 // Domain errors of the storage core. The gRPC layer maps each to the wire form
-// the official client expects (see ../shared/eventstore-protocol.md §6, §7.4, §13).
+// the official client expects (see embedded/PROTOCOL.md §6, §7.4, §13).
 import type { ExpectedRevision } from './types.js';
 
 export class WrongExpectedVersionError extends Error {
@@ -32,3 +32,10 @@ export class MaximumAppendSizeExceededError extends Error {
 }
 
 export class BadRequestError extends Error {}
+
+/** A multi-stream append names one stream twice (KurrentDB: names compared ignoring case). */
+export class StreamAlreadyInAppendError extends BadRequestError {
+  constructor(readonly streamId: string) {
+    super(`Stream '${streamId}' is already part of this append`);
+  }
+}

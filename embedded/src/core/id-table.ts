@@ -6,12 +6,15 @@ import { randomInt } from 'node:crypto';
 
 // The id part is hashed over its 32 lower-case hex digits, so the same value can be computed from
 // the canonical string (live appends) or from the 16 stored bytes (start-up scan, no strings).
-// Seeded per process (the table is rebuilt at every start), so that nobody can choose ids that
-// all land in one probe run and turn each append into a long scan.
-const SEED = randomInt(0x7fffffff);
+// Seeded at random per table, so that nobody can choose ids that all land in one probe run and
+// turn each append into a long scan; a table saved with the index (core/index-snapshot.ts) keeps
+// its seed, which is as private as the data directory it is stored in.
+export function randomSeed(): number {
+  return randomInt(0x7fffffff);
+}
 
-function hashStream(streamId: string): number {
-  let h = 0x811c9dc5 ^ SEED;
+function hashStream(streamId: string, seed: number): number {
+  let h = 0x811c9dc5 ^ seed;
   for (let i = 0; i < streamId.length; i++) h = Math.imul(h ^ streamId.charCodeAt(i), 0x01000193);
   return Math.imul(h ^ 0xff, 0x01000193);
 }
@@ -25,8 +28,8 @@ function finish(h: number): number {
 }
 
 /** `eventId` in canonical 8-4-4-4-12 lower-case form. */
-export function idHash(streamId: string, eventId: string): number {
-  let h = hashStream(streamId);
+export function idHash(streamId: string, eventId: string, seed: number): number {
+  let h = hashStream(streamId, seed);
   for (let i = 0; i < eventId.length; i++) {
     const c = eventId.charCodeAt(i);
     if (c !== 45 /* - */) h = Math.imul(h ^ c, 0x01000193);
@@ -35,8 +38,8 @@ export function idHash(streamId: string, eventId: string): number {
 }
 
 /** Same as idHash for the 16 id bytes at `off`. */
-export function idHashBytes(streamId: string, buf: Uint8Array, off: number): number {
-  let h = hashStream(streamId);
+export function idHashBytes(streamId: string, buf: Uint8Array, off: number, seed: number): number {
+  let h = hashStream(streamId, seed);
   for (let i = off; i < off + 16; i++) {
     const hi = buf[i] >>> 4;
     const lo = buf[i] & 15;
@@ -53,10 +56,35 @@ export class IdTable {
   private mask: number;
   private count = 0;
 
-  constructor(initialCapacity = 1 << 16) {
+  constructor(
+    initialCapacity = 1 << 16,
+    readonly seed = randomSeed(),
+  ) {
     this.keys = new Uint32Array(initialCapacity);
     this.values = new Float64Array(initialCapacity);
     this.mask = initialCapacity - 1;
+  }
+
+  /** A table as saved by `parts()` (capacity a power of two, at most half full). */
+  static fromParts(seed: number, keys: Uint32Array, values: Float64Array, count: number): IdTable {
+    const t = new IdTable(1, seed);
+    t.keys = keys;
+    t.values = values;
+    t.mask = values.length - 1;
+    t.count = count;
+    return t;
+  }
+
+  parts(): { keys: Uint32Array; values: Float64Array; count: number } {
+    return { keys: this.keys, values: this.values, count: this.count };
+  }
+
+  hash(streamId: string, eventId: string): number {
+    return idHash(streamId, eventId, this.seed);
+  }
+
+  hashBytes(streamId: string, buf: Uint8Array, off: number): number {
+    return idHashBytes(streamId, buf, off, this.seed);
   }
 
   insert(hash: number, position: number): void {

@@ -29,6 +29,19 @@ export class PositionList {
   /** Records durable and visible to readers: indexes < committed. */
   committed = 0;
 
+  /** A list over saved positions (all durable); takes ownership of `data`. */
+  static fromArray(data: Float64Array<ArrayBuffer>, length: number): PositionList {
+    const list = new PositionList();
+    list.data = data.length > 0 ? data : list.data;
+    list.length = list.committed = length;
+    return list;
+  }
+
+  /** The first `length` positions (a view: copy before the list changes). */
+  view(): Float64Array {
+    return this.data.subarray(0, this.length);
+  }
+
   push(pos: number): void {
     if (this.length === this.data.length) {
       const next = new Float64Array(this.data.length * 2);
@@ -69,10 +82,27 @@ export interface IndexedRecord {
 
 export class StoreIndex {
   private readonly streams = new Map<string, number | StreamEntry>();
-  readonly all = new PositionList();
-  readonly ids = new IdTable();
   /** Log offset up to which commits are durable and visible to readers. */
   publishedEnd = 0;
+
+  constructor(
+    readonly all = new PositionList(),
+    readonly ids = new IdTable(),
+  ) {}
+
+  /** Every stream: its single position, or its entry (index-snapshot.ts saves and restores these). */
+  streamEntries(): IterableIterator<[string, number | StreamEntry]> {
+    return this.streams.entries();
+  }
+
+  get streamCount(): number {
+    return this.streams.size;
+  }
+
+  /** Restores one saved stream (snapshot loading only, before anything else uses the index). */
+  restoreStream(streamId: string, value: number | StreamEntry): void {
+    this.streams.set(streamId, value);
+  }
 
   /** Last reserved revision, -1 when none (write model). */
   lastRevision(streamId: string): number {

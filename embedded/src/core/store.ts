@@ -6,8 +6,7 @@
 // per revision) while the log batches their fsyncs.
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { BadRequestError, StreamDeletedError, WrongExpectedVersionError } from './errors.js';
-import { idHash, idHashBytes } from './id-table.js';
+import { BadRequestError, StreamAlreadyInAppendError, StreamDeletedError, WrongExpectedVersionError } from './errors.js';
 import { StoreIndex, type IndexedRecord } from './index.js';
 import {
   METADATA_EVENT_TYPE,
@@ -29,6 +28,7 @@ import {
   type CommitListener,
   type DeleteResult,
   type ExpectedRevision,
+  type MultiAppendResult,
   type Position,
   type ProposedEvent,
   type ReadAllOptions,
@@ -36,15 +36,26 @@ import {
   type RecordedEvent,
   type Store,
   type StreamMetadata,
+  type StartupInfo,
+  type StreamAppend,
   type StreamState,
 } from './types.js';
 import { checkAppendSize, validateEvents, validateExpected, validateStreamId } from './validate.js';
-import { checkCommit, type StreamView } from './write-model.js';
+import { checkCommit, type Decision, type StreamView } from './write-model.js';
 import { FileBackend, MemoryBackend, type LogBackend } from '../storage/backend.js';
-import { Log } from '../storage/log.js';
+import { LOG_START, Log } from '../storage/log.js';
+import { writeIndexFile } from '../storage/index-file.js';
+import { encodeSnapshot } from './index-snapshot.js';
+import { SNAPSHOT_EVERY_BYTES, fingerprintOf, loadSnapshot } from './saved-index.js';
 import { dataView, decodeKey, encodeRecord, eventIdOffset, revisionNumber, streamIdOf } from '../storage/record-codec.js';
 
-export type StoreOptions = { dataDir: string } | { mem: true };
+export type StoreOptions =
+  | {
+      dataDir: string;
+      /** Log growth after which the index is saved again (default 128 MiB; tests use less). */
+      snapshotEveryBytes?: number;
+    }
+  | { mem: true };
 
 export const LOG_FILE_NAME = 'events.log';
 
@@ -55,22 +66,34 @@ type Draft = Omit<RecordedEvent, 'position' | 'created'>;
 
 export async function createStore(options: StoreOptions): Promise<Store> {
   let backend: LogBackend;
+  let dataDir: string | undefined;
   if (options && 'mem' in options && options.mem === true) backend = new MemoryBackend();
   else if (options && 'dataDir' in options && typeof options.dataDir === 'string' && options.dataDir.length > 0) {
-    backend = await FileBackend.open(path.join(options.dataDir, LOG_FILE_NAME));
+    dataDir = options.dataDir;
+    backend = await FileBackend.open(path.join(dataDir, LOG_FILE_NAME));
   } else throw new BadRequestError('createStore needs { dataDir } or { mem: true }');
 
-  const index = new StoreIndex();
   let opened: Awaited<ReturnType<typeof Log.open>>;
+  let index: StoreIndex;
+  let snapshotEnd = 0;
   try {
-    opened = await Log.open(backend, (chunk, off, position) => {
-      const streamId = streamIdOf(chunk, off);
-      const revision = revisionNumber(chunk, off);
-      const rec: IndexedRecord = { streamId, revision, idHash: idHashBytes(streamId, chunk, eventIdOffset(off)), position };
-      if (revision >= 0 && isMetastream(streamId)) rec.meta = parseMetadata(dataView(chunk, off));
-      index.reserve(rec);
-      index.publish(rec);
-    });
+    // With a usable snapshot only the log after it is read; without one, all of it.
+    const snapshot = dataDir === undefined ? undefined : loadSnapshot(dataDir, backend);
+    index = snapshot?.index ?? new StoreIndex();
+    snapshotEnd = snapshot?.coveredEnd ?? 0;
+    const idx = index;
+    opened = await Log.open(
+      backend,
+      (chunk, off, position) => {
+        const streamId = streamIdOf(chunk, off);
+        const revision = revisionNumber(chunk, off);
+        const rec: IndexedRecord = { streamId, revision, idHash: idx.ids.hashBytes(streamId, chunk, eventIdOffset(off)), position };
+        if (revision >= 0 && isMetastream(streamId)) rec.meta = parseMetadata(dataView(chunk, off));
+        idx.reserve(rec);
+        idx.publish(rec);
+      },
+      snapshot?.coveredEnd ?? LOG_START,
+    );
   } catch (e) {
     // Release the file and the data-dir lock: the caller may fix the directory and retry.
     await backend.close();
@@ -78,7 +101,9 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   }
   const { log } = opened;
   index.publishedEnd = log.end;
-  const store = new EmbeddedStore(index, log);
+  const startup: StartupInfo = { index: snapshotEnd > 0 ? 'snapshot' : 'log', scannedBytes: log.end - (snapshotEnd || LOG_START) };
+  const every = options && 'dataDir' in options && options.snapshotEveryBytes !== undefined ? options.snapshotEveryBytes : SNAPSHOT_EVERY_BYTES;
+  const store = new EmbeddedStore(index, log, dataDir, snapshotEnd, startup, every);
   if (index.all.length === 0) {
     try {
       await store.seed();
@@ -95,10 +120,18 @@ class EmbeddedStore implements Store {
   private readonly listeners = new Set<CommitListener>();
   private closed = false;
   private lastCreated = 0n;
+  /** The snapshot being written, if any (one at a time). */
+  private snapshotWrite: Promise<void> | undefined;
 
   constructor(
     private readonly index: StoreIndex,
     private readonly log: Log,
+    /** where the index snapshot is kept; undefined in memory */
+    private readonly dataDir: string | undefined,
+    /** log offset the last snapshot covers */
+    private snapshotEnd: number,
+    readonly startup: StartupInfo,
+    private readonly snapshotEvery: number,
   ) {}
 
   /** A fresh ESDB log starts with system records; so does ours (protocol §4.3). */
@@ -130,6 +163,15 @@ class EmbeddedStore implements Store {
     }
     if (events.length === 0) return { currentRevision: BigInt(view.cur) };
 
+    const drafts = this.draftsFor(streamId, view, events);
+    const { recorded, done } = this.commit(drafts);
+    await done;
+    const last = recorded[recorded.length - 1];
+    return { currentRevision: last.revision, position: last.position };
+  }
+
+  /** The records an append of `events` to `streamId` writes, given its write-model view. */
+  private draftsFor(streamId: string, view: StreamView, events: readonly ProposedEvent[]): Draft[] {
     const drafts: Draft[] = [];
     const owner = isMetastream(streamId) ? ownerOf(streamId) : undefined;
     if (!owner && view.softDeleted) {
@@ -145,10 +187,62 @@ class EmbeddedStore implements Store {
       if (ownerSoftDeleted && i === events.length - 1) data = undeleteByMetadataWrite(data, this.index.lastRevision(owner!));
       drafts.push({ streamId, revision: ++revision, eventId: e.eventId, type: e.type, isJson: e.isJson, data, metadata: e.metadata });
     }
+    return drafts;
+  }
+
+  async appendMulti(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
+    this.assertOpen();
+    if (!Array.isArray(appends) || appends.length === 0) throw new BadRequestError('A multi-stream append needs at least one stream');
+    const seen = new Set<string>();
+    for (const a of appends) {
+      validateStreamId(a?.streamId);
+      validateExpected(a.expected);
+      validateEvents(a.events);
+      // KurrentDB compares stream names of one append session ignoring case
+      const key = a.streamId.toLowerCase();
+      if (seen.has(key)) throw new StreamAlreadyInAppendError(a.streamId);
+      seen.add(key);
+    }
+    for (const a of appends) {
+      // a stream and its metastream in one commit would both write the metastream (re-creation, undelete)
+      if (!isMetastream(a.streamId) && seen.has(metastreamOf(a.streamId).toLowerCase())) throw new StreamAlreadyInAppendError(metastreamOf(a.streamId));
+    }
+    checkAppendSize(appends.flatMap((a) => a.events));
+
+    // Every stream's check runs in this one synchronous step, before anything is reserved: a
+    // failure on any stream writes nothing on all of them.
+    const decisions = appends.map((a: StreamAppend) => {
+      const view = this.view(a.streamId);
+      const ids = a.events.map((e: ProposedEvent) => e.eventId);
+      return { a, view, decision: checkCommit(view, a.expected, ids) };
+    });
+    const idempotent = decisions.filter((d) => d.decision.kind === 'idempotent');
+    if (idempotent.length === decisions.length) {
+      // a retry of a whole multi-stream append that is already written
+      let position = 0;
+      const streams = decisions.map(({ a, decision }) => {
+        const d = decision as Extract<Decision, { kind: 'idempotent' }>;
+        if (d.position > position) position = d.position;
+        return { streamId: a.streamId, currentRevision: BigInt(d.revision) };
+      });
+      await this.log.whenDurable(position);
+      return { position: BigInt(position), streams };
+    }
+    if (idempotent.length > 0) {
+      // part of it written before, part not: not a retry of one append, so not idempotent
+      const { a, view } = idempotent[0];
+      throw new WrongExpectedVersionError(a.streamId, a.expected, BigInt(view.cur));
+    }
+    const drafts: Draft[] = [];
+    const streams: MultiAppendResult['streams'] = [];
+    for (const { a, view } of decisions) {
+      drafts.push(...this.draftsFor(a.streamId, view, a.events));
+      streams.push({ streamId: a.streamId, currentRevision: BigInt(view.cur + a.events.length) });
+    }
+    if (drafts.length === 0) return { position: this.lastPosition(), streams };
     const { recorded, done } = this.commit(drafts);
     await done;
-    const last = recorded[recorded.length - 1];
-    return { currentRevision: last.revision, position: last.position };
+    return { position: recorded[recorded.length - 1].position, streams };
   }
 
   async deleteStream(streamId: string, expected: ExpectedRevision): Promise<DeleteResult> {
@@ -219,7 +313,37 @@ class EmbeddedStore implements Store {
     if (this.closed) return;
     this.closed = true;
     this.listeners.clear();
+    await this.log.idle();
+    await this.snapshotWrite;
+    // Save the index for the next start while the directory is still ours (snapshots are optional:
+    // a failure to write one is reported, and the next start reads the log instead).
+    if (this.log.end > this.snapshotEnd) await this.writeSnapshot();
     await this.log.close();
+  }
+
+  /** Writes a snapshot of the index if every commit is durable (else leaves it for later). */
+  private writeSnapshot(): Promise<void> {
+    if (this.dataDir === undefined || this.snapshotWrite || !this.log.isIdle || this.index.publishedEnd !== this.log.end) return Promise.resolve();
+    const dataDir = this.dataDir;
+    const end = this.log.end;
+    const bytes = encodeSnapshot(this.index, fingerprintOf((pos, length) => this.log.read(pos, length), end));
+    this.snapshotWrite = writeIndexFile(dataDir, bytes).then(
+      () => {
+        this.snapshotEnd = end;
+      },
+      (err: unknown) => console.warn(`embedded store: could not save the index snapshot in ${dataDir}: ${err instanceof Error ? err.message : String(err)}`),
+    ).finally(() => {
+      this.snapshotWrite = undefined;
+    });
+    return this.snapshotWrite;
+  }
+
+  /** After a commit: a snapshot once the log has grown enough since the last one, when the log is idle. */
+  private maybeSnapshot(end: number): void {
+    if (this.dataDir === undefined || this.closed || this.snapshotWrite || end - this.snapshotEnd < this.snapshotEvery) return;
+    setImmediate(() => {
+      if (!this.closed) void this.writeSnapshot();
+    });
   }
 
   private assertOpen(): void {
@@ -283,7 +407,7 @@ class EmbeddedStore implements Store {
         created,
       });
       const tombstone = d.revision === TOMBSTONE_REVISION;
-      const rec: IndexedRecord = { streamId: d.streamId, revision: tombstone ? -1 : Number(d.revision), idHash: idHash(d.streamId, d.eventId), position: pos };
+      const rec: IndexedRecord = { streamId: d.streamId, revision: tombstone ? -1 : Number(d.revision), idHash: this.index.ids.hash(d.streamId, d.eventId), position: pos };
       if (isMetastream(d.streamId) && d.revision !== TOMBSTONE_REVISION) rec.meta = parseMetadata(d.data);
       indexed.push(rec);
       pos += bufs[i].length;
@@ -292,6 +416,7 @@ class EmbeddedStore implements Store {
       for (const r of indexed) this.index.publish(r);
       this.index.publishedEnd = pos;
       this.notify(recorded);
+      this.maybeSnapshot(pos);
     });
     if (offset !== start) throw new Error('Log offset moved during a commit');
     for (const r of indexed) this.index.reserve(r);
@@ -348,7 +473,7 @@ class WriteView implements StreamView {
     if (this.cur < 0) return undefined;
     const streamId = this.streamId;
     let best: { revision: number; position: number } | undefined;
-    for (const pos of this.index.ids.candidates(idHash(streamId, eventId))) {
+    for (const pos of this.index.ids.candidates(this.index.ids.hash(streamId, eventId))) {
       // The table holds hashes only: confirm against the record itself.
       const key = decodeKey(this.log.readRecord(pos), 0);
       if (key.streamId === streamId && key.eventId === eventId && (!best || pos > best.position)) {

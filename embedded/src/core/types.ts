@@ -45,6 +45,20 @@ export interface AppendResult {
   position?: Position;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  streamId: string;
+  expected: ExpectedRevision;
+  events: readonly ProposedEvent[];
+}
+
+export interface MultiAppendResult {
+  /** position of the last record written (of the original commit when idempotent) */
+  position: Position;
+  /** each stream's last event number afterwards, in request order */
+  streams: { streamId: string; currentRevision: bigint }[];
+}
+
 export interface DeleteResult {
   position: Position;
 }
@@ -82,10 +96,25 @@ export interface StreamState {
 /** Called after a commit is durable, in commit order, with the records of that commit. */
 export type CommitListener = (records: readonly RecordedEvent[]) => void;
 
+/** How a store was opened. */
+export interface StartupInfo {
+  /** 'snapshot': the saved index was verified and used, and only the log after it was read. */
+  index: 'snapshot' | 'log';
+  /** Log bytes read and replayed at start. */
+  scannedBytes: number;
+}
+
 export interface Store {
+  readonly startup: StartupInfo;
   /** Throws WrongExpectedVersionError, StreamDeletedError, MaximumAppendSizeExceededError, BadRequestError. */
   append(streamId: string, expected: ExpectedRevision, events: readonly ProposedEvent[]): Promise<AppendResult>;
   /** Throws StreamNotFoundError (never written, or nothing left after truncation), StreamDeletedError (tombstoned). */
+  /**
+   * Appends to several streams in one atomic commit: every stream's expected state is checked
+   * first, and any failure writes nothing at all. Throws as `append` does, for the first stream
+   * that fails in request order, and StreamAlreadyInAppendError for a stream named twice.
+   */
+  appendMulti(appends: readonly StreamAppend[]): Promise<MultiAppendResult>;
   readStream(streamId: string, options: ReadStreamOptions): AsyncIterable<RecordedEvent>;
   readAll(options: ReadAllOptions): AsyncIterable<RecordedEvent>;
   /** Soft delete. Throws WrongExpectedVersionError, StreamDeletedError. */

@@ -1,9 +1,10 @@
 // Guards around grpc-js call objects: a handler must never throw into grpc-js or crash the
 // process, and server-streaming writes must respect backpressure and cancellation.
 import type * as grpc from '@grpc/grpc-js';
-import type { Http2Session, Http2Stream } from 'node:http2';
+import type { Http2Session } from 'node:http2';
 import { toWireError } from './errors.js';
 import { outboundOf, wireSize } from './outbound.js';
+import { http2StreamOf } from './grpc-internals.js';
 
 /** Thrown inside streaming handlers when the client has gone away; never reported. */
 export class CallClosedError extends Error {
@@ -123,16 +124,6 @@ export function serverStream<Req, Res>(
       (err) => failCall(call, err, op),
     );
   };
-}
-
-/** The call's HTTP/2 stream inside grpc-js (with or without interceptors), if it is shaped as expected. */
-export function http2StreamOf(call: unknown): Http2Stream | undefined {
-  const inner = (call as { call?: { stream?: unknown; nextCall?: { stream?: unknown } } }).call;
-  const stream = inner?.stream ?? inner?.nextCall?.stream;
-  if (stream && typeof (stream as Http2Stream).write === 'function' && typeof (stream as Http2Stream).closed === 'boolean') {
-    return stream as Http2Stream;
-  }
-  return undefined;
 }
 
 /**

@@ -19,6 +19,8 @@ export function supportedMethods(): InstanceType<typeof serverFeaturesPb.Support
     [STREAMS, 'batchappend', ['deadline_duration']],
     ['event_store.client.server_features.serverfeatures', 'getsupportedmethods', []],
     ['event_store.client.gossip.gossip', 'read', []],
+    // KurrentDB 25.1's multi-stream append (grpc/multi-append.ts)
+    ['kurrentdb.protocol.v2.streams.streamsservice', 'appendsession', []],
   ];
   for (const m of ['create', 'update', 'delete', 'read', 'getinfo', 'replayparked', 'list', 'restartsubsystem']) {
     entries.push([PERSISTENT, m, ['stream', 'all']]);

@@ -12,13 +12,13 @@
 // encoder yields to the event loop after each batch, so a WINDOW_UPDATE is never left waiting
 // behind a long stretch of encoding.
 //
-// This reaches into grpc-js internals (the call's BaseServerInterceptingCall and its stream),
-// checked at run time: when they are not there (another grpc-js version, an interceptor), the
-// caller gets undefined and uses the ordinary path. Only for calls where nothing has been
-// written through grpc-js yet, so nothing queued in grpc-js can be overtaken; grpc-js still
-// sends the headers (first) and the status trailers (after `call.end()`, behind these writes).
-import type { ServerHttp2Stream } from 'node:http2';
+// The call's HTTP/2 stream comes from grpc-internals.ts, the one module that touches grpc-js
+// internals: when it is not available, `for` returns undefined and the caller uses the ordinary
+// path. Only for calls where nothing has been written through grpc-js yet, so nothing queued in
+// grpc-js can be overtaken; grpc-js still sends the headers (first) and the status trailers (after
+// `call.end()`, behind these writes).
 import { CallClosedError } from './calls.js';
+import { directCallOf, type DirectCall } from './grpc-internals.js';
 import { FramedBatch } from './fast-encode.js';
 import { outboundOf, type OutboundTracker } from './outbound.js';
 
@@ -38,11 +38,6 @@ interface CallLike {
   off(event: string, listener: () => void): unknown;
 }
 
-interface BaseCallLike {
-  stream: ServerHttp2Stream;
-  maybeSendMetadata(): void;
-}
-
 export class DirectReadWriter {
   readonly batch = new FramedBatch();
   private started = false;
@@ -53,7 +48,7 @@ export class DirectReadWriter {
 
   private constructor(
     private readonly call: CallLike,
-    private readonly base: BaseCallLike,
+    private readonly base: DirectCall,
   ) {
     this.tracker = outboundOf(call);
     // a call's byte limit below these marks wins
@@ -67,13 +62,10 @@ export class DirectReadWriter {
 
   /** A writer for `call`, or undefined when grpc-js is not shaped as expected or already has output queued. */
   static for(call: unknown): DirectReadWriter | undefined {
-    const c = call as CallLike & { call?: Partial<BaseCallLike> };
-    const base = c.call;
-    if (!base || typeof base.maybeSendMetadata !== 'function') return undefined;
-    const stream = base.stream;
-    if (!stream || typeof stream.write !== 'function' || typeof stream.respond !== 'function') return undefined;
-    if (c.writableLength !== 0 || c.writableEnded) return undefined;
-    return new DirectReadWriter(c, base as BaseCallLike);
+    const c = call as CallLike;
+    const base = directCallOf(call);
+    if (!base || c.writableLength !== 0 || c.writableEnded) return undefined;
+    return new DirectReadWriter(c, base);
   }
 
   private closed(): boolean {
@@ -102,7 +94,7 @@ export class DirectReadWriter {
     if (this.batch.length === 0) return;
     if (!this.started) {
       // headers first, exactly as grpc-js does before its first message
-      this.base.maybeSendMetadata();
+      this.base.sendHeaders();
       this.started = true;
     }
     const chunk = this.batch.take();

@@ -10,8 +10,7 @@ import type { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_
 import type { RecordedEvent, Store } from '../core/types.js';
 import { TOMBSTONE_REVISION } from '../core/types.js';
 import { StreamDeletedError, StreamNotFoundError } from '../core/errors.js';
-import { streamsPb } from './generated.js';
-import { toDecimal } from './convert.js';
+import { encodeCaughtUp, encodeCheckpoint, encodeConfirmation } from './read-control.js';
 import { CallClosedError, isClosed, writeMessage } from './calls.js';
 import { isHiddenFromFilteredAll } from './filter.js';
 import { addRawToBatch, assertReadable, rawMatches, sendRawRecord, sendRecord } from './read.js';
@@ -124,12 +123,6 @@ function onClosed(call: Call): Promise<void> {
   });
 }
 
-async function sendSimple(call: Call, set: (resp: ReadResp) => void): Promise<void> {
-  const resp = new streamsPb.ReadResp();
-  set(resp);
-  await writeMessage(call, resp);
-}
-
 interface Delivery {
   /** called for each record with key > cursor, in order; `live` tells which phase */
   consider(rec: RecordedEvent, live: boolean): void | Promise<void>;
@@ -152,19 +145,13 @@ async function run(call: Call, store: Store, source: Source, start: bigint, deli
   // The first history phase may go in batches, confirmation included so nothing queued in
   // grpc-js can be overtaken; everything after it (caught_up, live, later catch-ups) uses grpc-js.
   let direct = delivery.considerRawBatched ? DirectReadWriter.for(call) : undefined;
-  const setConfirmation = (r: ReadResp) => {
-    const c = new streamsPb.ReadResp.SubscriptionConfirmation();
-    c.setSubscriptionId(randomUUID());
-    r.setConfirmation(c);
-  };
+  const confirmation = encodeConfirmation(randomUUID());
   if (direct) {
-    const resp = new streamsPb.ReadResp();
-    setConfirmation(resp);
-    direct.batch.addMessage(resp.serializeBinary());
+    direct.batch.addMessage(confirmation);
     const pending = direct.flush();
     if (pending) await pending;
   } else {
-    await sendSimple(call, setConfirmation);
+    await writeMessage(call, confirmation);
   }
   let cursor = start;
   for (;;) {
@@ -204,7 +191,7 @@ async function run(call: Call, store: Store, source: Source, start: bigint, deli
       direct = undefined;
       if (buffer.overflowed) continue;
       await delivery.caughtUp(cursor);
-      await sendSimple(call, (r) => r.setCaughtUp(new streamsPb.ReadResp.CaughtUp()));
+      await writeMessage(call, encodeCaughtUp());
       for (;;) {
         const next = await buffer.next(closed);
         if (next === 'closed') throw new CallClosedError();
@@ -261,12 +248,7 @@ export async function subscribeToAll(call: Call, store: Store, req: AllSub): Pro
   const checkpoint = async (position: bigint) => {
     if (position <= lastCheckpoint) return;
     lastCheckpoint = position;
-    await sendSimple(call, (r) => {
-      const c = new streamsPb.ReadResp.Checkpoint();
-      c.setCommitPosition(toDecimal(position));
-      c.setPreparePosition(toDecimal(position));
-      r.setCheckpoint(c);
-    });
+    await writeMessage(call, encodeCheckpoint(position));
   };
   await run(call, store, source, start, {
     consider(rec, live) {

@@ -1,6 +1,6 @@
 // One running persistent subscription group: reads its source, hands messages to consumers within
 // their in-flight limits, handles ack/nack/timeouts, parks, replays parked messages and checkpoints.
-// Protocol reference: ../shared/eventstore-protocol.md §14.8–§14.10.
+// Protocol notes: embedded/PROTOCOL.md §14.8–§14.10.
 import type { RecordedEvent, Store } from '../core/types.js';
 import { TOMBSTONE_REVISION } from '../core/types.js';
 import {
@@ -149,6 +149,8 @@ export class Group {
   private wantPump = false;
   private stalls = 0;
   private replaying = false;
+  /** a catch-up read of the log is in progress */
+  private reading = false;
 
   private lastCheckpoint?: bigint;
   private lastKnown?: bigint;
@@ -363,12 +365,23 @@ export class Group {
     this.kick();
   }
 
+  /**
+   * ESDB's state flags as .NET prints a [Flags] enum: set flags in ascending value order (Behind 1,
+   * OutstandingPageRequest 2, ReplayingParkedMessages 4, Live 8), `NotReady` when none is set.
+   */
+  private status(): string {
+    const flags: string[] = [];
+    if (this.state === 'catchup') flags.push('Behind');
+    if (this.state === 'catchup' && this.reading) flags.push('OutstandingPageRequest');
+    if (this.replaying) flags.push('ReplayingParkedMessages');
+    if (this.state === 'live') flags.push('Live');
+    return flags.length > 0 ? flags.join(', ') : 'NotReady';
+  }
+
   info(): GroupInfo {
-    const status =
-      this.state === 'live' ? 'Live' : this.state === 'catchup' ? 'Behind' : 'NotReady';
     return {
       def: this.def,
-      status: this.replaying ? `${status}, ReplayingParkedMessages` : status,
+      status: this.status(),
       consumers: this.consumers.map((c) => ({
         connectionName: c.connectionName,
         totalItems: c.rate.total,
@@ -468,7 +481,13 @@ export class Group {
       }
       if (!this.wantsRead()) return;
       const n = Math.min(space, MAX_READ);
-      const records = await this.readSource(n, this.readAhead.bytesPerGroup - this.readAheadBytes);
+      this.reading = true;
+      let records: RecordedEvent[];
+      try {
+        records = await this.readSource(n, this.readAhead.bytesPerGroup - this.readAheadBytes);
+      } finally {
+        this.reading = false;
+      }
       if (this.state !== 'catchup') return;
       await this.ingest(records);
       if (records.length === n) {
@@ -649,10 +668,20 @@ export class Group {
     this.enqueueRetry(msg);
   }
 
+  /**
+   * ESDB's `subscriptionEventNumber`: the original record's event number in its stream (the link's
+   * when there is one). For a stream group that is the group's own cursor value; an `$all` group's
+   * value is a position, so it comes from the record.
+   */
+  private originalEventNumber(msg: Message): bigint {
+    if (!this.isAll) return msg.value;
+    return (msg.link ?? msg.event)?.revision ?? msg.value;
+  }
+
   /** The message stays outstanding (holding the checkpoint back) until its parked record is written. */
   private park(msg: Message, reason: string): void {
     const write = this.store
-      .append(this.parkedStream, { kind: 'any' }, [parkedLink(msg.event, msg.link, reason, msg.value)])
+      .append(this.parkedStream, { kind: 'any' }, [parkedLink(msg.event, msg.link, reason, this.originalEventNumber(msg))])
       .then(
         () => {
           this.parkedCount++;

@@ -52,10 +52,11 @@ export class Log {
   }
 
   /**
-   * Opens a log, replaying every complete commit to `visit`. A torn tail (recovery.ts) is cut off,
-   * with a warning; any other damage throws LogCorruptError and leaves the file as it is.
+   * Opens a log, replaying every complete commit from offset `from` on (a commit boundary: the
+   * start, or where a verified index snapshot ends) to `visit`. A torn tail (recovery.ts) is cut
+   * off, with a warning; any other damage throws LogCorruptError and leaves the file as it is.
    */
-  static async open(backend: LogBackend, visit: RecordVisitor): Promise<{ log: Log; truncatedBytes: number }> {
+  static async open(backend: LogBackend, visit: RecordVisitor, from = LOG_START): Promise<{ log: Log; truncatedBytes: number }> {
     const size = backend.size();
     const header = Buffer.alloc(LOG_START);
     MAGIC.copy(header, 0);
@@ -74,7 +75,8 @@ export class Log {
       return { log: new Log(backend, LOG_START), truncatedBytes: 0 };
     }
     if (bad !== undefined) throw badHeader(backend, bad, size);
-    const end = recover(backend, LOG_START, size, MAX_TORN_TAIL, visit);
+    if (from < LOG_START || from > size) throw new Error(`Log.open: cannot resume at ${from} in a log of ${size} bytes`);
+    const end = recover(backend, from, size, MAX_TORN_TAIL, visit);
     if (end < size) {
       backend.truncate(end);
       console.warn(
@@ -152,13 +154,23 @@ export class Log {
     return buf;
   }
 
+  /** Resolves once every commit appended so far is durable (or has failed). */
+  async idle(): Promise<void> {
+    while (this.flushing || this.queue.length > 0) {
+      await this.whenDurable(this.reserved - 1).catch(() => undefined);
+    }
+  }
+
+  /** Whether everything appended is durable: nothing queued, nothing being written, no failure. */
+  get isIdle(): boolean {
+    return !this.flushing && this.queue.length === 0 && this.failure === undefined && this.durable === this.reserved;
+  }
+
   /** Waits for in-flight commits, then closes the backend. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    while (this.flushing || this.queue.length > 0) {
-      await this.whenDurable(this.reserved - 1).catch(() => undefined);
-    }
+    await this.idle();
     this.backendClosed = true;
     await this.backend.close();
   }

@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FORWARDS, START, type EventStoreDBClient } from '@eventstore/db-client';
-import { startEventStore } from '@/embedded/src/index';
+import { startEventStore } from '@eventbank/embedded-eventstore';
 import type { CommandDeps } from '@/lib/commands';
 import { createDb, type Db } from '@/lib/db/client';
 import { startEmbeddedPostgres } from '@/lib/db/embedded-postgres';
