@@ -27,7 +27,7 @@ export type SoakOptions = {
 
 export const USAGE = `Usage: npm run soak -- [--minutes <n> | --seconds <n>] [options]
 
-  --minutes, --seconds   how long the load runs (default 3 minutes)
+  --minutes, --seconds   how long the load runs (default 3 minutes; longer when needed to inject every selected fault once)
   --clients              concurrent clients (default 50)
   --accounts             accounts (default 20)
   --hot                  hot accounts taking half the traffic (default 3)

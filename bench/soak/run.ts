@@ -219,10 +219,14 @@ export async function runSoak(options: SoakOptions, env: NodeJS.ProcessEnv = pro
     const order: FaultKind[] = [];
     let lastCheckpoint = 0;
     let checkpointCount = 0;
-    while (!interrupted && loadElapsed() < options.durationMs) {
+    // Every selected fault is injected at least once, even if a slow machine needs longer than
+    // asked for: a short run that skipped one would prove nothing about it.
+    const injectedKinds = new Set<FaultKind>();
+    const loadGoesOn = () => loadElapsed() < options.durationMs || injectedKinds.size < kinds.length;
+    while (!interrupted && loadGoesOn()) {
       const gapEnd = loadElapsed() + options.faultGapMs;
-      while (!interrupted && loadElapsed() < Math.min(gapEnd, options.durationMs)) await sleep(100);
-      if (interrupted || loadElapsed() >= options.durationMs) break;
+      while (!interrupted && loadElapsed() < gapEnd && loadGoesOn()) await sleep(100);
+      if (interrupted || !loadGoesOn()) break;
       if (loadElapsed() - lastCheckpoint >= options.checkpointEveryMs) {
         await checkpoint(`#${++checkpointCount}`);
         lastCheckpoint = loadElapsed();
@@ -230,7 +234,9 @@ export async function runSoak(options: SoakOptions, env: NodeJS.ProcessEnv = pro
       }
       if (kinds.length === 0) continue;
       if (order.length === 0) order.push(...shuffle(kinds, random));
-      await inject(order.shift()!);
+      const kind = order.shift()!;
+      await inject(kind);
+      injectedKinds.add(kind);
     }
     if (interrupted) {
       await finishing;
