@@ -1,5 +1,5 @@
 import { expect, test, type Page, type Response } from '@playwright/test';
-import { postRawAction, renderedForm } from './action-posts';
+import { postRawAction, postWithJavaScript, renderedForm } from './action-posts';
 import { deposit, form, openAccount } from './helpers';
 import { newestAppendedPosition, storeClient } from './store';
 
@@ -187,6 +187,12 @@ test('requests Next would answer with a 500 get a 4xx, with the headers, and wri
       const response = await postRawAction(request, baseURL!, depositForm, 'text/plain;charset=UTF-8', body);
       expect(response.status(), body).toBeLessThan(500);
       if (response.status() < 400) expect(await response.text(), body).toContain('Nothing was done');
+    }
+
+    // The same with form data: references to anything but the form made React's decoder throw.
+    for (const argumentList of ['["$Q1","$K1"]', '[{"status":"idle"},"$@1"]']) {
+      const response = await postWithJavaScript(request, baseURL!, depositForm, [['amount', '1']], argumentList);
+      expect(response.status(), argumentList).toBe(400);
     }
 
     expect(await newestAppendedPosition(client)).toBe(before);
