@@ -24,7 +24,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <header className="bg-brand-900 text-white shadow">
-          <div className="mx-auto flex max-w-5xl items-center justify-between gap-6 px-4 py-4">
+          {/* Wraps below the name on a phone rather than pushing "Open account" off the screen. */}
+          <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-6 gap-y-3 px-4 py-3 sm:py-4">
             <Link href="/" className="flex items-center gap-2 text-lg font-semibold tracking-tight">
               <span aria-hidden="true" className="grid size-8 place-items-center rounded-lg bg-white/15 text-sm font-bold">
                 EB
@@ -32,11 +33,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               Eventbank
             </Link>
             <nav aria-label="Main">
-              <ul className="flex items-center gap-1 text-sm font-medium">
+              <ul className="flex flex-wrap items-center gap-1 text-sm font-medium">
                 <li>
                   <NavLink
                     href="/"
-                    className="rounded-md px-3 py-2 hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-white aria-[current=page]:bg-white/15"
+                    className="whitespace-nowrap rounded-md px-2.5 py-2 hover:bg-white/10 sm:px-3 focus-visible:outline-2 focus-visible:outline-white aria-[current=page]:bg-white/15"
                   >
                     Accounts
                   </NavLink>
@@ -44,7 +45,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <li>
                   <NavLink
                     href="/events"
-                    className="whitespace-nowrap rounded-md px-3 py-2 hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-white aria-[current=page]:bg-white/15"
+                    className="whitespace-nowrap rounded-md px-2.5 py-2 hover:bg-white/10 sm:px-3 focus-visible:outline-2 focus-visible:outline-white aria-[current=page]:bg-white/15"
                   >
                     Event log
                   </NavLink>
@@ -52,7 +53,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <li>
                   <NavLink
                     href="/accounts/new"
-                    className="whitespace-nowrap rounded-md bg-white px-3 py-2 text-brand-900 hover:bg-brand-50 focus-visible:outline-2 focus-visible:outline-white aria-[current=page]:ring-2 aria-[current=page]:ring-white/60"
+                    className="whitespace-nowrap rounded-md bg-white px-2.5 py-2 text-brand-900 sm:px-3 hover:bg-brand-50 focus-visible:outline-2 focus-visible:outline-white aria-[current=page]:ring-2 aria-[current=page]:ring-white/60"
                   >
                     Open account
                   </NavLink>

@@ -37,14 +37,15 @@ export default async function AccountsPage() {
           </p>
         </div>
       ) : (
-        <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+        // Scrolls inside its card if it ever must, never the page; long names are cut with a tooltip.
+        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
           <table className="w-full text-left text-sm">
             <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
               <tr>
                 <th scope="col" className="px-4 py-3 font-medium">
                   Account
                 </th>
-                <th scope="col" className="px-4 py-3 font-medium">
+                <th scope="col" className="w-full px-4 py-3 font-medium">
                   Holder
                 </th>
                 <th scope="col" className="px-4 py-3 text-right font-medium">
@@ -55,13 +56,21 @@ export default async function AccountsPage() {
             <tbody className="divide-y divide-slate-100">
               {accounts.map((account) => (
                 <tr key={account.number} className="hover:bg-slate-50">
-                  <td className="px-4 py-3 font-mono tabular">
+                  <td className="px-4 py-3 font-mono tabular whitespace-nowrap">
                     <Link href={`/accounts/${account.number}`} className="font-medium text-brand-700 hover:underline">
                       {account.number}
                     </Link>
                   </td>
-                  <td className="px-4 py-3">{account.holderName}</td>
-                  <td className="px-4 py-3 text-right font-medium tabular" data-testid={`balance-${account.number}`}>
+                  {/* max-w-0 lets the cell shrink below its text, so truncate can cut it. */}
+                  <td className="max-w-0 px-4 py-3">
+                    <span className="block truncate" title={account.holderName} data-testid={`holder-${account.number}`}>
+                      {account.holderName}
+                    </span>
+                  </td>
+                  <td
+                    className="whitespace-nowrap px-4 py-3 text-right font-medium tabular"
+                    data-testid={`balance-${account.number}`}
+                  >
                     {formatMoney(account.balanceCents)}
                   </td>
                 </tr>

@@ -26,7 +26,7 @@ export function EventLogList({
         >
           <div className="flex flex-wrap items-start justify-between gap-4 p-4">
             <div className="min-w-0 space-y-1">
-              <p className="font-medium">
+              <p className="font-medium wrap-anywhere">
                 {entry.type} <span className="font-normal text-slate-600">{entry.summary}</span>
               </p>
               <dl className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-500">

@@ -68,7 +68,7 @@ export function HistoryTimeline({ entries }: { entries: Entry[] }) {
                     </>
                   )}
                 </p>
-                {detail && <p className="text-sm text-slate-600">{detail}</p>}
+                {detail && <p className="text-sm text-slate-600 wrap-anywhere">{detail}</p>}
                 <p className="text-xs text-slate-500">
                   <time dateTime={new Date(entry.occurredAt).toISOString()}>{formatDateTime(entry.occurredAt)}</time> ·{' '}
                   {entry.stream}@{entry.revision.toString()}

@@ -8,13 +8,14 @@ export function RawEventDetails({ type, data, metadata }: { type: string; data: 
         Raw event
       </summary>
       <div className="grid gap-3 px-4 pb-4 md:grid-cols-2">
-        <div>
-          <p className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">{type} data</p>
+        {/* min-w-0: a grid item is as wide as its longest line otherwise, and the pre could not scroll. */}
+        <div className="min-w-0">
+          <p className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500 wrap-anywhere">{type} data</p>
           <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 font-mono text-xs text-slate-100" data-testid="raw-data">
             {toPrettyJson(data)}
           </pre>
         </div>
-        <div>
+        <div className="min-w-0">
           <p className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Metadata</p>
           <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 font-mono text-xs text-slate-100" data-testid="raw-metadata">
             {toPrettyJson(metadata)}

@@ -9,7 +9,12 @@ export type FieldValue = string | Buffer;
 export type Part = [name: string, value: FieldValue];
 
 export type RenderedForm = {
-  /** The page the form is on; a no-JavaScript post goes there. */
+  /**
+   * The page the form is on, as the browser ended up there (with the nonce proxy.ts adds to form
+   * pages); a no-JavaScript post goes there. React matches the posted form state to the form by
+   * `$ACTION_KEY`, which depends on the nonce (the forms are keyed by it), so only a post to this
+   * very address gets its answer shown in the form.
+   */
   path: string;
   /** React's `$ACTION_*` hidden fields, as rendered. */
   actionParts: Part[];
@@ -32,7 +37,8 @@ export async function renderedForm(browser: Browser, baseURL: string, path: stri
     const actionParts = inputs.filter(([name]) => name.startsWith('$ACTION'));
     const hidden = Object.fromEntries(inputs.filter(([name]) => !name.startsWith('$ACTION')));
     const actionId = actionIdOf(actionParts);
-    return { path, actionParts, hidden, actionId };
+    const landed = new URL(page.url());
+    return { path: `${landed.pathname}${landed.search}`, actionParts, hidden, actionId };
   } finally {
     await context.close();
   }

@@ -37,7 +37,7 @@ test('open two accounts, deposit, transfer and rename: balances and both timelin
 
   // Bob's side, reached through the counterparty link.
   await sent.getByRole('link', { name: bob }).click();
-  await expect(page).toHaveURL(new RegExp(`/accounts/${bob}$`));
+  await expect(page).toHaveURL(new RegExp(`/accounts/${bob}\\?nonce=[0-9a-f-]+$`));
   await expect(balance(page)).toHaveText('$30.00');
   const received = historyEntries(page).first();
   await expect(received).toContainText('Payment received');
@@ -91,7 +91,7 @@ test('invalid input is rejected with a message and nothing is written', async ({
   await expect(page.getByLabel('Holder name')).toHaveAccessibleDescription(/Holder name cannot be empty/);
   await expect(page.getByLabel('Opening balance')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByLabel('Opening balance')).toHaveAccessibleDescription(/at most two decimals/i);
-  await expect(page).toHaveURL(/\/accounts\/new$/);
+  await expect(page).toHaveURL(/\/accounts\/new\?nonce=[0-9a-f-]+$/);
   // What was typed survives the error.
   await expect(page.getByLabel('Opening balance')).toHaveValue('12.345');
 

@@ -1,5 +1,5 @@
 import { expect, test, type Page, type Response } from '@playwright/test';
-import { postRawAction, renderedForm } from './action-posts';
+import { postRawAction, postWithJavaScript, renderedForm } from './action-posts';
 import { deposit, form, openAccount } from './helpers';
 import { newestAppendedPosition, storeClient } from './store';
 
@@ -113,6 +113,23 @@ test('static assets get the fixed security headers too', async ({ page, request 
   expect(headers['x-powered-by']).toBeUndefined();
 });
 
+test('the favicon is linked from every page and served with the security headers', async ({ page, request }) => {
+  await page.goto('/');
+  const href = await page.locator('link[rel="icon"]').getAttribute('href');
+  expect(href).toMatch(/^\/icon\.svg/);
+  const icon = await request.get(href!);
+  expect(icon.status()).toBe(200);
+  const headers = icon.headers();
+  expect(headers['content-type']).toMatch(/^image\/svg\+xml/);
+  expect(await icon.text()).toMatch(/^<svg /);
+  // An SVG opened on its own is a document: it gets the policy too.
+  expect(headers['content-security-policy']).toMatch(/(^|; )default-src 'self'(;|$)/);
+  expect(headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+  expect(headers['x-powered-by']).toBeUndefined();
+});
+
 test('requests Next would answer with a 500 get a 4xx, with the headers, and write nothing', async ({ browser, request, baseURL }) => {
   const number = await (async () => {
     const page = await browser.newPage({ baseURL });
@@ -170,6 +187,12 @@ test('requests Next would answer with a 500 get a 4xx, with the headers, and wri
       const response = await postRawAction(request, baseURL!, depositForm, 'text/plain;charset=UTF-8', body);
       expect(response.status(), body).toBeLessThan(500);
       if (response.status() < 400) expect(await response.text(), body).toContain('Nothing was done');
+    }
+
+    // The same with form data: references to anything but the form made React's decoder throw.
+    for (const argumentList of ['["$Q1","$K1"]', '[{"status":"idle"},"$@1"]']) {
+      const response = await postWithJavaScript(request, baseURL!, depositForm, [['amount', '1']], argumentList);
+      expect(response.status(), argumentList).toBe(400);
     }
 
     expect(await newestAppendedPosition(client)).toBe(before);

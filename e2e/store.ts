@@ -25,3 +25,12 @@ export async function newestAppendedPosition(client: EventStoreDBClient): Promis
     from = oldest;
   }
 }
+
+/** The types of the events on an account's stream, oldest first. */
+export async function accountEventTypes(client: EventStoreDBClient, accountNumber: string): Promise<string[]> {
+  const types: string[] = [];
+  for await (const resolved of client.readStream(`account-${accountNumber}`)) {
+    if (resolved.event) types.push(resolved.event.type);
+  }
+  return types;
+}

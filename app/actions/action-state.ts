@@ -9,15 +9,12 @@ export type ActionState = {
   /** What the user typed, echoed back on error so React's form reset doesn't wipe it. */
   values?: Record<string, string>;
   /**
-   * Set on success when the projection had not applied the new event within the wait:
-   * the form shows "Updating…" and refreshes until the page's account version reaches it.
-   */
-  awaiting?: { accountNumber: string; revision: string };
-  /**
    * The command id to resubmit with, set when only the same id makes a retry safe (unknown outcome,
-   * reused id). Without JavaScript the page re-renders with a fresh id, so the form must prefer this.
+   * reused id). A page rendered for a post without a nonce has ids of its own, so the form prefers this.
    */
   commandId?: string;
+  /** Set when this form's id is used up (reused for other content): where a fresh form is. */
+  freshFormHref?: string;
 };
 
 export const idleState: ActionState = { status: 'idle' };

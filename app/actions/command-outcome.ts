@@ -1,7 +1,11 @@
 // Server-side glue shared by the server actions (not an action module itself): run a command
 // handler, turn its result into an ActionState, and wait for the projection (read your writes).
 
+import { redirect } from 'next/navigation';
 import type { CommandResult } from '@/lib/commands/result';
+import { getEventStore } from '@/lib/eventstore/client';
+import { storeHeadPosition } from '@/lib/eventstore/command-event';
+import { confirmationHref } from '@/lib/forms/form-ids';
 import { waitForAccountRevision } from '@/lib/queries';
 import { invalidInput, type ActionState } from './action-state';
 
@@ -27,7 +31,12 @@ export async function runCommand(run: () => Promise<CommandResult>): Promise<Com
  * reason is shown beside a field, the status line points there instead of repeating it, as it does
  * for invalid input.
  */
-export function failureState(result: Failure, values: Record<string, string>, commandId?: string): ActionState {
+export function failureState(
+  result: Failure,
+  values: Record<string, string>,
+  commandId?: string,
+  freshFormHref?: string,
+): ActionState {
   if (result.code === 'unknown') {
     return {
       status: 'unknown',
@@ -41,9 +50,10 @@ export function failureState(result: Failure, values: Record<string, string>, co
     return {
       status: 'error',
       message:
-        'Nothing was done: this form was already submitted with different values. To keep that attempt safe to retry, resubmit it unchanged, or reload the page to make a new change.',
+        'Nothing was done: this form was already submitted with different values. To keep that attempt safe to retry, resubmit it unchanged; to make a new change, start a new form.',
       values,
       commandId,
+      freshFormHref,
     };
   }
   const shownBesideAField = Object.values(result.fieldErrors ?? {}).some((errors) => errors.includes(result.message));
@@ -63,14 +73,34 @@ export async function projectionCaughtUp(result: Success): Promise<boolean> {
   }
 }
 
-/** Success state; when the worker lags, carries the revision the page must reach (see UpdatingNotice). */
-export async function successState(result: Success, message: string): Promise<ActionState> {
-  const caughtUp = await projectionCaughtUp(result);
-  return caughtUp
-    ? { status: 'success', message }
-    : {
-        status: 'success',
-        message,
-        awaiting: { accountNumber: result.accountNumber, revision: result.streamRevision.toString() },
-      };
+/**
+ * Reads the store's newest position before a command runs (see storeHeadPosition), or null when
+ * that takes longer than a moment: the command then runs at once and only the "already sent"
+ * wording is lost, never the command.
+ */
+export async function positionBeforeCommand(): Promise<bigint | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), HEAD_READ_LIMIT_MS);
+  });
+  try {
+    return await Promise.race([storeHeadPosition(getEventStore()).catch(() => null), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const HEAD_READ_LIMIT_MS = 1_000;
+
+/**
+ * After a success: wait (bounded) for the projection so the page shows the change, then send the
+ * browser to the account page with a fresh nonce and the confirmation (see confirmationHref).
+ * Redirecting is what makes the next submit a new command, with or without JavaScript, and Back
+ * then returns to the page whose forms carry the ids just used.
+ */
+export async function redirectToConfirmation(result: Success, commandId: string, positionBefore: bigint | null): Promise<never> {
+  await projectionCaughtUp(result);
+  // Its event was in the store before this submit ran: an earlier submit of the same form wrote it.
+  const again = positionBefore !== null && result.position > 0n && result.position <= positionBefore;
+  redirect(confirmationHref(result.accountNumber, { commandId, revision: result.streamRevision, again }));
 }

@@ -3,9 +3,8 @@
 import { revalidatePath } from 'next/cache';
 import { deposit } from '@/lib/commands/deposit';
 import { depositFormSchema, fieldErrorsFrom } from '@/lib/commands/schemas';
-import { formatCents } from '@/lib/domain/money';
 import { formValues, invalidInput, isFormCall, notFormDataState, type ActionState } from './action-state';
-import { failureState, runCommand, successState } from './command-outcome';
+import { failureState, positionBeforeCommand, redirectToConfirmation, runCommand } from './command-outcome';
 
 export async function depositAction(previous: ActionState, formData: FormData): Promise<ActionState> {
   if (!isFormCall(previous, formData)) return notFormDataState;
@@ -13,15 +12,16 @@ export async function depositAction(previous: ActionState, formData: FormData): 
   const parsed = depositFormSchema.safeParse({ ...values, commandId: formData.get('commandId') });
   if (!parsed.success) return invalidInput(fieldErrorsFrom(parsed.error), values);
 
+  const positionBefore = await positionBeforeCommand();
   const result = await runCommand(() => deposit(parsed.data));
+  const page = `/accounts/${parsed.data.accountNumber}`;
   if (!result.ok) {
     // The page re-renders with the account's latest events, so the person can see whether it went through.
-    if (result.code === 'unknown') revalidatePath(`/accounts/${values.accountNumber}`);
-    return failureState(result, values, parsed.data.commandId);
+    if (result.code === 'unknown') revalidatePath(page);
+    return failureState(result, values, parsed.data.commandId, page);
   }
 
-  const state = await successState(result, `Deposited $${formatCents(parsed.data.amountCents)}.`);
   revalidatePath('/');
   revalidatePath(`/accounts/${result.accountNumber}`);
-  return state;
+  return redirectToConfirmation(result, parsed.data.commandId, positionBefore);
 }

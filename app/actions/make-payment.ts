@@ -3,9 +3,8 @@
 import { revalidatePath } from 'next/cache';
 import { makePayment } from '@/lib/commands/make-payment';
 import { fieldErrorsFrom, makePaymentFormSchema } from '@/lib/commands/schemas';
-import { formatCents } from '@/lib/domain/money';
 import { formValues, invalidInput, isFormCall, notFormDataState, type ActionState } from './action-state';
-import { failureState, runCommand, successState } from './command-outcome';
+import { failureState, positionBeforeCommand, redirectToConfirmation, runCommand } from './command-outcome';
 
 export async function makePaymentAction(previous: ActionState, formData: FormData): Promise<ActionState> {
   if (!isFormCall(previous, formData)) return notFormDataState;
@@ -13,17 +12,18 @@ export async function makePaymentAction(previous: ActionState, formData: FormDat
   const parsed = makePaymentFormSchema.safeParse({ ...values, commandId: formData.get('commandId') });
   if (!parsed.success) return invalidInput(fieldErrorsFrom(parsed.error), values);
 
+  const positionBefore = await positionBeforeCommand();
   const result = await runCommand(() => makePayment(parsed.data));
+  const { payerAccountNumber, payeeAccountNumber } = parsed.data;
+  const page = `/accounts/${payerAccountNumber}`;
   if (!result.ok) {
     // The page re-renders with the account's latest events, so the person can see whether it went through.
-    if (result.code === 'unknown') revalidatePath(`/accounts/${values.accountNumber}`);
-    return failureState(result, values, parsed.data.commandId);
+    if (result.code === 'unknown') revalidatePath(page);
+    return failureState(result, values, parsed.data.commandId, page);
   }
 
-  const { amountCents, payerAccountNumber, payeeAccountNumber } = parsed.data;
-  const state = await successState(result, `Sent $${formatCents(amountCents)} to ${payeeAccountNumber}.`);
   revalidatePath('/');
-  revalidatePath(`/accounts/${payerAccountNumber}`);
+  revalidatePath(page);
   revalidatePath(`/accounts/${payeeAccountNumber}`);
-  return state;
+  return redirectToConfirmation(result, parsed.data.commandId, positionBefore);
 }

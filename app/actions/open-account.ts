@@ -1,11 +1,10 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { redirect } from 'next/navigation';
 import { openAccount } from '@/lib/commands/open-account';
 import { fieldErrorsFrom, openAccountFormSchema } from '@/lib/commands/schemas';
 import { formValues, invalidInput, isFormCall, notFormDataState, type ActionState } from './action-state';
-import { failureState, projectionCaughtUp, runCommand } from './command-outcome';
+import { failureState, positionBeforeCommand, redirectToConfirmation, runCommand } from './command-outcome';
 
 export async function openAccountAction(previous: ActionState, formData: FormData): Promise<ActionState> {
   if (!isFormCall(previous, formData)) return notFormDataState;
@@ -13,12 +12,11 @@ export async function openAccountAction(previous: ActionState, formData: FormDat
   const parsed = openAccountFormSchema.safeParse({ ...values, commandId: formData.get('commandId') });
   if (!parsed.success) return invalidInput(fieldErrorsFrom(parsed.error), values);
 
+  const positionBefore = await positionBeforeCommand();
   const result = await runCommand(() => openAccount(parsed.data));
-  if (!result.ok) return failureState(result, values, parsed.data.commandId);
+  if (!result.ok) return failureState(result, values, parsed.data.commandId, '/accounts/new');
 
-  const caughtUp = await projectionCaughtUp(result);
   revalidatePath('/');
   // Until the worker has projected the new account, its page shows "Updating…" instead of a 404.
-  const page = `/accounts/${result.accountNumber}`;
-  redirect(caughtUp ? page : `${page}?expect=${result.streamRevision}`);
+  return redirectToConfirmation(result, parsed.data.commandId, positionBefore);
 }

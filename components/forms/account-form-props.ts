@@ -2,10 +2,10 @@ import type { ReactNode } from 'react';
 
 export type AccountFormProps = {
   accountNumber: string;
-  /** The account version this page was rendered with (see UpdatingNotice). */
-  version: string;
-  /** Fresh per page render: a double submit or retry of the same form is idempotent. */
+  /** Derived from the page's nonce (lib/forms/form-ids.ts): posting this form again is a retry. */
   commandId: string;
   /** The account's latest events, rendered by the page; shown when an outcome is unknown. */
   latestEvents?: ReactNode;
+  /** What the page confirms this form did just before (after the redirect that follows a success). */
+  confirmation?: string;
 };

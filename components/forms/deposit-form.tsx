@@ -4,17 +4,18 @@ import { useActionState } from 'react';
 import { AMOUNT_HINT } from '@/lib/domain/money';
 import { depositAction } from '@/app/actions/deposit';
 import { idleState } from '@/app/actions/action-state';
-import { UpdatingNotice } from '@/components/updating-notice';
 import type { AccountFormProps } from './account-form-props';
 import { Field } from './field';
 import { FormStatus } from './form-status';
 import { SubmitButton } from './submit-button';
+import { useSubmitOnce } from './use-submit-once';
 
-export function DepositForm({ accountNumber, version, commandId, latestEvents }: AccountFormProps) {
+export function DepositForm({ accountNumber, commandId, latestEvents, confirmation }: AccountFormProps) {
   const [state, formAction, pending] = useActionState(depositAction, idleState);
+  const onSubmit = useSubmitOnce(pending, state);
   const errors = state.fieldErrors ?? {};
   return (
-    <form action={formAction} aria-labelledby="deposit-heading" noValidate className="space-y-4">
+    <form action={formAction} onSubmit={onSubmit} aria-labelledby="deposit-heading" noValidate className="space-y-4">
       <h3 id="deposit-heading" className="text-base font-semibold">
         Deposit
       </h3>
@@ -30,9 +31,8 @@ export function DepositForm({ accountNumber, version, commandId, latestEvents }:
         defaultValue={state.values?.amount}
         errors={errors.amount}
       />
-      <FormStatus id="deposit-status" state={state} />
+      <FormStatus id="deposit-status" state={state} confirmation={confirmation} />
       {state.status === 'unknown' && latestEvents}
-      {state.awaiting && <UpdatingNotice current={version} expected={state.awaiting.revision} />}
       <SubmitButton pending={pending} pendingText="Depositing…">
         {state.status === 'unknown' ? 'Try again' : 'Deposit'}
       </SubmitButton>

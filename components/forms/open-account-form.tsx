@@ -1,26 +1,29 @@
 'use client';
 
 import { useActionState } from 'react';
+import { HOLDER_NAME_MAX_LENGTH } from '@/lib/domain/holder-name';
 import { AMOUNT_HINT } from '@/lib/domain/money';
 import { openAccountAction } from '@/app/actions/open-account';
 import { idleState } from '@/app/actions/action-state';
 import { Field } from './field';
 import { FormStatus } from './form-status';
 import { SubmitButton } from './submit-button';
+import { useSubmitOnce } from './use-submit-once';
 
 export function OpenAccountForm({ commandId }: { commandId: string }) {
   const [state, formAction, pending] = useActionState(openAccountAction, idleState);
+  const onSubmit = useSubmitOnce(pending, state);
   const errors = state.fieldErrors ?? {};
   return (
-    <form action={formAction} aria-describedby="open-status" noValidate className="space-y-5">
+    <form action={formAction} onSubmit={onSubmit} aria-describedby="open-status" noValidate className="space-y-5">
       <input type="hidden" name="commandId" value={state.commandId ?? commandId} />
       <Field
         idPrefix="open"
         name="holderName"
         label="Holder name"
+        hint={`Up to ${HOLDER_NAME_MAX_LENGTH} characters.`}
         autoComplete="name"
         required
-        maxLength={100}
         defaultValue={state.values?.holderName}
         errors={errors.holderName}
       />
@@ -34,7 +37,7 @@ export function OpenAccountForm({ commandId }: { commandId: string }) {
         defaultValue={state.values?.openingBalance}
         errors={errors.openingBalance}
       />
-      {errors.commandId && <p className="text-sm text-red-700">{errors.commandId.join(' ')}</p>}
+      {errors.commandId && <p className="text-sm text-red-700">{errors.commandId[0]}</p>}
       <FormStatus id="open-status" state={state} />
       <SubmitButton pending={pending} pendingText="Opening…">
         {state.status === 'unknown' ? 'Try again' : 'Open account'}

@@ -1,19 +1,27 @@
 'use client';
 
 import { useActionState } from 'react';
+import { HOLDER_NAME_MAX_LENGTH } from '@/lib/domain/holder-name';
 import { changeHolderNameAction } from '@/app/actions/change-holder-name';
 import { idleState } from '@/app/actions/action-state';
-import { UpdatingNotice } from '@/components/updating-notice';
 import type { AccountFormProps } from './account-form-props';
 import { Field } from './field';
 import { FormStatus } from './form-status';
 import { SubmitButton } from './submit-button';
+import { useSubmitOnce } from './use-submit-once';
 
-export function RenameForm({ accountNumber, version, commandId, holderName, latestEvents }: AccountFormProps & { holderName: string }) {
+export function RenameForm({
+  accountNumber,
+  commandId,
+  holderName,
+  latestEvents,
+  confirmation,
+}: AccountFormProps & { holderName: string }) {
   const [state, formAction, pending] = useActionState(changeHolderNameAction, idleState);
+  const onSubmit = useSubmitOnce(pending, state);
   const errors = state.fieldErrors ?? {};
   return (
-    <form action={formAction} aria-labelledby="rename-heading" noValidate className="space-y-4">
+    <form action={formAction} onSubmit={onSubmit} aria-labelledby="rename-heading" noValidate className="space-y-4">
       <h3 id="rename-heading" className="text-base font-semibold">
         Change holder name
       </h3>
@@ -23,15 +31,14 @@ export function RenameForm({ accountNumber, version, commandId, holderName, late
         idPrefix="rename"
         name="holderName"
         label="New holder name"
+        hint={`Up to ${HOLDER_NAME_MAX_LENGTH} characters.`}
         autoComplete="name"
         required
-        maxLength={100}
         defaultValue={state.values?.holderName ?? holderName}
         errors={errors.holderName}
       />
-      <FormStatus id="rename-status" state={state} />
+      <FormStatus id="rename-status" state={state} confirmation={confirmation} />
       {state.status === 'unknown' && latestEvents}
-      {state.awaiting && <UpdatingNotice current={version} expected={state.awaiting.revision} />}
       <SubmitButton pending={pending} pendingText="Saving…">
         {state.status === 'unknown' ? 'Try again' : 'Change name'}
       </SubmitButton>

@@ -1,20 +1,22 @@
 'use client';
 
 import { useActionState } from 'react';
+import { PAYMENT_REFERENCE_MAX_LENGTH } from '@/lib/domain/holder-name';
 import { AMOUNT_HINT } from '@/lib/domain/money';
 import { makePaymentAction } from '@/app/actions/make-payment';
 import { idleState } from '@/app/actions/action-state';
-import { UpdatingNotice } from '@/components/updating-notice';
 import type { AccountFormProps } from './account-form-props';
 import { Field } from './field';
 import { FormStatus } from './form-status';
 import { SubmitButton } from './submit-button';
+import { useSubmitOnce } from './use-submit-once';
 
-export function TransferForm({ accountNumber, version, commandId, latestEvents }: AccountFormProps) {
+export function TransferForm({ accountNumber, commandId, latestEvents, confirmation }: AccountFormProps) {
   const [state, formAction, pending] = useActionState(makePaymentAction, idleState);
+  const onSubmit = useSubmitOnce(pending, state);
   const errors = state.fieldErrors ?? {};
   return (
-    <form action={formAction} aria-labelledby="transfer-heading" noValidate className="space-y-4">
+    <form action={formAction} onSubmit={onSubmit} aria-labelledby="transfer-heading" noValidate className="space-y-4">
       <h3 id="transfer-heading" className="text-base font-semibold">
         Transfer
       </h3>
@@ -24,6 +26,8 @@ export function TransferForm({ accountNumber, version, commandId, latestEvents }
         idPrefix="transfer"
         name="payeeAccountNumber"
         label="Payee account number"
+        hint="10 digits."
+        inputMode="numeric"
         autoComplete="off"
         spellCheck={false}
         required
@@ -44,13 +48,12 @@ export function TransferForm({ accountNumber, version, commandId, latestEvents }
         idPrefix="transfer"
         name="reference"
         label="Reference (optional)"
-        maxLength={140}
+        hint={`Up to ${PAYMENT_REFERENCE_MAX_LENGTH} characters.`}
         defaultValue={state.values?.reference}
         errors={errors.reference}
       />
-      <FormStatus id="transfer-status" state={state} />
+      <FormStatus id="transfer-status" state={state} confirmation={confirmation} />
       {state.status === 'unknown' && latestEvents}
-      {state.awaiting && <UpdatingNotice current={version} expected={state.awaiting.revision} />}
       <SubmitButton pending={pending} pendingText="Sending…">
         {state.status === 'unknown' ? 'Try again' : 'Send transfer'}
       </SubmitButton>

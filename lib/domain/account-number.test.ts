@@ -18,4 +18,14 @@ describe('account numbers', () => {
     expect(accountNumberSchema.safeParse(typo).success).toBe(false);
     expect(accountNumberSchema.safeParse('12345').success).toBe(false);
   });
+
+  it('gives one message per problem: empty, not ten digits, or a wrong check digit', () => {
+    const messages = (value: string) => accountNumberSchema.safeParse(value).error?.issues.map((issue) => issue.message);
+    expect(messages('')).toEqual(['Enter an account number']);
+    expect(messages('   ')).toEqual(['Enter an account number']);
+    expect(messages('12345')).toEqual(['Account number must be 10 digits']);
+    expect(messages('12345678901')).toEqual(['Account number must be 10 digits']);
+    expect(messages('1000000000')).toHaveLength(1);
+    expect(messages('1000000000')![0]).toMatch(/not valid/);
+  });
 });

@@ -7,11 +7,13 @@ import { z } from 'zod';
  */
 export const ACCOUNT_NUMBER_PATTERN = /^\d{10}$/;
 
+/** One message per problem: each check stops the ones after it (an empty field is not also "not 10 digits"). */
 export const accountNumberSchema = z
   .string({ error: 'Account number is required' })
   .trim()
-  .regex(ACCOUNT_NUMBER_PATTERN, { message: 'Account number must be 10 digits' })
-  .refine(hasValidCheckDigit, { message: 'Account number is not valid (check digit mismatch)' });
+  .min(1, { error: 'Enter an account number', abort: true })
+  .regex(ACCOUNT_NUMBER_PATTERN, { error: 'Account number must be 10 digits', abort: true })
+  .refine(hasValidCheckDigit, { error: 'Account number is not valid (check digit mismatch): check it for a typo' });
 
 export function accountNumberFromSeed(seed: Uint8Array): string {
   if (seed.length < 8) throw new Error('accountNumberFromSeed needs at least 8 bytes of seed');

@@ -7,8 +7,8 @@ export const HOLDER_NAME_MAX_LENGTH = 100;
 export const holderNameSchema = z
   .string({ error: 'Holder name is required' })
   .trim()
-  .min(1, { message: 'Holder name cannot be empty' })
-  .max(HOLDER_NAME_MAX_LENGTH, { message: `Holder name must be at most ${HOLDER_NAME_MAX_LENGTH} characters` })
+  .min(1, { error: 'Holder name cannot be empty', abort: true })
+  .max(HOLDER_NAME_MAX_LENGTH, { error: (issue) => tooLong('Holder name', HOLDER_NAME_MAX_LENGTH, issue.input), abort: true })
   .superRefine(refuseUnsafe('Holder name'));
 
 export const PAYMENT_REFERENCE_MAX_LENGTH = 140;
@@ -17,9 +17,16 @@ export const paymentReferenceSchema = z
   .string({ error: 'Reference must be text' })
   .trim()
   .max(PAYMENT_REFERENCE_MAX_LENGTH, {
-    message: `Reference must be at most ${PAYMENT_REFERENCE_MAX_LENGTH} characters`,
+    error: (issue) => tooLong('Reference', PAYMENT_REFERENCE_MAX_LENGTH, issue.input),
+    abort: true,
   })
   .superRefine(refuseUnsafe('Reference'));
+
+/** Says how long the text is, so a pasted value that is too long is not a puzzle. */
+function tooLong(label: string, max: number, input: unknown): string {
+  const length = typeof input === 'string' ? ` (this one has ${input.length.toLocaleString('en-US')})` : '';
+  return `${label} must be at most ${max} characters${length}`;
+}
 
 function refuseUnsafe(label: string) {
   return (text: string, ctx: z.RefinementCtx) => {

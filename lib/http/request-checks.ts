@@ -89,11 +89,33 @@ export async function refuseServerAction(request: Request, limitBytes: number): 
     } catch {
       return unreadable;
     }
-    return boundActionFieldsAreSafe(form) ? null : unreadable;
+    if (!boundActionFieldsAreSafe(form)) return unreadable;
+    return fetchAction && !replyArgumentsAreSafe(form.get('0')) ? unreadable : null;
   }
-  if (fetchAction && type === 'text/plain' && !isJson(new TextDecoder().decode(body))) return unreadable;
+  if (fetchAction && type === 'text/plain' && !replyArgumentsAreSafe(new TextDecoder().decode(body))) return unreadable;
   return null;
 }
+
+/**
+ * React's JavaScript encoding: the argument list is JSON (field `0` of a multipart body, or the
+ * whole text/plain body). Our forms send `[previous state, "$K1"]`, `$K<n>` being the form data;
+ * a reference to anything else (`"$Q1"`, a Map built from chunk 1, which no form sends) throws
+ * inside React's decoder, which Next answers with a 500. So only plain values, React's escapes
+ * for primitives and form-data references pass.
+ */
+export function replyArgumentsAreSafe(value: FormDataEntryValue | null): boolean {
+  if (value === null) return true;
+  if (typeof value !== 'string') return false;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return false;
+  }
+  return holdsPlainValues(parsed, FORM_DATA_REFERENCE);
+}
+
+const FORM_DATA_REFERENCE = /^\$K\d+$/;
 
 /**
  * React's no-JavaScript encoding: `$ACTION_<n>:0` holds `{ id, bound: "$@<m>" | null }` and
@@ -135,17 +157,8 @@ export function boundActionFieldsAreSafe(form: FormData): boolean {
   return true;
 }
 
-function holdsPlainValues(value: unknown): boolean {
-  if (typeof value === 'string') return !value.startsWith('$') || PRIMITIVE_REFERENCE.test(value);
+function holdsPlainValues(value: unknown, alsoAllowed?: RegExp): boolean {
+  if (typeof value === 'string') return !value.startsWith('$') || PRIMITIVE_REFERENCE.test(value) || (alsoAllowed?.test(value) ?? false);
   if (typeof value !== 'object' || value === null) return true;
-  return Object.values(value).every(holdsPlainValues);
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
+  return Object.values(value).every((member) => holdsPlainValues(member, alsoAllowed));
 }

@@ -50,10 +50,13 @@ describe('server action state', () => {
 
   it('explains a reused command id and keeps it, so the first attempt stays safe to retry', () => {
     const commandId = '5f0c6c1e-8a3b-4c1d-9e2f-0a1b2c3d4e5f';
-    const state = failureState({ ok: false, code: 'command_reused', message: 'reused' }, { amount: '6' }, commandId);
-    expect(state).toMatchObject({ status: 'error', commandId, values: { amount: '6' } });
+    const page = '/accounts/1000000009';
+    const state = failureState({ ok: false, code: 'command_reused', message: 'reused' }, { amount: '6' }, commandId, page);
+    expect(state).toMatchObject({ status: 'error', commandId, values: { amount: '6' }, freshFormHref: page });
     expect(state.message).toMatch(/already submitted with different values/);
-    expect(state.message).toMatch(/reload the page/i);
+    // A reload keeps the page's nonce, so the way on is a fresh form, not a reload.
+    expect(state.message).toMatch(/start a new form/i);
+    expect(state.message).not.toMatch(/reload/i);
   });
 
   it('does not carry the command id for failures where nothing was written', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundActionFieldsAreSafe, malformedUrl, refuseServerAction } from '@/lib/http/request-checks';
+import { boundActionFieldsAreSafe, malformedUrl, refuseServerAction, replyArgumentsAreSafe } from '@/lib/http/request-checks';
 
 const LIMIT = 1000;
 const base = 'http://bank.test';
@@ -59,6 +59,25 @@ describe('server action requests', () => {
     const form = new FormData();
     form.append('$ACTION_1:1', '{not json');
     expect((await refuseServerAction(post({}, form), LIMIT))?.status).toBe(400);
+  });
+
+  it('refuses JavaScript action calls whose arguments reference anything but the form data', async () => {
+    const call = (argumentList: string) => {
+      const form = new FormData();
+      form.append('_1_amount', '5');
+      form.append('0', argumentList);
+      return refuseServerAction(post({ 'next-action': 'ab', origin: base }, form), LIMIT);
+    };
+    expect(await call('[{"status":"idle"},"$K1"]')).toBeNull();
+    expect(await call('[{"status":"error","message":"$$5","values":{"amount":"$undefined"}},"$K1"]')).toBeNull();
+    // "$Q1" (a Map from chunk 1) made React's decoder throw: a 500.
+    for (const hostile of ['["$Q1","$K1"]', '[{"status":"idle"},"$@1"]', '[{"a":"$Q0"},"$K1"]', '["$K1x"]', 'not json']) {
+      expect((await call(hostile))?.status, hostile).toBe(400);
+      const plain = post({ 'next-action': 'ab', 'content-type': 'text/plain;charset=UTF-8' }, hostile);
+      expect((await refuseServerAction(plain, LIMIT))?.status, hostile).toBe(400);
+    }
+    expect(replyArgumentsAreSafe(null)).toBe(true);
+    expect(replyArgumentsAreSafe(new File(['[]'], 'args.json'))).toBe(false);
   });
 
   it('refuses cross-origin submissions', async () => {

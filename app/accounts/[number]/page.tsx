@@ -4,7 +4,10 @@ import { notFound } from 'next/navigation';
 import { ACCOUNT_NUMBER_PATTERN } from '@/lib/domain/account-number';
 import { accountOpenedInStore } from '@/lib/eventstore/account-exists';
 import { getEventStore } from '@/lib/eventstore/client';
+import { formCommandId, newFormNonce, parseFormNonce } from '@/lib/forms/form-ids';
+import { loadConfirmation } from '@/lib/forms/load-confirmation';
 import { getAccount, getAccountHistory, getStreamHold } from '@/lib/queries';
+import { ConfirmationBanner } from '@/components/confirmation-banner';
 import { formatDateTime, formatMoney } from '@/components/format';
 import { parseRevisionParam } from '@/components/revision';
 import { UpdatingNotice } from '@/components/updating-notice';
@@ -46,7 +49,12 @@ export default async function AccountPage({ params, searchParams }: Props) {
   const expected = parseRevisionParam(query.expect);
   const page = parsePage(query.page);
 
-  const [account, hold] = await Promise.all([getAccount(number), getStreamHold(number)]);
+  const [account, hold, confirmation] = await Promise.all([
+    getAccount(number),
+    getStreamHold(number),
+    loadConfirmation(number, query, expected),
+  ]);
+  const opened = confirmation?.form === 'open-account' && <ConfirmationBanner message={confirmation.message} />;
   const heldNotice = hold && <HeldNotice revision={hold.revision.toString()} reason={hold.reason} />;
   if (!account) {
     // Its opening event is held: the store has the account, the read model cannot show it yet.
@@ -68,6 +76,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
         <h1 id="account-heading" className="text-2xl font-semibold tracking-tight">
           Account <span className="font-mono">{number}</span>
         </h1>
+        {opened}
         <UpdatingNotice
           current={null}
           expected={expected}
@@ -79,7 +88,9 @@ export default async function AccountPage({ params, searchParams }: Props) {
 
   const version = account.version.toString();
   const history = await getAccountHistory(number, { page, pageSize: PAGE_SIZE });
-  const commandId = () => crypto.randomUUID();
+  // No nonce only when a form was posted to a bare address by hand: its answer gets ids of its own.
+  const nonce = parseFormNonce(query.nonce) ?? newFormNonce();
+  const confirmed = (form: string) => (confirmation?.form === form ? confirmation.message : undefined);
   const latest =
     page === 1 ? history.entries.slice(0, LATEST_EVENTS) : (await getAccountHistory(number, { page: 1, pageSize: LATEST_EVENTS })).entries;
   const latestEvents = <LatestEvents entries={latest} accountNumber={account.number} />;
@@ -93,13 +104,15 @@ export default async function AccountPage({ params, searchParams }: Props) {
         / <span className="font-mono">{account.number}</span>
       </nav>
 
+      {opened}
+
       <section
         aria-labelledby="account-heading"
         className="flex flex-wrap items-end justify-between gap-6 rounded-xl bg-gradient-to-br from-brand-800 to-brand-600 p-6 text-white shadow"
       >
-        <div>
+        <div className="min-w-0">
           <p className="font-mono text-sm text-white/70">Account {account.number}</p>
-          <h1 id="account-heading" className="mt-1 text-2xl font-semibold tracking-tight" data-testid="holder-name">
+          <h1 id="account-heading" className="mt-1 text-2xl font-semibold tracking-tight wrap-anywhere" data-testid="holder-name">
             {account.holderName}
           </h1>
           <p className="mt-2 text-xs text-white/70">
@@ -117,19 +130,33 @@ export default async function AccountPage({ params, searchParams }: Props) {
       {heldNotice}
       {expected !== undefined && <UpdatingNotice current={version} expected={expected} />}
 
+      {/* Keyed by the nonce: after a success redirects here with a new one, each form starts afresh. */}
       <section aria-label="Make a change" className="grid gap-6 md:grid-cols-3">
-        <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-          <DepositForm accountNumber={account.number} version={version} commandId={commandId()} latestEvents={latestEvents} />
-        </div>
-        <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-          <TransferForm accountNumber={account.number} version={version} commandId={commandId()} latestEvents={latestEvents} />
-        </div>
-        <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-          <RenameForm
+        <div className="min-w-0 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+          <DepositForm
+            key={nonce}
             accountNumber={account.number}
-            version={version}
-            commandId={commandId()}
+            commandId={formCommandId(nonce, 'deposit', account.number)}
             latestEvents={latestEvents}
+            confirmation={confirmed('deposit')}
+          />
+        </div>
+        <div className="min-w-0 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+          <TransferForm
+            key={nonce}
+            accountNumber={account.number}
+            commandId={formCommandId(nonce, 'transfer', account.number)}
+            latestEvents={latestEvents}
+            confirmation={confirmed('transfer')}
+          />
+        </div>
+        <div className="min-w-0 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+          <RenameForm
+            key={nonce}
+            accountNumber={account.number}
+            commandId={formCommandId(nonce, 'rename', account.number)}
+            latestEvents={latestEvents}
+            confirmation={confirmed('rename')}
             holderName={account.holderName}
           />
         </div>

@@ -1,13 +1,18 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { formCommandId, newFormNonce, parseFormNonce } from '@/lib/forms/form-ids';
 import { OpenAccountForm } from '@/components/forms/open-account-form';
 
-// A fresh command id per render makes a double submit of this form open one account, not two.
+// The command id comes from the address's nonce (proxy.ts adds one), so the page renders per request.
 export const dynamic = 'force-dynamic';
 
 export const metadata: Metadata = { title: 'Open account' };
 
-export default function OpenAccountPage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function OpenAccountPage({ searchParams }: Props) {
+  // No nonce only when a form was posted to a bare address by hand: its answer gets ids of its own.
+  const nonce = parseFormNonce((await searchParams).nonce) ?? newFormNonce();
   return (
     <section aria-labelledby="open-heading" className="mx-auto max-w-lg space-y-6">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
@@ -23,7 +28,7 @@ export default function OpenAccountPage() {
         <p className="mt-1 text-sm text-slate-600">The bank assigns the account number.</p>
       </div>
       <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-        <OpenAccountForm commandId={crypto.randomUUID()} />
+        <OpenAccountForm key={nonce} commandId={formCommandId(nonce, 'open-account')} />
       </div>
     </section>
   );

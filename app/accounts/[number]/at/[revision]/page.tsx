@@ -85,11 +85,11 @@ export default async function AccountAtRevisionPage({ params }: Props) {
         aria-labelledby="account-heading"
         className="flex flex-wrap items-end justify-between gap-6 rounded-xl bg-gradient-to-br from-slate-700 to-slate-500 p-6 text-white shadow"
       >
-        <div>
+        <div className="min-w-0">
           <p className="font-mono text-sm text-white/70">
             Account {number} · as of revision {revision.toString()}
           </p>
-          <h1 id="account-heading" className="mt-1 text-2xl font-semibold tracking-tight" data-testid="past-holder-name">
+          <h1 id="account-heading" className="mt-1 text-2xl font-semibold tracking-tight wrap-anywhere" data-testid="past-holder-name">
             {state.holderName}
           </h1>
           <p className="mt-2 text-xs text-white/70">
