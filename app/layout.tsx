@@ -24,7 +24,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <header className="bg-brand-900 text-white shadow">
-          <div className="mx-auto flex max-w-5xl items-center justify-between gap-6 px-4 py-4">
+          <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-6 gap-y-2 px-4 py-4">
             <Link href="/" className="flex items-center gap-2 text-lg font-semibold tracking-tight">
               <span aria-hidden="true" className="grid size-8 place-items-center rounded-lg bg-white/15 text-sm font-bold">
                 EB
@@ -32,7 +32,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               Eventbank
             </Link>
             <nav aria-label="Main">
-              <ul className="flex items-center gap-1 text-sm font-medium">
+              <ul className="flex flex-wrap items-center gap-1 text-sm font-medium">
                 <li>
                   <NavLink
                     href="/"
@@ -47,6 +47,14 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                     className="whitespace-nowrap rounded-md px-3 py-2 hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-white aria-[current=page]:bg-white/15"
                   >
                     Event log
+                  </NavLink>
+                </li>
+                <li>
+                  <NavLink
+                    href="/system"
+                    className="rounded-md px-3 py-2 hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-white aria-[current=page]:bg-white/15"
+                  >
+                    Operations
                   </NavLink>
                 </li>
                 <li>

@@ -32,7 +32,7 @@ export function DepositForm({ accountNumber, version, commandId, latestEvents }:
       />
       <FormStatus id="deposit-status" state={state} />
       {state.status === 'unknown' && latestEvents}
-      {state.awaiting && <UpdatingNotice current={version} expected={state.awaiting.revision} />}
+      {state.awaiting && <UpdatingNotice accountNumber={state.awaiting.accountNumber} current={version} expected={state.awaiting.revision} />}
       <SubmitButton pending={pending} pendingText="Depositing…">
         {state.status === 'unknown' ? 'Try again' : 'Deposit'}
       </SubmitButton>

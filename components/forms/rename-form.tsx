@@ -31,7 +31,7 @@ export function RenameForm({ accountNumber, version, commandId, holderName, late
       />
       <FormStatus id="rename-status" state={state} />
       {state.status === 'unknown' && latestEvents}
-      {state.awaiting && <UpdatingNotice current={version} expected={state.awaiting.revision} />}
+      {state.awaiting && <UpdatingNotice accountNumber={state.awaiting.accountNumber} current={version} expected={state.awaiting.revision} />}
       <SubmitButton pending={pending} pendingText="Saving…">
         {state.status === 'unknown' ? 'Try again' : 'Change name'}
       </SubmitButton>

@@ -50,7 +50,7 @@ export function TransferForm({ accountNumber, version, commandId, latestEvents }
       />
       <FormStatus id="transfer-status" state={state} />
       {state.status === 'unknown' && latestEvents}
-      {state.awaiting && <UpdatingNotice current={version} expected={state.awaiting.revision} />}
+      {state.awaiting && <UpdatingNotice accountNumber={state.awaiting.accountNumber} current={version} expected={state.awaiting.revision} />}
       <SubmitButton pending={pending} pendingText="Sending…">
         {state.status === 'unknown' ? 'Try again' : 'Send transfer'}
       </SubmitButton>

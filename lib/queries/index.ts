@@ -5,3 +5,5 @@
  */
 export * from './accounts';
 export * from './live';
+export * from './balance-chart';
+export * from './system';

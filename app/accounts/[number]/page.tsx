@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { ACCOUNT_NUMBER_PATTERN } from '@/lib/domain/account-number';
 import { accountOpenedInStore } from '@/lib/eventstore/account-exists';
 import { getEventStore } from '@/lib/eventstore/client';
-import { getAccount, getAccountHistory, getStreamHold } from '@/lib/queries';
+import { getAccount, getAccountHistory, getBalanceSeries, getStreamHold, liveCursor } from '@/lib/queries';
 import { formatDateTime, formatMoney } from '@/components/format';
 import { parseRevisionParam } from '@/components/revision';
 import { UpdatingNotice } from '@/components/updating-notice';
@@ -15,6 +15,8 @@ import { TransferForm } from '@/components/forms/transfer-form';
 import { RenameForm } from '@/components/forms/rename-form';
 import { HistoryTimeline } from '@/components/history-timeline';
 import { Pagination } from '@/components/pagination';
+import { LiveUpdates } from '@/components/live/live-updates';
+import { BalanceHistory } from '@/components/balance-history';
 
 // Reads the PostgreSQL read model on every request.
 export const dynamic = 'force-dynamic';
@@ -46,6 +48,9 @@ export default async function AccountPage({ params, searchParams }: Props) {
   const expected = parseRevisionParam(query.expect);
   const page = parsePage(query.page);
 
+  // Read first: whatever is indexed while the page renders reaches it on its live stream.
+  const since = await liveCursor();
+  const live = <LiveUpdates account={number} since={since} />;
   const [account, hold] = await Promise.all([getAccount(number), getStreamHold(number)]);
   const heldNotice = hold && <HeldNotice revision={hold.revision.toString()} reason={hold.reason} />;
   if (!account) {
@@ -56,6 +61,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
           <h1 id="account-heading" className="text-2xl font-semibold tracking-tight">
             Account <span className="font-mono">{number}</span>
           </h1>
+          {live}
           {heldNotice}
         </section>
       );
@@ -68,7 +74,9 @@ export default async function AccountPage({ params, searchParams }: Props) {
         <h1 id="account-heading" className="text-2xl font-semibold tracking-tight">
           Account <span className="font-mono">{number}</span>
         </h1>
+        {live}
         <UpdatingNotice
+          accountNumber={number}
           current={null}
           expected={expected}
           message="Updating… the account is opened; its details will appear here in a moment."
@@ -78,7 +86,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
   }
 
   const version = account.version.toString();
-  const history = await getAccountHistory(number, { page, pageSize: PAGE_SIZE });
+  const [history, balancePoints] = await Promise.all([getAccountHistory(number, { page, pageSize: PAGE_SIZE }), getBalanceSeries(number)]);
   const commandId = () => crypto.randomUUID();
   const latest =
     page === 1 ? history.entries.slice(0, LATEST_EVENTS) : (await getAccountHistory(number, { page: 1, pageSize: LATEST_EVENTS })).entries;
@@ -86,12 +94,15 @@ export default async function AccountPage({ params, searchParams }: Props) {
 
   return (
     <div className="space-y-8">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/" className="hover:underline">
-          Accounts
-        </Link>{' '}
-        / <span className="font-mono">{account.number}</span>
-      </nav>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
+          <Link href="/" className="hover:underline">
+            Accounts
+          </Link>{' '}
+          / <span className="font-mono">{account.number}</span>
+        </nav>
+        {live}
+      </div>
 
       <section
         aria-labelledby="account-heading"
@@ -115,7 +126,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
       </section>
 
       {heldNotice}
-      {expected !== undefined && <UpdatingNotice current={version} expected={expected} />}
+      {expected !== undefined && <UpdatingNotice accountNumber={account.number} current={version} expected={expected} />}
 
       <section aria-label="Make a change" className="grid gap-6 md:grid-cols-3">
         <div className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
@@ -134,6 +145,8 @@ export default async function AccountPage({ params, searchParams }: Props) {
           />
         </div>
       </section>
+
+      <BalanceHistory points={balancePoints} />
 
       <section aria-labelledby="history-heading" className="space-y-4">
         <div className="flex items-baseline justify-between">
