@@ -54,7 +54,8 @@ export function LiveUpdates({ account, since }: Props) {
       <span role="status" className="flex items-center gap-1.5">
         <span aria-hidden="true" className={`size-2 shrink-0 rounded-full ${DOTS[status]}`} />
         <span>
-          {status === 'live' ? 'Live: new events appear by themselves' : `${LABELS[status]}${detail}`}
+          {LABELS[status]}
+          {detail}
         </span>
       </span>
       <button
