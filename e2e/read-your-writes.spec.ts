@@ -12,7 +12,8 @@ function findWorkerPid(): number {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (!cmdline.includes('worker/index.ts')) continue;
+      // tsx in dev mode, the bundle (dist/worker/index.mjs) under npm start.
+      if (!/worker\/index\.(ts|mjs)/.test(cmdline)) continue;
       const environ = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
       if (environ.some((v) => v.startsWith('DATABASE_URL=') && v.includes(`:${port}/`))) return Number(entry);
     } catch {

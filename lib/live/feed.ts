@@ -80,8 +80,12 @@ export class LiveFeed {
     await this.start();
     return this.exclusive(async () => {
       const head = await this.knownHead();
-      let cursor = head;
-      if (since !== undefined && since !== head) cursor = await this.replay(subscriber, since, head);
+      let cursor: bigint;
+      if (since === undefined) {
+        // From now: the index's own head, which may be ahead of what the feed has read yet.
+        const indexHead = (await eventIndexHead(this.db)) ?? -1n;
+        cursor = indexHead > head ? indexHead : head;
+      } else cursor = since === head ? head : await this.replay(subscriber, since, head);
       this.subscribers.set(subscriber, { cursor });
       return () => {
         this.subscribers.delete(subscriber);

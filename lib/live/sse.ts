@@ -52,7 +52,25 @@ export type LiveStreamOptions = {
   retryMs?: number;
   /** Aborted when the client goes away. */
   signal?: AbortSignal;
+  /** How long the subscription (LISTEN, replay) may take before the stream says the server is unavailable (default 5 s). */
+  subscribeDeadlineMs?: number;
 };
+
+class SubscribeTimeoutError extends Error {}
+
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new SubscribeTimeoutError(`no subscription within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -145,11 +163,14 @@ export async function openLiveStream(feed: LiveFeed, params: LiveParams, options
   }
   options.signal?.addEventListener('abort', close);
   write(`retry: ${retryMs}\n: connected\n\n`);
+  const subscribing = feed.subscribe({ account: params.account, deliver }, params.since);
   try {
-    const stop = await feed.subscribe({ account: params.account, deliver }, params.since);
+    const stop = await withDeadline(subscribing, options.subscribeDeadlineMs ?? 5_000);
     if (closed) stop();
     else unsubscribe = stop;
   } catch (error) {
+    // Given up on (PostgreSQL unreachable or stuck): a subscription that still completes is dropped.
+    subscribing.then((stop) => stop(), () => {});
     const reason = error instanceof TooManySubscribersError ? 'busy' : 'read-model-unavailable';
     if (!(error instanceof TooManySubscribersError)) {
       console.warn(`[live] cannot follow the read model: ${error instanceof Error ? error.message : String(error)}`);

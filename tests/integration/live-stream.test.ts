@@ -2,12 +2,13 @@ import { jsonEvent } from '@eventstore/db-client';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deposit, makePayment, openAccount } from '@/lib/commands';
-import { closeDb, getDb } from '@/lib/db/client';
+import { closeDb, createDb, getDb } from '@/lib/db/client';
 import { accountStream } from '@/lib/eventstore/streams';
 import { LiveFeed, REPLAY_LIMIT, liveFeedFor } from '@/lib/live/feed';
-import { LIVE_EVENTS, type LiveMessage } from '@/lib/live/protocol';
+import { LIVE_EVENTS, LIVE_UNAVAILABLE, type LiveMessage } from '@/lib/live/protocol';
 import { openLiveStream } from '@/lib/live/sse';
 import { eventIndexHead, waitForAccountRevision } from '@/lib/queries';
+import { freePort } from '../support/free-port';
 import { newCommandId, startTestEnvironment, type TestEnvironment } from './support/environment';
 import { SseReader, type SseFrame } from './support/sse';
 
@@ -211,6 +212,23 @@ describe('a live stream on its own feed', () => {
       expect(feed.subscriberCount).toBe(0);
     } finally {
       await feed.close();
+    }
+  });
+
+  it('says the server is unavailable, and ends, when PostgreSQL cannot be reached (the browser retries later)', async () => {
+    const dead = createDb(`postgres://nobody:nothing@127.0.0.1:${await freePort()}/none`);
+    const feed = new LiveFeed(dead.db, { warn: () => {} });
+    try {
+      const reader = new SseReader(await openLiveStream(feed, {}, { subscribeDeadlineMs: 1_500 }));
+      await reader.next(); // retry + connected
+      const frame = await reader.nextEvent();
+      expect(frame.event).toBe(LIVE_UNAVAILABLE);
+      expect(Number(frame.retry)).toBeGreaterThanOrEqual(3_000);
+      expect(await reader.next()).toBeNull();
+      expect(feed.subscriberCount).toBe(0);
+    } finally {
+      await feed.close().catch(() => {});
+      await dead.close().catch(() => {});
     }
   });
 });
