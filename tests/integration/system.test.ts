@@ -173,16 +173,13 @@ describe('balance series', () => {
       await waitForAccountRevision(number, r.streamRevision, { timeoutMs: 15_000 }, env.db);
     }
     const points = await getBalanceSeries(number, {}, env.db);
-    expect(points.map((p) => [p.events, p.closingCents])).toEqual([
-      [1, 100n],
-      [1, 150n],
-      [1, 175n],
-    ]);
+    expect(points.map((p) => p.closingCents)).toEqual([100n, 150n, 175n]);
+    expect(await getBalanceSeries('0000000000', {}, env.db)).toEqual([]);
   });
 
-  it('downsamples a long history in SQL to at most 200 points that keep its closing, lowest and highest balances', async () => {
+  it('samples a long history in SQL: at most 200 points, spread evenly over it, each the balance after the last entry up to it', async () => {
     const number = await opened('Long Lena', 0);
-    // 1,000 deposits of 1..1000 cents, then one withdrawal-like payment out is not needed: deposits only rise.
+    // 1,000 deposits of 1..1000 cents, after the opening: 1,001 entries.
     for (let from = 1; from <= 1000; from += 250) {
       const events = Array.from({ length: 250 }, (_, i) =>
         jsonEvent({ type: 'MoneyDeposited', data: { accountNumber: number, amountCents: from + i } }),
@@ -191,17 +188,19 @@ describe('balance series', () => {
     }
     expect(await waitForAccountRevision(number, 1000n, { timeoutMs: 60_000 }, env.db)).toBe(true);
     const points = await getBalanceSeries(number, { maxPoints: 200 }, env.db);
-    expect(points).toHaveLength(200);
-    expect(points.reduce((sum, p) => sum + p.events, 0)).toBe(1001);
-    const total = (1000n * 1001n) / 2n;
-    expect(points.at(-1)!.closingCents).toBe(total);
-    expect(points[0].lowCents).toBe(0n); // the opening
-    for (const p of points) {
-      expect(p.lowCents).toBeLessThanOrEqual(p.closingCents);
-      expect(p.highCents).toBe(p.closingCents); // deposits only: the last is the highest
+    expect(points.length).toBeGreaterThan(150); // empty position ranges give no point
+    expect(points.length).toBeLessThanOrEqual(200);
+    // Every point is a real balance of the history: the running total after some deposit k.
+    const balances = new Set<bigint>([0n]);
+    for (let k = 1n, total = 0n; k <= 1000n; k++) balances.add((total += k));
+    for (const p of points) expect(balances.has(p.closingCents), String(p.closingCents)).toBe(true);
+    expect(points.at(-1)!.closingCents).toBe((1000n * 1001n) / 2n); // the last range ends at the last entry
+    for (let i = 1; i < points.length; i++) {
+      expect(points[i].closingCents).toBeGreaterThan(points[i - 1].closingCents);
+      expect(points[i].at.getTime()).toBeGreaterThanOrEqual(points[i - 1].at.getTime());
     }
-    for (let i = 1; i < points.length; i++) expect(points[i].closingCents).toBeGreaterThan(points[i - 1].closingCents);
-    expect(await getBalanceSeries('0000000000', {}, env.db)).toEqual([]);
+    // Exactly at the limit, every entry is a point.
+    expect(await getBalanceSeries(number, { maxPoints: 1001 }, env.db)).toHaveLength(1001);
   });
 });
 

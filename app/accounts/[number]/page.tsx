@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { ACCOUNT_NUMBER_PATTERN } from '@/lib/domain/account-number';
 import { accountOpenedInStore } from '@/lib/eventstore/account-exists';
 import { getEventStore } from '@/lib/eventstore/client';
-import { getAccount, getAccountHistory, getBalanceSeries, getStreamHold, liveCursor } from '@/lib/queries';
+import { MAX_BALANCE_POINTS, getAccount, getAccountHistory, getBalanceSeries, getStreamHold, liveCursor } from '@/lib/queries';
 import { formatDateTime, formatMoney } from '@/components/format';
 import { parseRevisionParam } from '@/components/revision';
 import { UpdatingNotice } from '@/components/updating-notice';
@@ -146,7 +146,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
         </div>
       </section>
 
-      <BalanceHistory points={balancePoints} />
+      <BalanceHistory points={balancePoints} maxPoints={MAX_BALANCE_POINTS} />
 
       <section aria-labelledby="history-heading" className="space-y-4">
         <div className="flex items-baseline justify-between">
