@@ -52,7 +52,9 @@ test('a payment made in one browser appears by itself in another browser’s acc
     await expect(logPage.getByTestId('event-log-entry').first()).toContainText(`account-${payer}`);
     await expectSameDocument(accountPage);
     await expectSameDocument(logPage);
-    test.info().annotations.push({ type: 'payee page updated after', description: `${seenAfterMs} ms (from the payer's click returning)` });
+    const figure = `${seenAfterMs} ms after the payer's transfer call returned`;
+    test.info().annotations.push({ type: 'payee page updated', description: figure });
+    console.log(`[live-ops] the payee's open page showed the payment ${figure}`);
   } finally {
     await watcher.close();
   }

