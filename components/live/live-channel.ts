@@ -58,6 +58,7 @@ export class LiveChannel {
     this.pausedByUser = paused;
     if (paused) this.disconnect('paused');
     else this.connect();
+    this.notify(); // the button's label follows even when the status stays the same
   }
 
   private readonly onVisibility = () => {
@@ -69,7 +70,8 @@ export class LiveChannel {
   private start(): void {
     document.addEventListener('visibilitychange', this.onVisibility);
     this.hidden = document.visibilityState === 'hidden';
-    if (this.hidden) this.setStatus('paused');
+    // Paused by the person on an earlier visit to this page: still paused.
+    if (this.hidden || this.pausedByUser) this.setStatus('paused');
     else this.connect();
   }
 
@@ -127,6 +129,10 @@ export class LiveChannel {
   private setStatus(status: LiveStatus): void {
     if (status === this.status) return;
     this.status = status;
+    this.notify();
+  }
+
+  private notify(): void {
     for (const onChange of [...this.statusListeners]) onChange();
   }
 }
