@@ -52,6 +52,14 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 </li>
                 <li>
                   <NavLink
+                    href="/system"
+                    className="rounded-md px-3 py-2 hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-white aria-[current=page]:bg-white/15"
+                  >
+                    Operations
+                  </NavLink>
+                </li>
+                <li>
+                  <NavLink
                     href="/accounts/new"
                     className="whitespace-nowrap rounded-md bg-white px-2.5 py-2 text-brand-900 sm:px-3 hover:bg-brand-50 focus-visible:outline-2 focus-visible:outline-white aria-[current=page]:ring-2 aria-[current=page]:ring-white/60"
                   >

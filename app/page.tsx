@@ -1,11 +1,14 @@
 import Link from 'next/link';
-import { listAccounts } from '@/lib/queries';
+import { listAccounts, liveCursor } from '@/lib/queries';
 import { formatMoney } from '@/components/format';
+import { LiveUpdates } from '@/components/live/live-updates';
 
 // Reads the PostgreSQL read model on every request.
 export const dynamic = 'force-dynamic';
 
 export default async function AccountsPage() {
+  // Read first: whatever is indexed while the list renders reaches the page on its live stream.
+  const since = await liveCursor();
   const accounts = await listAccounts();
   return (
     <section aria-labelledby="accounts-heading" className="space-y-6">
@@ -17,6 +20,9 @@ export default async function AccountsPage() {
           <p className="mt-1 text-sm text-slate-600">
             {accounts.length === 1 ? '1 account' : `${accounts.length} accounts`}, balances as projected from the event log.
           </p>
+          <div className="mt-2">
+            <LiveUpdates since={since} />
+          </div>
         </div>
         <Link
           href="/accounts/new"

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { shownReason } from './held-reason';
 
 /**
@@ -13,7 +14,10 @@ export function HeldNotice({ revision, reason }: { revision: string; reason: str
       </p>
       <p className="mt-1">
         Its balance and history may be out of date. Later events are safe in the event store and will appear here once it
-        resumes, when the problem is fixed and the event replayed.
+        resumes, when the problem is fixed and the event replayed.{' '}
+        <Link href="/system#held-streams" className="font-medium underline">
+          See held streams and parked events
+        </Link>
       </p>
     </div>
   );

@@ -2,13 +2,16 @@
 
 import { useEffect, useState } from 'react';
 import { useRouter } from 'next/navigation';
+import { scheduleRefresh } from './live/live-channel';
+import { useLiveChannel } from './live/use-live-channel';
 import { isBehind } from './revision';
 
-const REFRESH_EVERY_MS = 750;
-/** After this long we stop polling and say so, rather than spin forever (e.g. worker down). */
+/** After this long we stop waiting and say so, rather than wait forever (e.g. worker down). */
 const GIVE_UP_AFTER_MS = 30_000;
 
 type Props = {
+  /** The account the command changed: its events on the live stream refresh the page. */
+  accountNumber: string;
   /** The account version the page was rendered with; null while the account isn't projected yet. */
   current: string | null;
   /** The stream revision the last command appended; the page is stale until current reaches it. */
@@ -18,30 +21,27 @@ type Props = {
 };
 
 /**
- * Read-your-writes fallback: when the projection worker hasn't applied our event yet, say so
- * and re-render the server page until it has. The live region is always present so the
+ * Read-your-writes when the worker had not applied our event by the time the command answered:
+ * say so, and render the server page again when the account's next event arrives on the live
+ * stream (no polling). The page's version then reaches `expected` and the notice goes. Once
+ * the stream is connected the page is refreshed once, in case the event was applied between the
+ * command's answer and the stream opening. The live region is always present so the
  * "Updating…" -> "Up to date" change is announced.
  */
-export function UpdatingNotice({ current, expected, message }: Props) {
+export function UpdatingNotice({ accountNumber, current, expected, message }: Props) {
   const router = useRouter();
   const behind = isBehind(current, expected);
   const [gaveUp, setGaveUp] = useState(false);
   const [wasBehind, setWasBehind] = useState(behind);
+  const refresh = () => scheduleRefresh(router.refresh);
+  useLiveChannel({ account: accountNumber, enabled: behind, onMessage: refresh, onOpen: refresh });
 
   useEffect(() => {
     if (!behind) return;
     setWasBehind(true);
-    const started = Date.now();
-    const timer = setInterval(() => {
-      if (Date.now() - started > GIVE_UP_AFTER_MS) {
-        clearInterval(timer);
-        setGaveUp(true);
-        return;
-      }
-      router.refresh();
-    }, REFRESH_EVERY_MS);
-    return () => clearInterval(timer);
-  }, [behind, router]);
+    const timer = setTimeout(() => setGaveUp(true), GIVE_UP_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [behind]);
 
   return (
     <div role="status" aria-live="polite" data-testid="updating-notice">

@@ -389,6 +389,7 @@ test.describe('hostile input', () => {
       query(['before', 'after', 'cursor']).map((q) => `/events${q}`),
       query(['before', 'after']).map((q) => `/${q}`),
       query(['page']).map((q) => `/accounts/new${q}`),
+      query(['page']).map((q) => `/system${q}`),
       fc.tuple(segment, segment).map(([a, b]) => `/${a}/${b}`),
     );
 

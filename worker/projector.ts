@@ -259,7 +259,15 @@ export async function recordHold(db: Db, hold: Hold, indexEntry: IndexEntry | nu
 
 /** Index rows for events acknowledged without being applied (later events of a held stream). */
 export async function recordIndexOnly(db: Db, entries: readonly IndexEntry[], tables: ReadModelTables = LIVE): Promise<void> {
-  await insertIndex(db, tables, entries);
+  if (entries.length === 0) return;
+  await db.transaction(async (tx) => {
+    await insertIndex(tx, tables, entries);
+    // The event log shows them: ring the live views' doorbell.
+    if (tables.schema === READ_MODEL_SCHEMA) {
+      const highest = entries.reduce((max, e) => (e.position > max ? e.position : max), entries[0].position);
+      await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${text(highest)})`);
+    }
+  });
 }
 
 /** Every held stream, oldest hold first. */
@@ -291,6 +299,16 @@ export async function findHolds(db: Db, streams: readonly string[], tables: Read
 }
 
 export async function deleteHold(db: Db, stream: string, tables: ReadModelTables = LIVE): Promise<void> {
-  await db.execute(sql`delete from ${tables.holds} where stream = ${stream}`);
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`delete from ${tables.holds} where stream = ${stream}`);
+    // Live views showing the hold refresh: the doorbell names a position of the stream, which
+    // they have seen already, so they know which account changed without anything new to list.
+    if (tables.schema === READ_MODEL_SCHEMA) {
+      await tx.execute(sql`
+        select pg_notify(${EVENTS_CHANNEL}, position::text)
+        from (select max(position) as position from ${tables.index} where stream = ${stream}) newest
+        where position is not null`);
+    }
+  });
 }
 

@@ -6,6 +6,8 @@ import { readEventLog } from '@/lib/eventstore/event-log';
 import { parseEventLogCursor } from '@/lib/eventstore/event-log-cursor';
 import { CursorPagination } from '@/components/cursor-pagination';
 import { EventLogList } from '@/components/event-log-list';
+import { LiveUpdates } from '@/components/live/live-updates';
+import { liveCursor } from '@/lib/queries/live';
 
 // Reads the event store on every request.
 export const dynamic = 'force-dynamic';
@@ -17,6 +19,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function EventLogPage({ searchParams }: Props) {
   const parsed = parseEventLogCursor(await searchParams);
   if (!parsed.ok) badRequest(`This page of the event log does not exist. ${parsed.message}`);
+  const since = await liveCursor();
 
   return (
     <section aria-labelledby="events-heading" className="space-y-6">
@@ -29,6 +32,7 @@ export default async function EventLogPage({ searchParams }: Props) {
           events (types starting with <span className="font-mono">$</span>) and command-id records (
           <span className="font-mono">CommandAccepted</span>) are hidden.
         </p>
+        <LiveUpdates since={since} />
       </div>
       <EventLogPageBody cursor={parsed.cursor} />
     </section>

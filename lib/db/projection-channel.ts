@@ -8,8 +8,10 @@ export const PROJECTION_CHANNEL = 'eventbank_projection';
 
 /**
  * A doorbell for live views: the worker notifies it, with the highest $all position it has
- * just applied, in the transaction that indexed new events (readmodel.event_index). Listeners
- * read what is new from the index; the payload only says that something is.
+ * just applied or indexed, in the transaction that indexed new events (readmodel.event_index);
+ * and, when it lifts a hold, with the newest indexed position of that stream (nothing new to
+ * list, but the account changed). Listeners read what is new from the index; the payload only
+ * says that something is (lib/live/feed.ts).
  */
 export const EVENTS_CHANNEL = 'eventbank_events';
 

@@ -4,3 +4,6 @@
  * pass their own); pages call them with none and get the process-wide client.
  */
 export * from './accounts';
+export * from './live';
+export * from './balance-chart';
+export * from './system';

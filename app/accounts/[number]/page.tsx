@@ -6,7 +6,7 @@ import { accountOpenedInStore } from '@/lib/eventstore/account-exists';
 import { getEventStore } from '@/lib/eventstore/client';
 import { formCommandId, newFormNonce, parseFormNonce } from '@/lib/forms/form-ids';
 import { loadConfirmation } from '@/lib/forms/load-confirmation';
-import { getAccount, getAccountHistory, getStreamHold } from '@/lib/queries';
+import { MAX_BALANCE_POINTS, getAccount, getAccountHistory, getBalanceSeries, getStreamHold, liveCursor } from '@/lib/queries';
 import { ConfirmationBanner } from '@/components/confirmation-banner';
 import { formatDateTime, formatMoney } from '@/components/format';
 import { parseRevisionParam } from '@/components/revision';
@@ -18,6 +18,8 @@ import { TransferForm } from '@/components/forms/transfer-form';
 import { RenameForm } from '@/components/forms/rename-form';
 import { HistoryTimeline } from '@/components/history-timeline';
 import { Pagination } from '@/components/pagination';
+import { LiveUpdates } from '@/components/live/live-updates';
+import { BalanceHistory } from '@/components/balance-history';
 
 // Reads the PostgreSQL read model on every request.
 export const dynamic = 'force-dynamic';
@@ -49,6 +51,9 @@ export default async function AccountPage({ params, searchParams }: Props) {
   const expected = parseRevisionParam(query.expect);
   const page = parsePage(query.page);
 
+  // Read first: whatever is indexed while the page renders reaches it on its live stream.
+  const since = await liveCursor();
+  const live = <LiveUpdates account={number} since={since} />;
   const [account, hold, confirmation] = await Promise.all([
     getAccount(number),
     getStreamHold(number),
@@ -64,6 +69,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
           <h1 id="account-heading" className="text-2xl font-semibold tracking-tight">
             Account <span className="font-mono">{number}</span>
           </h1>
+          {live}
           {heldNotice}
         </section>
       );
@@ -76,8 +82,10 @@ export default async function AccountPage({ params, searchParams }: Props) {
         <h1 id="account-heading" className="text-2xl font-semibold tracking-tight">
           Account <span className="font-mono">{number}</span>
         </h1>
+        {live}
         {opened}
         <UpdatingNotice
+          accountNumber={number}
           current={null}
           expected={expected}
           message="Updating… the account is opened; its details will appear here in a moment."
@@ -87,7 +95,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
   }
 
   const version = account.version.toString();
-  const history = await getAccountHistory(number, { page, pageSize: PAGE_SIZE });
+  const [history, balancePoints] = await Promise.all([getAccountHistory(number, { page, pageSize: PAGE_SIZE }), getBalanceSeries(number)]);
   // No nonce only when a form was posted to a bare address by hand: its answer gets ids of its own.
   const nonce = parseFormNonce(query.nonce) ?? newFormNonce();
   const confirmed = (form: string) => (confirmation?.form === form ? confirmation.message : undefined);
@@ -97,12 +105,15 @@ export default async function AccountPage({ params, searchParams }: Props) {
 
   return (
     <div className="space-y-8">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
-        <Link href="/" className="hover:underline">
-          Accounts
-        </Link>{' '}
-        / <span className="font-mono">{account.number}</span>
-      </nav>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
+          <Link href="/" className="hover:underline">
+            Accounts
+          </Link>{' '}
+          / <span className="font-mono">{account.number}</span>
+        </nav>
+        {live}
+      </div>
 
       {opened}
 
@@ -128,7 +139,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
       </section>
 
       {heldNotice}
-      {expected !== undefined && <UpdatingNotice current={version} expected={expected} />}
+      {expected !== undefined && <UpdatingNotice accountNumber={account.number} current={version} expected={expected} />}
 
       {/* Keyed by the nonce: after a success redirects here with a new one, each form starts afresh. */}
       <section aria-label="Make a change" className="grid gap-6 md:grid-cols-3">
@@ -161,6 +172,8 @@ export default async function AccountPage({ params, searchParams }: Props) {
           />
         </div>
       </section>
+
+      <BalanceHistory points={balancePoints} maxPoints={MAX_BALANCE_POINTS} />
 
       <section aria-labelledby="history-heading" className="space-y-4">
         <div className="flex items-baseline justify-between">
