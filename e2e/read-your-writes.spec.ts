@@ -1,31 +1,14 @@
 // "Never stale data without saying so": pause this stack's projection worker (SIGSTOP), make a
 // change, and the page must say it is updating; resume it and the page must catch up by itself.
 
-import { readFileSync, readdirSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { balance, deposit, form, historyEntries, openAccount } from './helpers';
-
-/** The worker of the stack under test: the one whose DATABASE_URL points at this run's Postgres. */
-function findWorkerPid(): number {
-  const port = process.env.E2E_POSTGRES_PORT;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (!/worker\/index\.(ts|mjs)/.test(cmdline)) continue; // tsx in dev mode, the bundle in start mode
-      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      if (environ.some((v) => v.startsWith('DATABASE_URL=') && v.includes(`:${port}/`))) return Number(entry);
-    } catch {
-      // process ended while we looked
-    }
-  }
-  throw new Error(`no projection worker found for the e2e Postgres on port ${port}`);
-}
+import { findWorker } from './stack-worker';
 
 test('while the worker lags, the page says "Updating…" and then catches up on its own', async ({ page }) => {
   const number = await openAccount(page, 'Patient Person', '10');
   await expect(balance(page)).toHaveText('$10.00');
-  const worker = findWorkerPid();
+  const { pid: worker } = findWorker();
 
   process.kill(worker, 'SIGSTOP');
   try {

@@ -10,7 +10,8 @@ import type { BatchEvent } from '@/lib/projections/batch';
 import { rebuildProgress, type RebuildProgress } from '@/lib/rebuild-progress';
 import { REBUILD_CHANNEL } from '@/lib/rebuild-requests';
 import { indexEntryOfRecorded, isProjected, MISSING_PREDECESSOR, payeeMissing, payeeOf, toBatchEvent, type Decode } from './delivered';
-import { applyBatch, findHolds, recordHold, recordIndexOnly, tablesOf, type ReadModelTables } from './projector';
+import { applyBatch, deleteHold, findHold, findHolds, listHolds, recordHold, recordIndexOnly, tablesOf, type ReadModelTables } from './projector';
+import { readStreamEvents } from '@/lib/eventstore/read-stream';
 
 /**
  * Blue/green rebuild of the read model from the store.
@@ -129,6 +130,7 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
         await report('replaying');
         if (page.read < batchSize) break;
       }
+      await retryHolds(db, client, next, decode);
       await options.beforeSwap?.();
       await report('swapping', true);
       const tail = await swap(db, client, next, cursor, batchSize, decode);
@@ -239,6 +241,25 @@ async function replay(db: Db, tables: ReadModelTables, recorded: readonly Record
 }
 
 /**
+ * Held streams tried again from their held event, as the live worker does (it retries them
+ * when it subscribes and every minute): a payment held because its payee was opened only later
+ * in $all applies now, so the copy ends as the live read model does. Until a pass frees none.
+ */
+async function retryHolds(db: Db, client: EventStoreDBClient, tables: ReadModelTables, decode: Decode): Promise<void> {
+  for (let freed = true; freed; ) {
+    freed = false;
+    for (const { stream } of await listHolds(db, tables)) {
+      const hold = await findHold(db, stream, tables);
+      if (!hold) continue;
+      await deleteHold(db, stream, tables);
+      await replay(db, tables, await readStreamEvents(client, stream, { direction: FORWARDS, fromRevision: hold.revision }), decode);
+      const again = await findHold(db, stream, tables);
+      if (!again || again.revision !== hold.revision) freed = true;
+    }
+  }
+}
+
+/**
  * The swap: everything appended since the last page goes into the copy while the live tables
  * are locked, then the schemas trade places and the old one is dropped, all or nothing.
  */
@@ -267,6 +288,7 @@ async function swap(
       }
       if (page.read < batchSize) break;
     }
+    await retryHolds(tx as unknown as Db, client, next, decode);
     await tx.execute(sql.raw(`alter schema "${READ_MODEL_SCHEMA}" rename to "${OLD_SCHEMA}"`));
     await tx.execute(sql.raw(`alter schema "${NEXT_SCHEMA}" rename to "${READ_MODEL_SCHEMA}"`));
     // In the same transaction: a statement of the worker's waiting on the old tables' lock then

@@ -6,6 +6,8 @@ import { EventsPerMinuteSection } from './_sections/events-per-minute';
 import { HeldStreamsSection } from './_sections/held-streams';
 import { ParkedEventsSection } from './_sections/parked-events';
 import { ProjectionLagSection } from './_sections/projection-lag';
+import { RebuildSection } from './_sections/rebuild';
+import { ReconciliationSection } from './_sections/reconciliation';
 
 // Reads the store and the read model on every request.
 export const dynamic = 'force-dynamic';
@@ -18,7 +20,7 @@ export const metadata: Metadata = { title: 'Operations' };
  * section is a file in ./_sections (loading through lib/, rendering a components/system view)
  * and one line here.
  */
-const SECTIONS = [ProjectionLagSection, EventsPerMinuteSection, ConsumerGroupSection, HeldStreamsSection, ParkedEventsSection];
+const SECTIONS = [ProjectionLagSection, EventsPerMinuteSection, ConsumerGroupSection, HeldStreamsSection, ParkedEventsSection, RebuildSection, ReconciliationSection];
 
 export default async function SystemPage() {
   const since = await liveCursor();
@@ -29,7 +31,7 @@ export default async function SystemPage() {
         <p className="text-sm text-slate-600">
           How the projection keeps up with the event store, what it holds back and why.
         </p>
-        <LiveUpdates since={since} />
+        <LiveUpdates since={since} operations />
       </div>
       {SECTIONS.map((Section, i) => (
         <Section key={i} />

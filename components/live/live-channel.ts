@@ -30,7 +30,10 @@ export class LiveChannel {
   pausedByUser = false;
   private hidden = false;
 
-  constructor(private readonly account: string | undefined) {}
+  constructor(
+    private readonly account: string | undefined,
+    private readonly operations = false,
+  ) {}
 
   /**
    * Listens until the returned function is called. `since` (the position the page was rendered
@@ -85,6 +88,7 @@ export class LiveChannel {
     clearTimeout(this.retryTimer);
     const query = new URLSearchParams();
     if (this.account) query.set('account', this.account);
+    if (this.operations) query.set('operations', '1');
     if (this.lastId) query.set('since', this.lastId);
     const source = new EventSource(`${LIVE_PATH}${query.size > 0 ? `?${query}` : ''}`);
     this.source = source;
@@ -139,11 +143,14 @@ export class LiveChannel {
 
 const channels = new Map<string, LiveChannel>();
 
-/** The channel for this account filter (undefined: every event); it is open only while someone listens. */
-export function liveChannel(account: string | undefined): LiveChannel {
-  const key = account ?? '*';
+/**
+ * The channel for this account filter (undefined: every event), with or without news of
+ * rebuilds and reconciliations (/system); it is open only while someone listens.
+ */
+export function liveChannel(account: string | undefined, operations = false): LiveChannel {
+  const key = `${account ?? '*'}${operations ? '+operations' : ''}`;
   let channel = channels.get(key);
-  if (!channel) channels.set(key, (channel = new LiveChannel(account)));
+  if (!channel) channels.set(key, (channel = new LiveChannel(account, operations)));
   return channel;
 }
 

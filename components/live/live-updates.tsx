@@ -10,6 +10,8 @@ type Props = {
   account?: string;
   /** The event-index position the page was rendered at (null: unknown, start from now). */
   since: string | null;
+  /** Also refresh when a rebuild or reconciliation moves on (/system). */
+  operations?: boolean;
 };
 
 const LABELS: Record<LiveStatus, string> = {
@@ -31,12 +33,13 @@ const DOTS: Record<LiveStatus, string> = {
  * components render again (router.refresh, throttled). Shows the stream's state and lets the
  * person pause it. Without JavaScript it says the page does not update by itself.
  */
-export function LiveUpdates({ account, since }: Props) {
+export function LiveUpdates({ account, since, operations }: Props) {
   const router = useRouter();
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
   const { status, pausedByUser, setPausedByUser } = useLiveChannel({
     account,
+    operations,
     since,
     onMessage: () => scheduleRefresh(router.refresh),
   });

@@ -9,6 +9,8 @@ export type LiveChannelState = { status: LiveStatus; pausedByUser: boolean; setP
 type Options = {
   /** Only events of this account (its stream, payments to it); undefined: every event. */
   account?: string;
+  /** Also hear when a rebuild or reconciliation moves on. */
+  operations?: boolean;
   /** The position the page was rendered at: a stream opened for it starts there. */
   since?: string | null;
   enabled?: boolean;
@@ -18,7 +20,7 @@ type Options = {
 
 /** Listens to the live channel while `enabled`. The callbacks may change between renders; the subscription does not. */
 export function useLiveChannel(options: Options): LiveChannelState {
-  const { account, enabled = true } = options;
+  const { account, operations = false, enabled = true } = options;
   const latest = useRef(options);
   useEffect(() => {
     latest.current = options;
@@ -26,13 +28,13 @@ export function useLiveChannel(options: Options): LiveChannelState {
 
   useEffect(() => {
     if (!enabled) return;
-    return liveChannel(account).add(
+    return liveChannel(account, operations).add(
       { onMessage: (message) => latest.current.onMessage?.(message), onOpen: () => latest.current.onOpen?.() },
       latest.current.since ?? null,
     );
-  }, [account, enabled]);
+  }, [account, operations, enabled]);
 
-  const channel = liveChannel(account);
+  const channel = liveChannel(account, operations);
   const watch = useCallback((onChange: () => void) => channel.watchStatus(onChange), [channel]);
   const status = useSyncExternalStore(watch, () => channel.status, () => 'connecting' as const);
   const pausedByUser = useSyncExternalStore(watch, () => channel.pausedByUser, () => false);

@@ -1,5 +1,7 @@
 import type { Db } from '@/lib/db/client';
 import { EVENTS_CHANNEL } from '@/lib/db/projection-channel';
+import { RECONCILE_CHANNEL } from '@/lib/reconciliation/run';
+import { REBUILD_CHANNEL } from '@/lib/rebuild-requests';
 import { eventIndexHead, indexEntriesAfter, indexEntryAt, type LiveEvent } from '@/lib/queries/live';
 import { parsePosition } from './protocol';
 
@@ -26,6 +28,8 @@ export type LiveDelivery = {
 export type LiveSubscriber = {
   /** Only events of this account's stream or paying it; undefined: every event. */
   account?: string;
+  /** Also told when a rebuild or a reconciliation moves on (/system shows their progress). */
+  operations?: boolean;
   deliver: (delivery: LiveDelivery) => void;
 };
 
@@ -105,6 +109,10 @@ export class LiveFeed {
   private start(): Promise<void> {
     if (!this.started) {
       let first = true;
+      // Rebuilds and reconciliations ring their own channels as they progress (same connection).
+      const operations = Promise.all(
+        [REBUILD_CHANNEL, RECONCILE_CHANNEL].map((channel) => this.db.$client.listen(channel, () => this.operationsChanged())),
+      );
       this.started = this.db.$client
         .listen(
           EVENTS_CHANNEL,
@@ -116,10 +124,15 @@ export class LiveFeed {
             else this.requestDrain();
           },
         )
+        .then(async ({ unlisten }) => {
+          const others = await operations;
+          this.unlisten = async () => {
+            await unlisten();
+            for (const other of others) await other.unlisten();
+          };
+        })
         .then(
-          ({ unlisten }) => {
-            this.unlisten = unlisten;
-          },
+          () => {},
           (error: unknown) => {
             this.started = null; // the next subscriber tries again
             throw error;
@@ -236,6 +249,10 @@ export class LiveFeed {
       state.cursor = last;
       subscriber.deliver({ events: relevant, id: last });
     }
+  }
+
+  private operationsChanged(): void {
+    for (const [subscriber] of this.subscribers) if (subscriber.operations) subscriber.deliver({ events: [], id: null });
   }
 
   private changedForAll(): void {

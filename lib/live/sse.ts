@@ -9,14 +9,17 @@ import { LIVE_EVENTS, LIVE_UNAVAILABLE, MAX_LISTED_EVENTS, parsePosition, type L
  * heartbeat timer and a queue bounded by bytes: a client that stops reading loses the listed
  * events past the bound and gets one `resync` message when it reads again.
  */
-export type LiveParams = { account?: string; since?: bigint };
+export type LiveParams = { account?: string; since?: bigint; operations?: boolean };
 
-const PARAMS = new Set(['account', 'since']);
+const PARAMS = new Set(['account', 'since', 'operations']);
 
-/** The stream's input: `account` (a valid account number), `since` (a position) and the Last-Event-ID header. */
+/**
+ * The stream's input: `account` (a valid account number), `since` (a position), `operations=1`
+ * (also say when a rebuild or reconciliation moves on) and the Last-Event-ID header.
+ */
 export function parseLiveParams(url: URL, headers: Headers): { ok: true; params: LiveParams } | { ok: false; message: string } {
   for (const name of new Set(url.searchParams.keys())) {
-    if (!PARAMS.has(name)) return { ok: false, message: `Unknown parameter "${printable(name)}": only account and since are accepted.` };
+    if (!PARAMS.has(name)) return { ok: false, message: `Unknown parameter "${printable(name)}": only account, since and operations are accepted.` };
     if (url.searchParams.getAll(name).length > 1) return { ok: false, message: `The parameter ${name} is given more than once.` };
   }
   const params: LiveParams = {};
@@ -24,6 +27,11 @@ export function parseLiveParams(url: URL, headers: Headers): { ok: true; params:
   if (account !== null) {
     if (!hasValidCheckDigit(account)) return { ok: false, message: 'account must be a 10-digit account number with a valid check digit.' };
     params.account = account;
+  }
+  const operations = url.searchParams.get('operations');
+  if (operations !== null) {
+    if (operations !== '1') return { ok: false, message: 'operations must be 1 when given.' };
+    params.operations = true;
   }
   const since = url.searchParams.get('since');
   if (since !== null) {
@@ -163,7 +171,7 @@ export async function openLiveStream(feed: LiveFeed, params: LiveParams, options
   }
   options.signal?.addEventListener('abort', close);
   write(`retry: ${retryMs}\n: connected\n\n`);
-  const subscribing = feed.subscribe({ account: params.account, deliver }, params.since);
+  const subscribing = feed.subscribe({ account: params.account, operations: params.operations, deliver }, params.since);
   try {
     const stop = await withDeadline(subscribing, options.subscribeDeadlineMs ?? 5_000);
     if (closed) stop();

@@ -6,6 +6,9 @@
 //  - an event that cannot be applied (invalid payload, a payment whose payee has no row) holds
 //    its stream from there on: nothing of that stream from that revision applies, while
 //    payments from other accounts still credit it;
+//  - held streams are retried at the end (the worker retries them from the store when it
+//    subscribes, every minute and on a replay): a stream whose held event applies now (its payee
+//    has since been opened) is caught up, and timelines are kept in $all order;
 //  - text copied into PostgreSQL has U+0000 and lone surrogates replaced by U+FFFD.
 import type { RecordedEvent } from '@eventstore/db-client';
 import { fromRecorded } from '@/lib/eventstore/serialization';
@@ -46,10 +49,11 @@ export type Replay = {
 
 const storable = (text: string) => text.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 
-/** Replays the whole list at once, keeping every timeline. */
+/** Replays the whole list at once, keeping every timeline, then retries what it held. */
 export function replay(events: readonly RecordedEvent[]): Replay {
   const replayer = new Replayer();
   for (const event of events) replayer.add(event);
+  replayer.retryHolds();
   return replayer.result();
 }
 
@@ -72,8 +76,39 @@ export class Replayer {
     return { accounts: this.accounts, holds: this.holds, moneyIn: this.moneyIn, moneyHeld: this.moneyHeld, negatives: this.negatives };
   }
 
+  /** Per held stream, its held event and everything of it that came after, for the retry. */
+  private readonly heldBack = new Map<string, RecordedEvent[]>();
+
   private hold(event: RecordedEvent, account: string, reason: string) {
     this.holds.set(event.streamId, { stream: event.streamId, account, revision: event.revision, eventId: event.id, reason });
+    this.heldBack.set(event.streamId, [event]);
+  }
+
+  /**
+   * Tries every held stream again from its held event, as the worker does, until a pass frees
+   * none (one freed stream can free another: a payer held on a payee that was held). Timelines
+   * of the accounts involved are put back in $all order, with their running balances.
+   */
+  retryHolds(): void {
+    for (let freed = true; freed; ) {
+      freed = false;
+      for (const [stream, events] of [...this.heldBack]) {
+        const hold = this.holds.get(stream)!;
+        this.holds.delete(stream);
+        this.heldBack.delete(stream);
+        const touched = new Set(this.accounts.keys());
+        const before = new Map([...this.accounts].map(([n, a]) => [n, a.historyLength]));
+        for (const event of events.slice(1)) this.moneyHeld -= heldMoney(event);
+        for (const event of events) this.add(event);
+        const again = this.holds.get(stream);
+        if (again && again.revision === hold.revision) continue;
+        freed = true;
+        for (const number of touched) {
+          const account = this.accounts.get(number)!;
+          if (account.historyLength !== before.get(number)) reorder(account);
+        }
+      }
+    }
   }
 
   private touch(account: ReplayAccount, event: RecordedEvent, kind: string, amount: bigint, counterparty: string | null) {
@@ -102,10 +137,8 @@ export class Replayer {
     const { accounts, holds } = this;
     const decoded = fromRecorded(event);
     if (holds.has(event.streamId)) {
-      if (decoded.kind === 'account' && (decoded.value.event.type === 'AccountOpened' || decoded.value.event.type === 'MoneyDeposited')) {
-        const data = decoded.value.event.data as { openingBalanceCents?: number; amountCents?: number };
-        this.moneyHeld += BigInt(data.openingBalanceCents ?? data.amountCents ?? 0);
-      }
+      this.moneyHeld += heldMoney(event);
+      this.heldBack.get(event.streamId)?.push(event);
       return;
     }
     const row = accounts.get(owner);
@@ -159,5 +192,25 @@ export class Replayer {
         break;
       }
     }
+  }
+}
+
+/** Money an opening or a deposit brings in, counted as held while its stream is held. */
+function heldMoney(event: RecordedEvent): bigint {
+  const decoded = fromRecorded(event);
+  if (decoded.kind !== 'account') return 0n;
+  const e = decoded.value.event;
+  if (e.type === 'AccountOpened') return BigInt(e.data.openingBalanceCents);
+  if (e.type === 'MoneyDeposited') return BigInt(e.data.amountCents);
+  return 0n;
+}
+
+/** Puts a timeline back in $all order and recomputes its running balance (as the projection keeps it). */
+function reorder(account: ReplayAccount): void {
+  account.history.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+  let balance = 0n;
+  for (const entry of account.history) {
+    balance += entry.amount;
+    entry.balanceAfter = balance;
   }
 }

@@ -84,6 +84,7 @@ async function reconcile(options: ReconcileOptions, runId: string): Promise<Reco
 
   const replayer = new Replayer(() => false);
   await replayUpTo(client, end, (event) => replayer.add(event), options.onProgress);
+  replayer.retryHolds();
   const replayed = replayer.result().accounts;
 
   const rows = new Map<string, ReadModelAccount>();
@@ -111,6 +112,7 @@ async function reconcile(options: ReconcileOptions, runId: string): Promise<Reco
   if (differing.size > 0) {
     const detailed = new Replayer((account) => differing.has(account));
     await replayUpTo(client, end, (event) => detailed.add(event));
+    detailed.retryHolds();
     const timelines = detailed.result().accounts;
     const stored = await db
       .select({ account: accountHistory.accountNumber, eventId: accountHistory.eventId, position: accountHistory.position, kind: accountHistory.kind, balanceAfter: accountHistory.balanceAfter })

@@ -8,15 +8,18 @@ import { accountStream } from '@/lib/eventstore/streams';
 import { waitForAccountRevision } from '@/lib/queries';
 import type { RebuildProgress } from '@/lib/rebuild-progress';
 import { requestRebuild } from '@/lib/rebuild-requests';
+import { accountNumberFor } from '@/lib/eventstore/ids';
+import { runReconciliation } from '@/lib/reconciliation/run';
 import { RebuildRunningError, runRebuild } from '@/worker/rebuild';
 import { startOperationsRunner } from '@/worker/operations-runner';
 import { eventually, newCommandId, quietLogger, readUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
 
 let env: TestEnvironment;
+let worker: ReturnType<TestEnvironment['startWorker']>;
 
 beforeAll(async () => {
   env = await startTestEnvironment();
-  env.startWorker();
+  worker = env.startWorker();
 });
 
 afterAll(async () => {
@@ -178,5 +181,29 @@ describe('rebuild', () => {
       await runner.stop();
     }
     expect(await dump(env.db)).toEqual(before);
+  });
+
+  it('resumes, in the copy as live, a payment held because its payee was opened only later', async () => {
+    const payer = await open('Early payer', 1_000);
+    const payee = accountNumberFor(`late-payee-${newCommandId()}`);
+    await env.client.appendToStream(
+      accountStream(payer),
+      jsonEvent({ type: 'PaymentMade', data: { payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 300 } }),
+      { expectedRevision: 0n },
+    );
+    await eventually('the payer to be held on its payee', async () => (await env.db.select().from(projectionHolds).where(sql`stream = ${accountStream(payer)}`)).length > 0);
+    await env.client.appendToStream(
+      accountStream(payee),
+      jsonEvent({ type: 'AccountOpened', data: { accountNumber: payee, holderName: 'Late payee', openingBalanceCents: 0 } }),
+      { expectedRevision: 'no_stream' },
+    );
+    await settled();
+    expect(await worker.resume(accountStream(payer))).toBe(true);
+    const live = await dump(env.db);
+    expect(live.accounts.find((a) => a.number === payee)?.balance).toBe(300n);
+    await runRebuild({ client: env.client, db: env.db });
+    expect(await dump(env.db)).toEqual(live);
+    const report = await runReconciliation({ client: env.client, db: env.db });
+    expect(report.differences).toEqual([]);
   });
 });
