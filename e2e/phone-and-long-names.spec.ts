@@ -24,7 +24,7 @@ async function expectNoHorizontalOverflow(page: Page, path: string) {
 /** Each main navigation link is wholly on screen and is what a tap at its centre reaches. */
 async function expectNavigationUsable(page: Page, path: string) {
   const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
-  await expect(links).toHaveCount(3);
+  await expect(links).toHaveCount(4);
   for (const link of await links.all()) {
     const name = await link.textContent();
     const box = await link.boundingBox();
@@ -82,6 +82,8 @@ test('at phone width no page overflows, long names included, and the main naviga
     `/accounts/${long}/at/99`,
     '/events',
     '/events?before=yesterday',
+    '/system',
+    '/system/reconciliation',
     '/accounts/0000000000',
     '/no-such-page',
   ];
