@@ -52,6 +52,7 @@ const USAGE = `Usage: npm run bench:loop -- [--quick] [--phases <list>] [--secon
   --seconds   how long each load runs (default 20, quick 4)
   --backlog   events in the catch-up backlog (default 100000, quick 5000)
   --out       results JSON (default bench/results/loop.json; the chart goes beside it)
+  --cpu-prof  profile the catch-up worker into this directory (a .cpuprofile; see bench/profile-summary.ts)
   --help      show this help`;
 
 function options() {
@@ -62,6 +63,7 @@ function options() {
       seconds: { type: 'string' },
       backlog: { type: 'string' },
       out: { type: 'string' },
+      'cpu-prof': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -88,6 +90,7 @@ function options() {
     seconds: number('seconds', values.seconds, quick ? 4 : 20, 1, 3600),
     backlog: number('backlog', values.backlog, quick ? 5_000 : 100_000, 100, 10_000_000),
     out: path.resolve(values.out ?? path.join(REPO, 'bench', 'results', 'loop.json')),
+    cpuProf: values['cpu-prof'] === undefined ? undefined : path.resolve(values['cpu-prof']),
   };
 }
 
@@ -217,7 +220,8 @@ async function main(): Promise<number> {
       const group = `loop-catchup-${randomUUID().slice(0, 8)}`;
       const worker = new ServiceProcess('worker', path.relative(REPO, path.join(REPO, 'dist', 'worker', 'index.mjs')), () => [],
         () => ({ EVENTSTORE_CONNECTION_STRING: stack!.eventStoreConnectionString, DATABASE_URL: stack!.databaseUrl, PROJECTION_GROUP: group }),
-        path.join(stack.dir, 'catchup-worker.log'), undefined, () => {});
+        path.join(stack.dir, 'catchup-worker.log'), undefined, () => {}, false,
+        opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`] : []);
       cleanups.push(() => worker.stop());
       const started = process.hrtime.bigint();
       await worker.start();

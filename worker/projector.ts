@@ -102,11 +102,11 @@ async function applyOnce(db: Db, events: readonly BatchEvent[], tables: ReadMode
     const rows = new Map<string, AccountRow | null>(sorted.map((n) => [n, null]));
     for (const row of locked) rows.set(row.number, toAccountRow(row));
 
-    // (Aliased: ORDER BY would otherwise sort by the text output column, not the bigint.)
+    // One backward probe of the primary key per account (DISTINCT ON read every entry of each).
     const newest = await tx.execute<{ account_number: string; last_position: string; last_balance: string }>(sql`
-      select distinct on (h.account_number) h.account_number, h.position::text as last_position, h.balance_after::text as last_balance
-      from ${tables.history} h where h.account_number = any(${array(sorted)}::text[])
-      order by h.account_number, h.position desc`);
+      select a.n as account_number, h.position::text as last_position, h.balance_after::text as last_balance
+      from unnest(${array(sorted)}::text[]) as a(n)
+      cross join lateral (select position, balance_after from ${tables.history} where account_number = a.n order by position desc limit 1) h`);
     const last = new Map<string, LastEntry>(
       newest.map((r) => [r.account_number, { position: BigInt(r.last_position), balanceAfter: BigInt(r.last_balance) }]),
     );

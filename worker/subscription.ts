@@ -94,6 +94,8 @@ export type ProjectionWorkerOptions = {
   decode?: typeof fromRecorded;
   /** Most events applied in one transaction (also the subscription's buffer on the server). */
   batchSize?: number;
+  /** How often it logs what it applied lately (when it applied anything). */
+  statsEveryMs?: number;
 };
 
 export type ProjectionWorker = {
@@ -106,16 +108,27 @@ export type ProjectionWorker = {
 };
 
 /** Creates the $all consumer group from the start of $all if it does not exist yet; system events filtered server-side. */
+/**
+ * The group's settings. The defaults read 20 events per catch-up read and buffer 500, which
+ * paces a worker catching up on a backlog far below what it can apply; these keep two batches
+ * on their way while one is applied.
+ */
+export const GROUP_SETTINGS = { readBatchSize: 500, historyBufferSize: 2_000, liveBufferSize: 2_000 } as const;
+
+/**
+ * Creates the $all consumer group from the start of $all if it does not exist yet (system
+ * events filtered server-side); a group made with other buffer settings is brought to these.
+ */
 export async function ensureGroup(client: EventStoreDBClient, group: string, maxRetryCount = 50): Promise<void> {
+  const settings = persistentSubscriptionToAllSettingsFromDefaults({ startFrom: START, maxRetryCount, ...GROUP_SETTINGS });
   try {
-    await client.createPersistentSubscriptionToAll(
-      group,
-      persistentSubscriptionToAllSettingsFromDefaults({ startFrom: START, maxRetryCount }),
-      { filter: excludeSystemEvents() },
-    );
+    await client.createPersistentSubscriptionToAll(group, settings, { filter: excludeSystemEvents() });
   } catch (error) {
-    if (error instanceof PersistentSubscriptionExistsError) return;
-    throw error;
+    if (!(error instanceof PersistentSubscriptionExistsError)) throw error;
+    const current = (await client.getPersistentSubscriptionToAllInfo(group)).settings;
+    const stale = (Object.keys(GROUP_SETTINGS) as (keyof typeof GROUP_SETTINGS)[]).some((key) => current[key] !== GROUP_SETTINGS[key]);
+    // Updating restarts the group's subscriptions, so only when something differs; its start point stays.
+    if (stale) await client.updatePersistentSubscriptionToAll(group, { ...current, ...GROUP_SETTINGS, maxRetryCount });
   }
 }
 
@@ -322,6 +335,15 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     }
   }
   const holdRetryTimer = setInterval(() => void exclusive(retryHolds), options.holdRetryMs ?? 60_000);
+  // What it did lately, when it did anything: how busy it is, and how well batches fill.
+  const throughput = { events: 0, batches: 0, since: Date.now() };
+  const throughputTimer = setInterval(() => {
+    if (throughput.events === 0) return;
+    const seconds = (Date.now() - throughput.since) / 1000;
+    logger.info(`[worker] ${throughput.events} events in ${throughput.batches} batches over ${seconds.toFixed(0)} s (${Math.round(throughput.events / seconds)}/s, ${Math.round(throughput.events / throughput.batches)} per batch)`);
+    Object.assign(throughput, { events: 0, batches: 0, since: Date.now() });
+  }, options.statsEveryMs ?? 10_000);
+  throughputTimer.unref();
   holdRetryTimer.unref();
 
   /**
@@ -352,6 +374,8 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
    * cannot store) is handled one event at a time too, so only the culprit's stream is held.
    */
   async function handleBatch(sub: PersistentSubscriptionToAll, batch: PersistentSubscriptionToAllResolvedEvent[]): Promise<void> {
+    throughput.events += batch.length;
+    throughput.batches += 1;
     const toAck: PersistentSubscriptionToAllResolvedEvent[] = [];
     const single: PersistentSubscriptionToAllResolvedEvent[] = [];
     const candidates: Array<{ resolved: PersistentSubscriptionToAllResolvedEvent; event: BatchEvent }> = [];
@@ -456,6 +480,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
       if (!stopping) {
         stopping = true;
         clearInterval(holdRetryTimer);
+        clearInterval(throughputTimer);
         wakeSleeper?.();
         await inFlight;
         await subscription?.unsubscribe().catch(() => {});

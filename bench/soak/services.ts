@@ -39,6 +39,8 @@ export class ServiceProcess {
     private readonly ready: RegExp | undefined,
     private readonly onUnexpectedExit: (exit: UnexpectedExit) => void,
     private readonly pipeStdin = false,
+    /** Extra options for node itself (e.g. --cpu-prof). */
+    private readonly nodeArgs: string[] = [],
   ) {}
 
   get pid(): number | undefined {
@@ -56,7 +58,7 @@ export class ServiceProcess {
     fs.writeSync(log, `\n--- ${new Date().toISOString()} start #${++this.starts}\n`);
     // TypeScript through tsx; a built .mjs (the bundled worker) as it is.
     const entry = this.script.endsWith('.ts') ? ['--import', 'tsx', path.join(ROOT, this.script)] : [path.join(ROOT, this.script)];
-    const child = spawn(process.execPath, [...entry, ...this.args()], {
+    const child = spawn(process.execPath, [...this.nodeArgs, ...entry, ...this.args()], {
       cwd: ROOT,
       env: childEnv(this.env()),
       detached: true,
