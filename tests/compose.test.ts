@@ -39,10 +39,12 @@ function configVariables(): Set<string> {
   return seen;
 }
 
-function portMapping(service: Service): { host: number; container: number }[] {
+/** "[interface:]host:container" entries. */
+function portMapping(service: Service): { interface: string | null; host: number; container: number }[] {
   return (service.ports ?? []).map((entry) => {
-    const [host, container] = String(entry).split(':').map(Number);
-    return { host, container };
+    const parts = String(entry).split(':');
+    const [container, host] = [Number(parts.at(-1)), Number(parts.at(-2))];
+    return { interface: parts.length === 3 ? parts[0]! : null, host, container };
   });
 }
 
@@ -84,14 +86,33 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('builds app, worker and migrate from the Dockerfile in the repo', () => {
+  it('builds app, worker and migrate from the Dockerfile in the repo: Node 24, non-root, only what production runs', () => {
     for (const name of ['app', 'worker', 'migrate']) {
       expect(services[name].build, name).toBe('.');
     }
     const dockerfile = read('Dockerfile');
     const stages = dockerfile.match(/^FROM\s+\S+/gm) ?? [];
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const stage of stages) expect(stage).toMatch(/FROM\s+node:20\b|FROM\s+(deps|build)\b/);
+    for (const stage of stages) expect(stage).toMatch(/FROM\s+node:24\b|FROM\s+(deps|build)\b/);
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
+    expect(runtime).toMatch(/^USER\s+(?!root\b)\S+/m);
+    expect(runtime).toMatch(/\.next\/standalone/);
+    expect(runtime, 'no node_modules, sources or tsx beyond the standalone output').not.toMatch(/COPY\s+(--\S+\s+)*(\.|\/app\/node_modules)\s/);
+    // npm ci runs patch-package: the patches must be there before it.
+    expect(dockerfile.indexOf('COPY patches')).toBeLessThan(dockerfile.indexOf('RUN npm ci'));
+  });
+
+  it('runs built JavaScript in production: the standalone server, the bundled worker and migrate step', () => {
+    expect(services.app.command).toEqual(['node', 'server.js']);
+    expect(services.worker.command).toEqual(['node', 'dist/worker/index.mjs']);
+    expect(services.migrate.command).toEqual(['node', 'dist/migrate/index.mjs']);
+    for (const name of ['app', 'worker', 'migrate']) expect(JSON.stringify(services[name].command), name).not.toMatch(/tsx|npx/);
+  });
+
+  it('publishes ports on this machine only (no sign-in yet)', () => {
+    for (const name of ['app', 'eventstore', 'postgres']) {
+      for (const port of portMapping(services[name])) expect(port.interface, name).toBe('127.0.0.1');
+    }
   });
 
   it('gives app, worker and migrate only variables lib/config.ts knows, with values it accepts', () => {
@@ -132,11 +153,10 @@ describe('docker-compose.yml', () => {
     expect(url.pathname.slice(1)).toBe(pg.POSTGRES_DB);
   });
 
-  it('publishes the app on the port its config and command use', () => {
+  it('publishes the app on the port its config and the image use', () => {
     const app = loadConfig(environment('app'));
     expect(portMapping(services.app).map((p) => p.container)).toContain(app.port);
-    const command = services.app.command ?? [];
-    expect(command[command.indexOf('--port') + 1]).toBe(String(app.port));
+    expect(read('Dockerfile')).toMatch(new RegExp(`PORT=${app.port}\\b`));
   });
 
   it('starts app and worker only after the stores are healthy and migrations ran', () => {

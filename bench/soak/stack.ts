@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { freePort } from '../../tests/support/free-port';
-import { buildWorker } from '../../scripts/build-worker';
+import { buildWorker } from '../../scripts/build-bundles';
 import { ROOT, ServiceProcess, type UnexpectedExit } from './services';
 
 /** The embedded store's CLI, found through its package like any dependency (ServiceProcess takes paths from ROOT). */
