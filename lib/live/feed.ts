@@ -110,34 +110,33 @@ export class LiveFeed {
     if (!this.started) {
       let first = true;
       // Rebuilds and reconciliations ring their own channels as they progress (same connection).
-      const operations = Promise.all(
-        [REBUILD_CHANNEL, RECONCILE_CHANNEL].map((channel) => this.db.$client.listen(channel, () => this.operationsChanged())),
+      const operations = [REBUILD_CHANNEL, RECONCILE_CHANNEL].map((channel) =>
+        this.db.$client.listen(channel, () => this.operationsChanged()),
       );
-      this.started = this.db.$client
-        .listen(
-          EVENTS_CHANNEL,
-          (payload) => this.onDoorbell(payload),
-          () => {
-            this.listens++;
-            if (first) first = false;
-            // Doorbells rung while the connection was down are lost: read what is new.
-            else this.requestDrain();
-          },
-        )
-        .then(async ({ unlisten }) => {
-          const others = await operations;
-          this.unlisten = async () => {
-            await unlisten();
-            for (const other of others) await other.unlisten();
-          };
-        })
-        .then(
-          () => {},
-          (error: unknown) => {
-            this.started = null; // the next subscriber tries again
-            throw error;
-          },
-        );
+      const events = this.db.$client.listen(
+        EVENTS_CHANNEL,
+        (payload) => this.onDoorbell(payload),
+        () => {
+          this.listens++;
+          if (first) first = false;
+          // Doorbells rung while the connection was down are lost: read what is new.
+          else this.requestDrain();
+        },
+      );
+      // Settled together: when the connection fails every listen rejects, and none may go unobserved;
+      // the ones that did succeed are undone so that the next attempt does not listen twice.
+      this.started = Promise.allSettled([events, ...operations]).then(async (settled) => {
+        const listening = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+        const failure = settled.find((s) => s.status === 'rejected');
+        if (failure) {
+          this.started = null; // the next subscriber tries again
+          for (const { unlisten } of listening) await unlisten().catch(() => {});
+          throw failure.reason;
+        }
+        this.unlisten = async () => {
+          for (const { unlisten } of listening) await unlisten();
+        };
+      });
     }
     return this.started;
   }
