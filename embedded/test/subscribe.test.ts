@@ -52,25 +52,27 @@ describe('subscribeToStream', () => {
     expect(got.events.map((e) => e.event!.revision)).toEqual(Array.from({ length: 25 }, (_, i) => BigInt(i)));
   });
 
-  it('drops a slow consumer back to catch-up and still delivers everything once, in order', async () => {
+  it('gives a consumer that starts reading late everything once, in order', async () => {
+    // The official client reads its call whatever the application does, so whether the server's
+    // live buffer overflows here depends on the Node version's HTTP/2 buffering; the fallback
+    // itself is proven with paused raw calls in grpc-bounds-subscribers.test.ts.
     const s = streamName('slow');
     await es.client.appendToStream(s, [ev(0)]);
     const sub = es.client.subscribeToStream(s, { fromRevision: START });
     let caughtUp = 0;
     sub.on('caughtUp', () => caughtUp++);
-    // nobody reads yet: the server's writes block and its live buffer overflows
     const total = 15_001;
     for (let i = 1; i < total; i += 500) {
       await es.client.appendToStream(s, Array.from({ length: Math.min(500, total - i) }, (_, j) => ev(i + j)));
     }
     const seen: bigint[] = [];
-    for await (const e of sub) {
-      seen.push(e.event!.revision);
-      if (seen.length === total) break;
-    }
+    const reading = (async () => {
+      for await (const e of sub) seen.push(e.event!.revision);
+    })();
+    await waitFor(() => seen.length >= total && caughtUp >= 1, 'every event', 20_000);
     await sub.unsubscribe();
+    await reading;
     expect(seen).toEqual(Array.from({ length: total }, (_, i) => BigInt(i)));
-    expect(caughtUp).toBeGreaterThanOrEqual(2);
   });
 
   it('starts after the given revision, or at the end', async () => {
