@@ -24,7 +24,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <header className="bg-brand-900 text-white shadow">
-          <div className="mx-auto flex max-w-5xl items-center justify-between gap-6 px-4 py-4">
+          <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-6 gap-y-2 px-4 py-4">
             <Link href="/" className="flex items-center gap-2 text-lg font-semibold tracking-tight">
               <span aria-hidden="true" className="grid size-8 place-items-center rounded-lg bg-white/15 text-sm font-bold">
                 EB
@@ -32,7 +32,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               Eventbank
             </Link>
             <nav aria-label="Main">
-              <ul className="flex items-center gap-1 text-sm font-medium">
+              <ul className="flex flex-wrap items-center gap-1 text-sm font-medium">
                 <li>
                   <NavLink
                     href="/"
@@ -65,7 +65,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           {children}
         </main>
         <footer className="mx-auto max-w-5xl px-4 pb-8 text-xs text-slate-500">
-          Every change is an event in EventStoreDB; account pages read the PostgreSQL projection, the event log and past states read the store itself.
+          Every change is an event in EventStoreDB; account pages read the PostgreSQL projection, the event log finds events through its index and shows them as the store holds them, stream views and past states read the store itself.
         </footer>
       </body>
     </html>

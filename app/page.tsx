@@ -1,12 +1,30 @@
 import Link from 'next/link';
-import { listAccounts } from '@/lib/queries';
+import { badRequest } from '@/lib/http/bad-request';
+import { listAccountsPage } from '@/lib/queries';
 import { formatMoney } from '@/components/format';
+import { Pagination } from '@/components/pagination';
 
 // Reads the PostgreSQL read model on every request.
 export const dynamic = 'force-dynamic';
 
-export default async function AccountsPage() {
-  const accounts = await listAccounts();
+const PAGE_SIZE = 50;
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+/** `?page=N`: a whole number from 1; absent means 1. */
+function parsePage(value: string | string[] | undefined): number | string {
+  if (value === undefined || value === '') return 1;
+  if (Array.isArray(value)) return 'Give “page” once.';
+  if (!/^\d{1,7}$/.test(value) || Number(value) < 1) return '“page” must be a whole number from 1.';
+  return Number(value);
+}
+
+export default async function AccountsPage({ searchParams }: Props) {
+  const page = parsePage((await searchParams).page);
+  if (typeof page === 'string') badRequest(`This page of the accounts list does not exist. ${page}`);
+  const list = await listAccountsPage({ page, pageSize: PAGE_SIZE });
+  if (page > list.pageCount) badRequest(`There are ${list.pageCount} pages of accounts; page ${page} does not exist.`);
+  const { accounts, total } = list;
   return (
     <section aria-labelledby="accounts-heading" className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -15,7 +33,7 @@ export default async function AccountsPage() {
             Accounts
           </h1>
           <p className="mt-1 text-sm text-slate-600">
-            {accounts.length === 1 ? '1 account' : `${accounts.length} accounts`}, balances as projected from the event log.
+            {total === 1 ? '1 account' : `${total.toLocaleString('en')} accounts`}, balances as projected from the event log.
           </p>
         </div>
         <Link
@@ -26,7 +44,7 @@ export default async function AccountsPage() {
         </Link>
       </div>
 
-      {accounts.length === 0 ? (
+      {total === 0 ? (
         <div className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center">
           <p className="font-medium">No accounts yet.</p>
           <p className="mt-1 text-sm text-slate-600">
@@ -60,7 +78,9 @@ export default async function AccountsPage() {
                       {account.number}
                     </Link>
                   </td>
-                  <td className="px-4 py-3">{account.holderName}</td>
+                  <td className="max-w-0 truncate px-4 py-3" title={account.holderName}>
+                    {account.holderName}
+                  </td>
                   <td className="px-4 py-3 text-right font-medium tabular" data-testid={`balance-${account.number}`}>
                     {formatMoney(account.balanceCents)}
                   </td>
@@ -70,6 +90,7 @@ export default async function AccountsPage() {
           </table>
         </div>
       )}
+      <Pagination basePath="/" page={page} pageCount={list.pageCount} label="Account pages" previousLabel="← Previous" nextLabel="Next →" />
     </section>
   );
 }

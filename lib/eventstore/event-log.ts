@@ -14,6 +14,8 @@ export type EventLogEntry = {
   id: string;
   /** Commit position in $all: the log's order and its paging cursor. */
   position: bigint;
+  /** Prepare position in $all (equal to the commit position for events written one append at a time). */
+  preparePosition: bigint;
   created: Date;
   streamId: string;
   /** The account the stream belongs to, or null for any other stream. */
@@ -111,6 +113,7 @@ export function toEventLogEntry(event: RecordedEvent): EventLogEntry {
   return {
     id: event.id,
     position: event.position?.commit ?? 0n,
+    preparePosition: event.position?.prepare ?? event.position?.commit ?? 0n,
     created: event.created,
     streamId: event.streamId,
     accountNumber: accountNumberFromStream(event.streamId),
