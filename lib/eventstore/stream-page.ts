@@ -73,7 +73,11 @@ export async function readStreamPage(
 export type StreamMetadataView = {
   /** The metadata as set (max age, max count, truncate before, ACL, custom keys), or null when none is. */
   metadata: Record<string, unknown> | null;
-  metaStreamRevision: bigint | null;
+  /**
+   * The $all commit position of the metadata event. (@eventstore/db-client 6 reports this as
+   * `metastreamRevision`, but fills it with the event's commit position: named for what it is.)
+   */
+  setAtPosition: bigint | null;
 };
 
 /** The stream's metadata (getStreamMetadata), in plain values for display. */
@@ -83,11 +87,11 @@ export async function readStreamMetadata(client: EventStoreDBClient, stream: str
     result = await client.getStreamMetadata(stream);
   } catch (error) {
     // A server with access control may keep a system stream's metadata from us: show none.
-    if (error instanceof AccessDeniedError) return { metadata: null, metaStreamRevision: null };
+    if (error instanceof AccessDeniedError) return { metadata: null, setAtPosition: null };
     throw error;
   }
   const metadata = result.metadata ? (JSON.parse(JSON.stringify(result.metadata, bigintReplacer)) as Record<string, unknown>) : null;
-  return { metadata: metadata && Object.keys(metadata).length > 0 ? metadata : null, metaStreamRevision: result.metastreamRevision ?? null };
+  return { metadata: metadata && Object.keys(metadata).length > 0 ? metadata : null, setAtPosition: result.metastreamRevision ?? null };
 }
 
 const bigintReplacer = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);

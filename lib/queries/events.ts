@@ -48,6 +48,7 @@ export type IndexedEventPage = {
 };
 
 export const EVENT_PAGE_SIZE = 20;
+const MAX_BIGINT = 2n ** 63n - 1n;
 
 type Direction = 'older' | 'newer';
 
@@ -118,7 +119,9 @@ export async function findEvents(
   if (span === 'empty') return { events: [], older: null, newer: null };
 
   const direction: Direction = cursor.after !== undefined ? 'newer' : 'older';
-  const bound = cursor.after ?? cursor.before;
+  // Positions are uint64 in the store, bigint (int64) here: a cursor past 2^63 - 1 means "past every event".
+  const cursorPosition = cursor.after ?? cursor.before;
+  const bound = cursorPosition === undefined ? undefined : cursorPosition > MAX_BIGINT ? MAX_BIGINT : cursorPosition;
   // The probe past the cursor runs alongside the page: nothing between the page's edge and the
   // cursor matches (else it would be on the page), so "anything beyond the cursor?" is the same
   // question as "anything beyond the page's edge?".
