@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { badRequest } from '@/lib/http/bad-request';
+import { badRequest, decidingAfterReads } from '@/lib/http/bad-request';
 import { listAccountsPage } from '@/lib/queries';
 import { formatMoney } from '@/components/format';
 import { Pagination } from '@/components/pagination';
@@ -19,7 +19,12 @@ function parsePage(value: string | string[] | undefined): number | string {
   return Number(value);
 }
 
-export default async function AccountsPage({ searchParams }: Props) {
+export default function AccountsPage({ searchParams }: Props) {
+  // A page past the last one is known only after counting.
+  return decidingAfterReads(() => renderAccounts(searchParams));
+}
+
+async function renderAccounts(searchParams: Props['searchParams']) {
   const page = parsePage((await searchParams).page);
   if (typeof page === 'string') badRequest(`This page of the accounts list does not exist. ${page}`);
   const list = await listAccountsPage({ page, pageSize: PAGE_SIZE });
@@ -33,7 +38,7 @@ export default async function AccountsPage({ searchParams }: Props) {
             Accounts
           </h1>
           <p className="mt-1 text-sm text-slate-600">
-            {total === 1 ? '1 account' : `${total.toLocaleString('en')} accounts`}, balances as projected from the event log.
+            {total === 1 ? '1 account' : `${total.toLocaleString('en')} accounts`}, newest first, balances as projected from the event log.
           </p>
         </div>
         <Link

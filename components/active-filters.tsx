@@ -14,11 +14,11 @@ export function ActiveFilters({ filters }: { filters: ActiveFilter[] }) {
               href={filter.removeHref}
               className="inline-flex max-w-full items-center gap-1 rounded-full border border-brand-100 bg-brand-50 px-3 py-1 text-brand-800 hover:bg-brand-100"
               title={`Remove the filter ${filter.label}`}
+              aria-label={`Remove the filter ${filter.label}`}
               data-testid="active-filter"
             >
               <span className="truncate">{filter.label}</span>
               <span aria-hidden="true">×</span>
-              <span className="sr-only">(remove)</span>
             </Link>
           </li>
         ))}

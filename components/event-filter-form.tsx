@@ -22,6 +22,8 @@ export function EventFilterForm({ raw }: { raw: RawParams }) {
       action="/events"
       role="search"
       aria-label="Filter events"
+      // The fields show the URL's filters: a browser must not restore what was typed before leaving.
+      autoComplete="off"
       className="space-y-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
     >
       <fieldset>

@@ -20,7 +20,7 @@ export function Pagination({
   const link = 'rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50';
   const disabled = 'rounded-md border border-slate-200 px-3 py-1.5 text-sm text-slate-400';
   return (
-    <nav aria-label={label} className="flex items-center justify-between gap-2">
+    <nav aria-label={label} className="flex items-center justify-between gap-2" data-page-count={pageCount}>
       {page > 1 ? (
         <Link href={`${basePath}?page=${Math.min(page - 1, pageCount)}`} rel="prev" className={link}>
           {previousLabel}

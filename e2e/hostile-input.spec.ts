@@ -386,7 +386,11 @@ test.describe('hostile input', () => {
       fc.tuple(segment).map(([r]) => `/accounts/${payer}/at/${r}`),
       fc.tuple(segment, segment).map(([n, r]) => `/accounts/${n}/at/${r}`),
       query(['before', 'after', 'cursor']).map((q) => `/events${q}`),
-      query(['before', 'after']).map((q) => `/${q}`),
+      query(['type', 'account', 'min', 'max', 'from', 'to', 'q', 'command', 'correlation', 'causation', 'before', 'after']).map((q) => `/events${q}`),
+      fc.tuple(segment).map(([id]) => `/events/${id}`),
+      fc.tuple(segment).map(([id]) => `/payments/${id}`),
+      fc.tuple(segment, query(['before', 'after'])).map(([name, q]) => `/streams/${name}${q}`),
+      query(['before', 'after', 'page']).map((q) => `/${q}`),
       query(['page']).map((q) => `/accounts/new${q}`),
       fc.tuple(segment, segment).map(([a, b]) => `/${a}/${b}`),
     );

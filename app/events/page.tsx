@@ -46,7 +46,8 @@ export default async function EventLogPage({ searchParams }: Props) {
           <span className="font-mono">CommandAccepted</span>) are not listed; their streams are in the stream view.
         </p>
       </div>
-      <EventFilterForm raw={raw} />
+      {/* Keyed by the filters, so a link to other filters (client navigation) shows a fresh form. */}
+      <EventFilterForm key={eventLogHref(filtersOnly(raw))} raw={raw} />
       <ActiveFilters filters={activeFilters(raw)} />
       <EventLogPageBody params={parsed.params} />
     </section>

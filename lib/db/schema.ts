@@ -26,7 +26,7 @@ export const accounts = readModel.table(
     openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
-  // The accounts list pages in opening order.
+  // The accounts list pages by opening time (newest first).
   (t) => [index('accounts_opened_number_idx').on(t.openedAt, t.number)],
 );
 

@@ -67,7 +67,7 @@ export async function listAccounts(db: Db = getDb()): Promise<AccountSummary[]> 
 
 export type AccountListPage = { accounts: AccountSummary[]; total: number; page: number; pageSize: number; pageCount: number };
 
-/** One page of the accounts in opening order (index accounts_opened_number_idx), 1-based. */
+/** One page of the accounts, the newest opened first (index accounts_opened_number_idx, read backwards), 1-based. */
 export async function listAccountsPage(
   options: { page?: number; pageSize?: number } = {},
   db: Db = getDb(),
@@ -79,7 +79,7 @@ export async function listAccountsPage(
     db
       .select(summaryColumns)
       .from(accounts)
-      .orderBy(asc(accounts.openedAt), asc(accounts.number))
+      .orderBy(desc(accounts.openedAt), desc(accounts.number))
       .limit(pageSize)
       .offset((page - 1) * pageSize),
   ]);

@@ -97,9 +97,9 @@ export default async function AccountPage({ params, searchParams }: Props) {
         aria-labelledby="account-heading"
         className="flex flex-wrap items-end justify-between gap-6 rounded-xl bg-gradient-to-br from-brand-800 to-brand-600 p-6 text-white shadow"
       >
-        <div>
+        <div className="min-w-0">
           <p className="font-mono text-sm text-white/70">Account {account.number}</p>
-          <h1 id="account-heading" className="mt-1 text-2xl font-semibold tracking-tight" data-testid="holder-name">
+          <h1 id="account-heading" className="mt-1 text-2xl font-semibold tracking-tight [overflow-wrap:anywhere]" data-testid="holder-name">
             {account.holderName}
           </h1>
           <p className="mt-2 text-xs text-white/70">

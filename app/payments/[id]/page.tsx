@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { badRequest } from '@/lib/http/bad-request';
+import { badRequest, decidingAfterReads } from '@/lib/http/bad-request';
 import { parseEventId } from '@/lib/http/event-id';
 import { getEventStore } from '@/lib/eventstore/client';
 import { readEventAt } from '@/lib/eventstore/events-at';
@@ -25,7 +25,12 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
  * before and after it (from account_history, where the projection keeps a running balance in
  * $all order), and the PaymentMade event as stored.
  */
-export default async function PaymentPage({ params }: Props) {
+export default function PaymentPage({ params }: Props) {
+  // "Not a payment" is known only after the lookup.
+  return decidingAfterReads(() => renderPayment(params));
+}
+
+async function renderPayment(params: Props['params']) {
   const { id: segment } = await params;
   const id = parseEventId(segment);
   if (!id.ok) badRequest(id.message);
