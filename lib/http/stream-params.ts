@@ -10,8 +10,17 @@ const MAX_REVISION = 2n ** 63n - 1n;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** The route segment as Next hands it (already percent-decoded). */
-export function parseStreamName(segment: string): Parsed<string> {
+/**
+ * The route segment as Next hands it: still percent-encoded (Next 16 leaves `%20`, `%2F`, `%24`
+ * … in dynamic params as they came), so it is decoded here, once; streamHref() encodes it.
+ */
+export function parseStreamName(encoded: string): Parsed<string> {
+  let segment: string;
+  try {
+    segment = decodeURIComponent(encoded);
+  } catch {
+    return { ok: false, message: 'The stream name in this address is not properly percent-encoded.' };
+  }
   if (segment.length === 0) return { ok: false, message: 'A stream name cannot be empty.' };
   if (segment.length > STREAM_NAME_MAX_LENGTH) {
     return { ok: false, message: `A stream name here is at most ${STREAM_NAME_MAX_LENGTH} characters.` };
