@@ -1,0 +1,2 @@
+DROP INDEX "readmodel"."event_index_search_idx";--> statement-breakpoint
+CREATE INDEX "event_index_search_idx" ON "readmodel"."event_index" USING gin ("search_text" gin_trgm_ops) WITH (fastupdate=false);
