@@ -2,8 +2,8 @@ import Link from 'next/link';
 import { badRequestReason } from '@/lib/http/bad-request';
 
 // Also the page for addresses a page refused (lib/http/bad-request.ts): it says why.
-export default function NotFound() {
-  const reason = badRequestReason();
+export default async function NotFound() {
+  const reason = await badRequestReason();
   return (
     <section aria-labelledby="not-found-heading" className="mx-auto max-w-lg space-y-4 py-12 text-center">
       <h1 id="not-found-heading" className="text-2xl font-semibold tracking-tight">

@@ -1,15 +1,38 @@
 import Link from 'next/link';
-import { listAccounts, liveCursor } from '@/lib/queries';
+import { badRequest, decidingAfterReads } from '@/lib/http/bad-request';
+import { listAccountsPage, liveCursor } from '@/lib/queries';
 import { formatMoney } from '@/components/format';
 import { LiveUpdates } from '@/components/live/live-updates';
+import { Pagination } from '@/components/pagination';
 
 // Reads the PostgreSQL read model on every request.
 export const dynamic = 'force-dynamic';
 
-export default async function AccountsPage() {
+const PAGE_SIZE = 50;
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+/** `?page=N`: a whole number from 1; absent means 1. */
+function parsePage(value: string | string[] | undefined): number | string {
+  if (value === undefined || value === '') return 1;
+  if (Array.isArray(value)) return 'Give “page” once.';
+  if (!/^\d{1,7}$/.test(value) || Number(value) < 1) return '“page” must be a whole number from 1.';
+  return Number(value);
+}
+
+export default function AccountsPage({ searchParams }: Props) {
+  // A page past the last one is known only after counting.
+  return decidingAfterReads(() => renderAccounts(searchParams));
+}
+
+async function renderAccounts(searchParams: Props['searchParams']) {
+  const page = parsePage((await searchParams).page);
+  if (typeof page === 'string') badRequest(`This page of the accounts list does not exist. ${page}`);
   // Read first: whatever is indexed while the list renders reaches the page on its live stream.
   const since = await liveCursor();
-  const accounts = await listAccounts();
+  const list = await listAccountsPage({ page, pageSize: PAGE_SIZE });
+  if (page > list.pageCount) badRequest(`There are ${list.pageCount} pages of accounts; page ${page} does not exist.`);
+  const { accounts, total } = list;
   return (
     <section aria-labelledby="accounts-heading" className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -18,7 +41,7 @@ export default async function AccountsPage() {
             Accounts
           </h1>
           <p className="mt-1 text-sm text-slate-600">
-            {accounts.length === 1 ? '1 account' : `${accounts.length} accounts`}, balances as projected from the event log.
+            {total === 1 ? '1 account' : `${total.toLocaleString('en')} accounts`}, newest first, balances as projected from the event log.
           </p>
           <div className="mt-2">
             <LiveUpdates since={since} />
@@ -32,7 +55,7 @@ export default async function AccountsPage() {
         </Link>
       </div>
 
-      {accounts.length === 0 ? (
+      {total === 0 ? (
         <div className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center">
           <p className="font-medium">No accounts yet.</p>
           <p className="mt-1 text-sm text-slate-600">
@@ -85,6 +108,7 @@ export default async function AccountsPage() {
           </table>
         </div>
       )}
+      <Pagination basePath="/" page={page} pageCount={list.pageCount} label="Account pages" previousLabel="← Previous" nextLabel="Next →" />
     </section>
   );
 }

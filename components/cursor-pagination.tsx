@@ -1,29 +1,35 @@
 import Link from 'next/link';
 
-/** Plain links keyed by $all position (?before= / ?after=), so paging works without client JavaScript. */
+/**
+ * Plain links to the neighbouring pages of a cursor-paged list (by $all position or by stream
+ * revision), so paging works without client JavaScript. The page builds the links, keeping
+ * whatever else its address holds (filters).
+ */
 export function CursorPagination({
-  basePath,
-  newer,
-  older,
+  newestHref,
+  newerHref,
+  olderHref,
   label,
 }: {
-  basePath: string;
-  newer: bigint | null;
-  older: bigint | null;
+  newestHref: string;
+  /** Null when nothing newer exists. */
+  newerHref: string | null;
+  /** Null when nothing older exists. */
+  olderHref: string | null;
   label: string;
 }) {
-  if (newer === null && older === null) return null;
+  if (newerHref === null && olderHref === null) return null;
   const link = 'rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50';
   const disabled = 'rounded-md border border-slate-200 px-3 py-1.5 text-sm text-slate-400';
   return (
-    <nav aria-label={label} className="flex items-center justify-between gap-2">
+    <nav aria-label={label} className="flex flex-wrap items-center justify-between gap-2">
       <div className="flex gap-2">
-        {newer !== null ? (
+        {newerHref !== null ? (
           <>
-            <Link href={basePath} className={link}>
+            <Link href={newestHref} className={link}>
               ⇤ Newest
             </Link>
-            <Link href={`${basePath}?after=${newer}`} rel="prev" className={link}>
+            <Link href={newerHref} rel="prev" className={link}>
               ← Newer
             </Link>
           </>
@@ -33,8 +39,8 @@ export function CursorPagination({
           </span>
         )}
       </div>
-      {older !== null ? (
-        <Link href={`${basePath}?before=${older}`} rel="next" className={link}>
+      {olderHref !== null ? (
+        <Link href={olderHref} rel="next" className={link}>
           Older →
         </Link>
       ) : (

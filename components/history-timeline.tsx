@@ -2,6 +2,7 @@ import Link from 'next/link';
 import type { HistoryEntry } from '@/lib/queries';
 import { accountStream } from '@/lib/eventstore/streams';
 import { pastStateHref } from './past-state';
+import { eventHref, paymentHref, streamHref } from './links';
 import { RawEventDetails } from './raw-event-details';
 import { formatDateTime, formatMoney, formatSignedMoney } from './format';
 
@@ -56,8 +57,10 @@ export function HistoryTimeline({ entries }: { entries: Entry[] }) {
           >
             <div className="flex flex-wrap items-start justify-between gap-4 p-4">
               <div className="min-w-0 space-y-1">
-                <p className="font-medium">
-                  {KIND_LABELS[entry.kind] ?? entry.kind}
+                <p className="font-medium [overflow-wrap:anywhere]">
+                  <Link href={eventHref(entry.eventId)} className="hover:underline" title={`Event ${entry.eventId}`}>
+                    {KIND_LABELS[entry.kind] ?? entry.kind}
+                  </Link>
                   {entry.counterparty && (
                     <>
                       {' '}
@@ -68,10 +71,22 @@ export function HistoryTimeline({ entries }: { entries: Entry[] }) {
                     </>
                   )}
                 </p>
-                {detail && <p className="text-sm text-slate-600 wrap-anywhere">{detail}</p>}
-                <p className="text-xs text-slate-500">
+                {detail && <p className="text-sm text-slate-600 [overflow-wrap:anywhere]">{detail}</p>}
+                <p className="text-xs text-slate-500 [overflow-wrap:anywhere]">
                   <time dateTime={new Date(entry.occurredAt).toISOString()}>{formatDateTime(entry.occurredAt)}</time> ·{' '}
-                  {entry.stream}@{entry.revision.toString()}
+                  <Link href={streamHref(entry.stream)} className="hover:underline" title={`Stream ${entry.stream}`}>
+                    {entry.stream}
+                  </Link>
+                  @{entry.revision.toString()}
+                  {entry.eventType === 'PaymentMade' && (
+                    <>
+                      {' '}
+                      ·{' '}
+                      <Link href={paymentHref(entry.eventId)} className="font-medium text-brand-700 hover:underline">
+                        Payment
+                      </Link>
+                    </>
+                  )}
                   {/* Only the account's own events are points of its stream; received payments live on the payer's. */}
                   {entry.stream === accountStream(entry.accountNumber) && (
                     <>

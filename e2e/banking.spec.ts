@@ -42,7 +42,7 @@ test('open two accounts, deposit, transfer and rename: balances and both timelin
   const received = historyEntries(page).first();
   await expect(received).toContainText('Payment received');
   await expect(received).toContainText('+$30.00');
-  await expect(received.getByRole('link', { name: alice })).toBeVisible();
+  await expect(received.getByRole('link', { name: alice, exact: true })).toBeVisible();
 
   // Rename Bob.
   const rename = form(page, 'Change holder name');

@@ -14,16 +14,21 @@ import { bigint, index, integer, jsonb, pgSchema, pgTable, primaryKey, text, tim
 export const READ_MODEL_SCHEMA = 'readmodel';
 export const readModel = pgSchema(READ_MODEL_SCHEMA);
 
-export const accounts = readModel.table('accounts', {
-  number: text('number').primaryKey(),
-  holderName: text('holder_name').notNull(),
-  /** Cents. Deliberately no "balance >= 0" check: projections record facts, they never reject them. */
-  balance: bigint('balance', { mode: 'bigint' }).notNull(),
-  /** Last applied revision of this account's own stream (incoming payments do not change it). */
-  version: bigint('version', { mode: 'bigint' }).notNull(),
-  openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
-});
+export const accounts = readModel.table(
+  'accounts',
+  {
+    number: text('number').primaryKey(),
+    holderName: text('holder_name').notNull(),
+    /** Cents. Deliberately no "balance >= 0" check: projections record facts, they never reject them. */
+    balance: bigint('balance', { mode: 'bigint' }).notNull(),
+    /** Last applied revision of this account's own stream (incoming payments do not change it). */
+    version: bigint('version', { mode: 'bigint' }).notNull(),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  // The accounts list pages by opening time (newest first).
+  (t) => [index('accounts_opened_number_idx').on(t.openedAt, t.number)],
+);
 
 /** One row per event that touched an account; incoming payments get a row on the payee. */
 export const accountHistory = readModel.table(
@@ -112,11 +117,17 @@ export const eventIndex = readModel.table(
     index('event_index_type_position_idx').on(t.type, t.position),
     index('event_index_account_position_idx').on(t.accountNumber, t.position),
     index('event_index_counterparty_position_idx').on(t.counterparty, t.position),
-    index('event_index_created_idx').on(t.created),
+    // (created, position): a date range's first and last position are one probe each (lib/queries/events.ts).
+    index('event_index_created_position_idx').on(t.created, t.position),
+    // Selective amount ranges (a large payment, an exact amount) without walking the whole log.
+    index('event_index_amount_idx').on(t.amount),
     index('event_index_command_idx').on(t.commandId),
     index('event_index_correlation_idx').on(t.correlationId),
     index('event_index_causation_idx').on(t.causationId),
-    index('event_index_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+    // fastupdate off: with it on, new rows wait in a pending list that every text search scans
+    // linearly (2 MB of it made a rare-text search take 22-33 ms instead of 1.3 ms at 560,000
+    // events); the worker pays a little more per insert instead.
+    index('event_index_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`).with({ fastupdate: false }),
   ],
 );
 

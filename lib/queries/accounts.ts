@@ -65,6 +65,27 @@ export async function listAccounts(db: Db = getDb()): Promise<AccountSummary[]> 
   return db.select(summaryColumns).from(accounts).orderBy(asc(accounts.openedAt), asc(accounts.number));
 }
 
+export type AccountListPage = { accounts: AccountSummary[]; total: number; page: number; pageSize: number; pageCount: number };
+
+/** One page of the accounts, the newest opened first (index accounts_opened_number_idx, read backwards), 1-based. */
+export async function listAccountsPage(
+  options: { page?: number; pageSize?: number } = {},
+  db: Db = getDb(),
+): Promise<AccountListPage> {
+  const pageSize = clampInt(options.pageSize ?? 50, 1, 200);
+  const page = clampInt(options.page ?? 1, 1, Number.MAX_SAFE_INTEGER);
+  const [[{ total }], rows] = await Promise.all([
+    db.select({ total: count() }).from(accounts),
+    db
+      .select(summaryColumns)
+      .from(accounts)
+      .orderBy(desc(accounts.openedAt), desc(accounts.number))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+  ]);
+  return { accounts: rows, total, page, pageSize, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
+}
+
 export async function getAccount(number: string, db: Db = getDb()): Promise<AccountSummary | null> {
   const rows = await db.select(summaryColumns).from(accounts).where(eq(accounts.number, number)).limit(1);
   return rows[0] ?? null;

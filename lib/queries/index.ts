@@ -7,3 +7,4 @@ export * from './accounts';
 export * from './live';
 export * from './balance-chart';
 export * from './system';
+export * from './events';

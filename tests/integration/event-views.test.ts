@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonEvent, binaryEvent, type EventStoreDBClient } from '@eventstore/db-client';
+import { BACKWARDS, END, jsonEvent, binaryEvent, type EventStoreDBClient } from '@eventstore/db-client';
+import { readStreamEvents } from '@/lib/eventstore/read-stream';
 import { startEventStore } from '@eventbank/embedded-eventstore';
 import type { AccountEvent } from '@/lib/domain';
 import { loadAccountAtRevision } from '@/lib/eventstore/account-at-revision';
 import { createEventStoreClient } from '@/lib/eventstore/client';
-import { readEventLog, type EventLogEntry } from '@/lib/eventstore/event-log';
+import { readStreamMetadata, readStreamPage, type StreamPage } from '@/lib/eventstore/stream-page';
 import { accountNumberFor, eventIdFor } from '@/lib/eventstore/ids';
 import { toEventData } from '@/lib/eventstore/serialization';
 import { accountStream } from '@/lib/eventstore/streams';
 
 // The store read modules against the real embedded event store (in memory). No query model
-// is involved: both views read the store itself.
+// is involved: the stream view and past states read the store itself.
 let store: Awaited<ReturnType<typeof startEventStore>>;
 let client: EventStoreDBClient;
 
@@ -47,79 +48,65 @@ const paid = (payer: string, payee: string, amountCents: number): AccountEvent =
   data: { payerAccountNumber: payer, payeeAccountNumber: payee, amountCents },
 });
 
-describe('readEventLog', () => {
-  const appended: bigint[] = [];
+describe('readStreamPage', () => {
   let account: string;
+  const revisions = (page: StreamPage) => page.entries.map((e) => e.revision);
+  const range = (from: number, to: number) => Array.from({ length: from - to + 1 }, (_, i) => BigInt(from - i));
 
   beforeAll(async () => {
     account = newAccountNumber();
-    appended.push((await append(account, opened(account, 'Log Reader', 100))).position);
-    for (let i = 1; i <= 22; i++) appended.push((await append(account, deposited(account, i))).position);
-    // Stream metadata is a $metadata (system) event in $all: hidden from the log. Three in a
-    // row, so small read batches meet batches holding nothing but system events.
-    for (const maxAge of [86_400, 86_401, 86_402]) await client.setStreamMetadata(accountStream(account), { maxAge });
-    // Events of other applications, JSON and binary, still show.
-    const other = await client.appendToStream('orders-1', jsonEvent({ type: 'OrderPlaced', data: { sku: 'x', qty: 2 } }));
-    appended.push(other.position!.commit);
-    const blob = await client.appendToStream('blobs-1', binaryEvent({ type: 'BlobStored', data: new Uint8Array([1, 2, 3]) }));
-    appended.push(blob.position!.commit);
+    await append(account, opened(account, 'Stream Reader', 100));
+    for (let i = 1; i <= 22; i++) await append(account, deposited(account, i));
+    await client.setStreamMetadata(accountStream(account), { maxAge: 86_400, eventbankNote: 'kept' });
+    await client.appendToStream('orders-1', jsonEvent({ type: 'OrderPlaced', data: { sku: 'x', qty: 2 } }));
+    await client.appendToStream('blobs-1', binaryEvent({ type: 'BlobStored', data: new Uint8Array([1, 2, 3]) }));
   });
 
-  const positions = (entries: EventLogEntry[]) => entries.map((e) => e.position);
-  const newestFirst = () => [...appended].reverse();
-
-  it('shows the newest page first, without system events', async () => {
-    const page = await readEventLog(client, {}, 10);
-    expect(positions(page.entries)).toEqual(newestFirst().slice(0, 10));
-    expect(page.entries.some((e) => e.type.startsWith('$'))).toBe(false);
-    expect(page.newer).toBeNull();
-    expect(page.older).toBe(page.entries[9].position);
-
-    const [blob, order, lastDeposit] = page.entries;
-    expect(blob).toMatchObject({ streamId: 'blobs-1', type: 'BlobStored', summary: 'Binary payload, 3 bytes', accountNumber: null });
-    expect(blob.data).toBe('<binary, 3 bytes>');
-    expect(order).toMatchObject({ streamId: 'orders-1', revision: 0n, data: { sku: 'x', qty: 2 }, summary: 'Fields: sku, qty' });
-    expect(lastDeposit).toMatchObject({
-      streamId: accountStream(account),
-      accountNumber: account,
-      revision: 22n,
-      type: 'MoneyDeposited',
-      summary: 'Deposited $0.22',
-      data: { accountNumber: account, amountCents: 22 },
-    });
-    expect(lastDeposit.metadata).toMatchObject({ commandId: expect.any(String) });
-    expect(lastDeposit.created).toBeInstanceOf(Date);
+  it('shows the newest page first, by revision', async () => {
+    const page = await readStreamPage(client, accountStream(account), {}, 10);
+    expect(revisions(page)).toEqual(range(22, 13));
+    expect(page).toMatchObject({ newer: null, older: 13n, lastRevision: 22n });
+    expect(page.entries[0]).toMatchObject({ streamId: accountStream(account), accountNumber: account, type: 'MoneyDeposited', summary: 'Deposited $0.22' });
   });
 
-  it.each([200, 2])('pages older with before= and back newer with after=, to both ends (read batch %i)', async (batch) => {
-    const read = (cursor: Parameters<typeof readEventLog>[1]) => readEventLog(client, cursor, 10, batch);
-    const first = await read({});
-    expect(positions(first.entries)).toEqual(newestFirst().slice(0, 10));
-    const second = await read({ before: first.older! });
-    expect(positions(second.entries)).toEqual(newestFirst().slice(10, 20));
-    expect(second.newer).toBe(second.entries[0].position);
-    const third = await read({ before: second.older! });
-    // The account's opening is the oldest user event; the store's own seed events are hidden.
-    expect(positions(third.entries)).toEqual(newestFirst().slice(20));
-    expect(third.entries.at(-1)).toMatchObject({ type: 'AccountOpened', summary: 'Opened for Log Reader with $1.00' });
+  it('pages older with before= and back newer with after=, to both ends', async () => {
+    const stream = accountStream(account);
+    const first = await readStreamPage(client, stream, {}, 10);
+    const second = await readStreamPage(client, stream, { before: first.older! }, 10);
+    expect(revisions(second)).toEqual(range(12, 3));
+    expect(second.newer).toBe(12n);
+    const third = await readStreamPage(client, stream, { before: second.older! }, 10);
+    expect(revisions(third)).toEqual(range(2, 0));
     expect(third.older).toBeNull();
-
-    const backToSecond = await read({ after: third.newer! });
-    expect(positions(backToSecond.entries)).toEqual(positions(second.entries));
-    const backToFirst = await read({ after: backToSecond.newer! });
-    expect(positions(backToFirst.entries)).toEqual(positions(first.entries));
-    expect(backToFirst.newer).toBeNull();
+    const back = await readStreamPage(client, stream, { after: third.newer! }, 10);
+    expect(revisions(back)).toEqual(range(12, 3));
+    expect(back.older).toBe(3n);
+    const top = await readStreamPage(client, stream, { after: back.newer! }, 10);
+    expect(revisions(top)).toEqual(range(22, 13));
+    expect(top.newer).toBeNull();
   });
 
-  it('treats a cursor past the newest event as the newest page', async () => {
-    const page = await readEventLog(client, { before: 2n ** 64n - 1n }, 10);
-    expect(positions(page.entries)).toEqual(newestFirst().slice(0, 10));
-    expect(page.newer).toBeNull();
+  it('gives an empty page past either end, and starts at the last event for a cursor beyond it', async () => {
+    const stream = accountStream(account);
+    expect((await readStreamPage(client, stream, { before: 0n })).entries).toEqual([]);
+    expect((await readStreamPage(client, stream, { after: 22n })).entries).toEqual([]);
+    const beyond = await readStreamPage(client, stream, { before: 1_000n }, 5);
+    expect(revisions(beyond)).toEqual(range(22, 18));
   });
 
-  it('gives an empty page past either end', async () => {
-    expect(await readEventLog(client, { before: 0n })).toEqual({ entries: [], older: null, newer: null });
-    expect(await readEventLog(client, { after: appended.at(-1)! })).toEqual({ entries: [], older: null, newer: null });
+  it('reads any stream, JSON or binary, and says when one does not exist', async () => {
+    expect((await readStreamPage(client, 'orders-1')).entries[0]).toMatchObject({ type: 'OrderPlaced', data: { sku: 'x', qty: 2 }, accountNumber: null });
+    expect((await readStreamPage(client, 'blobs-1')).entries[0]).toMatchObject({ data: '<binary, 3 bytes>', summary: 'Binary payload, 3 bytes' });
+    expect(await readStreamPage(client, 'no-such-stream')).toEqual({ entries: [], older: null, newer: null, lastRevision: null });
+  });
+
+  it("gives the stream's metadata, or none", async () => {
+    const [metadataEvent] = await readStreamEvents(client, `$$${accountStream(account)}`, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
+    expect(await readStreamMetadata(client, accountStream(account))).toEqual({
+      metadata: { maxAge: 86_400, eventbankNote: 'kept' },
+      setAtPosition: metadataEvent.position!.commit,
+    });
+    expect(await readStreamMetadata(client, 'orders-1')).toEqual({ metadata: null, setAtPosition: null });
   });
 });
 
