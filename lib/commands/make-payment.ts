@@ -133,7 +133,20 @@ async function payFromReadModel(run: CommandRun, command: MakePayment, deps: Com
       { payer: { accountNumber: payer, balanceCents: payerRow.balanceCents }, payeeExists },
       command,
     );
-    if (!decision.ok) return domainFailure(decision.error);
+    if (!decision.ok) {
+      // A refusal appends nothing, so no expectedRevision guards it: before saying "insufficient
+      // funds", make sure the row was not simply behind the payer's stream (a deposit answered
+      // ok and not yet applied).
+      const behind = decision.error.code === 'insufficient_funds' ? await streamAhead(deps, payer, payerRow.version) : null;
+      if (behind === null) return domainFailure(decision.error);
+      const remaining = deadline - Date.now();
+      const waited = remaining > 0 ? await waitForProjection(deps.db, payer, behind, remaining) : 'timeout';
+      if (waited === 'held') return heldAccount();
+      if (waited === 'timeout') {
+        return failure('conflict', "The account's latest changes are still being applied; nothing was paid. Please try again in a moment.");
+      }
+      continue;
+    }
 
     try {
       const appended = await run.append(accountStream(payer), decision.events, payerRow.version);
@@ -271,6 +284,13 @@ async function findAppliedPayment(db: Db, eventId: string, payer: string) {
 async function existsInStore(deps: CommandDeps, accountNumber: string): Promise<boolean> {
   const cache = deps.payerCache ?? fallbackCache;
   return (await cache.refresh(deps.eventStore, accountNumber)).state.status === 'open';
+}
+
+/** The payer stream's last revision when it is past what the query model has applied, else null. */
+async function streamAhead(deps: CommandDeps, accountNumber: string, applied: bigint): Promise<bigint | null> {
+  const cache = deps.payerCache ?? fallbackCache;
+  const { revision } = await cache.refresh(deps.eventStore, accountNumber);
+  return typeof revision === 'bigint' && revision > applied ? revision : null;
 }
 
 /** A just-opened account may exist in the store before the worker has projected it. */

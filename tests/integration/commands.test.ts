@@ -226,6 +226,34 @@ describe('makePayment', () => {
     expect((await getAccount(payer, env.db))?.balanceCents).toBe(999n);
   });
 
+  it('does not refuse for insufficient funds on a balance the query model has not brought up to date', async () => {
+    const payer = await open('Just Paid In');
+    const payee = await open('Payee');
+    const input = { commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 300 };
+    // Hold the payer's row so the worker cannot apply the deposit: the row says 0 while the stream holds 500.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holding = env.db.$client.begin(async (tx) => {
+      await tx`SELECT 1 FROM readmodel.accounts WHERE number = ${payer} FOR UPDATE`;
+      locked();
+      await released;
+    });
+    try {
+      await isLocked;
+      expectOk(await deposit({ commandId: newCommandId(), accountNumber: payer, amountCents: 500 }, env.deps));
+      const whileBehind = await makePayment(input, { ...env.deps, catchUpTimeoutMs: 300 });
+      expect(whileBehind).toMatchObject({ ok: false, code: 'conflict' });
+    } finally {
+      release();
+      await holding;
+    }
+    // The same command id, once the model has caught up: paid once.
+    await projected(expectOk(await makePayment(input, env.deps)));
+    expect((await getAccount(payer, env.db))?.balanceCents).toBe(200n);
+  });
+
   it('rejects unknown payer, unknown payee and paying oneself', async () => {
     const account = await open('Someone', 1_000);
     await expectRejected(
