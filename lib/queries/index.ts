@@ -4,3 +4,4 @@
  * pass their own); pages call them with none and get the process-wide client.
  */
 export * from './accounts';
+export * from './time-travel';

@@ -15,6 +15,7 @@ import { TransferForm } from '@/components/forms/transfer-form';
 import { RenameForm } from '@/components/forms/rename-form';
 import { HistoryTimeline } from '@/components/history-timeline';
 import { Pagination } from '@/components/pagination';
+import { TimeTravelSection } from './time-travel-section';
 
 // Reads the PostgreSQL read model on every request.
 export const dynamic = 'force-dynamic';
@@ -134,6 +135,8 @@ export default async function AccountPage({ params, searchParams }: Props) {
           />
         </div>
       </section>
+
+      <TimeTravelSection accountNumber={account.number} point={query.point} />
 
       <section aria-labelledby="history-heading" className="space-y-4">
         <div className="flex items-baseline justify-between">

@@ -1,0 +1,48 @@
+import Link from 'next/link';
+import { badRequest } from '@/lib/http/bad-request';
+import { TIME_TRAVEL_ANCHOR, timeTravelHref } from '@/lib/time-travel/href';
+import { loadTimeTravel } from '@/lib/time-travel/load';
+import { parsePointNumber } from '@/lib/time-travel/params';
+import { TimeTravelControl } from '@/components/time-travel/time-travel-control';
+
+/**
+ * The account page's time-travel region, on its own so the page needs one line for it:
+ * `?point=<k>` picks the point (the latest when absent); a malformed one is refused.
+ */
+export async function TimeTravelSection({ accountNumber, point }: { accountNumber: string; point: string | string[] | undefined }) {
+  const parsed = parsePointNumber(point);
+  if (!parsed.ok) badRequest(parsed.reason);
+  const result = await loadTimeTravel(accountNumber, parsed.value === undefined ? { by: 'latest' } : { by: 'number', number: parsed.value });
+  // The store has no readable opening for it: the page above says what it can.
+  if (result.kind === 'not_found') return null;
+  if (result.kind === 'no_such_point') {
+    return (
+      <section
+        id={TIME_TRAVEL_ANCHOR}
+        aria-labelledby="time-travel-heading"
+        className="space-y-3 rounded-xl border border-slate-200 bg-white p-5 shadow-sm"
+        data-testid="time-travel"
+      >
+        <h2 id="time-travel-heading" className="text-lg font-semibold">
+          Time travel
+        </h2>
+        <p role="alert" className="text-sm text-slate-700">
+          This account’s history has {result.total === 1 ? '1 point' : `${result.total} points`}; point {parsed.value} does not exist
+          (yet).
+        </p>
+        <p className="flex flex-wrap gap-2">
+          <Link href={timeTravelHref(accountNumber, 1)} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
+            First point
+          </Link>
+          <Link
+            href={timeTravelHref(accountNumber, result.total)}
+            className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+          >
+            Latest point ({result.total})
+          </Link>
+        </p>
+      </section>
+    );
+  }
+  return <TimeTravelControl initial={result.view} />;
+}
