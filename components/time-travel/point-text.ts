@@ -1,4 +1,4 @@
-import type { SnapshotField } from '@/lib/time-travel/snapshot';
+import type { SnapshotField } from '@/lib/time-travel/fields';
 import type { PointSummary } from '@/lib/time-travel/view';
 import { formatDateTime, formatMoney, formatSignedMoney } from '../format';
 

@@ -1,5 +1,5 @@
 import type { FieldChange } from '@/lib/time-travel/diff';
-import { SNAPSHOT_FIELDS, type SnapshotValues } from '@/lib/time-travel/snapshot';
+import { SNAPSHOT_FIELDS, type SnapshotValues } from '@/lib/time-travel/fields';
 import { FIELD_LABELS, formatField } from './point-text';
 
 /** An account's state at one point: holder, balance and counts. */

@@ -3,7 +3,6 @@
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { TIME_TRAVEL_ANCHOR, timeTravelApiHref, timeTravelHref } from '@/lib/time-travel/href';
 import type { TimeTravelView } from '@/lib/time-travel/view';
-import { formatMoney } from '../format';
 import { pointSentence, pointWhen } from './point-text';
 import { ChangeTable, describeChanges, StateList } from './snapshot-views';
 import { TimeTravelSource } from './time-travel-source';
@@ -207,9 +206,7 @@ export function TimeTravelControl({ initial }: { initial: TimeTravelView }) {
             </p>
           </div>
           <div className="rounded-lg bg-slate-50 p-3">
-            <p className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">
-              Right after it: <span className="normal-case tabular" data-testid="time-travel-balance">{formatMoney(view.state.balanceCents ?? '0')}</span>
-            </p>
+            <p className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">State right after it</p>
             <StateList values={view.state} label={`State right after point ${point.number}`} />
           </div>
         </div>

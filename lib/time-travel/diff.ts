@@ -1,4 +1,5 @@
-import { SNAPSHOT_FIELDS, snapshotValues, type AccountSnapshot, type SnapshotField } from './snapshot';
+import { SNAPSHOT_FIELDS, type SnapshotField } from './fields';
+import { snapshotValues, type AccountSnapshot } from './snapshot';
 
 /** One field that differs between two points: its value at the first (null: no account yet) and at the second. */
 export type FieldChange = { field: SnapshotField; from: string | null; to: string | null };

@@ -1,4 +1,5 @@
 import { evolve, initialAccountState, type AccountEvent, type AccountState } from '@/lib/domain';
+import type { SnapshotValues } from './fields';
 
 /**
  * What the time-travel views show of an account at one point of its history: the aggregate's
@@ -48,16 +49,6 @@ export function applyPaymentReceived(snapshot: AccountSnapshot, amountCents: big
     paymentsReceived: snapshot.paymentsReceived + 1,
   };
 }
-
-export type SnapshotField = 'holderName' | 'balanceCents' | 'deposits' | 'paymentsMade' | 'paymentsReceived' | 'renames';
-
-export const SNAPSHOT_FIELDS: readonly SnapshotField[] = ['holderName', 'balanceCents', 'deposits', 'paymentsMade', 'paymentsReceived', 'renames'];
-
-/**
- * The snapshot as plain strings (bigint-safe, serialisable to a client component or JSON);
- * null fields before the account was opened.
- */
-export type SnapshotValues = Record<SnapshotField, string | null>;
 
 export function snapshotValues(snapshot: AccountSnapshot): SnapshotValues {
   const { state } = snapshot;

@@ -2,7 +2,8 @@ import { diffSnapshots, type FieldChange } from './diff';
 import { accountStream } from '@/lib/eventstore/streams';
 import { pastStateHref } from './href';
 import type { PlacedPoint, Walk } from './points';
-import { snapshotValues, type SnapshotValues } from './snapshot';
+import type { SnapshotValues } from './fields';
+import { snapshotValues } from './snapshot';
 
 /**
  * What the time-travel views render, as plain serialisable values (bigints as decimal strings,
