@@ -1,5 +1,8 @@
 import { FORWARDS, type EventStoreDBClient, type RecordedEvent } from '@eventstore/db-client';
 import type { OwnPoint } from '@/lib/time-travel/points';
+
+/** A point with the stored event it was read from, kept so a past-state page can show it without reading it again. */
+export type StoredOwnPoint = OwnPoint & { recorded: RecordedEvent };
 import { readStreamEvents } from './read-stream';
 import { fromRecorded } from './serialization';
 import { accountStream } from './streams';
@@ -16,7 +19,7 @@ export async function* ownStreamPoints(
   client: EventStoreDBClient,
   accountNumber: string,
   pageSize = OWN_STREAM_PAGE,
-): AsyncGenerator<OwnPoint> {
+): AsyncGenerator<StoredOwnPoint> {
   const stream = accountStream(accountNumber);
   let from = 0n;
   for (;;) {
@@ -27,8 +30,9 @@ export async function* ownStreamPoints(
   }
 }
 
-export function toOwnPoint(recorded: RecordedEvent): OwnPoint {
+export function toOwnPoint(recorded: RecordedEvent): StoredOwnPoint {
   const base = {
+    recorded,
     kind: 'own' as const,
     position: recorded.position?.commit ?? 0n,
     revision: recorded.revision,

@@ -4,7 +4,7 @@ import { eventIndex, projectionHolds } from '@/lib/db/schema';
 import type { ReceivedPoint } from '@/lib/time-travel/points';
 
 /** Payments received per query: a payee of thousands is read in keyset pages, never whole. */
-export const RECEIVED_PAGE = 500;
+export const RECEIVED_PAGE = 1000;
 
 /**
  * Payments an account received, from the projection's event index (one row per event of an

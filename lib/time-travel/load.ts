@@ -1,6 +1,6 @@
 import type { EventStoreDBClient, RecordedEvent } from '@eventstore/db-client';
 import { getDb, type Db } from '@/lib/db/client';
-import { ownStreamPoints, readEventAt, OWN_STREAM_PAGE } from '@/lib/eventstore/account-points';
+import { ownStreamPoints, readEventAt, OWN_STREAM_PAGE, type StoredOwnPoint } from '@/lib/eventstore/account-points';
 import { getEventStore } from '@/lib/eventstore/client';
 import { getProjectionStatus, getStreamHold, receivedPayments, RECEIVED_PAGE } from '@/lib/queries';
 import { mergeByPosition, PointWalker, type PointSelector, type Walk } from './points';
@@ -14,7 +14,8 @@ export type TimeTravelResult =
   | { kind: 'not_found' }
   /** The account exists but has no point matching the selector (past its end, or before its opening). */
   | { kind: 'no_such_point'; total: number; lastRevision: bigint; openedAt: Date; last: PointSummary }
-  | { kind: 'found'; view: TimeTravelView };
+  /** `stored`: the account's own event the view stopped at, as read for the replay (null for a payment received). */
+  | { kind: 'found'; view: TimeTravelView; stored: RecordedEvent | null };
 
 /**
  * Replays an account's history up to one point, and on to today: its own stream read from the
@@ -57,7 +58,11 @@ export async function loadTimeTravel(
     indexedUpTo: status.lastPosition,
   };
   const view = buildTimeTravelView(accountNumber, walk, context);
-  if (view) return { kind: 'found', view };
+  if (view) {
+    // The walker keeps the very object the store read produced.
+    const point = walk.target!.point as Partial<StoredOwnPoint>;
+    return { kind: 'found', view, stored: point.recorded ?? null };
+  }
   return {
     kind: 'no_such_point',
     total: walk.total,
@@ -67,7 +72,10 @@ export async function loadTimeTravel(
   };
 }
 
-/** The stored event at a point (own event or the payer's PaymentMade), for the raw-event view. */
-export async function loadPointEvent(view: TimeTravelView, deps: TimeTravelDeps = defaultDeps()): Promise<RecordedEvent | null> {
-  return readEventAt(deps.client, view.point.stream, BigInt(view.point.revision));
+/** The stored event a found point stopped at (its own event, or the payer's PaymentMade read now), for the raw-event view. */
+export async function loadPointEvent(
+  found: { view: TimeTravelView; stored: RecordedEvent | null },
+  deps: TimeTravelDeps = defaultDeps(),
+): Promise<RecordedEvent | null> {
+  return found.stored ?? readEventAt(deps.client, found.view.point.stream, BigInt(found.view.point.revision));
 }

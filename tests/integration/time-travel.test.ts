@@ -78,6 +78,10 @@ describe('time travel', () => {
     expect(r0.previous).toBeNull();
     expect(r0.next).toMatchObject({ number: 2, type: 'PaymentMade' });
 
+    // The own event it stopped at comes with it, as the replay read it.
+    const stopped = await loadTimeTravel(ada, { by: 'revision', revision: 0n }, deps);
+    expect(stopped.kind === 'found' && stopped.stored).toMatchObject({ streamId: accountStream(ada), revision: 0n, type: 'AccountOpened' });
+
     const r2 = await found(ada, { by: 'revision', revision: 2n });
     expect(r2.point).toMatchObject({ number: 4, type: 'HolderNameChanged', detail: 'Ada → Ada Lovelace' });
     expect(r2.state).toEqual({
@@ -141,8 +145,8 @@ describe('time travel', () => {
     ]);
     // The same point by its number (the account page's slider).
     expect(await found(ada, { by: 'number', number: 3 })).toEqual(view);
-    // The stored event it stopped at is the payer's PaymentMade.
-    const stored = await loadPointEvent(view, deps);
+    // The stored event it stopped at is the payer's PaymentMade, read from the payer's stream.
+    const stored = await loadPointEvent({ view, stored: null }, deps);
     expect(stored).toMatchObject({ streamId: accountStream(bob), type: 'PaymentMade' });
     expect(stored!.position!.commit).toBe(fromBob);
   });

@@ -15,7 +15,7 @@ import { TransferForm } from '@/components/forms/transfer-form';
 import { RenameForm } from '@/components/forms/rename-form';
 import { HistoryTimeline } from '@/components/history-timeline';
 import { Pagination } from '@/components/pagination';
-import { TimeTravelSection, timeTravelPoint } from './time-travel-section';
+import { startTimeTravel, TimeTravelSection } from './time-travel-section';
 
 // Reads the PostgreSQL read model on every request.
 export const dynamic = 'force-dynamic';
@@ -46,7 +46,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
   const query = await searchParams;
   const expected = parseRevisionParam(query.expect);
   const page = parsePage(query.page);
-  const point = timeTravelPoint(query.point);
+  const timeTravel = startTimeTravel(number, query.point);
 
   const [account, hold] = await Promise.all([getAccount(number), getStreamHold(number)]);
   const heldNotice = hold && <HeldNotice revision={hold.revision.toString()} reason={hold.reason} />;
@@ -137,7 +137,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
         </div>
       </section>
 
-      <TimeTravelSection accountNumber={account.number} point={point} />
+      <TimeTravelSection accountNumber={account.number} start={timeTravel} />
 
       <section aria-labelledby="history-heading" className="space-y-4">
         <div className="flex items-baseline justify-between">

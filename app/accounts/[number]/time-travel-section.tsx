@@ -2,30 +2,39 @@ import type { ReactNode } from 'react';
 import Link from 'next/link';
 import { badRequest } from '@/lib/http/bad-request';
 import { TIME_TRAVEL_ANCHOR, timeTravelHref } from '@/lib/time-travel/href';
-import { loadTimeTravel } from '@/lib/time-travel/load';
+import { loadTimeTravel, type TimeTravelResult } from '@/lib/time-travel/load';
 import { parsePointNumber } from '@/lib/time-travel/params';
 import type { PointSelector } from '@/lib/time-travel/points';
 import { TimeTravelControl } from '@/components/time-travel/time-travel-control';
 
+export type TimeTravelStart = {
+  point: PointSelector;
+  result: Promise<TimeTravelResult | { kind: 'unavailable' }>;
+};
+
 /**
- * The account page's `?point=<k>` (the latest point when absent), validated by the page itself:
- * a refusal must come before anything renders (thrown from a nested component, Next answers
- * the 404 without the page that says why).
+ * The account page's `?point=<k>` (the latest point when absent), validated by the page itself
+ * (a refusal must come before anything renders: thrown from a nested component, Next answers
+ * the 404 without the page that says why), and the replay started at once, so it runs while
+ * the page reads the rest.
  */
-export function timeTravelPoint(value: string | string[] | undefined): PointSelector {
+export function startTimeTravel(accountNumber: string, value: string | string[] | undefined): TimeTravelStart {
   const parsed = parsePointNumber(value);
   if (!parsed.ok) badRequest(parsed.reason);
-  return parsed.value === undefined ? { by: 'latest' } : { by: 'number', number: parsed.value };
+  const point: PointSelector = parsed.value === undefined ? { by: 'latest' } : { by: 'number', number: parsed.value };
+  const result = loadTimeTravel(accountNumber, point).catch((error: unknown) => {
+    // The rest of the page reads PostgreSQL alone: it stays up when the store does not answer.
+    console.error(`[time-travel] account ${accountNumber}:`, error);
+    return { kind: 'unavailable' as const };
+  });
+  return { point, result };
 }
 
 /** The account page's time-travel region, on its own so the page needs one line for it. */
-export async function TimeTravelSection({ accountNumber, point }: { accountNumber: string; point: PointSelector }) {
-  let result;
-  try {
-    result = await loadTimeTravel(accountNumber, point);
-  } catch (error) {
-    // The rest of the page reads PostgreSQL alone: it stays up when the store does not answer.
-    console.error(`[time-travel] account ${accountNumber}:`, error);
+export async function TimeTravelSection({ accountNumber, start }: { accountNumber: string; start: TimeTravelStart }) {
+  const { point } = start;
+  const result = await start.result;
+  if (result.kind === 'unavailable') {
     return (
       <Frame>
         <p role="alert" className="text-sm text-slate-700">

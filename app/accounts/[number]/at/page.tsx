@@ -52,7 +52,7 @@ export default async function AccountPastPage({ params, searchParams }: Props) {
         : `No event at $all position ${selector.by === 'position' ? selector.position.toString() : ''} is part of account ${number}’s history (its ${result.total} points are its own events and the payments it received).`;
     return <NoSuchPoint number={number} title="No such point" message={message} latest={latest} />;
   }
-  const stored = await loadPointEvent(result.view);
+  const stored = await loadPointEvent(result);
   return <PastStateView view={result.view} stoppedAt={stored && toEventLogEntry(stored)} />;
 }
 

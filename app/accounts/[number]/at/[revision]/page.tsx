@@ -53,6 +53,6 @@ export default async function AccountAtRevisionPage({ params, searchParams }: Pr
       />
     );
   }
-  const stored = await loadPointEvent(result.view);
+  const stored = await loadPointEvent(result);
   return <PastStateView view={result.view} stoppedAt={stored && toEventLogEntry(stored)} />;
 }
