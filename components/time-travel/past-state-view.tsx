@@ -45,9 +45,14 @@ export function PastStateView({ view, stoppedAt }: { view: TimeTravelView; stopp
           {pointWhen(point)}), replayed from the event store. Nothing after it is included
           {later === 0 ? ' (it is the latest point of its history).' : ` (${later} later point${later === 1 ? '' : 's'} of its history).`}
         </p>
-        <Link href={`/accounts/${number}`} className="rounded-md bg-amber-900 px-3 py-1.5 font-semibold text-white hover:bg-amber-800">
-          Back to now
-        </Link>
+        <div className="flex flex-wrap items-center gap-3">
+          <Link href={timeTravelHref(number, point.number)} className="font-semibold underline hover:no-underline">
+            Step through on the account page
+          </Link>
+          <Link href={`/accounts/${number}`} className="rounded-md bg-amber-900 px-3 py-1.5 font-semibold text-white hover:bg-amber-800">
+            Back to now
+          </Link>
+        </div>
       </div>
 
       <section
@@ -73,12 +78,9 @@ export function PastStateView({ view, stoppedAt }: { view: TimeTravelView; stopp
         </div>
       </section>
 
-      <nav aria-label="Points" className="flex flex-wrap items-center justify-between gap-2">
-        {view.previous ? <PointLink point={view.previous} rel="prev" /> : <span />}
-        <Link href={timeTravelHref(number, point.number)} className="text-sm font-medium text-brand-700 hover:underline">
-          Step through on the account page
-        </Link>
-        {view.next ? <PointLink point={view.next} rel="next" /> : <span />}
+      <nav aria-label="Points" className="grid gap-2 sm:grid-cols-2">
+        <div className="min-w-0">{view.previous && <PointLink point={view.previous} rel="prev" />}</div>
+        <div className="min-w-0 sm:text-right">{view.next && <PointLink point={view.next} rel="next" />}</div>
       </nav>
 
       <section aria-labelledby="state-heading" className="grid gap-6 rounded-xl border border-slate-200 bg-white p-5 shadow-sm md:grid-cols-2">
@@ -146,7 +148,7 @@ export function PastStateView({ view, stoppedAt }: { view: TimeTravelView; stopp
 function PointLink({ point, rel }: { point: PointSummary; rel: 'prev' | 'next' }) {
   const label = `${point.number}: ${pointSentence(point)}`;
   return (
-    <Link href={point.href} rel={rel} className={`${pagerLink} max-w-full wrap-anywhere`} aria-label={`${rel === 'prev' ? 'Previous' : 'Next'} point, ${label}`}>
+    <Link href={point.href} rel={rel} className={`${pagerLink} inline-block max-w-full wrap-anywhere`} aria-label={`${rel === 'prev' ? 'Previous' : 'Next'} point, ${label}`}>
       {rel === 'prev' ? `← Point ${label}` : `Point ${label} →`}
     </Link>
   );

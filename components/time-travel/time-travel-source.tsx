@@ -9,10 +9,10 @@ export function TimeTravelSource({ view }: { view: TimeTravelView }) {
       <p>
         <span className="font-semibold">Computed from:</span> the account’s own stream{' '}
         <span className="font-mono">account-{accountNumber}</span> replayed from the event store (revisions 0–{view.ownRevision} of{' '}
-        {view.lastRevision}), plus the {received === 1 ? '1 payment' : `${received} payments`} it had received by then, as the
-        projection’s index of incoming payments lists them
-        {source.indexedUpTo === null ? ' (nothing indexed yet)' : ` (indexed up to $all position ${source.indexedUpTo})`}. A payment the
-        worker has not indexed yet appears here once it has.
+        {view.lastRevision}) and the payments it had received by then as the projection’s index of incoming payments lists them (
+        {received === 0 ? 'none' : received}
+        {source.indexedUpTo === null ? ', nothing indexed yet' : `; indexed up to $all position ${source.indexedUpTo}`}). A payment the worker
+        has not indexed yet appears here once it has.
       </p>
       {source.accountHold && (
         <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-amber-900" data-testid="time-travel-account-held">
