@@ -1,7 +1,7 @@
 // Display helpers for money and times. Money stays in integer cents (bigint) all the way to the
 // string, so large balances never pass through a float.
 
-import { formatCents } from '@/lib/domain/money';
+import { formatCents } from '@/lib/domain/cents';
 
 type Cents = bigint | number | string;
 

@@ -382,10 +382,12 @@ test.describe('hostile input', () => {
         .array(fc.tuple(fc.constantFrom(...names, 'x', '__proto__', '%ZZ'), queryValue), { maxLength: 4 })
         .map((pairs) => (pairs.length === 0 ? '' : `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`));
     const path = fc.oneof(
-      fc.tuple(segment, query(['page', 'expect'])).map(([n, q]) => `/accounts/${n}${q}`),
-      fc.tuple(query(['page', 'expect'])).map(([q]) => `/accounts/${payer}${q}`),
-      fc.tuple(segment).map(([r]) => `/accounts/${payer}/at/${r}`),
+      fc.tuple(segment, query(['page', 'expect', 'point'])).map(([n, q]) => `/accounts/${n}${q}`),
+      fc.tuple(query(['page', 'expect', 'point'])).map(([q]) => `/accounts/${payer}${q}`),
+      fc.tuple(segment, query(['asOf', 'position'])).map(([r, q]) => `/accounts/${payer}/at/${r}${q}`),
       fc.tuple(segment, segment).map(([n, r]) => `/accounts/${n}/at/${r}`),
+      fc.tuple(segment, query(['asOf', 'position'])).map(([n, q]) => `/accounts/${n}/at${q}`),
+      fc.tuple(segment, query(['point'])).map(([n, q]) => `/api/accounts/${n}/time-travel${q}`),
       query(['before', 'after', 'cursor']).map((q) => `/events${q}`),
       query(['type', 'account', 'min', 'max', 'from', 'to', 'q', 'command', 'correlation', 'causation', 'before', 'after']).map((q) => `/events${q}`),
       fc.tuple(segment).map(([id]) => `/events/${id}`),

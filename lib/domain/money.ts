@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { formatCents } from './cents';
+
+export { formatCents };
 
 /**
  * Money is a whole number of cents. A single amount (deposit, payment) fits the original
@@ -58,14 +61,4 @@ export function parseAmountText(text: string): ParsedAmount {
     return { ok: false, message: `Amount must be at most ${formatCents(MAX_AMOUNT_CENTS)}` };
   }
   return { ok: true, cents: Number(cents) };
-}
-
-/** 123456n -> "1,234.56"; negative values keep their sign. */
-export function formatCents(cents: bigint | number): string {
-  const value = BigInt(cents);
-  const negative = value < 0n;
-  const abs = negative ? -value : value;
-  const whole = (abs / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const fraction = (abs % 100n).toString().padStart(2, '0');
-  return `${negative ? '-' : ''}${whole}.${fraction}`;
 }

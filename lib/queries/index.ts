@@ -8,3 +8,4 @@ export * from './live';
 export * from './balance-chart';
 export * from './system';
 export * from './events';
+export * from './time-travel';

@@ -4,7 +4,6 @@ import { BACKWARDS, END, jsonEvent, binaryEvent, type EventStoreDBClient } from 
 import { readStreamEvents } from '@/lib/eventstore/read-stream';
 import { startEventStore } from '@eventbank/embedded-eventstore';
 import type { AccountEvent } from '@/lib/domain';
-import { loadAccountAtRevision } from '@/lib/eventstore/account-at-revision';
 import { createEventStoreClient } from '@/lib/eventstore/client';
 import { readStreamMetadata, readStreamPage, type StreamPage } from '@/lib/eventstore/stream-page';
 import { accountNumberFor, eventIdFor } from '@/lib/eventstore/ids';
@@ -12,7 +11,7 @@ import { toEventData } from '@/lib/eventstore/serialization';
 import { accountStream } from '@/lib/eventstore/streams';
 
 // The store read modules against the real embedded event store (in memory). No query model
-// is involved: the stream view and past states read the store itself.
+// is involved: the stream view reads the store itself. Past states are tested in time-travel.test.ts.
 let store: Awaited<ReturnType<typeof startEventStore>>;
 let client: EventStoreDBClient;
 
@@ -42,10 +41,6 @@ const opened = (accountNumber: string, holderName: string, openingBalanceCents: 
 const deposited = (accountNumber: string, amountCents: number): AccountEvent => ({
   type: 'MoneyDeposited',
   data: { accountNumber, amountCents },
-});
-const paid = (payer: string, payee: string, amountCents: number): AccountEvent => ({
-  type: 'PaymentMade',
-  data: { payerAccountNumber: payer, payeeAccountNumber: payee, amountCents },
 });
 
 describe('readStreamPage', () => {
@@ -107,57 +102,5 @@ describe('readStreamPage', () => {
       setAtPosition: metadataEvent.position!.commit,
     });
     expect(await readStreamMetadata(client, 'orders-1')).toEqual({ metadata: null, setAtPosition: null });
-  });
-});
-
-describe('loadAccountAtRevision', () => {
-  it.each([500, 2])('folds the own stream up to the revision and adds payments received up to that point (scan batch %i)', async (scanBatch) => {
-    const ada = newAccountNumber();
-    const bob = newAccountNumber();
-    const cy = newAccountNumber();
-    await append(ada, opened(ada, 'Ada', 1000)); // ada@0
-    await append(bob, opened(bob, 'Bob', 500));
-    await append(cy, opened(cy, 'Cy', 500));
-    await append(ada, paid(ada, bob, 300)); // ada@1
-    await append(bob, paid(bob, ada, 50)); // received by ada between @1 and @2
-    await append(cy, paid(cy, bob, 20)); // someone else's payment: not ada's
-    await append(ada, {
-      type: 'HolderNameChanged',
-      data: { accountNumber: ada, holderName: 'Ada Lovelace', previousHolderName: 'Ada' },
-    }); // ada@2
-    await append(cy, paid(cy, ada, 7)); // after ada@2: not in any past state below
-    await append(ada, deposited(ada, 1)); // ada@3
-
-    const at = async (revision: bigint) => {
-      const result = await loadAccountAtRevision(client, ada, revision, { scanBatch });
-      if (result.kind !== 'found') throw new Error(`expected found, got ${result.kind}`);
-      return result;
-    };
-
-    const r0 = await at(0n);
-    expect(r0.state).toEqual({ status: 'open', accountNumber: ada, holderName: 'Ada', balanceCents: 1000n });
-    expect(r0.stoppedAt).toMatchObject({ type: 'AccountOpened', revision: 0n, streamId: accountStream(ada) });
-    expect(r0.lastRevision).toBe(3n);
-    expect(r0.paymentsReceived).toBe(0);
-
-    const r1 = await at(1n);
-    expect(r1.state).toMatchObject({ holderName: 'Ada', balanceCents: 700n });
-    expect(r1.stoppedAt).toMatchObject({ type: 'PaymentMade', revision: 1n });
-
-    const r2 = await at(2n);
-    expect(r2.state).toMatchObject({ holderName: 'Ada Lovelace', balanceCents: 750n });
-    expect(r2.paymentsReceived).toBe(1);
-
-    const r3 = await at(3n);
-    expect(r3.state).toMatchObject({ holderName: 'Ada Lovelace', balanceCents: 758n });
-    expect(r3.paymentsReceived).toBe(2);
-  });
-
-  it('says when the revision is past the end or the account does not exist', async () => {
-    const ada = newAccountNumber();
-    await append(ada, opened(ada, 'Ada', 1));
-    expect(await loadAccountAtRevision(client, ada, 1n)).toEqual({ kind: 'beyond_end', lastRevision: 0n });
-    expect(await loadAccountAtRevision(client, ada, 2n ** 63n)).toEqual({ kind: 'beyond_end', lastRevision: 0n });
-    expect(await loadAccountAtRevision(client, newAccountNumber(), 0n)).toEqual({ kind: 'not_found' });
   });
 });

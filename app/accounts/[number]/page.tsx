@@ -20,6 +20,7 @@ import { HistoryTimeline } from '@/components/history-timeline';
 import { Pagination } from '@/components/pagination';
 import { LiveUpdates } from '@/components/live/live-updates';
 import { BalanceHistory } from '@/components/balance-history';
+import { startTimeTravel, TimeTravelSection } from './time-travel-section';
 
 // Reads the PostgreSQL read model on every request.
 export const dynamic = 'force-dynamic';
@@ -50,6 +51,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
   const query = await searchParams;
   const expected = parseRevisionParam(query.expect);
   const page = parsePage(query.page);
+  const timeTravel = startTimeTravel(number, query.point);
 
   // Read first: whatever is indexed while the page renders reaches it on its live stream.
   const since = await liveCursor();
@@ -174,6 +176,8 @@ export default async function AccountPage({ params, searchParams }: Props) {
       </section>
 
       <BalanceHistory points={balancePoints} maxPoints={MAX_BALANCE_POINTS} />
+
+      <TimeTravelSection accountNumber={account.number} start={timeTravel} />
 
       <section aria-labelledby="history-heading" className="space-y-4">
         <div className="flex items-baseline justify-between">

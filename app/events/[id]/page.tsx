@@ -157,6 +157,16 @@ export default async function EventDetailPage({ params }: Props) {
               Account {indexed.accountNumber} right after this event
             </Link>
           </li>
+          {isPayment && indexed.counterparty && (
+            <li>
+              <Link
+                href={pastStateHref(indexed.counterparty, { position: indexed.position })}
+                className="font-medium text-brand-700 hover:underline"
+              >
+                Payee {indexed.counterparty} right after this event
+              </Link>
+            </li>
+          )}
           <li>
             <Link href={eventLogHref({ account: indexed.accountNumber })} className="font-medium text-brand-700 hover:underline">
               Every event of account {indexed.accountNumber}
