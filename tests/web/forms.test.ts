@@ -4,14 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { Field } from '@/components/forms/field';
 import { OpenAccountForm } from '@/components/forms/open-account-form';
 import { RenameForm } from '@/components/forms/rename-form';
-import { TransferForm } from '@/components/forms/transfer-form';
+import { PaymentForm } from '@/components/forms/payment-form';
 
 // The forms as the server renders them (what a browser without JavaScript gets).
 const commandId = '0b6a4a43-54a1-4c7e-9a39-5b7ef1d6a2f4';
 const html = {
   open: renderToStaticMarkup(createElement(OpenAccountForm, { commandId })),
   rename: renderToStaticMarkup(createElement(RenameForm, { accountNumber: '1000000008', commandId, holderName: 'Ada' })),
-  transfer: renderToStaticMarkup(createElement(TransferForm, { accountNumber: '1000000008', commandId })),
+  payment: renderToStaticMarkup(createElement(PaymentForm, { accountNumber: '1000000008', commandId })),
 };
 
 /** The ids an input's aria-describedby names, and the text of those elements. */
@@ -29,7 +29,7 @@ describe('text fields with a length limit', () => {
   it('show the limit as the field hint', () => {
     expect(description(html.open, 'open-holderName')).toBe('Up to 100 characters.');
     expect(description(html.rename, 'rename-holderName')).toBe('Up to 100 characters.');
-    expect(description(html.transfer, 'transfer-reference')).toBe('Up to 140 characters.');
+    expect(description(html.payment, 'payment-reference')).toBe('Up to 140 characters.');
   });
 });
 

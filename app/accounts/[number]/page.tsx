@@ -14,7 +14,7 @@ import { UpdatingNotice } from '@/components/updating-notice';
 import { HeldNotice } from '@/components/held-notice';
 import { LatestEvents } from '@/components/latest-events';
 import { DepositForm } from '@/components/forms/deposit-form';
-import { TransferForm } from '@/components/forms/transfer-form';
+import { PaymentForm } from '@/components/forms/payment-form';
 import { RenameForm } from '@/components/forms/rename-form';
 import { HistoryTimeline } from '@/components/history-timeline';
 import { Pagination } from '@/components/pagination';
@@ -155,12 +155,12 @@ export default async function AccountPage({ params, searchParams }: Props) {
           />
         </div>
         <div className="min-w-0 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-          <TransferForm
+          <PaymentForm
             key={nonce}
             accountNumber={account.number}
-            commandId={formCommandId(nonce, 'transfer', account.number)}
+            commandId={formCommandId(nonce, 'payment', account.number)}
             latestEvents={latestEvents}
-            confirmation={confirmed('transfer')}
+            confirmation={confirmed('payment')}
           />
         </div>
         <div className="min-w-0 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
