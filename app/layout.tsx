@@ -7,7 +7,7 @@ import './globals.css';
 
 export const metadata: Metadata = {
   title: { default: 'Eventbank', template: '%s · Eventbank' },
-  description: 'Event sourcing and CQRS on EventStoreDB: open accounts, deposit, transfer and see every event.',
+  description: 'Event sourcing and CQRS on EventStoreDB: open accounts, deposit, make payments and see every event.',
 };
 
 // Every page renders per request, the not-found page included: Next can only put proxy.ts's

@@ -201,15 +201,15 @@ export async function sampleAccounts(db: Db, randomCount: number): Promise<Sampl
   const busiest = await db.execute<{ number: string }>(sql`
     select counterparty as number from readmodel.event_index where type = 'PaymentMade' and counterparty is not null
     group by counterparty order by count(*) desc limit 5`);
-  const longest = await db.execute<{ number: string }>(sql`select number from readmodel.accounts order by version desc limit 5`);
+  const longest = await db.execute<{ number: string }>(sql`select number from readmodel.accounts order by revision desc limit 5`);
   const chosen = new Map<string, SampledAccount['group']>();
   for (const { number } of longest) chosen.set(number, 'longest stream');
   for (const { number } of busiest) chosen.set(number, 'busiest payee');
   for (const { number } of random) if (!chosen.has(number)) chosen.set(number, 'random');
   const sample: SampledAccount[] = [];
   for (const [number, group] of chosen) {
-    const [facts] = await db.execute<{ version: string; received: string; opened: Date; updated: Date; own: string }>(sql`
-      select a.version::text as version, a.opened_at as opened, a.updated_at as updated,
+    const [facts] = await db.execute<{ revision: string; received: string; opened: Date; updated: Date; own: string }>(sql`
+      select a.revision::text as revision, a.opened_at as opened, a.updated_at as updated,
              (select count(*) from readmodel.event_index e where e.counterparty = a.number and e.type = 'PaymentMade')::text as received,
              (select count(*) from readmodel.event_index e where e.account_number = a.number)::text as own
       from readmodel.accounts a where a.number = ${number}`);
@@ -226,7 +226,7 @@ export async function sampleAccounts(db: Db, randomCount: number): Promise<Sampl
     sample.push({
       number,
       group,
-      lastRevision: BigInt(facts.version),
+      lastRevision: BigInt(facts.revision),
       received,
       receivedPosition: middlePayment ? BigInt(middlePayment.position) : null,
       middle: new Date(Math.round((opened + updated) / 2)),

@@ -1,7 +1,7 @@
-// Stream revisions and account versions travel as decimal strings (bigint-safe, serialisable
+// Stream revisions and the accounts' applied revisions travel as decimal strings (bigint-safe, serialisable
 // from server to client components).
 
-/** True while the page's account version hasn't reached the revision our command appended. */
+/** True while the page's account revision hasn't reached the revision our command appended. */
 export function isBehind(current: string | null, expected: string): boolean {
   return current === null || BigInt(current) < BigInt(expected);
 }

@@ -12,7 +12,7 @@ const GIVE_UP_AFTER_MS = 30_000;
 type Props = {
   /** The account the command changed: its events on the live stream refresh the page. */
   accountNumber: string;
-  /** The account version the page was rendered with; null while the account isn't projected yet. */
+  /** The account revision the page was rendered with; null while the account isn't projected yet. */
   current: string | null;
   /** The stream revision the last command appended; the page is stale until current reaches it. */
   expected: string;
@@ -23,7 +23,7 @@ type Props = {
 /**
  * Read-your-writes when the worker had not applied our event by the time the command answered:
  * say so, and render the server page again when the account's next event arrives on the live
- * stream (no polling). The page's version then reaches `expected` and the notice goes. Once
+ * stream (no polling). The page's revision then reaches `expected` and the notice goes. Once
  * the stream is connected the page is refreshed once, in case the event was applied between the
  * command's answer and the stream opening. The live region is always present so the
  * "Updating…" -> "Up to date" change is announced.

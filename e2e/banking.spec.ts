@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { balance, deposit, form, historyEntries, openAccount, transfer } from './helpers';
+import { balance, deposit, form, historyEntries, openAccount, pay } from './helpers';
 
-test('open two accounts, deposit, transfer and rename: balances and both timelines follow', async ({ page }) => {
+test('open two accounts, deposit, pay and rename: balances and both timelines follow', async ({ page }) => {
   const alice = await openAccount(page, 'Alice Archer', '100.00');
   await expect(balance(page)).toHaveText('$100.00');
   await expect(historyEntries(page)).toHaveCount(1);
@@ -20,8 +20,8 @@ test('open two accounts, deposit, transfer and rename: balances and both timelin
   await expect(historyEntries(page).first()).toContainText('Balance after $150.25');
 
   // Alice pays Bob.
-  await transfer(page, bob, '30', 'Lunch');
-  await expect(form(page, 'Transfer').getByRole('status').first()).toContainText(`Sent $30.00 to ${bob}`);
+  await pay(page, bob, '30', 'Lunch');
+  await expect(form(page, 'Payment').getByRole('status').first()).toContainText(`Sent $30.00 to ${bob}`);
   await expect(balance(page)).toHaveText('$120.25');
   const sent = historyEntries(page).first();
   await expect(sent).toContainText('Payment sent');
@@ -64,14 +64,14 @@ test('an overdraft attempt shows an error and changes nothing', async ({ page })
   const payer = await openAccount(page, 'Careful Spender', '20.00');
   await expect(historyEntries(page)).toHaveCount(1);
 
-  await transfer(page, payee, '20.01');
-  const transferForm = form(page, 'Transfer');
+  await pay(page, payee, '20.01');
+  const paymentForm = form(page, 'Payment');
   // The reason is given once, beside the amount; the status line points at it.
-  const amount = transferForm.getByLabel('Amount');
+  const amount = paymentForm.getByLabel('Amount');
   await expect(amount).toHaveAttribute('aria-invalid', 'true');
   await expect(amount).toHaveAccessibleDescription(/insufficient funds/i);
-  await expect(transferForm.getByText(/insufficient funds/i)).toHaveCount(1);
-  await expect(transferForm.getByRole('status').first()).toContainText(/correct the highlighted/i);
+  await expect(paymentForm.getByText(/insufficient funds/i)).toHaveCount(1);
+  await expect(paymentForm.getByRole('status').first()).toContainText(/correct the highlighted/i);
 
   await page.reload();
   await expect(balance(page)).toHaveText('$20.00');
@@ -105,13 +105,13 @@ test('invalid input is rejected with a message and nothing is written', async ({
   await deposit(page, '0');
   await expect(depositForm.getByLabel('Amount')).toHaveAccessibleDescription(/Amount must be at least 0.01/);
 
-  // Transfer: to itself, and to a malformed account number.
-  await transfer(page, number, '1');
-  const transferForm = form(page, 'Transfer');
-  await expect(transferForm.getByRole('status').first()).toContainText(/same account|yourself|itself/i);
-  await transfer(page, '12345', '1');
-  await expect(transferForm.getByLabel('Payee account number')).toHaveAttribute('aria-invalid', 'true');
-  await expect(transferForm.getByLabel('Payee account number')).toHaveAccessibleDescription(
+  // Payment: to itself, and to a malformed account number.
+  await pay(page, number, '1');
+  const paymentForm = form(page, 'Payment');
+  await expect(paymentForm.getByRole('status').first()).toContainText(/same account|yourself|itself/i);
+  await pay(page, '12345', '1');
+  await expect(paymentForm.getByLabel('Payee account number')).toHaveAttribute('aria-invalid', 'true');
+  await expect(paymentForm.getByLabel('Payee account number')).toHaveAccessibleDescription(
     /Account number must be 10 digits/,
   );
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jsonEvent } from '@eventstore/db-client';
 import { expect, test, type Page } from '@playwright/test';
-import { balance, deposit, openAccount, transfer } from './helpers';
+import { balance, deposit, openAccount, pay } from './helpers';
 import { storeClient } from './store';
 
 // The event history viewer: the filtered log, an event's detail, a payment's two sides, any
@@ -18,7 +18,7 @@ async function paymentScenario(page: Page) {
   const payer = await openAccount(page, `Payer Filterton ${t}`, '100');
   const payee = await openAccount(page, `Payee Filterton ${t}`, '10');
   await page.goto(`/accounts/${payer}`);
-  await transfer(page, payee, '12.34', `Ref ${t}`);
+  await pay(page, payee, '12.34', `Ref ${t}`);
   await expect(balance(page)).toHaveText('$87.66');
   await page.goto(`/accounts/${payee}`);
   await deposit(page, '5');
@@ -287,7 +287,7 @@ test('every event view fits a 390 px wide screen without scrolling sideways', as
   // Long values everywhere they can appear: a long holder name and reference, a long stream name.
   const long = 'Maximiliana-Wolfeschlegelsteinhausenbergerdorff'.repeat(2);
   const other = await openAccount(page, long.slice(0, 100), '50');
-  await transfer(page, payer, '1', long.slice(0, 140));
+  await pay(page, payer, '1', long.slice(0, 140));
   await expect(balance(page)).toHaveText('$49.00');
   const stream = `e2e-${'very-long-stream-name-'.repeat(12)}${tag()}`;
   const client = storeClient();

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { balance, deposit, form, historyEntries, openAccount, transfer } from './helpers';
+import { balance, deposit, form, historyEntries, openAccount, pay } from './helpers';
 
 async function rename(page: Page, holderName: string) {
   const renameForm = form(page, 'Change holder name');
@@ -13,7 +13,7 @@ test('the event log shows every event newest first, and an account can be seen a
   await deposit(page, '5'); // pat@1
   await expect(balance(page)).toHaveText('$15.00');
   const paula = await openAccount(page, 'Payer Paula', '100');
-  await transfer(page, pat, '20'); // on Paula's stream: Pat receives it
+  await pay(page, pat, '20'); // on Paula's stream: Pat receives it
   await expect(balance(page)).toHaveText('$80.00');
   await page.goto(`/accounts/${pat}`);
   await expect(balance(page)).toHaveText('$35.00');

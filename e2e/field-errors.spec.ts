@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { balance, form, openAccount, transfer } from './helpers';
+import { balance, form, openAccount, pay } from './helpers';
 import { newestAppendedPosition, storeClient } from './store';
 
 // A limit is shown before it bites, a value over it is answered with a field error (never cut
@@ -37,7 +37,7 @@ for (const javaScriptEnabled of [false, true]) {
         await rename.getByRole('button', { name: 'Change name' }).click();
         await expect(rename.getByLabel('New holder name')).toHaveAccessibleDescription(/at most 100 characters \(this one has 101\)$/);
         await expect(rename.getByLabel('New holder name')).toHaveValue('N'.repeat(101));
-        await expect(form(page, 'Transfer').getByLabel('Reference (optional)')).toHaveAccessibleDescription('Up to 140 characters.');
+        await expect(form(page, 'Payment').getByLabel('Reference (optional)')).toHaveAccessibleDescription('Up to 140 characters.');
         await expect(page.getByTestId('holder-name')).toHaveText('Limit Tester');
       } finally {
         await client.dispose();
@@ -46,14 +46,14 @@ for (const javaScriptEnabled of [false, true]) {
 
     test('an empty payee gets one message, a short one another, a mistyped one a third', async ({ page }) => {
       await openAccount(page, 'Payee Checker', '5');
-      const payee = form(page, 'Transfer').getByLabel('Payee account number');
+      const payee = form(page, 'Payment').getByLabel('Payee account number');
       const cases: Array<[string, string]> = [
         ['', 'Enter an account number'],
         ['12345', 'Account number must be 10 digits'],
         ['1000000000', 'Account number is not valid (check digit mismatch): check it for a typo'],
       ];
       for (const [value, message] of cases) {
-        await transfer(page, value, '1');
+        await pay(page, value, '1');
         await expect(payee).toHaveAttribute('aria-invalid', 'true');
         // The hint, then exactly one error.
         await expect(payee).toHaveAccessibleDescription(`10 digits. ${message}`);

@@ -5,7 +5,7 @@ import { balance, form, openAccount } from './helpers';
 test('amount fields say what is accepted', async ({ page }) => {
   await openAccount(page, 'Hint Reader', '1');
   await expect(form(page, 'Deposit').getByLabel('Amount')).toHaveAccessibleDescription(/In dollars, e\.g\. 20, 12\.34 or 1,234\.50/);
-  await expect(form(page, 'Transfer').getByLabel('Amount')).toHaveAccessibleDescription(/1,234\.50/);
+  await expect(form(page, 'Payment').getByLabel('Amount')).toHaveAccessibleDescription(/1,234\.50/);
 });
 
 test('?expect= on an account nobody opened is not found, and a malformed ?expect= is ignored', async ({ page }) => {

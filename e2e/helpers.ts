@@ -12,7 +12,7 @@ export async function openAccount(page: Page, holderName: string, openingBalance
   return number;
 }
 
-export function form(page: Page, name: 'Deposit' | 'Transfer' | 'Change holder name') {
+export function form(page: Page, name: 'Deposit' | 'Payment' | 'Change holder name') {
   return page.getByRole('form', { name });
 }
 
@@ -22,12 +22,12 @@ export async function deposit(page: Page, amount: string) {
   await deposit.getByRole('button', { name: 'Deposit' }).click();
 }
 
-export async function transfer(page: Page, payee: string, amount: string, reference?: string) {
-  const transfer = form(page, 'Transfer');
-  await transfer.getByLabel('Payee account number').fill(payee);
-  await transfer.getByLabel('Amount').fill(amount);
-  if (reference !== undefined) await transfer.getByLabel('Reference (optional)').fill(reference);
-  await transfer.getByRole('button', { name: 'Send transfer' }).click();
+export async function pay(page: Page, payee: string, amount: string, reference?: string) {
+  const payment = form(page, 'Payment');
+  await payment.getByLabel('Payee account number').fill(payee);
+  await payment.getByLabel('Amount').fill(amount);
+  if (reference !== undefined) await payment.getByLabel('Reference (optional)').fill(reference);
+  await payment.getByRole('button', { name: 'Send payment' }).click();
 }
 
 export const balance = (page: Page) => page.getByTestId('account-balance');

@@ -226,7 +226,7 @@ test.describe('hostile input', () => {
     await page.close();
     forms.open = await renderedForm(browser, baseURL, '/accounts/new', 'form[aria-describedby="open-status"]');
     forms.deposit = await renderedForm(browser, baseURL, `/accounts/${payer}`, 'form[aria-labelledby="deposit-heading"]');
-    forms.payment = await renderedForm(browser, baseURL, `/accounts/${payer}`, 'form[aria-labelledby="transfer-heading"]');
+    forms.payment = await renderedForm(browser, baseURL, `/accounts/${payer}`, 'form[aria-labelledby="payment-heading"]');
     forms.rename = await renderedForm(browser, baseURL, `/accounts/${payer}`, 'form[aria-labelledby="rename-heading"]');
   });
 
@@ -298,7 +298,7 @@ test.describe('hostile input', () => {
     {
       action: 'payment',
       form: () => forms.payment,
-      statusId: 'transfer-status',
+      statusId: 'payment-status',
       request: () => {
         const fields: Field[] = [
           commandId,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { jsonEvent } from '@eventstore/db-client';
 import { expect, test, type Page } from '@playwright/test';
 import { accountNumberFromSeed } from '../lib/domain/account-number';
-import { balance, deposit, openAccount, transfer } from './helpers';
+import { balance, deposit, openAccount, pay } from './helpers';
 import { storeClient } from './store';
 import { startForwarder } from './tcp-forwarder';
 
@@ -43,7 +43,7 @@ test('a payment made in one browser appears by itself in another browser’s acc
     await markDocument(logPage);
 
     await page.goto(`/accounts/${payer}`);
-    await transfer(page, payee, '12.34', 'live-e2e');
+    await pay(page, payee, '12.34', 'live-e2e');
     const paidAt = Date.now();
     // Within a second on a quiet machine; the timeout only absorbs a slow one. No reload: the live path.
     await expect(balance(accountPage)).toHaveText('$17.34', { timeout: 5_000 });
@@ -52,7 +52,7 @@ test('a payment made in one browser appears by itself in another browser’s acc
     await expect(logPage.getByTestId('event-log-entry').first()).toContainText(`account-${payer}`);
     await expectSameDocument(accountPage);
     await expectSameDocument(logPage);
-    const figure = `${seenAfterMs} ms after the payer's transfer call returned`;
+    const figure = `${seenAfterMs} ms after the payer's payment call returned`;
     test.info().annotations.push({ type: 'payee page updated', description: figure });
     console.log(`[live-ops] the payee's open page showed the payment ${figure}`);
   } finally {

@@ -1,7 +1,7 @@
 // Rebuild and reconciliation from the operations page, against the whole running stack.
 import { expect, test, type Page } from '@playwright/test';
 import postgres from 'postgres';
-import { balance, deposit, historyEntries, openAccount, transfer } from './helpers';
+import { balance, deposit, historyEntries, openAccount, pay } from './helpers';
 import { findWorker } from './stack-worker';
 
 /** What a person sees of an account: its balance and its timeline, newest first. */
@@ -20,7 +20,7 @@ test('a rebuild runs while another person keeps browsing, and balances and histo
   const ada = await openAccount(page, 'Rebuild Ada', '100');
   await deposit(page, '25');
   const bob = await openAccount(page, 'Rebuild Bob', '5');
-  await transfer(page, ada, '2.50', 'lunch');
+  await pay(page, ada, '2.50', 'lunch');
   await expect(balance(page)).toHaveText('$2.50');
   const before = { ada: await snapshot(page, ada), bob: await snapshot(page, bob) };
   expect(before.ada.balance).toBe('$127.50');

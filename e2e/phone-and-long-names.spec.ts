@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { balance, form, openAccount, transfer } from './helpers';
+import { balance, form, openAccount, pay } from './helpers';
 
 // Every page at phone width (390×844), with the longest names the bank accepts (100 characters,
 // no space to break at) everywhere a name appears: nothing may widen the page, and the main
@@ -62,7 +62,7 @@ test('at phone width no page overflows, long names included, and the main naviga
   test.setTimeout(120_000);
   const payee = await openAccount(page, 'Short Name', '0');
   const long = await openAccount(page, LONG_NAME, '50');
-  await transfer(page, payee, '5', 'R'.repeat(140));
+  await pay(page, payee, '5', 'R'.repeat(140));
   await expect(balance(page)).toHaveText('$45.00');
   const rename = form(page, 'Change holder name');
   await rename.getByLabel('New holder name').fill(RENAMED);

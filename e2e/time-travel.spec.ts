@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { balance, deposit, openAccount, transfer } from './helpers';
+import { balance, deposit, openAccount, pay } from './helpers';
 
 // Tess: 1 opened with $10.00 · 2 deposit $5.00 (revision 1) · 3 payment of $20.00 received from
 // Paula (on Paula's stream) · 4 payment of $3.00 made to Paula (revision 2). Today: $32.00.
@@ -12,11 +12,11 @@ test.beforeAll(async ({ browser, baseURL }) => {
   await deposit(page, '5');
   await expect(balance(page)).toHaveText('$15.00');
   paula = await openAccount(page, 'Payer Paula', '100');
-  await transfer(page, tess, '20', 'Rent share');
+  await pay(page, tess, '20', 'Rent share');
   await expect(balance(page)).toHaveText('$80.00');
   await page.goto(`/accounts/${tess}`);
   await expect(balance(page)).toHaveText('$35.00');
-  await transfer(page, paula, '3');
+  await pay(page, paula, '3');
   await expect(balance(page)).toHaveText('$32.00');
   await page.close();
 });

@@ -12,7 +12,7 @@ import { storableText } from '@/lib/projections/storable';
  * touch, asks the pure projection (lib/projections/batch.ts) what to do, and writes the rows,
  * the timeline entries, the event index, the checkpoint and the notifications in a single
  * transaction, so the batch is either fully applied (and recorded as applied through each
- * account's version) or not at all. One event is a batch of one.
+ * account's revision) or not at all. One event is a batch of one.
  *
  * Outcomes per event:
  *  - 'apply'     : effect committed.
@@ -96,7 +96,7 @@ async function applyOnce(db: Db, events: readonly BatchEvent[], tables: ReadMode
     const sorted = [...numbers].sort();
     // Locked in a fixed order so two batches touching the same accounts cannot deadlock.
     const locked = await tx.execute<RawAccountRow>(sql`
-      select number, holder_name, balance::text, version::text, opened_at, updated_at
+      select number, holder_name, balance::text, revision::text, opened_at, updated_at
       from ${tables.accounts} where number = any(${array(sorted)}::text[])
       order by number for update`);
     const rows = new Map<string, AccountRow | null>(sorted.map((n) => [n, null]));
@@ -116,9 +116,9 @@ async function applyOnce(db: Db, events: readonly BatchEvent[], tables: ReadMode
 
     if (plan.inserts.length > 0) {
       const inserted = await tx.execute(sql`
-        insert into ${tables.accounts} (number, holder_name, balance, version, opened_at, updated_at)
+        insert into ${tables.accounts} (number, holder_name, balance, revision, opened_at, updated_at)
         select * from unnest(${array(plan.inserts.map((r) => r.number))}::text[], ${array(plan.inserts.map((r) => r.holderName))}::text[],
-          ${array(plan.inserts.map((r) => text(r.balance)))}::text[]::bigint[], ${array(plan.inserts.map((r) => text(r.version)))}::text[]::bigint[],
+          ${array(plan.inserts.map((r) => text(r.balance)))}::text[]::bigint[], ${array(plan.inserts.map((r) => text(r.revision)))}::text[]::bigint[],
           ${array(plan.inserts.map((r) => text(r.openedAt)))}::text[]::timestamptz[], ${array(plan.inserts.map((r) => text(r.updatedAt)))}::text[]::timestamptz[])
         on conflict (number) do nothing returning number`);
       if (inserted.length !== plan.inserts.length) throw new ConcurrentProjectionError('an account opened in this batch');
@@ -126,12 +126,12 @@ async function applyOnce(db: Db, events: readonly BatchEvent[], tables: ReadMode
     if (plan.updates.length > 0) {
       const u = plan.updates;
       const updated = await tx.execute(sql`
-        update ${tables.accounts} a set holder_name = v.holder_name, balance = v.balance, version = v.version, updated_at = v.updated_at
+        update ${tables.accounts} a set holder_name = v.holder_name, balance = v.balance, revision = v.revision, updated_at = v.updated_at
         from unnest(${array(u.map((x) => x.row.number))}::text[], ${array(u.map((x) => x.row.holderName))}::text[],
-          ${array(u.map((x) => text(x.row.balance)))}::text[]::bigint[], ${array(u.map((x) => text(x.row.version)))}::text[]::bigint[],
-          ${array(u.map((x) => text(x.row.updatedAt)))}::text[]::timestamptz[], ${array(u.map((x) => text(x.loadedVersion)))}::text[]::bigint[])
-          as v(number, holder_name, balance, version, updated_at, loaded_version)
-        where a.number = v.number and a.version = v.loaded_version
+          ${array(u.map((x) => text(x.row.balance)))}::text[]::bigint[], ${array(u.map((x) => text(x.row.revision)))}::text[]::bigint[],
+          ${array(u.map((x) => text(x.row.updatedAt)))}::text[]::timestamptz[], ${array(u.map((x) => text(x.loadedRevision)))}::text[]::bigint[])
+          as v(number, holder_name, balance, revision, updated_at, loaded_revision)
+        where a.number = v.number and a.revision = v.loaded_revision
         returning a.number`);
       if (updated.length !== u.length) throw new ConcurrentProjectionError('an account row');
     }
@@ -147,7 +147,7 @@ async function applyOnce(db: Db, events: readonly BatchEvent[], tables: ReadMode
         updated_at = now()`);
     // Only the live read model has waiters; a rebuild's copy is silent until it is swapped in.
     if (tables.schema === READ_MODEL_SCHEMA) {
-      const notices = [...plan.versions].map(([accountNumber, version]) => formatProjectionNotice({ accountNumber, version }));
+      const notices = [...plan.revisions].map(([accountNumber, revision]) => formatProjectionNotice({ accountNumber, revision }));
       await tx.execute(sql`select pg_notify(${PROJECTION_CHANNEL}, n) from unnest(${array(notices)}::text[]) n`);
       await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${text(plan.position)})`);
     }
@@ -209,13 +209,13 @@ export async function applyEvent(db: Db, projected: ProjectedEvent, tables: Read
 
 export const appliedOutcome = (outcome: BatchOutcome): ApplyOutcome => (outcome === 'apply' ? 'applied' : outcome);
 
-type RawAccountRow = { number: string; holder_name: string; balance: string; version: string; opened_at: string | Date; updated_at: string | Date };
+type RawAccountRow = { number: string; holder_name: string; balance: string; revision: string; opened_at: string | Date; updated_at: string | Date };
 
 const toAccountRow = (row: RawAccountRow): AccountRow => ({
   number: row.number,
   holderName: row.holder_name,
   balance: BigInt(row.balance),
-  version: BigInt(row.version),
+  revision: BigInt(row.revision),
   openedAt: new Date(row.opened_at),
   updatedAt: new Date(row.updated_at),
 });
@@ -228,8 +228,8 @@ function accountOf(streamId: string): string {
 
 /** Applied revision of an account's stream; -1 when it has no row yet. */
 export async function appliedRevision(db: Db, accountNumber: string, tables: ReadModelTables = LIVE): Promise<bigint> {
-  const [row] = await db.execute<{ version: string }>(sql`select version::text from ${tables.accounts} where number = ${accountNumber}`);
-  return row ? BigInt(row.version) : -1n;
+  const [row] = await db.execute<{ revision: string }>(sql`select revision::text from ${tables.accounts} where number = ${accountNumber}`);
+  return row ? BigInt(row.revision) : -1n;
 }
 
 // ---- holds -------------------------------------------------------------------------------------

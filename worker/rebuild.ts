@@ -27,7 +27,7 @@ import { readStreamEvents } from '@/lib/eventstore/read-stream';
  *     (this waits for the worker's transaction in hand and holds its next one), apply what was
  *     appended since the last read, rename `readmodel` away and `readmodel_next` into its place,
  *     and drop the old one. Readers and the worker then find the new tables by name; the
- *     worker's events delivered afterwards are duplicates there (version check) or new.
+ *     worker's events delivered afterwards are duplicates there (revision check) or new.
  *
  * A crash anywhere before the swap's commit leaves the live tables untouched; the next rebuild
  * drops the half-filled copy and starts again.

@@ -3,9 +3,9 @@
  *
  *  - Events come in batches (whatever the subscription has buffered, up to batchSize): the
  *    batch is applied in ONE transaction (worker/projector.ts: rows, timelines, event index and
- *    checkpoint), each event version-checked against accounts.version (apply | duplicate |
+ *    checkpoint), each event revision-checked against accounts.revision (apply | duplicate |
  *    ahead) as if alone, then acked together. The transaction sends
- *    pg_notify('eventbank_projection', `${account}:${version}`) per account it moved, so
+ *    pg_notify('eventbank_projection', `${account}:${revision}`) per account it moved, so
  *    read-your-writes waiters wake, and pg_notify('eventbank_events', <position>) for live views
  *    (lib/db/projection-channel.ts). Whatever a batch cannot decide alone (the cases below) is
  *    then handled one event at a time, in delivery order.
@@ -31,7 +31,7 @@
  *    catch-up and so has no parked event to replay). The retries and the event handling run
  *    one at a time, so they never race on a stream.
  *  - 'ahead' (an event before its predecessor): never waits; the gap is filled from the store
- *    (row.version+1 up to it), then it is applied. A gap the store cannot fill holds the stream.
+ *    (row.revision+1 up to it), then it is applied. A gap the store cannot fill holds the stream.
  *  - A payment to a payee whose stream is held but whose row exists credits the payee's row
  *    (incoming payments do not depend on the payee's own stream).
  */

@@ -1,19 +1,14 @@
-// Server-side glue shared by the server actions (not an action module itself): run a command
-// handler, turn its result into an ActionState, and wait for the projection (read your writes).
+// Server-side glue behind commandAction (not an action module itself): every way a command can
+// end, turned into the one ActionState the forms read, and the read-your-writes wait.
 
-import { redirect } from 'next/navigation';
-import type { CommandResult } from '@/lib/commands/result';
+import type { CommandFailure, CommandResult, CommandSuccess } from '@/lib/commands/result';
 import { getEventStore } from '@/lib/eventstore/client';
 import { storeHeadPosition } from '@/lib/eventstore/command-event';
-import { confirmationHref } from '@/lib/forms/form-ids';
 import { waitForAccountRevision } from '@/lib/queries';
 import { invalidInput, type ActionState } from './action-state';
 
 /** How long an action waits for the worker to apply its event before handing over to UpdatingNotice. */
 export const READ_YOUR_WRITES_WAIT_MS = 3_000;
-
-type Failure = Extract<CommandResult, { ok: false }>;
-type Success = Extract<CommandResult, { ok: true }>;
 
 /** Handlers report failures as results; anything thrown is an unknown outcome, never a crash of the page. */
 export async function runCommand(run: () => Promise<CommandResult>): Promise<CommandResult> {
@@ -26,43 +21,53 @@ export async function runCommand(run: () => Promise<CommandResult>): Promise<Com
   }
 }
 
+export const UNKNOWN_OUTCOME_MESSAGE =
+  'The outcome is unknown: the connection to the event store dropped while saving. Check the latest events below; if the change is not there, Try again — it is safe, this form cannot apply it twice.';
+
+export const COMMAND_REUSED_MESSAGE =
+  'Nothing was done: this form was already submitted with different values. To keep that attempt safe to retry, resubmit it unchanged; to make a new change, start a new form.';
+
 /**
- * Handler field errors are already keyed by form field name (see lib/commands/schemas.ts). When the
- * reason is shown beside a field, the status line points there instead of repeating it, as it does
- * for invalid input.
+ * A failed command as the form shows it. Only an unknown outcome and a reused id hand the command
+ * id back (a retry is safe only with the same id); every other failure wrote nothing, so the
+ * form's own id stays. Handler field errors are already keyed by form field name (see
+ * lib/commands/schemas.ts); when the reason is shown beside a field, the status line points
+ * there instead of repeating it, as it does for invalid input.
  */
 export function failureState(
-  result: Failure,
+  result: CommandFailure,
   values: Record<string, string>,
   commandId?: string,
   freshFormHref?: string,
 ): ActionState {
-  if (result.code === 'unknown') {
-    return {
-      status: 'unknown',
-      message:
-        'The outcome is unknown: the connection to the event store dropped while saving. Check the latest events below; if the change is not there, Try again — it is safe, this form cannot apply it twice.',
-      values,
-      commandId,
-    };
+  switch (result.code) {
+    // The store may or may not have written the event: the same id makes the retry safe.
+    case 'unknown':
+      return { status: 'unknown', message: UNKNOWN_OUTCOME_MESSAGE, values, commandId };
+    // The id is taken by other content: keep it (the first attempt stays retryable) and offer a fresh form.
+    case 'command_reused':
+      return { status: 'error', message: COMMAND_REUSED_MESSAGE, values, commandId, freshFormHref };
+    // Refused, nothing written: a handler's own validation, the domain's rules, a revision
+    // conflict that outlasted the retries, a held account, the store or PostgreSQL out of reach.
+    case 'validation':
+    case 'not_found':
+    case 'insufficient_funds':
+    case 'same_account':
+    case 'conflict':
+    case 'unavailable': {
+      const shownBesideAField = Object.values(result.fieldErrors ?? {}).some((errors) => errors.includes(result.message));
+      const message = shownBesideAField ? invalidInput({}, values).message : result.message;
+      return { status: 'error', message, fieldErrors: result.fieldErrors, values };
+    }
+    default: {
+      const unreachable: never = result.code;
+      return unreachable;
+    }
   }
-  if (result.code === 'command_reused') {
-    return {
-      status: 'error',
-      message:
-        'Nothing was done: this form was already submitted with different values. To keep that attempt safe to retry, resubmit it unchanged; to make a new change, start a new form.',
-      values,
-      commandId,
-      freshFormHref,
-    };
-  }
-  const shownBesideAField = Object.values(result.fieldErrors ?? {}).some((errors) => errors.includes(result.message));
-  const message = shownBesideAField ? invalidInput({}, values).message : result.message;
-  return { status: 'error', message, fieldErrors: result.fieldErrors, values };
 }
 
 /** True when the read model shows the appended event within the wait. */
-export async function projectionCaughtUp(result: Success): Promise<boolean> {
+export async function projectionCaughtUp(result: CommandSuccess): Promise<boolean> {
   try {
     return await waitForAccountRevision(result.accountNumber, result.streamRevision, {
       timeoutMs: READ_YOUR_WRITES_WAIT_MS,
@@ -92,15 +97,7 @@ export async function positionBeforeCommand(): Promise<bigint | null> {
 
 const HEAD_READ_LIMIT_MS = 1_000;
 
-/**
- * After a success: wait (bounded) for the projection so the page shows the change, then send the
- * browser to the account page with a fresh nonce and the confirmation (see confirmationHref).
- * Redirecting is what makes the next submit a new command, with or without JavaScript, and Back
- * then returns to the page whose forms carry the ids just used.
- */
-export async function redirectToConfirmation(result: Success, commandId: string, positionBefore: bigint | null): Promise<never> {
-  await projectionCaughtUp(result);
-  // Its event was in the store before this submit ran: an earlier submit of the same form wrote it.
-  const again = positionBefore !== null && result.position > 0n && result.position <= positionBefore;
-  redirect(confirmationHref(result.accountNumber, { commandId, revision: result.streamRevision, again }));
+/** Its event was in the store before this submit ran: an earlier submit of the same form wrote it. */
+export function doneBefore(result: CommandSuccess, positionBefore: bigint | null): boolean {
+  return positionBefore !== null && result.position > 0n && result.position <= positionBefore;
 }

@@ -1,27 +1,13 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
 import { deposit } from '@/lib/commands/deposit';
-import { depositFormSchema, fieldErrorsFrom } from '@/lib/commands/schemas';
-import { formValues, invalidInput, isFormCall, notFormDataState, type ActionState } from './action-state';
-import { failureState, positionBeforeCommand, redirectToConfirmation, runCommand } from './command-outcome';
+import { depositFormSchema } from '@/lib/commands/schemas';
+import { commandAction } from './command-action';
 
-export async function depositAction(previous: ActionState, formData: FormData): Promise<ActionState> {
-  if (!isFormCall(previous, formData)) return notFormDataState;
-  const values = formValues(formData, ['accountNumber', 'amount']);
-  const parsed = depositFormSchema.safeParse({ ...values, commandId: formData.get('commandId') });
-  if (!parsed.success) return invalidInput(fieldErrorsFrom(parsed.error), values);
-
-  const positionBefore = await positionBeforeCommand();
-  const result = await runCommand(() => deposit(parsed.data));
-  const page = `/accounts/${parsed.data.accountNumber}`;
-  if (!result.ok) {
-    // The page re-renders with the account's latest events, so the person can see whether it went through.
-    if (result.code === 'unknown') revalidatePath(page);
-    return failureState(result, values, parsed.data.commandId, page);
-  }
-
-  revalidatePath('/');
-  revalidatePath(`/accounts/${result.accountNumber}`);
-  return redirectToConfirmation(result, parsed.data.commandId, positionBefore);
-}
+export const depositAction = commandAction(depositFormSchema, {
+  fields: ['accountNumber', 'amount'],
+  handle: (input) => deposit(input),
+  formPage: ({ accountNumber }) => `/accounts/${accountNumber}`,
+  checkPages: ({ accountNumber }) => [`/accounts/${accountNumber}`],
+  changedPages: ({ accountNumber }) => ['/', `/accounts/${accountNumber}`],
+});

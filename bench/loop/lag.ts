@@ -5,7 +5,7 @@ import postgres from 'postgres';
 import { PROJECTION_CHANNEL, parseProjectionNotice } from '@/lib/db/projection-channel';
 
 export class LagTracker {
-  private readonly reached = new Map<string, Array<{ version: bigint; at: bigint }>>();
+  private readonly reached = new Map<string, Array<{ revision: bigint; at: bigint }>>();
   private readonly waiting = new Map<string, Array<{ revision: bigint; ackedAt: bigint }>>();
   readonly lags: number[] = [];
   private constructor(private readonly sql: postgres.Sql) {}
@@ -20,15 +20,15 @@ export class LagTracker {
   private notice(payload: string) {
     const at = process.hrtime.bigint();
     const notice = parseProjectionNotice(payload);
-    if (!notice || !('version' in notice)) return;
+    if (!notice || !('revision' in notice)) return;
     const seen = this.reached.get(notice.accountNumber) ?? [];
-    seen.push({ version: notice.version, at });
+    seen.push({ revision: notice.revision, at });
     if (seen.length > 8) seen.shift();
     this.reached.set(notice.accountNumber, seen);
     const pending = this.waiting.get(notice.accountNumber);
     if (!pending) return;
     const still = pending.filter((w) => {
-      if (w.revision > notice.version) return true;
+      if (w.revision > notice.revision) return true;
       this.lags.push(Math.max(0, Number(at - w.ackedAt) / 1e6));
       return false;
     });
@@ -39,7 +39,7 @@ export class LagTracker {
   /** A payment acknowledged at `ackedAt` made `account` reach `revision`. */
   expect(account: string, revision: bigint, ackedAt: bigint) {
     // The worker may have been quicker than the handler's return: then the lag is nothing.
-    const seen = this.reached.get(account)?.find((r) => r.version >= revision);
+    const seen = this.reached.get(account)?.find((r) => r.revision >= revision);
     if (seen) {
       this.lags.push(Math.max(0, Number(seen.at - ackedAt) / 1e6));
       return;

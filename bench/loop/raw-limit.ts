@@ -14,7 +14,7 @@ export async function rawBatchedRate(db: Db, batchEvents: number): Promise<{ eve
     create table bench_raw.event_index (like readmodel.event_index including all);`));
   const index = await db.execute<Record<string, string | null>>(sql`select position::text, event_id::text, stream, revision::text, type, account_number, counterparty, amount::text, search_text, command_id, correlation_id, causation_id, created::text from readmodel.event_index order by position`);
   const history = await db.execute<Record<string, string | null>>(sql`select account_number, kind, amount::text, balance_after::text, counterparty, event_id::text, event_type, stream, revision::text, position::text, occurred_at::text, data::text, metadata::text from readmodel.account_history order by position`);
-  const accounts = await db.execute<Record<string, string | null>>(sql`select number, holder_name, balance::text, version::text, opened_at::text, updated_at::text from readmodel.accounts`);
+  const accounts = await db.execute<Record<string, string | null>>(sql`select number, holder_name, balance::text, revision::text, opened_at::text, updated_at::text from readmodel.accounts`);
   const historyByPosition = new Map<string, Record<string, string | null>[]>();
   for (const row of history) historyByPosition.set(row.position!, [...(historyByPosition.get(row.position!) ?? []), row]);
   const accountRows = new Map(accounts.map((a) => [a.number!, a]));
@@ -27,8 +27,8 @@ export async function rawBatchedRate(db: Db, batchEvents: number): Promise<{ eve
     const col = (rows: readonly Record<string, string | null>[], name: string) => p(rows.map((r) => r[name] ?? null));
     await db.transaction(async (tx) => {
       await tx.execute(sql`insert into bench_raw.accounts select * from unnest(${col(touched, 'number')}::text[], ${col(touched, 'holder_name')}::text[],
-        ${col(touched, 'balance')}::text[]::bigint[], ${col(touched, 'version')}::text[]::bigint[], ${col(touched, 'opened_at')}::text[]::timestamptz[], ${col(touched, 'updated_at')}::text[]::timestamptz[])
-        on conflict (number) do update set balance = excluded.balance, version = excluded.version, updated_at = excluded.updated_at`);
+        ${col(touched, 'balance')}::text[]::bigint[], ${col(touched, 'revision')}::text[]::bigint[], ${col(touched, 'opened_at')}::text[]::timestamptz[], ${col(touched, 'updated_at')}::text[]::timestamptz[])
+        on conflict (number) do update set balance = excluded.balance, revision = excluded.revision, updated_at = excluded.updated_at`);
       await tx.execute(sql`insert into bench_raw.account_history select * from unnest(${col(h, 'account_number')}::text[], ${col(h, 'kind')}::text[], ${col(h, 'amount')}::text[]::bigint[],
         ${col(h, 'balance_after')}::text[]::bigint[], ${col(h, 'counterparty')}::text[], ${col(h, 'event_id')}::text[]::uuid[], ${col(h, 'event_type')}::text[], ${col(h, 'stream')}::text[],
         ${col(h, 'revision')}::text[]::bigint[], ${col(h, 'position')}::text[]::bigint[], ${col(h, 'occurred_at')}::text[]::timestamptz[], ${col(h, 'data')}::text[]::jsonb[], ${col(h, 'metadata')}::text[]::jsonb[])`);

@@ -228,7 +228,7 @@ function readModelEqualsReplay(replayed: Replay, model: ReadModel, accounts: rea
     const fields: string[] = [];
     if (got.holderName !== want.holderName) fields.push(`holder name ${JSON.stringify(got.holderName)} != ${JSON.stringify(want.holderName)}`);
     if (got.balance !== want.balance) fields.push(`balance ${got.balance} != ${want.balance}`);
-    if (got.version !== want.version) fields.push(`version ${got.version} != ${want.version}`);
+    if (got.revision !== want.revision) fields.push(`revision ${got.revision} != ${want.revision}`);
     const entries = model.history.get(number) ?? [];
     let firstDiff: string | undefined;
     for (let i = 0; i < Math.max(entries.length, want.history.length); i++) {

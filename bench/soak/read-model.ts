@@ -4,7 +4,7 @@ import type { Db } from '@/lib/db/client';
 import { accountHistory, accounts, projectionHolds } from '@/lib/db/schema';
 
 export type ReadModel = {
-  accounts: Map<string, { holderName: string; balance: bigint; version: bigint }>;
+  accounts: Map<string, { holderName: string; balance: bigint; revision: bigint }>;
   history: Map<string, (typeof accountHistory.$inferSelect)[]>;
   holds: Map<string, { account: string; revision: bigint; eventId: string; reason: string }>;
 };
@@ -24,7 +24,7 @@ export async function readModelOf(db: Db, numbers: readonly string[]): Promise<R
     history.set(entry.accountNumber, list);
   }
   return {
-    accounts: new Map(rows.map((r) => [r.number, { holderName: r.holderName, balance: r.balance, version: r.version }])),
+    accounts: new Map(rows.map((r) => [r.number, { holderName: r.holderName, balance: r.balance, revision: r.revision }])),
     history,
     holds: new Map(holdRows.map((h) => [h.stream, { account: h.accountNumber, revision: h.revision, eventId: h.eventId, reason: h.reason }])),
   };
@@ -32,10 +32,10 @@ export async function readModelOf(db: Db, numbers: readonly string[]): Promise<R
 
 /** Applied revision per account (-1 without a row) and the held streams: what "caught up" is judged on. */
 export async function progressOf(db: Db, numbers: readonly string[]) {
-  const rows = await db.select({ number: accounts.number, version: accounts.version }).from(accounts).where(inArray(accounts.number, [...numbers]));
+  const rows = await db.select({ number: accounts.number, revision: accounts.revision }).from(accounts).where(inArray(accounts.number, [...numbers]));
   const holdRows = await db
     .select({ stream: projectionHolds.stream, revision: projectionHolds.revision, eventId: projectionHolds.eventId })
     .from(projectionHolds)
     .where(inArray(projectionHolds.accountNumber, [...numbers]));
-  return { versions: new Map(rows.map((r) => [r.number, r.version])), holds: new Map(holdRows.map((h) => [h.stream, h])) };
+  return { revisions: new Map(rows.map((r) => [r.number, r.revision])), holds: new Map(holdRows.map((h) => [h.stream, h])) };
 }

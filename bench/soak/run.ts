@@ -347,8 +347,8 @@ async function checkNow(
         const wantHold = replayed.holds.get(stream);
         const gotHold = now.holds.get(stream);
         // A stream the worker holds cannot move on; whether it should be held there is the 'holds' check's business.
-        const want = gotHold ? gotHold.revision - 1n : (replayed.accounts.get(number)?.version ?? -1n);
-        const got = now.versions.get(number) ?? -1n;
+        const want = gotHold ? gotHold.revision - 1n : (replayed.accounts.get(number)?.revision ?? -1n);
+        const got = now.revisions.get(number) ?? -1n;
         if (got !== want) lagging.push(`${number}: read model at revision ${got}, expected ${want}`);
         if (wantHold && !gotHold) lagging.push(`${number}: not held yet, expected a hold at ${wantHold.revision}`);
       }

@@ -1,41 +1,31 @@
 'use client';
 
-import { useActionState } from 'react';
 import { AMOUNT_HINT } from '@/lib/domain/money';
 import { depositAction } from '@/app/actions/deposit';
-import { idleState } from '@/app/actions/action-state';
 import type { AccountFormProps } from './account-form-props';
+import { CommandForm } from './command-form';
 import { Field } from './field';
-import { FormStatus } from './form-status';
-import { SubmitButton } from './submit-button';
-import { useSubmitOnce } from './use-submit-once';
 
-export function DepositForm({ accountNumber, commandId, latestEvents, confirmation }: AccountFormProps) {
-  const [state, formAction, pending] = useActionState(depositAction, idleState);
-  const onSubmit = useSubmitOnce(pending, state);
-  const errors = state.fieldErrors ?? {};
+export function DepositForm({ accountNumber, ...form }: AccountFormProps) {
   return (
-    <form action={formAction} onSubmit={onSubmit} aria-labelledby="deposit-heading" noValidate className="space-y-4">
-      <h3 id="deposit-heading" className="text-base font-semibold">
-        Deposit
-      </h3>
-      <input type="hidden" name="commandId" value={state.commandId ?? commandId} />
-      <input type="hidden" name="accountNumber" value={accountNumber} />
-      <Field
-        idPrefix="deposit"
-        name="amount"
-        label="Amount"
-        hint={AMOUNT_HINT}
-        inputMode="decimal"
-        required
-        defaultValue={state.values?.amount}
-        errors={errors.amount}
-      />
-      <FormStatus id="deposit-status" state={state} confirmation={confirmation} />
-      {state.status === 'unknown' && latestEvents}
-      <SubmitButton pending={pending} pendingText="Depositing…">
-        {state.status === 'unknown' ? 'Try again' : 'Deposit'}
-      </SubmitButton>
-    </form>
+    <CommandForm
+      action={depositAction}
+      name="deposit"
+      heading="Deposit"
+      hidden={{ accountNumber }}
+      submitText="Deposit"
+      pendingText="Depositing…"
+      {...form}
+    >
+      {({ field }) => (
+        <Field
+          {...field('amount')}
+          label="Amount"
+          hint={AMOUNT_HINT}
+          inputMode="decimal"
+          required
+        />
+      )}
+    </CommandForm>
   );
 }

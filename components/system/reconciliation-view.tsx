@@ -26,6 +26,8 @@ const FIELDS: Record<string, string> = {
   unexpected: 'in the read model but not in the store',
   holderName: 'holder name',
   balance: 'balance (cents)',
+  revision: 'revision',
+  // Reports stored before the read model's column was renamed from version.
   version: 'revision',
   historyLength: 'history length',
 };

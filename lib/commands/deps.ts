@@ -8,7 +8,7 @@ import { PayerStateCache } from '@/lib/eventstore/payer-state-cache';
 export type CommandDeps = {
   eventStore: EventStoreDBClient;
   db: Db;
-  /** How long MakePayment waits for the projection to catch up after a version conflict. */
+  /** How long MakePayment waits for the projection to catch up after a revision conflict. */
   catchUpTimeoutMs?: number;
   /** Where MakePayment decides from (see make-payment.ts); default 'read-model'. */
   decisionSource?: PaymentDecisionSource;

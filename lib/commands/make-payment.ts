@@ -22,10 +22,10 @@ const MAX_STORE_ATTEMPTS = 25;
  * MakePayment has two decision sources (PAYMENT_DECISION_SOURCE, deps.decisionSource).
  *
  * 'read-model' (default), the rule of the original design:
- *  1. read the payer's row in the query model: its balance, and `version`, the last revision of
+ *  1. read the payer's row in the query model: its balance, and `revision`, the last revision of
  *     the payer's stream that the model has applied;
  *  2. decide on that balance;
- *  3. append PaymentMade to the payer's stream with expectedRevision = version.
+ *  3. append PaymentMade to the payer's stream with expectedRevision = revision.
  * Any payer event the model has not applied yet makes the append fail, so a decision is never
  * based on a stale balance; on such a conflict we wait (bounded, woken by the worker's
  * notification) for the worker to catch up and decide again. Needs the worker and PostgreSQL.
@@ -111,9 +111,9 @@ async function payFromReadModel(run: CommandRun, command: MakePayment, deps: Com
   const read = <T>(query: PromiseLike<T>) => withDbDeadline(query, deps.dbDeadlineMs);
   for (;;) {
     // The row first, then our own event: the worker writes both in one transaction, so if the
-    // row's version already covers an earlier submit of this command, the lookup below finds it;
-    // if not, an append at that version must fail. (The other order lets the worker apply the
-    // earlier submit in between: the lookup misses it and the append at the newer version
+    // row's revision already covers an earlier submit of this command, the lookup below finds it;
+    // if not, an append at that revision must fail. (The other order lets the worker apply the
+    // earlier submit in between: the lookup misses it and the append at the newer revision
     // succeeds, paying twice.)
     const payerRow = await read(getAccount(payer, deps.db));
     // Already applied by an earlier submit of this command: same answer, nothing appended.
@@ -137,7 +137,7 @@ async function payFromReadModel(run: CommandRun, command: MakePayment, deps: Com
       // A refusal appends nothing, so no expectedRevision guards it: before saying "insufficient
       // funds", make sure the row was not simply behind the payer's stream (a deposit answered
       // ok and not yet applied).
-      const behind = decision.error.code === 'insufficient_funds' ? await streamAhead(deps, payer, payerRow.version) : null;
+      const behind = decision.error.code === 'insufficient_funds' ? await streamAhead(deps, payer, payerRow.revision) : null;
       if (behind === null) return domainFailure(decision.error);
       const remaining = deadline - Date.now();
       const waited = remaining > 0 ? await waitForProjection(deps.db, payer, behind, remaining) : 'timeout';
@@ -149,13 +149,13 @@ async function payFromReadModel(run: CommandRun, command: MakePayment, deps: Com
     }
 
     try {
-      const appended = await run.append(accountStream(payer), decision.events, payerRow.version);
+      const appended = await run.append(accountStream(payer), decision.events, payerRow.revision);
       if (isFailure(appended)) return appended;
       return success(payer, appended.streamRevision, appended.position);
     } catch (error) {
       if (!isWrongExpectedVersion(error)) throw error;
       // The payer's stream is ahead of the model: let the worker apply those events, then decide again.
-      const target = typeof error.actualVersion === 'bigint' ? error.actualVersion : payerRow.version + 1n;
+      const target = typeof error.actualVersion === 'bigint' ? error.actualVersion : payerRow.revision + 1n;
       const remaining = deadline - Date.now();
       const waited = remaining > 0 ? await waitForProjection(deps.db, payer, target, remaining) : 'timeout';
       if (waited === 'held') return heldAccount();
@@ -235,19 +235,19 @@ async function findInStream(deps: CommandDeps, accountNumber: string, eventId: s
 
 /**
  * Credits the payer has received, as far as the query model has applied them:
- * balance(row) − own-stream balance at the row's version. 0 when the model cannot be read.
+ * balance(row) − own-stream balance at the row's revision. 0 when the model cannot be read.
  */
 async function incomingCreditsLowerBound(deps: CommandDeps, payer: string, entry: CachedAccount): Promise<bigint> {
   try {
     const row = await withDbDeadline(getAccount(payer, deps.db), deps.dbDeadlineMs);
     if (!row) return 0n;
-    const ownAtVersion =
-      entry.revision === row.version && entry.state.status === 'open'
+    const ownAtRevision =
+      entry.revision === row.revision && entry.state.status === 'open'
         ? entry.state.balanceCents
-        : entry.recent.find((event) => event.revision === row.version)?.ownBalanceCents;
+        : entry.recent.find((event) => event.revision === row.revision)?.ownBalanceCents;
     const credits =
-      ownAtVersion !== undefined && ownAtVersion !== null
-        ? row.balanceCents - ownAtVersion
+      ownAtRevision !== undefined && ownAtRevision !== null
+        ? row.balanceCents - ownAtRevision
         : await withDbDeadline(sumOfReceivedPayments(deps.db, payer), deps.dbDeadlineMs);
     return credits > 0n ? credits : 0n;
   } catch {

@@ -1,7 +1,7 @@
 /**
  * The notification the projection worker sends (pg_notify, in the transaction that applies an
  * event) so that waiters for read-your-writes wake at once instead of polling. Payload:
- * `${accountNumber}:${version}` when an account's stream has been applied up to `version`,
+ * `${accountNumber}:${revision}` when an account's stream has been applied up to `revision`,
  * `${accountNumber}:held` when the account's stream is held (an event that cannot be applied).
  */
 export const PROJECTION_CHANNEL = 'eventbank_projection';
@@ -16,11 +16,11 @@ export const PROJECTION_CHANNEL = 'eventbank_projection';
 export const EVENTS_CHANNEL = 'eventbank_events';
 
 export type ProjectionNotice =
-  | { accountNumber: string; version: bigint }
+  | { accountNumber: string; revision: bigint }
   | { accountNumber: string; held: true };
 
 export function formatProjectionNotice(notice: ProjectionNotice): string {
-  return 'held' in notice ? `${notice.accountNumber}:held` : `${notice.accountNumber}:${notice.version}`;
+  return 'held' in notice ? `${notice.accountNumber}:held` : `${notice.accountNumber}:${notice.revision}`;
 }
 
 /** null for anything that is not a notice of this form. */
@@ -28,5 +28,5 @@ export function parseProjectionNotice(payload: string): ProjectionNotice | null 
   const match = /^(\d{10}):(held|\d{1,20})$/.exec(payload);
   if (!match) return null;
   const [, accountNumber, rest] = match;
-  return rest === 'held' ? { accountNumber, held: true } : { accountNumber, version: BigInt(rest) };
+  return rest === 'held' ? { accountNumber, held: true } : { accountNumber, revision: BigInt(rest) };
 }

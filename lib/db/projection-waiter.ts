@@ -85,15 +85,15 @@ class ProjectionWaiter {
     if (!set) return;
     for (const waiter of [...set]) {
       if ('held' in notice) waiter.settle('held');
-      else if (waiter.revision <= notice.version) waiter.settle('reached');
+      else if (waiter.revision <= notice.revision) waiter.settle('reached');
     }
   }
 
   private async reached(accountNumber: string, revision: bigint): Promise<boolean> {
     const rows = await this.db
-      .select({ version: accounts.version })
+      .select({ revision: accounts.revision })
       .from(accounts)
-      .where(and(eq(accounts.number, accountNumber), gte(accounts.version, revision)))
+      .where(and(eq(accounts.number, accountNumber), gte(accounts.revision, revision)))
       .limit(1);
     return rows.length > 0;
   }
@@ -103,12 +103,12 @@ class ProjectionWaiter {
     if (numbers.length === 0) return;
     try {
       const rows = await this.db
-        .select({ number: accounts.number, version: accounts.version })
+        .select({ number: accounts.number, revision: accounts.revision })
         .from(accounts)
         .where(inArray(accounts.number, numbers));
       for (const row of rows) {
         for (const waiter of [...(this.waiters.get(row.number) ?? [])]) {
-          if (waiter.revision <= row.version) waiter.settle('reached');
+          if (waiter.revision <= row.revision) waiter.settle('reached');
         }
       }
     } catch {

@@ -22,7 +22,7 @@ export const accounts = readModel.table(
     /** Cents. Deliberately no "balance >= 0" check: projections record facts, they never reject them. */
     balance: bigint('balance', { mode: 'bigint' }).notNull(),
     /** Last applied revision of this account's own stream (incoming payments do not change it). */
-    version: bigint('version', { mode: 'bigint' }).notNull(),
+    revision: bigint('revision', { mode: 'bigint' }).notNull(),
     openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },

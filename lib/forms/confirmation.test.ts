@@ -15,7 +15,7 @@ describe('confirmations', () => {
         { type: 'PaymentMade', data: { payerAccountNumber: '1000000008', payeeAccountNumber: '2000000006', amountCents: 5 } },
         false,
       ),
-    ).toEqual({ form: 'transfer', message: 'Sent $0.05 to 2000000006.' });
+    ).toEqual({ form: 'payment', message: 'Sent $0.05 to 2000000006.' });
     expect(
       confirmationFor(
         { type: 'HolderNameChanged', data: { accountNumber: '1000000008', holderName: 'Bea', previousHolderName: 'Ada' } },

@@ -28,7 +28,7 @@ function describe(event: AccountEvent): Confirmation {
       return { form: 'deposit', message: `Deposited $${formatCents(event.data.amountCents)}.` };
     case 'PaymentMade':
       return {
-        form: 'transfer',
+        form: 'payment',
         message: `Sent $${formatCents(event.data.amountCents)} to ${event.data.payeeAccountNumber}.`,
       };
     case 'HolderNameChanged':

@@ -14,7 +14,7 @@ describe('form command ids', () => {
   it('differ between forms, accounts and nonces', () => {
     const ids = new Set([
       formCommandId(nonce, 'deposit', '1000000008'),
-      formCommandId(nonce, 'transfer', '1000000008'),
+      formCommandId(nonce, 'payment', '1000000008'),
       formCommandId(nonce, 'rename', '1000000008'),
       formCommandId(nonce, 'deposit', '2000000006'),
       formCommandId(other, 'deposit', '1000000008'),

@@ -14,7 +14,7 @@ import { v5 as uuidV5 } from 'uuid';
 
 export const FORM_NONCE_PARAM = 'nonce';
 
-export const FORM_NAMES = ['open-account', 'deposit', 'transfer', 'rename'] as const;
+export const FORM_NAMES = ['open-account', 'deposit', 'payment', 'rename'] as const;
 export type FormName = (typeof FORM_NAMES)[number];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

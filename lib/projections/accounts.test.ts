@@ -34,12 +34,12 @@ const payAB = projected(
 ) as ProjectedEvent & { event: Extract<AccountEvent, { type: 'PaymentMade' }> };
 
 describe('evolve (owner row)', () => {
-  it('given nothing, AccountOpened creates the row at version 0', () => {
+  it('given nothing, AccountOpened creates the row at revision 0', () => {
     expect(evolve(null, openedA)).toEqual({
       number: A,
       holderName: 'Ada',
       balance: 1000n,
-      version: 0n,
+      revision: 0n,
       openedAt: t(10),
       updatedAt: t(10),
     });
@@ -47,19 +47,19 @@ describe('evolve (owner row)', () => {
 
   it('applies deposits, renames and outgoing payments in stream order', () => {
     const row = [depositA, renameA, payAB].reduce<AccountRow>((r, e) => evolve(r, e), evolve(null, openedA));
-    expect(row).toMatchObject({ holderName: 'Ada L.', balance: 1200n, version: 3n, updatedAt: t(40) });
+    expect(row).toMatchObject({ holderName: 'Ada L.', balance: 1200n, revision: 3n, updatedAt: t(40) });
   });
 });
 
 describe('credit (payee row)', () => {
-  it('adds the amount without moving the payee version, and never moves updatedAt backwards', () => {
-    const payee: AccountRow = { number: B, holderName: 'Bob', balance: 0n, version: 7n, openedAt: t(1), updatedAt: t(99) };
+  it('adds the amount without moving the payee revision, and never moves updatedAt backwards', () => {
+    const payee: AccountRow = { number: B, holderName: 'Bob', balance: 0n, revision: 7n, openedAt: t(1), updatedAt: t(99) };
     expect(credit(payee, payAB)).toEqual({ ...payee, balance: 300n });
   });
 });
 
 describe('freshness', () => {
-  const rowAt = (version: bigint): AccountRow => ({ ...evolve(null, openedA), version });
+  const rowAt = (revision: bigint): AccountRow => ({ ...evolve(null, openedA), revision });
   it('applies the next revision only', () => {
     expect(freshness(rowAt(0n), depositA)).toBe('apply');
     expect(freshness(rowAt(1n), depositA)).toBe('duplicate');

@@ -12,7 +12,7 @@ export type AccountRow = {
   holderName: string;
   balance: bigint;
   /** Last applied revision of this account's own stream. */
-  version: bigint;
+  revision: bigint;
   openedAt: Date;
   updatedAt: Date;
 };
@@ -103,14 +103,14 @@ export function inconsistency(projected: ProjectedEvent): string | null {
 export type Freshness = 'apply' | 'duplicate' | 'ahead';
 
 /**
- * Version check for the owner row: at-least-once delivery may repeat an event (duplicate)
+ * Revision check for the owner row: at-least-once delivery may repeat an event (duplicate)
  * or hand it over before its predecessor on the same stream (ahead, retry later).
  */
 export function freshness(row: AccountRow | null, projected: ProjectedEvent): Freshness {
   if (projected.event.type === 'AccountOpened') return row ? 'duplicate' : 'apply';
   if (!row) return 'ahead';
-  if (projected.revision <= row.version) return 'duplicate';
-  return projected.revision === row.version + 1n ? 'apply' : 'ahead';
+  if (projected.revision <= row.revision) return 'duplicate';
+  return projected.revision === row.revision + 1n ? 'apply' : 'ahead';
 }
 
 /** The owner's row after one of its own stream's events (call only when freshness is 'apply'). */
@@ -121,13 +121,13 @@ export function evolve(row: AccountRow | null, projected: ProjectedEvent): Accou
       number: event.data.accountNumber,
       holderName: event.data.holderName,
       balance: BigInt(event.data.openingBalanceCents),
-      version: revision,
+      revision,
       openedAt: created,
       updatedAt: created,
     };
   }
   if (!row) throw new Error(`${event.type} at ${projected.streamId}@${revision} applied before AccountOpened`);
-  const next = { ...row, version: revision, updatedAt: later(row.updatedAt, created) };
+  const next = { ...row, revision, updatedAt: later(row.updatedAt, created) };
   switch (event.type) {
     case 'MoneyDeposited':
       return { ...next, balance: row.balance + BigInt(event.data.amountCents) };
@@ -142,7 +142,7 @@ export function evolve(row: AccountRow | null, projected: ProjectedEvent): Accou
   }
 }
 
-/** The payee's row after an incoming payment. Its version is untouched: the event is not on its stream. */
+/** The payee's row after an incoming payment. Its revision is untouched: the event is not on its stream. */
 export function credit(row: AccountRow, projected: ProjectedEvent & { event: PaymentMade }): AccountRow {
   return {
     ...row,

@@ -30,11 +30,11 @@ const deposited = (account: string, revision: bigint, cents: number, position?: 
 const paid = (payer: string, revision: bigint, payee: string, cents: number) =>
   event(payer, revision, { type: 'PaymentMade', data: { payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: cents, reference: 'rent' } });
 
-const row = (number: string, balance: bigint, version: bigint): AccountRow => ({
+const row = (number: string, balance: bigint, revision: bigint): AccountRow => ({
   number,
   holderName: `Holder ${number}`,
   balance,
-  version,
+  revision,
   openedAt: at,
   updatedAt: at,
 });
@@ -45,7 +45,7 @@ describe('planBatch', () => {
     const events = [opened(A, 500), deposited(A, 1n, 100), opened(B), paid(A, 2n, B, 250)];
     const plan = planBatch({ events, rows: new Map([[A, null], [B, null]]), last: new Map() });
     expect([...plan.outcomes.values()]).toEqual(['apply', 'apply', 'apply', 'apply']);
-    expect(plan.inserts.map((r) => [r.number, r.balance, r.version])).toEqual([
+    expect(plan.inserts.map((r) => [r.number, r.balance, r.revision])).toEqual([
       [A, 350n, 2n],
       [B, 250n, 0n],
     ]);
@@ -57,7 +57,7 @@ describe('planBatch', () => {
       [A, 'PaymentMade', 350n],
       [B, 'PaymentReceived', 250n],
     ]);
-    expect(plan.versions).toEqual(new Map([[A, 2n], [B, 0n]]));
+    expect(plan.revisions).toEqual(new Map([[A, 2n], [B, 0n]]));
     expect(plan.applied).toBe(4);
     expect(plan.index.find((e) => e.type === 'PaymentMade')).toMatchObject({ accountNumber: A, counterparty: B, amount: 250n, searchText: 'rent', commandId: 'c-1' });
   });
@@ -70,7 +70,7 @@ describe('planBatch', () => {
     expect(plan.outcomes.get(idOf(events[2]))).toBe('duplicate');
     expect(plan.outcomes.get(idOf(dup))).toBe('apply');
     expect(plan.outcomes.get(idOf(ahead))).toBe('ahead');
-    expect(plan.updates).toEqual([{ row: expect.objectContaining({ balance: 15n, version: 3n }), loadedVersion: 2n }]);
+    expect(plan.updates).toEqual([{ row: expect.objectContaining({ balance: 15n, revision: 3n }), loadedRevision: 2n }]);
     expect(plan.history).toHaveLength(1);
   });
 
@@ -86,7 +86,7 @@ describe('planBatch', () => {
     const unknown: BatchEvent = { kind: 'unknown', id: 'u', streamId: `account-${A}`, revision: 1n, position: 500n, created: at, type: 'LoyaltyPointsAwarded', rawMetadata: null };
     const plan = planBatch({ events: [unknown], rows: new Map([[A, row(A, 10n, 0n)]]), last: new Map() });
     expect(plan.outcomes.get('u')).toBe('apply');
-    expect(plan.updates[0]?.row.version).toBe(1n);
+    expect(plan.updates[0]?.row.revision).toBe(1n);
     expect(plan.history).toEqual([]);
     expect(plan.index[0]).toMatchObject({ type: 'LoyaltyPointsAwarded', accountNumber: A, amount: null, commandId: null });
   });

@@ -21,7 +21,7 @@ import { storableJson, storableText } from './storable';
  * all, exactly as a single event is.
  *
  * Events are planned in $all order. Each sees the rows as the events before it in the batch
- * left them, so the version check (duplicate | apply | ahead) is the one a single event gets.
+ * left them, so the revision check (duplicate | apply | ahead) is the one a single event gets.
  */
 
 /** An event of an account stream whose type the projection does not know: it only moves the stream's revision. */
@@ -87,13 +87,13 @@ export type BatchPlan = {
   outcomes: Map<string, BatchOutcome>;
   /** Rows to insert (accounts opened in the batch). */
   inserts: AccountRow[];
-  /** Rows to update, each with the version it had when loaded (a guard against another writer). */
-  updates: Array<{ row: AccountRow; loadedVersion: bigint }>;
+  /** Rows to update, each with the revision it had when loaded (a guard against another writer). */
+  updates: Array<{ row: AccountRow; loadedRevision: bigint }>;
   history: HistoryRow[];
   late: LateEntry[];
   index: IndexEntry[];
   /** Accounts whose stream moved on, with their applied revision: what read-your-writes waits for. */
-  versions: Map<string, bigint>;
+  revisions: Map<string, bigint>;
   /** Highest position applied or found already applied. */
   position: bigint | null;
   applied: number;
@@ -117,7 +117,7 @@ export function planBatch({ events, rows: loaded, last: loadedLast }: BatchInput
     history: [],
     late: [],
     index: [],
-    versions: new Map(),
+    revisions: new Map(),
     position: null,
     applied: 0,
   };
@@ -133,7 +133,7 @@ export function planBatch({ events, rows: loaded, last: loadedLast }: BatchInput
     plan.applied += 1;
     const owner = event.kind === 'unknown' ? accountOfStream(event.streamId) : ownerOf(event.projected);
     changed.add(owner);
-    plan.versions.set(owner, revisionOf(event));
+    plan.revisions.set(owner, revisionOf(event));
     if (event.kind === 'unknown') {
       plan.index.push(indexEntryOfUnknown(event, owner));
       continue;
@@ -150,7 +150,7 @@ export function planBatch({ events, rows: loaded, last: loadedLast }: BatchInput
     const row = rows.get(number);
     if (!row) continue;
     const before = loaded.get(number);
-    if (before) plan.updates.push({ row, loadedVersion: before.version });
+    if (before) plan.updates.push({ row, loadedRevision: before.revision });
     else plan.inserts.push(row);
   }
   return plan;
@@ -174,14 +174,14 @@ export function planBatch({ events, rows: loaded, last: loadedLast }: BatchInput
   }
 }
 
-/** An unknown type advances its stream's revision, version-checked like any event. */
+/** An unknown type advances its stream's revision, revision-checked like any event. */
 function planUnknown(event: UnknownEvent, rows: Map<string, AccountRow | null>): BatchOutcome {
   const owner = accountOfStream(event.streamId);
   const row = rows.get(owner) ?? null;
   if (!row) return 'ahead';
-  if (event.revision <= row.version) return 'duplicate';
-  if (event.revision !== row.version + 1n) return 'ahead';
-  rows.set(owner, { ...row, version: event.revision });
+  if (event.revision <= row.revision) return 'duplicate';
+  if (event.revision !== row.revision + 1n) return 'ahead';
+  rows.set(owner, { ...row, revision: event.revision });
   return 'apply';
 }
 

@@ -12,7 +12,7 @@ export type AccountSummary = {
   holderName: string;
   balanceCents: bigint;
   /** Last applied revision of the account's stream. */
-  version: bigint;
+  revision: bigint;
   openedAt: Date;
   updatedAt: Date;
 };
@@ -56,7 +56,7 @@ const summaryColumns = {
   number: accounts.number,
   holderName: accounts.holderName,
   balanceCents: accounts.balance,
-  version: accounts.version,
+  revision: accounts.revision,
   openedAt: accounts.openedAt,
   updatedAt: accounts.updatedAt,
 };

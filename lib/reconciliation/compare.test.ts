@@ -6,11 +6,11 @@ const replayed = (number: string, balance: bigint, historyLength = 1): ReplayAcc
   number,
   holderName: 'Ada',
   balance,
-  version: 0n,
+  revision: 0n,
   history: [],
   historyLength,
 });
-const row = (number: string, balance: bigint, historyLength = 1): ReadModelAccount => ({ number, holderName: 'Ada', balance, version: 0n, historyLength });
+const row = (number: string, balance: bigint, historyLength = 1): ReadModelAccount => ({ number, holderName: 'Ada', balance, revision: 0n, historyLength });
 const entry = (position: bigint, balanceAfter: bigint, kind = 'MoneyDeposited'): ReplayHistory => ({
   eventId: `e${position}`,
   kind,

@@ -5,7 +5,7 @@ import type { ReplayAccount, ReplayHistory } from './replay';
  * names the account, the field, both values, and (filled in by the caller for the accounts that
  * differ) the first event where the two histories part.
  */
-export type DifferenceField = 'missing' | 'unexpected' | 'holderName' | 'balance' | 'version' | 'historyLength';
+export type DifferenceField = 'missing' | 'unexpected' | 'holderName' | 'balance' | 'revision' | 'historyLength';
 
 export type Difference = {
   accountNumber: string;
@@ -17,7 +17,7 @@ export type Difference = {
   firstEvent: { eventId: string; position: string; type: string } | null;
 };
 
-export type ReadModelAccount = { number: string; holderName: string; balance: bigint; version: bigint; historyLength: number };
+export type ReadModelAccount = { number: string; holderName: string; balance: bigint; revision: bigint; historyLength: number };
 
 export function compareAccounts(replayed: ReadonlyMap<string, ReplayAccount>, rows: ReadonlyMap<string, ReadModelAccount>): Difference[] {
   const differences: Difference[] = [];
@@ -31,7 +31,7 @@ export function compareAccounts(replayed: ReadonlyMap<string, ReplayAccount>, ro
     }
     if (actual.holderName !== expected.holderName) add(number, 'holderName', expected.holderName, actual.holderName);
     if (actual.balance !== expected.balance) add(number, 'balance', String(expected.balance), String(actual.balance));
-    if (actual.version !== expected.version) add(number, 'version', String(expected.version), String(actual.version));
+    if (actual.revision !== expected.revision) add(number, 'revision', String(expected.revision), String(actual.revision));
     if (actual.historyLength !== expected.historyLength) add(number, 'historyLength', String(expected.historyLength), String(actual.historyLength));
   }
   for (const [number, actual] of rows) {

@@ -30,7 +30,7 @@ export type ReplayAccount = {
   number: string;
   holderName: string;
   balance: bigint;
-  version: bigint;
+  revision: bigint;
   /** Timeline entries, when kept for this account (see Replayer). */
   history: ReplayHistory[];
   historyLength: number;
@@ -143,7 +143,7 @@ export class Replayer {
     }
     const row = accounts.get(owner);
     if (decoded.kind === 'unknown') {
-      if (row && event.revision === row.version + 1n) row.version = event.revision;
+      if (row && event.revision === row.revision + 1n) row.revision = event.revision;
       else this.hold(event, owner, `unknown type ${event.type} before the stream's opening`);
       return;
     }
@@ -157,25 +157,25 @@ export class Replayer {
         this.hold(event, owner, 'AccountOpened out of place');
         return;
       }
-      const opened: ReplayAccount = { number: owner, holderName: storable(e.data.holderName), balance: 0n, version: 0n, history: [], historyLength: 0 };
+      const opened: ReplayAccount = { number: owner, holderName: storable(e.data.holderName), balance: 0n, revision: 0n, history: [], historyLength: 0 };
       accounts.set(owner, opened);
       this.moneyIn += BigInt(e.data.openingBalanceCents);
       this.touch(opened, event, 'AccountOpened', BigInt(e.data.openingBalanceCents), null);
       return;
     }
     const named = e.type === 'PaymentMade' ? e.data.payerAccountNumber : e.data.accountNumber;
-    if (!row || named !== owner || event.revision !== row.version + 1n) {
+    if (!row || named !== owner || event.revision !== row.revision + 1n) {
       this.hold(event, owner, `${e.type} does not follow its stream (named ${named}, revision ${event.revision})`);
       return;
     }
     switch (e.type) {
       case 'MoneyDeposited':
-        row.version = event.revision;
+        row.revision = event.revision;
         this.moneyIn += BigInt(e.data.amountCents);
         this.touch(row, event, 'MoneyDeposited', BigInt(e.data.amountCents), null);
         break;
       case 'HolderNameChanged':
-        row.version = event.revision;
+        row.revision = event.revision;
         row.holderName = storable(e.data.holderName);
         this.touch(row, event, 'HolderNameChanged', 0n, null);
         break;
@@ -185,7 +185,7 @@ export class Replayer {
           this.hold(event, owner, `payee ${e.data.payeeAccountNumber} has no row`);
           break;
         }
-        row.version = event.revision;
+        row.revision = event.revision;
         const amount = BigInt(e.data.amountCents);
         this.touch(row, event, 'PaymentMade', -amount, payee.number);
         this.touch(payee, event, 'PaymentReceived', amount, owner);

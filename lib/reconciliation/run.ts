@@ -92,7 +92,7 @@ async function reconcile(options: ReconcileOptions, runId: string): Promise<Reco
     (await db.select({ account: accountHistory.accountNumber, length: count() }).from(accountHistory).groupBy(accountHistory.accountNumber)).map((r) => [r.account, r.length]),
   );
   for (const row of await db.select().from(accounts)) {
-    rows.set(row.number, { number: row.number, holderName: row.holderName, balance: row.balance, version: row.version, historyLength: lengths.get(row.number) ?? 0 });
+    rows.set(row.number, { number: row.number, holderName: row.holderName, balance: row.balance, revision: row.revision, historyLength: lengths.get(row.number) ?? 0 });
   }
 
   let differences = compareAccounts(replayed, rows);

@@ -69,7 +69,7 @@ describe('openAccount', () => {
     expect(await getAccount(result.accountNumber, env.db)).toMatchObject({
       holderName: 'Ada Lovelace',
       balanceCents: 1500n,
-      version: 0n,
+      revision: 0n,
     });
   });
 

@@ -127,7 +127,7 @@ describe.each(['read-model', 'event-store'] as const)('concurrent payments from 
       ),
     );
     if (decisionSource === 'read-model') {
-      // One payment lands on the stale model's version; all the others must now wait for the worker.
+      // One payment lands on the stale model's revision; all the others must now wait for the worker.
       await eventually('a first payment in the store', async () => (await paymentsInStore(payer)).length >= 1);
       expect(await paymentsInStore(payer)).toHaveLength(1);
     } else {

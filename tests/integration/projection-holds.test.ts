@@ -64,7 +64,7 @@ async function depositProjected(accountNumber: string, amountCents: number) {
 }
 
 describe('projection holds', () => {
-  it('sends `${number}:${version}` on the projection channel when an event is applied', async () => {
+  it('sends `${number}:${revision}` on the projection channel when an event is applied', async () => {
     const sql = postgres(env.databaseUrl, { max: 1 });
     const notices: string[] = [];
     try {
@@ -109,7 +109,7 @@ describe('projection holds', () => {
     // (The new worker may heal it by itself first, retrying its holds as it subscribes: either way.)
     const account = await eventually('the stream to resume', async () => {
       const row = await getAccount(poisoned, env.db);
-      return row && row.version === 3n && (await getStreamHold(poisoned, env.db)) === null ? row : null;
+      return row && row.revision === 3n && (await getStreamHold(poisoned, env.db)) === null ? row : null;
     });
     expect(account.balanceCents).toBe(160n);
     expect(account.holderName).toBe('Ada\uFFFDLovelace'); // stored in PostgreSQL without the NUL
@@ -138,12 +138,12 @@ describe('projection holds', () => {
       jsonEvent({ type: 'MoneyDeposited', data: { accountNumber: account, amountCents: 2 } }),
     );
     worker = start();
-    await eventually('both deposits applied', async () => (await getAccount(account, env.db))?.version === 2n);
+    await eventually('both deposits applied', async () => (await getAccount(account, env.db))?.revision === 2n);
     expect((await getAccount(account, env.db))?.balanceCents).toBe(3n);
     // The parked predecessor, replayed, is a duplicate: nothing changes and nothing is held.
     await env.client.replayParkedMessagesToAll(GROUP);
     await depositProjected(account, 4);
-    expect(await getAccount(account, env.db)).toMatchObject({ balanceCents: 7n, version: 3n });
+    expect(await getAccount(account, env.db)).toMatchObject({ balanceCents: 7n, revision: 3n });
     expect(await getStreamHold(account, env.db)).toBeNull();
   });
   it('a payment to a payee whose opening is held holds the payer too, naming the payee', async () => {
@@ -186,8 +186,8 @@ describe('projection holds', () => {
     await eventually('both streams healed', async () =>
       (await getStreamHold(payee, env.db)) === null && (await getStreamHold(payer, env.db)) === null ? true : null,
     );
-    expect(await getAccount(payee, env.db)).toMatchObject({ balanceCents: 100n, version: 0n });
-    expect(await getAccount(payer, env.db)).toMatchObject({ balanceCents: 400n, version: 1n });
+    expect(await getAccount(payee, env.db)).toMatchObject({ balanceCents: 100n, revision: 0n });
+    expect(await getAccount(payer, env.db)).toMatchObject({ balanceCents: 400n, revision: 1n });
     expect(await parkedCount()).toBe(parked);
   });
 });

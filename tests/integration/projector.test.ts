@@ -92,14 +92,14 @@ afterAll(async () => {
 });
 
 describe('projection I/O layer', () => {
-  it('in order, projects balances, versions and a running history for both sides of payments', async () => {
+  it('in order, projects balances, revisions and a running history for both sides of payments', async () => {
     const { db } = await env.createDatabase();
     expect(await deliver(db, events)).toEqual(events.map(() => 'applied'));
     const { accountRows, historyRows, checkpoint } = await dump(db);
     const byNumber = Object.fromEntries(accountRows.map((r) => [r.number, r]));
-    expect(byNumber[A]).toMatchObject({ holderName: 'Ann', balance: 10_000n - 2_000n + 1_800n + 4_294_967_295n - 77n, version: 3n });
-    expect(byNumber[B]).toMatchObject({ holderName: 'Robert', balance: 2_000n + 300n - 1_500n + 5n, version: 3n });
-    expect(byNumber[C]).toMatchObject({ holderName: 'Cyrus', balance: 500n + 1_500n - 1_800n + 77n - 5n, version: 3n });
+    expect(byNumber[A]).toMatchObject({ holderName: 'Ann', balance: 10_000n - 2_000n + 1_800n + 4_294_967_295n - 77n, revision: 3n });
+    expect(byNumber[B]).toMatchObject({ holderName: 'Robert', balance: 2_000n + 300n - 1_500n + 5n, revision: 3n });
+    expect(byNumber[C]).toMatchObject({ holderName: 'Cyrus', balance: 500n + 1_500n - 1_800n + 77n - 5n, revision: 3n });
     expect(historyRows.filter((h) => h.accountNumber === B).map((h) => [h.kind, h.amount, h.balanceAfter])).toEqual([
       ['AccountOpened', 0n, 0n],
       ['PaymentReceived', 2_000n, 2_000n],

@@ -99,7 +99,7 @@ describe('projection worker', () => {
     const result = await deposit({ commandId: newCommandId(), accountNumber: account, amountCents: 7 }, env.deps);
     if (!result.ok) throw new Error(result.message);
     expect(await waitForAccountRevision(account, result.streamRevision, { timeoutMs: 15_000 }, env.db)).toBe(true);
-    expect(await getAccount(account, env.db)).toMatchObject({ balanceCents: 107n, version: 2n });
+    expect(await getAccount(account, env.db)).toMatchObject({ balanceCents: 107n, revision: 2n });
     expect(logs.some((l) => l.includes('unknown event type InterestAccrued'))).toBe(true);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formValues, invalidInput } from '@/app/actions/action-state';
 import { failureState, runCommand } from '@/app/actions/command-outcome';
+import type { CommandErrorCode } from '@/lib/commands/result';
 
 describe('server action state', () => {
   it('echoes typed text fields, missing ones as empty, never files', () => {
@@ -62,6 +63,18 @@ describe('server action state', () => {
   it('does not carry the command id for failures where nothing was written', () => {
     const state = failureState({ ok: false, code: 'insufficient_funds', message: 'No' }, {}, 'x');
     expect(state.commandId).toBeUndefined();
+  });
+
+  it('answers every failure code with an error or unknown state that says something', () => {
+    const codes: CommandErrorCode[] = ['validation', 'not_found', 'insufficient_funds', 'same_account', 'conflict', 'unavailable', 'unknown', 'command_reused'];
+    for (const code of codes) {
+      const state = failureState({ ok: false, code, message: `reason for ${code}` }, { amount: '1' }, 'id', '/accounts/1000000008');
+      expect(state.status, code).toBe(code === 'unknown' ? 'unknown' : 'error');
+      expect(state.message, code).toBeTruthy();
+      expect(state.values, code).toEqual({ amount: '1' });
+      // Only where a retry needs the same id does the form get it back.
+      expect(state.commandId, code).toBe(code === 'unknown' || code === 'command_reused' ? 'id' : undefined);
+    }
   });
 
   it('turns a handler that throws into an "unknown" result instead of a crash', async () => {

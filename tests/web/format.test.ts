@@ -29,7 +29,7 @@ describe('timeline helpers', () => {
 });
 
 describe('read-your-writes revisions', () => {
-  it('is behind until the page version reaches the expected revision', () => {
+  it('is behind until the page revision reaches the expected revision', () => {
     expect(isBehind(null, '0')).toBe(true);
     expect(isBehind('2', '3')).toBe(true);
     expect(isBehind('3', '3')).toBe(false);

@@ -1,17 +1,18 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { DepositForm } from '@/components/forms/deposit-form';
 import { Field } from '@/components/forms/field';
 import { OpenAccountForm } from '@/components/forms/open-account-form';
 import { RenameForm } from '@/components/forms/rename-form';
-import { TransferForm } from '@/components/forms/transfer-form';
+import { PaymentForm } from '@/components/forms/payment-form';
 
 // The forms as the server renders them (what a browser without JavaScript gets).
 const commandId = '0b6a4a43-54a1-4c7e-9a39-5b7ef1d6a2f4';
 const html = {
   open: renderToStaticMarkup(createElement(OpenAccountForm, { commandId })),
   rename: renderToStaticMarkup(createElement(RenameForm, { accountNumber: '1000000008', commandId, holderName: 'Ada' })),
-  transfer: renderToStaticMarkup(createElement(TransferForm, { accountNumber: '1000000008', commandId })),
+  payment: renderToStaticMarkup(createElement(PaymentForm, { accountNumber: '1000000008', commandId })),
 };
 
 /** The ids an input's aria-describedby names, and the text of those elements. */
@@ -29,7 +30,7 @@ describe('text fields with a length limit', () => {
   it('show the limit as the field hint', () => {
     expect(description(html.open, 'open-holderName')).toBe('Up to 100 characters.');
     expect(description(html.rename, 'rename-holderName')).toBe('Up to 100 characters.');
-    expect(description(html.transfer, 'transfer-reference')).toBe('Up to 140 characters.');
+    expect(description(html.payment, 'payment-reference')).toBe('Up to 140 characters.');
   });
 });
 
@@ -41,5 +42,32 @@ describe('a field with errors', () => {
     expect(description(markup, 't-payee')).toBe('Enter an account number');
     expect(markup).not.toContain('must be 10 digits');
     expect(markup).toContain('aria-invalid="true"');
+  });
+});
+
+describe('a command form as first rendered', () => {
+  const account = { accountNumber: '1000000008', commandId };
+  const forms = {
+    deposit: { markup: renderToStaticMarkup(createElement(DepositForm, account)), heading: 'Deposit', submit: 'Deposit' },
+    payment: { markup: html.payment, heading: 'Payment', submit: 'Send payment' },
+    rename: { markup: html.rename, heading: 'Change holder name', submit: 'Change name' },
+  };
+
+  it('carries the page’s command id and its account, is named by its heading and has an empty status region', () => {
+    for (const [name, { markup, heading, submit }] of Object.entries(forms)) {
+      expect(markup, name).toContain(`<form aria-labelledby="${name}-heading"`);
+      expect(markup, name).toContain(`<h3 id="${name}-heading" class="text-base font-semibold">${heading}</h3>`);
+      expect(markup, name).toContain(`<input type="hidden" name="commandId" value="${commandId}"/>`);
+      expect(markup, name).toContain('<input type="hidden" name="accountNumber" value="1000000008"/>');
+      expect(markup, name).toMatch(new RegExp(`<div id="${name}-status" aria-live="polite" aria-atomic="true" role="status"></div>`));
+      expect(markup, name).toMatch(new RegExp(`<button type="submit"[^>]*>${submit}</button>`));
+    }
+  });
+
+  it('opens an account described by its status line, without an account field', () => {
+    expect(html.open).toContain('<form aria-describedby="open-status"');
+    expect(html.open).toContain(`<input type="hidden" name="commandId" value="${commandId}"/>`);
+    expect(html.open).not.toContain('name="accountNumber"');
+    expect(html.open).toMatch(/<button type="submit"[^>]*>Open account<\/button>/);
   });
 });

@@ -14,7 +14,7 @@ import { UpdatingNotice } from '@/components/updating-notice';
 import { HeldNotice } from '@/components/held-notice';
 import { LatestEvents } from '@/components/latest-events';
 import { DepositForm } from '@/components/forms/deposit-form';
-import { TransferForm } from '@/components/forms/transfer-form';
+import { PaymentForm } from '@/components/forms/payment-form';
 import { RenameForm } from '@/components/forms/rename-form';
 import { HistoryTimeline } from '@/components/history-timeline';
 import { Pagination } from '@/components/pagination';
@@ -96,7 +96,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
     );
   }
 
-  const version = account.version.toString();
+  const revision = account.revision.toString();
   const [history, balancePoints] = await Promise.all([getAccountHistory(number, { page, pageSize: PAGE_SIZE }), getBalanceSeries(number)]);
   // No nonce only when a form was posted to a bare address by hand: its answer gets ids of its own.
   const nonce = parseFormNonce(query.nonce) ?? newFormNonce();
@@ -129,7 +129,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
             {account.holderName}
           </h1>
           <p className="mt-2 text-xs text-white/70">
-            Opened {formatDateTime(account.openedAt)} · version {version}
+            Opened {formatDateTime(account.openedAt)} · revision {revision}
           </p>
         </div>
         <div className="sm:text-right">
@@ -141,7 +141,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
       </section>
 
       {heldNotice}
-      {expected !== undefined && <UpdatingNotice accountNumber={account.number} current={version} expected={expected} />}
+      {expected !== undefined && <UpdatingNotice accountNumber={account.number} current={revision} expected={expected} />}
 
       {/* Keyed by the nonce: after a success redirects here with a new one, each form starts afresh. */}
       <section aria-label="Make a change" className="grid gap-6 md:grid-cols-3">
@@ -155,12 +155,12 @@ export default async function AccountPage({ params, searchParams }: Props) {
           />
         </div>
         <div className="min-w-0 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-          <TransferForm
+          <PaymentForm
             key={nonce}
             accountNumber={account.number}
-            commandId={formCommandId(nonce, 'transfer', account.number)}
+            commandId={formCommandId(nonce, 'payment', account.number)}
             latestEvents={latestEvents}
-            confirmation={confirmed('transfer')}
+            confirmation={confirmed('payment')}
           />
         </div>
         <div className="min-w-0 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">

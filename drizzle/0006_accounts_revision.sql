@@ -1,0 +1,1 @@
+ALTER TABLE "readmodel"."accounts" RENAME COLUMN "version" TO "revision";
