@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { freePort } from '@/tests/support/free-port';
+import { isFormPage, searchNeedingNonce } from '@/lib/forms/form-ids';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET_P95_MS = 150;
@@ -44,6 +45,18 @@ const optionsSchema = z
 
 type Target = { id: string; label: string; owner: 'event views' | 'time travel'; paths: string[] };
 type Result = Target & { samples: number; p50: number; p95: number; max: number; mean: number; statuses: Record<string, number>; pass: boolean };
+
+
+/**
+ * A page with forms is redirected (307) to an address carrying the nonce its command ids derive
+ * from (proxy.ts): ask for that address directly, as a browser does after the redirect.
+ */
+function withFormNonce(pathname: string): string {
+  const url = new URL(pathname, 'http://localhost');
+  if (!isFormPage(url.pathname)) return pathname;
+  url.search = searchNeedingNonce(url.search) ?? url.search;
+  return url.pathname + url.search + url.hash;
+}
 
 async function main() {
   let options: z.infer<typeof optionsSchema>;
@@ -104,7 +117,7 @@ async function main() {
 // ---- Finding the pages --------------------------------------------------------------------------
 
 async function getHtml(base: string, pathname: string): Promise<string> {
-  const response = await fetch(base + pathname, { redirect: 'manual' });
+  const response = await fetch(base + withFormNonce(pathname), { redirect: 'manual' });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`GET ${pathname} answered ${response.status}`);
   return text;
@@ -197,7 +210,7 @@ async function measure(base: string, target: Target, samples: number, warmup: nu
   for (let i = 0; i < warmup + samples; i++) {
     const pathname = target.paths[i % target.paths.length];
     const started = performance.now();
-    const response = await fetch(base + pathname, { redirect: 'manual' });
+    const response = await fetch(base + withFormNonce(pathname), { redirect: 'manual' });
     await response.arrayBuffer();
     const elapsed = performance.now() - started;
     if (i < warmup) continue;

@@ -26,6 +26,7 @@ import { createDb, type Db } from '@/lib/db/client';
 import { createEventStoreClient } from '@/lib/eventstore/client';
 import { loadTimeTravel, type TimeTravelDeps } from '@/lib/time-travel/load';
 import type { PointSelector } from '@/lib/time-travel/points';
+import { isFormPage, searchNeedingNonce } from '@/lib/forms/form-ids';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET_P95_MS = 150;
@@ -75,6 +76,18 @@ export type Target = { id: string; label: string; group: SampledAccount['group']
 type Timing = { samples: number; p50: number; p95: number; max: number; mean: number };
 type PageResult = Target & Timing & { statuses: Record<string, number>; pass: boolean };
 type ReplayResult = { id: string; label: string; group: string } & Timing & { pass: boolean };
+
+
+/**
+ * A page with forms is redirected (307) to an address carrying the nonce its command ids derive
+ * from (proxy.ts): ask for that address directly, as a browser does after the redirect.
+ */
+function withFormNonce(pathname: string): string {
+  const url = new URL(pathname, 'http://localhost');
+  if (!isFormPage(url.pathname)) return pathname;
+  url.search = searchNeedingNonce(url.search) ?? url.search;
+  return url.pathname + url.search + url.hash;
+}
 
 async function main() {
   let options: z.infer<typeof optionsSchema>;
@@ -298,7 +311,7 @@ async function measurePage(base: string, target: Target, samples: number, warmup
   for (let i = 0; i < warmup + samples; i++) {
     const pathname = target.paths[i % target.paths.length];
     const started = performance.now();
-    const response = await fetch(base + pathname, { redirect: 'manual' });
+    const response = await fetch(base + withFormNonce(pathname), { redirect: 'manual' });
     await response.arrayBuffer();
     const elapsed = performance.now() - started;
     if (i < warmup) continue;
