@@ -16,7 +16,7 @@ import { CommandRun, domainFailure, isFailure, isWrongExpectedVersion, success, 
 
 const DEFAULT_CATCH_UP_TIMEOUT_MS = 5000;
 /** Decide-again rounds of the event-store source before answering "conflict" (a hot account). */
-const MAX_STORE_ATTEMPTS = 25;
+export const MAX_STORE_ATTEMPTS = 25;
 
 /**
  * MakePayment has two decision sources (PAYMENT_DECISION_SOURCE, deps.decisionSource).

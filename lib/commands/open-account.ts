@@ -9,7 +9,7 @@ import { openAccountInputSchema, type OpenAccountInput } from './schemas';
 import { CommandRun, domainFailure, isFailure, isWrongExpectedVersion, success, unavailable, validationFailure } from './support';
 
 /** Candidate numbers tried before giving up; a collision on a 9-digit space is already rare. */
-const MAX_NUMBER_ATTEMPTS = 5;
+export const MAX_NUMBER_ATTEMPTS = 5;
 
 /**
  * Opens an account. The number derives from the command id, so a double submit lands on the
