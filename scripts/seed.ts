@@ -21,7 +21,8 @@ import { eventIndex, projectionCheckpoint } from '@/lib/db/schema';
 import { createEventStoreClient } from '@/lib/eventstore/client';
 import { PayerStateCache } from '@/lib/eventstore/payer-state-cache';
 import { ACCOUNTS_PROJECTION } from '@/lib/queries';
-import { parseSeedArgs, USAGE, UsageError, type SeedOptions } from './seed/args';
+import { commandLineOrExit } from '@/lib/cli/command-line';
+import { parseSeedArgs, USAGE, type SeedOptions } from './seed/args';
 import { activityCommand, openCommand, type SeedCommand } from './seed/plan';
 import { startOwnServices, type OwnServices } from './seed/services';
 import { loadState, saveState, type SeedState } from './seed/state';
@@ -34,18 +35,7 @@ const REPORT_EVERY_MS = 3_000;
 let stopRequested = false;
 
 async function main() {
-  let options: SeedOptions | 'help';
-  try {
-    options = parseSeedArgs(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  if (options === 'help') {
-    console.log(USAGE);
-    return;
-  }
+  const options = commandLineOrExit('seed', USAGE, () => parseSeedArgs(process.argv.slice(2)));
   let config;
   try {
     config = loadConfig();

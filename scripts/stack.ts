@@ -26,6 +26,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { commandLineOrExit, parseCommandLine, UsageError } from '@/lib/cli/command-line';
 import { ConfigError, loadConfig, type Config } from '@/lib/config';
 import { whenParentExits } from '@/lib/when-parent-exits';
 import { STANDALONE_SERVER, WORKER_BUNDLE } from './build-output';
@@ -245,12 +246,20 @@ function reachableHost(host: string): string {
 
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
+const USAGE = `Usage: npm run dev | npm start   (node --import tsx scripts/stack.ts dev|start)
+
+  dev     embedded store and PostgreSQL (unless configured), migrations, worker and next dev
+  start   the same on the production build (npm run build first)
+  --help  show this help`;
+
 async function main() {
-  const mode = process.argv[2];
-  if (mode !== 'dev' && mode !== 'start') {
-    console.error('Usage: npm run dev | npm start   (node --import tsx scripts/stack.ts dev|start)');
-    process.exit(2);
-  }
+  const mode = commandLineOrExit('stack', USAGE, () => {
+    const parsed = parseCommandLine(process.argv.slice(2), {}, { allowPositionals: true });
+    if (parsed === 'help') return 'help';
+    const [mode, ...extra] = parsed.positionals;
+    if ((mode !== 'dev' && mode !== 'start') || extra.length > 0) throw new UsageError('give one mode: dev or start');
+    return mode;
+  });
 
   let config: Config;
   try {

@@ -1,3 +1,4 @@
+import { commandLineOrExit, parseCommandLine } from '@/lib/cli/command-line';
 import { ConfigError, loadConfig, requireConnections } from '@/lib/config';
 import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
@@ -10,7 +11,15 @@ import { startProjectionWorker } from './subscription';
  * `npm run worker`: applies migrations, then projects $all into PostgreSQL until SIGTERM/SIGINT,
  * on which it finishes the event in hand and exits.
  */
+const USAGE = `Usage: npm run worker
+
+Projects $all into PostgreSQL until SIGTERM/SIGINT. Configured by the environment
+(EVENTSTORE_CONNECTION_STRING, DATABASE_URL, PROJECTION_GROUP; see .env.example). Takes no options.
+
+  --help    show this help`;
+
 async function main(): Promise<void> {
+  commandLineOrExit('worker', USAGE, () => parseCommandLine(process.argv.slice(2), {}));
   const config = loadConfig();
   const { eventStoreConnectionString, databaseUrl } = requireConnections(config);
 
