@@ -15,6 +15,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { count, eq, sql } from 'drizzle-orm';
 import { changeHolderName, deposit, makePayment, openAccount, type CommandDeps, type CommandResult } from '@/lib/commands';
 import { ConfigError, loadConfig } from '@/lib/config';
+import { retryWithBackoff } from '@/lib/retry';
 import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
 import { eventIndex, projectionCheckpoint } from '@/lib/db/schema';
@@ -183,13 +184,26 @@ async function runActivity(options: SeedOptions, state: SeedState, deps: Command
 
 /** Runs one command, issuing it again on answers that promise nothing was done (or that it is unknown). */
 async function issue(command: SeedCommand, deps: CommandDeps): Promise<CommandResult> {
-  let result: CommandResult | undefined;
-  for (let attempt = 1; attempt <= MAX_TRIES; attempt++) {
-    result = await run(command, deps);
-    if (result.ok || !RETRYABLE.has(result.code)) return result;
-    await delay(50 * attempt);
+  try {
+    return await retryWithBackoff(
+      async () => {
+        const result = await run(command, deps);
+        if (result.ok || !RETRYABLE.has(result.code)) return result;
+        throw new NotDoneYet(result);
+      },
+      { retries: MAX_TRIES - 1, minDelayMs: 50, maxDelayMs: 1_000, shouldRetry: (error) => error instanceof NotDoneYet },
+    );
+  } catch (error) {
+    if (error instanceof NotDoneYet) return error.result;
+    throw error;
   }
-  return result!;
+}
+
+/** An answer worth issuing the command again for (see RETRYABLE). */
+class NotDoneYet extends Error {
+  constructor(readonly result: CommandResult) {
+    super(result.ok ? 'ok' : result.message);
+  }
 }
 
 function run(command: SeedCommand, deps: CommandDeps): Promise<CommandResult> {

@@ -28,6 +28,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { commandLineOrExit, parseCommandLine, UsageError } from '@/lib/cli/command-line';
 import { ConfigError, loadConfig, type Config } from '@/lib/config';
+import { retryWithBackoff } from '@/lib/retry';
 import { whenParentExits } from '@/lib/when-parent-exits';
 import { STANDALONE_SERVER, WORKER_BUNDLE } from './build-output';
 
@@ -222,19 +223,21 @@ async function startEmbeddedServices(config: Config) {
 }
 
 async function waitForHttp(url: string, child: Child) {
-  const deadline = Date.now() + NEXT_READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.hasExited()) throw new Error('Next.js exited during start-up');
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
-      await response.body?.cancel();
-      if (response.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    await delay(250);
-  }
-  throw new Error(`Next.js did not answer on ${url} within ${NEXT_READY_TIMEOUT_MS / 1000}s`);
+  class NotYet extends Error {}
+  await retryWithBackoff(
+    async () => {
+      if (child.hasExited()) throw new Error('Next.js exited during start-up');
+      try {
+        const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+        await response.body?.cancel();
+        if (response.status < 500) return;
+      } catch {
+        // not listening yet
+      }
+      throw new NotYet(`Next.js did not answer on ${url} within ${NEXT_READY_TIMEOUT_MS / 1000}s`);
+    },
+    { retries: Infinity, minDelayMs: 250, factor: 1, maxTotalMs: NEXT_READY_TIMEOUT_MS, shouldRetry: (error) => error instanceof NotYet },
+  );
 }
 
 /** Where to reach a server listening on `host` from this machine: "every interface" includes loopback. */

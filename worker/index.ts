@@ -2,6 +2,7 @@ import { commandLineOrExit, parseCommandLine } from '@/lib/cli/command-line';
 import { ConfigError, loadConfig, requireConnections } from '@/lib/config';
 import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
+import { retryWithBackoff } from '@/lib/retry';
 import { createEventStoreClient } from '@/lib/eventstore/client';
 import { whenParentExits } from '@/lib/when-parent-exits';
 import { startOperationsRunner } from './operations-runner';
@@ -25,16 +26,14 @@ async function main(): Promise<void> {
 
   // PostgreSQL may be starting or briefly away: retry quickly instead of exiting.
   const started = Date.now();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await migrate(databaseUrl);
-      break;
-    } catch (error) {
-      if (attempt >= 240) throw error;
+  await retryWithBackoff(() => migrate(databaseUrl), {
+    retries: 239,
+    minDelayMs: 250,
+    factor: 1,
+    onRetry: (error, attempt) => {
       if (attempt === 1) console.warn(`[worker] migrations failed (${error instanceof Error ? error.message : String(error)}); retrying`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+    },
+  });
   console.info(`[worker] migrations done in ${Date.now() - started} ms (process up ${Math.round(process.uptime() * 1000)} ms)`);
   const client = createEventStoreClient(eventStoreConnectionString);
   const { db, close } = createDb(databaseUrl);

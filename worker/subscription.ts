@@ -51,6 +51,7 @@ import {
 } from '@eventstore/db-client';
 import { isDataError, isDatabaseUnavailable, type Db } from '@/lib/db/client';
 import { fromRecorded } from '@/lib/eventstore/serialization';
+import { retryWithBackoff } from '@/lib/retry';
 import type { BatchEvent } from '@/lib/projections/batch';
 import {
   indexEntryOfRecorded as indexEntryWith,
@@ -161,18 +162,8 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     return run;
   }
   let inFlight: Promise<unknown> = Promise.resolve();
-  let wakeSleeper: (() => void) | undefined;
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wakeSleeper = undefined;
-        resolve();
-      }
-      wakeSleeper = done;
-    });
+  // Ends every backoff wait at once when the worker stops.
+  const stopped = new AbortController();
 
   /** The event's fate, without touching the subscription: what to do is decided by the caller. */
   type Attempt = Exclude<ApplyOutcome, 'payee-missing'> | 'ignored' | { cannot: string };
@@ -351,19 +342,17 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
    * so transient failures are retried here first, with backoff.
    */
   async function applyWithLocalRetries(events: BatchEvent[], label: string) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await applyBatch(db, events);
-      } catch (error) {
-        // A data error will fail the same way again: straight to the hold, no retries.
-        if (isDataError(error) || stopping) throw error;
-        logger.error(`[worker] failed to apply ${label} (attempt ${attempt}):`, error);
-        // While PostgreSQL is unreachable keep retrying here (every ≤ 500 ms), so the event's
-        // server-side retries are not spent and it applies within moments of PostgreSQL's return.
-        if (attempt >= 5 && !isDatabaseUnavailable(error)) throw error;
-        await sleep(Math.min(50 * 2 ** (attempt - 1), 500));
-      }
-    }
+    return retryWithBackoff(() => applyBatch(db, events), {
+      retries: Infinity,
+      minDelayMs: 50,
+      maxDelayMs: 500,
+      signal: stopped.signal,
+      // A data error will fail the same way again: straight to the hold, no retries. While
+      // PostgreSQL is unreachable keep retrying here (every ≤ 500 ms), so the event's server-side
+      // retries are not spent and it applies within moments of PostgreSQL's return.
+      shouldRetry: (error, attempt) => !isDataError(error) && !stopping && (attempt < 5 || isDatabaseUnavailable(error)),
+      onRetry: (error, attempt) => logger.error(`[worker] failed to apply ${label} (attempt ${attempt}):`, error),
+    });
   }
 
   /**
@@ -426,47 +415,66 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     }
   }
 
+  /** A subscription that dropped after it had applied something: reconnect with the backoff started over. */
+  class DroppedAfterProgress extends Error {}
+
+  /** One subscription, from connecting to its end; throws when it drops. */
+  async function subscribeAndProject(): Promise<void> {
+    let progressed = false;
+    try {
+      if (!groupEnsured) {
+        await ensureGroup(client, group, maxRetryCount);
+        groupEnsured = true;
+      }
+      if (stopping) return;
+      // Twice a batch in flight: the next batch is already on its way while this one is applied.
+      const sub = client.subscribeToPersistentSubscriptionToAll(group, { bufferSize: 2 * batchSize }, { highWaterMark: 2 * batchSize });
+      subscription = sub;
+      sub.on('confirmation', () => {
+        logger.info(`[worker] subscribed to $all as group "${group}" (process up ${Math.round(process.uptime() * 1000)} ms)`);
+        void exclusive(retryHolds);
+      });
+      for await (const resolved of sub) {
+        // Whatever else has arrived goes into the same batch (read() never waits).
+        const batch = [resolved];
+        for (let next; batch.length < batchSize && (next = sub.read() as PersistentSubscriptionToAllResolvedEvent | null) !== null; ) {
+          batch.push(next);
+        }
+        const work = exclusive(() => handleBatch(sub, batch));
+        inFlight = work.catch(() => {});
+        await work;
+        progressed = true;
+        if (stopping) break;
+      }
+      if (!stopping) throw new Error('subscription ended');
+    } catch (error) {
+      if (stopping) return;
+      logger.warn(`[worker] subscription dropped (${error instanceof Error ? error.message : String(error)}); reconnecting`);
+      await subscription?.unsubscribe().catch(() => {});
+      subscription = undefined;
+      throw progressed ? new DroppedAfterProgress('dropped after progress', { cause: error }) : error;
+    }
+  }
+
   async function loop(): Promise<void> {
-    let failures = 0;
     while (!stopping) {
       try {
-        if (!groupEnsured) {
-          await ensureGroup(client, group, maxRetryCount);
-          groupEnsured = true;
-        }
-        if (stopping) break;
-        // Twice a batch in flight: the next batch is already on its way while this one is applied.
-        const sub = client.subscribeToPersistentSubscriptionToAll(group, { bufferSize: 2 * batchSize }, { highWaterMark: 2 * batchSize });
-        subscription = sub;
-        sub.on('confirmation', () => {
-          failures = 0;
-          logger.info(`[worker] subscribed to $all as group "${group}" (process up ${Math.round(process.uptime() * 1000)} ms)`);
-          void exclusive(retryHolds);
+        // Reconnects with exponential backoff (50 ms up to maxBackoffMs) while no subscription
+        // gets anything done, e.g. PostgreSQL down fails every first batch.
+        await retryWithBackoff(subscribeAndProject, {
+          retries: Infinity,
+          minDelayMs: 50,
+          maxDelayMs: maxBackoffMs,
+          signal: stopped.signal,
+          shouldRetry: (error) => !stopping && !(error instanceof DroppedAfterProgress),
+          onRetry: (_error, attempt) => {
+            if (attempt > 3) groupEnsured = false; // it may have been deleted
+          },
         });
-        for await (const resolved of sub) {
-          failures = 0;
-          // Whatever else has arrived goes into the same batch (read() never waits).
-          const batch = [resolved];
-          for (let next; batch.length < batchSize && (next = sub.read() as PersistentSubscriptionToAllResolvedEvent | null) !== null; ) {
-            batch.push(next);
-          }
-          const work = exclusive(() => handleBatch(sub, batch));
-          inFlight = work.catch(() => {});
-          await work;
-          if (stopping) break;
-        }
-        if (!stopping) throw new Error('subscription ended');
       } catch (error) {
         if (stopping) break;
-        failures++;
-        const delay = Math.min(50 * 2 ** Math.min(failures - 1, 8), maxBackoffMs);
-        if (failures > 3) groupEnsured = false; // it may have been deleted
-        logger.warn(
-          `[worker] subscription dropped (${error instanceof Error ? error.message : String(error)}); reconnecting in ${delay} ms`,
-        );
-        await subscription?.unsubscribe().catch(() => {});
-        subscription = undefined;
-        await sleep(delay);
+        // A subscription that got work done dropped: start the backoff over, reconnecting at once.
+        if (!(error instanceof DroppedAfterProgress)) logger.error('[worker] subscription loop failed:', error);
       }
     }
   }
@@ -481,7 +489,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
         stopping = true;
         clearInterval(holdRetryTimer);
         clearInterval(throughputTimer);
-        wakeSleeper?.();
+        stopped.abort();
         await inFlight;
         await subscription?.unsubscribe().catch(() => {});
       }
