@@ -2,6 +2,7 @@ import { commandLineOrExit, parseCommandLine } from '@/lib/cli/command-line';
 import { ConfigError, loadConfig, requireConnections } from '@/lib/config';
 import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
+import { getLogger, messageFirst, redactSecrets } from '@/lib/log';
 import { retryWithBackoff } from '@/lib/retry';
 import { createEventStoreClient } from '@/lib/eventstore/client';
 import { whenParentExits } from '@/lib/when-parent-exits';
@@ -22,6 +23,7 @@ Projects $all into PostgreSQL until SIGTERM/SIGINT. Configured by the environmen
 async function main(): Promise<void> {
   commandLineOrExit('worker', USAGE, () => parseCommandLine(process.argv.slice(2), {}));
   const config = loadConfig();
+  const log = getLogger().child({ component: 'worker', group: config.projectionGroup });
   const { eventStoreConnectionString, databaseUrl } = requireConnections(config);
 
   // PostgreSQL may be starting or briefly away: retry quickly instead of exiting.
@@ -31,26 +33,27 @@ async function main(): Promise<void> {
     minDelayMs: 250,
     factor: 1,
     onRetry: (error, attempt) => {
-      if (attempt === 1) console.warn(`[worker] migrations failed (${error instanceof Error ? error.message : String(error)}); retrying`);
+      if (attempt === 1) log.warn({ err: error }, 'migrations failed; retrying');
     },
   });
-  console.info(`[worker] migrations done in ${Date.now() - started} ms (process up ${Math.round(process.uptime() * 1000)} ms)`);
+  log.info({ ms: Date.now() - started, uptimeMs: Math.round(process.uptime() * 1000) }, 'migrations done');
   const client = createEventStoreClient(eventStoreConnectionString);
   const { db, close } = createDb(databaseUrl);
-  const worker = startProjectionWorker({ client, db, group: config.projectionGroup });
-  const operations = startOperationsRunner({ client, db, logger: console });
-  console.info(`[worker] projecting $all into PostgreSQL (group "${config.projectionGroup}")`);
+  const logger = messageFirst(log);
+  const worker = startProjectionWorker({ client, db, group: config.projectionGroup, logger });
+  const operations = startOperationsRunner({ client, db, logger });
+  log.info(`projecting $all into PostgreSQL (group "${config.projectionGroup}")`);
 
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
-    console.info(`[worker] ${signal}: finishing in-flight work`);
+    log.info({ signal }, 'finishing in-flight work');
     await worker.stop();
     await operations.stop();
     await client.dispose().catch(() => {});
     await close().catch(() => {});
-    console.info('[worker] stopped');
+    log.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
@@ -60,7 +63,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError) console.error(`[worker] ${error.message}`);
-  else console.error('[worker] fatal:', error);
+  // A configuration error is for people: plain text. Anything else is a structured fatal line.
+  if (error instanceof ConfigError) console.error(`[worker] ${redactSecrets(error.message)}`);
+  else getLogger().child({ component: 'worker' }).fatal({ err: error }, 'fatal');
   process.exit(1);
 });

@@ -51,6 +51,7 @@ import {
 } from '@eventstore/db-client';
 import { isDataError, isDatabaseUnavailable, type Db } from '@/lib/db/client';
 import { fromRecorded } from '@/lib/eventstore/serialization';
+import { getLogger, messageFirst, type LogFields, type MessageLogger } from '@/lib/log';
 import { retryWithBackoff } from '@/lib/retry';
 import type { BatchEvent } from '@/lib/projections/batch';
 import {
@@ -78,7 +79,22 @@ import {
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-export type Logger = Pick<Console, 'info' | 'warn' | 'error'>;
+/** The worker's log (pino through messageFirst by default): a message and, where known, the event's ids. */
+export type Logger = MessageLogger;
+
+/** Where an event is and which command and conversation it came from, for log lines about it. */
+function eventFields(recorded: RecordedEvent): LogFields {
+  const metadata = (recorded.metadata ?? {}) as Partial<Record<'commandId' | 'correlationId' | 'causationId', unknown>>;
+  const id = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return {
+    stream: recorded.streamId,
+    revision: recorded.revision,
+    eventId: recorded.id,
+    eventType: recorded.type,
+    commandId: id(metadata.commandId),
+    correlationId: id(metadata.correlationId),
+  };
+}
 
 export type ProjectionWorkerOptions = {
   client: EventStoreDBClient;
@@ -145,7 +161,7 @@ export type Handled = 'applied' | 'duplicate' | 'ahead' | 'skipped' | 'unknown' 
 export function startProjectionWorker(options: ProjectionWorkerOptions): ProjectionWorker {
   const { client, db, group } = options;
   const decode = options.decode ?? fromRecorded;
-  const logger = options.logger ?? console;
+  const logger = options.logger ?? messageFirst(getLogger().child({ component: 'worker', group }));
   const maxBackoffMs = options.maxBackoffMs ?? 1000;
   let groupEnsured = false;
   let resumeHeld: (stream: string) => Promise<boolean> = async () => false;
@@ -177,10 +193,10 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     const event = toBatchEvent(recorded, position);
     if ('cannot' in event) return event;
     if (event.kind === 'unknown') {
-      logger.info(`[worker] ignoring unknown event type ${event.type} (${recorded.streamId}@${recorded.revision}); only its revision is recorded`);
+      logger.info(`ignoring unknown event type ${event.type} (${recorded.streamId}@${recorded.revision}); only its revision is recorded`, eventFields(recorded));
     }
     try {
-      const outcome = appliedOutcome((await applyWithLocalRetries([event], `${recorded.streamId}@${recorded.revision}`)).get(recorded.id)!);
+      const outcome = appliedOutcome((await applyWithLocalRetries([event], `${recorded.streamId}@${recorded.revision}`, eventFields(recorded))).get(recorded.id)!);
       if (outcome === 'payee-missing') {
         return { cannot: payeeMissing(payeeOf(event)) };
       }
@@ -231,7 +247,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     const current = await findHold(db, recorded.streamId);
     // A retry that fails as before changes nothing: keep the hold's time, say nothing new.
     if (current && current.revision === recorded.revision && current.reason === storedHoldReason(reason)) return;
-    logger.warn(`[worker] parking ${recorded.streamId}@${recorded.revision} and holding the stream: ${reason}`);
+    logger.warn(`parking ${recorded.streamId}@${recorded.revision} and holding the stream: ${reason}`, { ...eventFields(recorded), reason });
     await recordHold(
       db,
       { stream: recorded.streamId, accountNumber, revision: recorded.revision, eventId: recorded.id, reason },
@@ -309,7 +325,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
       return false;
     }
     await deleteHold(db, stream);
-    logger.info(`[worker] ${stream} resumed`);
+    logger.info(`${stream} resumed`, { stream });
     return true;
   }
   resumeHeld = (stream) => exclusive(() => resumeStream(stream));
@@ -322,7 +338,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
         await resumeStream(held.stream);
       }
     } catch (error) {
-      logger.warn(`[worker] retrying held streams failed (${errorMessage(error)}); trying again later`);
+      logger.warn(`retrying held streams failed (${errorMessage(error)}); trying again later`, { err: error });
     }
   }
   const holdRetryTimer = setInterval(() => void exclusive(retryHolds), options.holdRetryMs ?? 60_000);
@@ -331,7 +347,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
   const throughputTimer = setInterval(() => {
     if (throughput.events === 0) return;
     const seconds = (Date.now() - throughput.since) / 1000;
-    logger.info(`[worker] ${throughput.events} events in ${throughput.batches} batches over ${seconds.toFixed(0)} s (${Math.round(throughput.events / seconds)}/s, ${Math.round(throughput.events / throughput.batches)} per batch)`);
+    logger.info(`${throughput.events} events in ${throughput.batches} batches over ${seconds.toFixed(0)} s (${Math.round(throughput.events / seconds)}/s, ${Math.round(throughput.events / throughput.batches)} per batch)`);
     Object.assign(throughput, { events: 0, batches: 0, since: Date.now() });
   }, options.statsEveryMs ?? 10_000);
   throughputTimer.unref();
@@ -341,7 +357,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
    * A database hiccup should not spend the event's server-side retries (and get it parked),
    * so transient failures are retried here first, with backoff.
    */
-  async function applyWithLocalRetries(events: BatchEvent[], label: string) {
+  async function applyWithLocalRetries(events: BatchEvent[], label: string, fields: LogFields = { events: events.length }) {
     return retryWithBackoff(() => applyBatch(db, events), {
       retries: Infinity,
       minDelayMs: 50,
@@ -351,7 +367,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
       // PostgreSQL is unreachable keep retrying here (every ≤ 500 ms), so the event's server-side
       // retries are not spent and it applies within moments of PostgreSQL's return.
       shouldRetry: (error, attempt) => !isDataError(error) && !stopping && (attempt < 5 || isDatabaseUnavailable(error)),
-      onRetry: (error, attempt) => logger.error(`[worker] failed to apply ${label} (attempt ${attempt}):`, error),
+      onRetry: (error, attempt) => logger.error(`failed to apply ${label} (attempt ${attempt})`, { ...fields, attempt, err: error }),
     });
   }
 
@@ -394,14 +410,14 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
         outcomes = await applyWithLocalRetries(candidates.map((c) => c.event), `a batch of ${candidates.length} events`);
       } catch (error) {
         if (!isDataError(error)) throw error;
-        logger.warn(`[worker] the database refused a batch of ${candidates.length} events (${errorMessage(error)}); applying them one by one`);
+        logger.warn(`the database refused a batch of ${candidates.length} events (${errorMessage(error)}); applying them one by one`, { err: error });
       }
       for (const { resolved, event } of candidates) {
         const outcome = outcomes?.get(resolved.event!.id);
         if (outcome === 'apply' || outcome === 'duplicate') {
           toAck.push(resolved);
           if (outcome === 'apply' && event.kind === 'unknown') {
-            logger.info(`[worker] ignoring unknown event type ${event.type} (${event.streamId}@${event.revision}); only its revision is recorded`);
+            logger.info(`ignoring unknown event type ${event.type} (${event.streamId}@${event.revision}); only its revision is recorded`, eventFields(resolved.event!));
           }
         } else single.push(resolved);
       }
@@ -431,7 +447,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
       const sub = client.subscribeToPersistentSubscriptionToAll(group, { bufferSize: 2 * batchSize }, { highWaterMark: 2 * batchSize });
       subscription = sub;
       sub.on('confirmation', () => {
-        logger.info(`[worker] subscribed to $all as group "${group}" (process up ${Math.round(process.uptime() * 1000)} ms)`);
+        logger.info(`subscribed to $all as group "${group}" (process up ${Math.round(process.uptime() * 1000)} ms)`);
         void exclusive(retryHolds);
       });
       for await (const resolved of sub) {
@@ -449,7 +465,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
       if (!stopping) throw new Error('subscription ended');
     } catch (error) {
       if (stopping) return;
-      logger.warn(`[worker] subscription dropped (${error instanceof Error ? error.message : String(error)}); reconnecting`);
+      logger.warn(`subscription dropped (${errorMessage(error)}); reconnecting`, { err: error });
       await subscription?.unsubscribe().catch(() => {});
       subscription = undefined;
       throw progressed ? new DroppedAfterProgress('dropped after progress', { cause: error }) : error;
@@ -474,7 +490,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
       } catch (error) {
         if (stopping) break;
         // A subscription that got work done dropped: start the backoff over, reconnecting at once.
-        if (!(error instanceof DroppedAfterProgress)) logger.error('[worker] subscription loop failed:', error);
+        if (!(error instanceof DroppedAfterProgress)) logger.error('subscription loop failed', { err: error });
       }
     }
   }

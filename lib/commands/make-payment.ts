@@ -71,7 +71,7 @@ export async function makePayment(input: MakePaymentInput, deps: CommandDeps = d
         ? await payFromEventStore(run, content, deps, deadline)
         : await payFromReadModel(run, content, deps, deadline);
   } catch (error) {
-    result = unavailable(error, 'the payment', 'MakePayment');
+    result = unavailable(error, 'the payment', run);
   }
   return confirmNothingWasDone(run, deps, content.payerAccountNumber, result);
 }
@@ -101,7 +101,7 @@ async function confirmNothingWasDone(run: CommandRun, deps: CommandDeps, payer: 
     const stored = await findInStream(deps, payer, run.eventId());
     return stored ? success(payer, stored.revision, stored.position) : result;
   } catch (error) {
-    return unavailable(new AppendOutcomeUnknownError(accountStream(payer), error), 'the payment', 'MakePayment');
+    return unavailable(new AppendOutcomeUnknownError(accountStream(payer), error), 'the payment', run);
   }
 }
 

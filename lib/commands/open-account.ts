@@ -47,6 +47,6 @@ export async function openAccount(input: OpenAccountInput, deps: CommandDeps = d
     }
     return failure('conflict', 'Could not find a free account number; please try again.');
   } catch (error) {
-    return unavailable(error, 'opening the account', 'OpenAccount');
+    return unavailable(error, 'opening the account', run);
   }
 }
