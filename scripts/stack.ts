@@ -142,7 +142,8 @@ async function stopChild(child: Child, wholeGroup: boolean) {
       await child.exited;
     }
   }
-  // Leftover grandchildren (if any) get the same treatment, so no port stays taken.
+  // Leftover grandchildren (if any) get the same treatment, so no port stays taken. (Signals
+  // repeated until a deadline, not a retry of something that failed: no lib/retry.ts here.)
   const deadline = Date.now() + 5_000;
   while (groupAlive(child) && Date.now() < deadline) {
     signalGroup(child, 'SIGTERM', true);

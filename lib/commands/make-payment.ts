@@ -15,7 +15,7 @@ import { makePaymentInputSchema, type MakePaymentInput } from './schemas';
 import { CommandRun, domainFailure, isFailure, isWrongExpectedVersion, success, unavailable, validationFailure } from './support';
 
 const DEFAULT_CATCH_UP_TIMEOUT_MS = 5000;
-/** Decide-again rounds of the event-store source before answering "conflict" (a hot account). */
+/** Decide-again rounds of the event-store source before answering "conflict" (a hot account); immediate, like runAccountCommand's (no backoff: see lib/commands/support.ts). */
 export const MAX_STORE_ATTEMPTS = 25;
 
 /**

@@ -169,6 +169,10 @@ export function unavailable(error: unknown, what: string, run?: Pick<CommandRun,
   return failure('unavailable', `The bank is temporarily unavailable; ${what} was not done. Please try again.`);
 }
 
+/**
+ * Decide-again rounds on a concurrent append. Not a retry with backoff (lib/retry.ts): each round
+ * reads what changed and decides on it at once, and waiting would only let the stream move again.
+ */
 const MAX_ATTEMPTS = 5;
 
 /**
