@@ -14,8 +14,8 @@ import { commandLineOrExit, integerOption, parseCommandLine, UsageError } from '
 import type { CommandDeps } from '@/lib/commands';
 import { createDb } from '@/lib/db/client';
 import { EVENTS_CHANNEL } from '@/lib/db/projection-channel';
-import { createEventStoreClient } from '@/lib/eventstore/client';
-import { PayerStateCache } from '@/lib/eventstore/payer-state-cache';
+import { createEventStoreClient } from '@/lib/eventstore/connection/client';
+import { PayerStateCache } from '@/lib/eventstore/write-model/payer-state-cache';
 import { whenParentExits } from '@/lib/when-parent-exits';
 import { measureFsync } from './fsync-rate.js';
 import { appendBacklog } from './loop/backlog';

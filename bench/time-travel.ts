@@ -23,7 +23,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { commandLineOrExit, parseCommandLine, validateOptions } from '@/lib/cli/command-line';
 import { createDb, type Db } from '@/lib/db/client';
-import { createEventStoreClient } from '@/lib/eventstore/client';
+import { createEventStoreClient } from '@/lib/eventstore/connection/client';
 import { loadTimeTravel, type TimeTravelDeps } from '@/lib/time-travel/load';
 import type { PointSelector } from '@/lib/time-travel/points';
 

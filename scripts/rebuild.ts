@@ -5,7 +5,7 @@ import { commandLineOrExit, integerOption, parseCommandLine } from '@/lib/cli/co
 import { ConfigError, loadConfig } from '@/lib/config';
 import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
-import { createEventStoreClient } from '@/lib/eventstore/client';
+import { createEventStoreClient } from '@/lib/eventstore/connection/client';
 import { progressBar, type RebuildProgress } from '@/lib/rebuild-progress';
 import { toolConnections } from '@/lib/tool-connections';
 import { RebuildRunningError, runRebuild } from '@/worker/rebuild';

@@ -5,7 +5,7 @@ import { commandLineOrExit, parseCommandLine } from '@/lib/cli/command-line';
 import { ConfigError, loadConfig } from '@/lib/config';
 import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
-import { createEventStoreClient } from '@/lib/eventstore/client';
+import { createEventStoreClient } from '@/lib/eventstore/connection/client';
 import { runReconciliation } from '@/lib/reconciliation/run';
 import { toolConnections } from '@/lib/tool-connections';
 

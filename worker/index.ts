@@ -4,7 +4,7 @@ import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
 import { getLogger, messageFirst, redactSecrets } from '@/lib/log';
 import { retryWithBackoff } from '@/lib/retry';
-import { createEventStoreClient } from '@/lib/eventstore/client';
+import { createEventStoreClient } from '@/lib/eventstore/connection/client';
 import { whenParentExits } from '@/lib/when-parent-exits';
 import { startOperationsRunner } from './operations-runner';
 import { startProjectionWorker } from './subscription';

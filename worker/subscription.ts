@@ -50,7 +50,7 @@ import {
   type PersistentSubscriptionToAllResolvedEvent,
 } from '@eventstore/db-client';
 import { isDataError, isDatabaseUnavailable, type Db } from '@/lib/db/client';
-import { fromRecorded } from '@/lib/eventstore/serialization';
+import { fromRecorded } from '@/lib/eventstore/serialization/events';
 import { getLogger, messageFirst, type LogFields, type MessageLogger } from '@/lib/log';
 import { retryWithBackoff } from '@/lib/retry';
 import type { BatchEvent } from '@/lib/projections/batch';
@@ -62,7 +62,7 @@ import {
   payeeOf,
   toBatchEvent as toBatchEventWith,
 } from './delivered';
-import { accountNumberFromStream } from '@/lib/eventstore/streams';
+import { accountNumberFromStream } from '@/lib/eventstore/serialization/streams';
 import {
   applyBatch,
   appliedOutcome,

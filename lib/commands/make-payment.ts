@@ -1,12 +1,12 @@
-import { readStreamEvents } from '@/lib/eventstore/read-stream';
+import { readStreamEvents } from '@/lib/eventstore/connection/read-stream';
 import { and, eq, sql } from 'drizzle-orm';
 import { decideMakePayment, type MakePayment } from '@/lib/domain';
 import { withDbDeadline, type Db } from '@/lib/db/client';
 import { waitForProjection } from '@/lib/db/projection-waiter';
 import { accountHistory } from '@/lib/db/schema';
-import { PayerStateCache, type CachedAccount } from '@/lib/eventstore/payer-state-cache';
-import { readCommandRecord } from '@/lib/eventstore/command-registry';
-import { accountStream } from '@/lib/eventstore/streams';
+import { PayerStateCache, type CachedAccount } from '@/lib/eventstore/write-model/payer-state-cache';
+import { readCommandRecord } from '@/lib/eventstore/write-model/command-registry';
+import { accountStream } from '@/lib/eventstore/serialization/streams';
 import { getAccount } from '@/lib/queries';
 import { defaultDeps, type CommandDeps } from './deps';
 import { failure, type CommandResult } from './result';

@@ -1,8 +1,8 @@
 import { NO_STREAM } from '@eventstore/db-client';
 import { decideOpenAccount } from '@/lib/domain';
-import { loadAccount } from '@/lib/eventstore/account-stream';
-import { accountNumberFor } from '@/lib/eventstore/ids';
-import { accountStream } from '@/lib/eventstore/streams';
+import { loadAccount } from '@/lib/eventstore/write-model/account-stream';
+import { accountNumberFor } from '@/lib/eventstore/serialization/ids';
+import { accountStream } from '@/lib/eventstore/serialization/streams';
 import { defaultDeps, type CommandDeps } from './deps';
 import { failure, type CommandResult } from './result';
 import { openAccountInputSchema, type OpenAccountInput } from './schemas';

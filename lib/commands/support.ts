@@ -3,11 +3,11 @@ import type { z } from 'zod';
 import type { AccountEvent, AccountState, Decision, DomainError, EventMetadata } from '@/lib/domain';
 import { isDatabaseUnavailable } from '@/lib/db/client';
 import { getLogger } from '@/lib/log';
-import { CorruptStreamError, loadAccount } from '@/lib/eventstore/account-stream';
-import { claimCommandId, commandFingerprint, type Claim, type CommandAccepted, type CommandType } from '@/lib/eventstore/command-registry';
-import { accountEventIdFor, eventIdFor } from '@/lib/eventstore/ids';
-import { toEventData } from '@/lib/eventstore/serialization';
-import { accountStream } from '@/lib/eventstore/streams';
+import { CorruptStreamError, loadAccount } from '@/lib/eventstore/write-model/account-stream';
+import { claimCommandId, commandFingerprint, type Claim, type CommandAccepted, type CommandType } from '@/lib/eventstore/write-model/command-registry';
+import { accountEventIdFor, eventIdFor } from '@/lib/eventstore/serialization/ids';
+import { toEventData } from '@/lib/eventstore/serialization/events';
+import { accountStream } from '@/lib/eventstore/serialization/streams';
 import { failure, type CommandFailure, type CommandResult, type CommandSuccess } from './result';
 import { fieldErrorsFrom, formFieldFor } from './schemas';
 import { AppendOutcomeUnknownError, classifyAppendFailure } from './store-errors';
@@ -74,7 +74,7 @@ export class CommandRun {
   }
 
   /**
-   * Claims the command id (see lib/eventstore/command-registry.ts), then appends. A failure of
+   * Claims the command id (see lib/eventstore/write-model/command-registry.ts), then appends. A failure of
    * the claim leaves the account untouched, so it is an ordinary error (nothing done); a failure
    * of the account append that does not prove nothing was written is AppendOutcomeUnknownError.
    * WrongExpectedVersionError is rethrown for the caller's decide-again loop.

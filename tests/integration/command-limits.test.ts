@@ -4,10 +4,10 @@ import { deposit, makePayment, openAccount, type CommandDeps } from '@/lib/comma
 import { MAX_STORE_ATTEMPTS } from '@/lib/commands/make-payment';
 import { MAX_NUMBER_ATTEMPTS } from '@/lib/commands/open-account';
 import { appendForCommand } from '@/lib/commands/support';
-import { readCommandRecord } from '@/lib/eventstore/command-registry';
-import { accountNumberFor } from '@/lib/eventstore/ids';
-import { readStreamEvents } from '@/lib/eventstore/read-stream';
-import { accountStream } from '@/lib/eventstore/streams';
+import { readCommandRecord } from '@/lib/eventstore/write-model/command-registry';
+import { accountNumberFor } from '@/lib/eventstore/serialization/ids';
+import { readStreamEvents } from '@/lib/eventstore/connection/read-stream';
+import { accountStream } from '@/lib/eventstore/serialization/streams';
 import { waitForAccountRevision } from '@/lib/queries';
 import type { ProjectionWorker } from '@/worker/subscription';
 import { newCommandId, readUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';

@@ -1,8 +1,8 @@
 import { BACKWARDS, END, FORWARDS, type EventStoreDBClient } from '@eventstore/db-client';
 import type { AccountEvent } from '@/lib/domain';
-import { readStreamEvents } from './read-stream';
-import { fromRecorded } from './serialization';
-import { accountStream } from './streams';
+import { readStreamEvents } from '../connection/read-stream';
+import { fromRecorded } from '../serialization/events';
+import { accountStream } from '../serialization/streams';
 
 export type CommandEvent = { event: AccountEvent; created: Date };
 

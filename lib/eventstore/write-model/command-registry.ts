@@ -9,7 +9,7 @@ import {
   type EventStoreDBClient,
 } from '@eventstore/db-client';
 import { z } from 'zod';
-import { commandStream } from './streams';
+import { commandStream } from '../serialization/streams';
 
 /**
  * The idempotency record: one stream per command id, `command-<commandId>`, holding exactly one
