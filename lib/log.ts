@@ -1,8 +1,9 @@
 import pino, { type Logger as PinoLogger } from 'pino';
 
 /**
- * Structured logs (pino, JSON lines on stdout): one `logger` per process, and children per part
- * (`component`: worker, commands...). Fields such as commandId and correlationId go in the object
+ * Structured logs (pino, JSON lines): info on stdout; warnings and errors on stderr, where
+ * console.warn/error went and where the e2e tests' error checks look. One logger per process,
+ * children per part (`component`: worker, commands...). Fields such as commandId and correlationId go in the object
  * argument, so a log line can be found from the event it is about (and the event log from it).
  *
  * No log line may carry a password: a connection string (postgres://user:secret@host,
@@ -37,6 +38,17 @@ function isSerializedError(value: object): boolean {
   return 'message' in value && 'stack' in value && 'type' in value;
 }
 
+/** info and debug to stdout, warn and above to stderr (each line to one of them only). */
+function byLevel(): pino.DestinationStream {
+  return pino.multistream(
+    [
+      { level: 'debug', stream: pino.destination({ dest: 1, sync: true }) },
+      { level: 'warn', stream: pino.destination({ dest: 2, sync: true }) },
+    ],
+    { dedupe: true },
+  );
+}
+
 export function createLogger(options: { destination?: pino.DestinationStream; level?: string } = {}): Logger {
   return pino(
     {
@@ -51,7 +63,7 @@ export function createLogger(options: { destination?: pino.DestinationStream; le
         },
       },
     },
-    options.destination,
+    options.destination ?? byLevel(),
   );
 }
 
