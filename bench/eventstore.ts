@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { loadEvents, runAppends, type AppendOutcome } from './appends.js';
-import { parseArgs, USAGE, UsageError, type BenchOptions } from './args.js';
+import { commandLineOrExit } from '@/lib/cli/command-line';
+import { parseArgs, USAGE, type BenchOptions } from './args.js';
 import { measureFsync, type FsyncResult } from './fsync-rate.js';
 import { catchUpSubscription, persistentSubscription, readAllForwards, readAllForwardsRawGrpc, PERSISTENT_BUFFER_SIZE } from './reads.js';
 import { judge, renderTable, writeJson, type Figure, type Target } from './report.js';
@@ -311,19 +312,7 @@ async function run(options: BenchOptions): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  let options: BenchOptions | 'help';
-  try {
-    options = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(`bench: ${err.message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  if (options === 'help') {
-    console.log(USAGE);
-    return;
-  }
-  await run(options);
+  await run(commandLineOrExit('bench', USAGE, () => parseArgs(process.argv.slice(2))));
 }
 
 main().catch((err) => {

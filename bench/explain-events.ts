@@ -4,11 +4,17 @@
 // --verbose, the whole plans.
 
 import { sql, type SQL } from 'drizzle-orm';
+import { commandLineOrExit, parseCommandLine } from '@/lib/cli/command-line';
 import { createDb, type Db } from '@/lib/db/client';
 import type { EventCursor, EventFilter } from '@/lib/http/event-log-params';
 import { findEvents } from '@/lib/queries';
 
-const verbose = process.argv.includes('--verbose');
+const USAGE = `Usage: DATABASE_URL=<query model> npm run bench:explain -- [--verbose]
+
+  --verbose   print every plan in full, not only its summary line
+  --help      show this help`;
+
+const { verbose = false } = commandLineOrExit('bench:explain', USAGE, () => parseCommandLine(process.argv.slice(2), { verbose: { type: 'boolean' } })).values;
 
 async function main() {
   const url = process.env.DATABASE_URL;

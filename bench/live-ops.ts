@@ -9,6 +9,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
+import { commandLineOrExit, parseCommandLine } from '@/lib/cli/command-line';
 import { createDb } from '@/lib/db/client';
 import { startEmbeddedPostgres } from '@/lib/db/embedded-postgres';
 import { migrate } from '@/lib/db/migrate';
@@ -22,6 +23,13 @@ const ACCOUNTS = 10_000;
 const LAST_HOUR = 100_000;
 const LONG_HISTORY = 100_000;
 const RUNS = 30;
+
+const USAGE = `Usage: npm run bench:live-ops
+
+Seeds a throwaway PostgreSQL at the target scale and times the live views' reads; prints a
+table and writes bench/results/live-ops.json. Takes no options.
+
+  --help    show this help`;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
@@ -38,6 +46,7 @@ async function time(label: string, run: () => Promise<unknown>) {
 }
 
 async function main() {
+  commandLineOrExit('bench:live-ops', USAGE, () => parseCommandLine(process.argv.slice(2), {}));
   const dir = await mkdtemp(path.join(tmpdir(), 'eventbank-bench-live-'));
   await chmod(dir, 0o755);
   const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'postgres'), port: await freePort() });

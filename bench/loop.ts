@@ -7,15 +7,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { BACKWARDS, END } from '@eventstore/db-client';
 import { sql } from 'drizzle-orm';
+import { commandLineOrExit, integerOption, parseCommandLine, UsageError } from '@/lib/cli/command-line';
 import type { CommandDeps } from '@/lib/commands';
 import { createDb } from '@/lib/db/client';
 import { EVENTS_CHANNEL } from '@/lib/db/projection-channel';
-import { createEventStoreClient } from '@/lib/eventstore/client';
-import { PayerStateCache } from '@/lib/eventstore/payer-state-cache';
+import { createEventStoreClient } from '@/lib/eventstore/connection/client';
+import { PayerStateCache } from '@/lib/eventstore/write-model/payer-state-cache';
 import { whenParentExits } from '@/lib/when-parent-exits';
 import { measureFsync } from './fsync-rate.js';
 import { appendBacklog } from './loop/backlog';
@@ -55,32 +55,25 @@ const USAGE = `Usage: npm run bench:loop -- [--quick] [--phases <list>] [--secon
   --cpu-prof  profile the catch-up worker into this directory (a .cpuprofile; see bench/profile-summary.ts)
   --help      show this help`;
 
-function options() {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean' },
-      phases: { type: 'string' },
-      seconds: { type: 'string' },
-      backlog: { type: 'string' },
-      out: { type: 'string' },
-      'cpu-prof': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-    strict: true,
+function options(argv: readonly string[]) {
+  const parsed = parseCommandLine(argv, {
+    quick: { type: 'boolean' },
+    phases: { type: 'string' },
+    seconds: { type: 'string' },
+    backlog: { type: 'string' },
+    out: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   });
-  if (values.help) return null;
+  if (parsed === 'help') return 'help';
+  const { values } = parsed;
   const quick = values.quick ?? false;
-  const number = (flag: string, raw: string | undefined, fallback: number, min: number, max: number) => {
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
-    return value;
-  };
+  const number = (flag: string, raw: string | undefined, fallback: number, min: number, max: number) =>
+    integerOption(flag, raw, min, max) ?? fallback;
   const phases = new Set<Phase>(
     values.phases === undefined
       ? PHASES
       : values.phases.split(',').map((p) => {
-          if (!(PHASES as readonly string[]).includes(p)) throw new Error(`unknown phase "${p}"; phases: ${PHASES.join(', ')}`);
+          if (!(PHASES as readonly string[]).includes(p)) throw new UsageError(`unknown phase "${p}"; phases: ${PHASES.join(', ')}`);
           return p as Phase;
         }),
   );
@@ -100,18 +93,7 @@ const share = (payments: readonly Payment[], outcome: Payment['outcome']) => (pa
 const latency = (payments: readonly Payment[]) => summarize(payments.map((p) => p.latencyMs));
 
 async function main(): Promise<number> {
-  let opts;
-  try {
-    opts = options();
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    console.error(USAGE);
-    return 2;
-  }
-  if (!opts) {
-    console.log(USAGE);
-    return 0;
-  }
+  const opts = commandLineOrExit('bench:loop', USAGE, () => options(process.argv.slice(2)));
   const log = (message: string) => console.log(`[loop] ${message}`);
   const figures: Figure[] = [];
   const series: Series[] = [];

@@ -17,8 +17,8 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { commandLineOrExit, parseCommandLine, validateOptions } from '@/lib/cli/command-line';
 import { freePort } from '@/tests/support/free-port';
 import { isFormPage, searchNeedingNonce } from '@/lib/forms/form-ids';
 
@@ -59,24 +59,16 @@ function withFormNonce(pathname: string): string {
 }
 
 async function main() {
-  let options: z.infer<typeof optionsSchema>;
-  try {
-    const { values } = parseArgs({
-      args: process.argv.slice(2),
-      strict: true,
-      options: { 'data-dir': { type: 'string' }, url: { type: 'string' }, samples: { type: 'string' }, warmup: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } },
+  const options = commandLineOrExit('bench:pages', USAGE, () => {
+    const parsed = parseCommandLine(process.argv.slice(2), {
+      'data-dir': { type: 'string' },
+      url: { type: 'string' },
+      samples: { type: 'string' },
+      warmup: { type: 'string' },
+      out: { type: 'string' },
     });
-    if (values.help) {
-      console.log(USAGE);
-      return;
-    }
-    const { help: _help, ...rest } = values;
-    options = optionsSchema.parse(rest);
-  } catch (error) {
-    const message = error instanceof z.ZodError ? error.issues.map((i) => i.message).join('; ') : error instanceof Error ? error.message : String(error);
-    console.error(`${message}\n\n${USAGE}`);
-    process.exit(2);
-  }
+    return parsed === 'help' ? 'help' : validateOptions(optionsSchema, parsed.values);
+  });
 
   let server: ChildProcess | undefined;
   let base = options.url?.replace(/\/$/, '');

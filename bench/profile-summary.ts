@@ -3,6 +3,7 @@
 //   npx tsx bench/profile-summary.ts bench/results/prof/read-all.cpuprofile [--top 25]
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { commandLineOrExit, integerOption, parseCommandLine, UsageError } from '@/lib/cli/command-line';
 
 interface ProfileNode {
   id: number;
@@ -17,18 +18,20 @@ interface CpuProfile {
   endTime: number;
 }
 
-function usage(message: string): never {
-  console.error(`profile-summary: ${message}\nUsage: npx tsx bench/profile-summary.ts <file.cpuprofile> [--top <n>]`);
-  process.exit(2);
-}
+const USAGE = `Usage: npx tsx bench/profile-summary.ts <file.cpuprofile> [--top <n>]
 
-const args = process.argv.slice(2);
-const file = args.find((a) => !a.startsWith('--'));
-const topIdx = args.indexOf('--top');
-const top = topIdx >= 0 ? Number(args[topIdx + 1]) : 25;
-if (!file) usage('no profile file given');
-if (!Number.isInteger(top) || top < 1) usage('--top must be a positive integer');
-if (!fs.existsSync(file)) usage(`no such file: ${file}`);
+  --top    how many functions and files to list (default 25)
+  --help   show this help`;
+
+const { file, top } = commandLineOrExit('profile-summary', USAGE, () => {
+  const parsed = parseCommandLine(process.argv.slice(2), { top: { type: 'string' } }, { allowPositionals: true });
+  if (parsed === 'help') return 'help';
+  const [file, ...extra] = parsed.positionals;
+  if (!file) throw new UsageError('no profile file given');
+  if (extra.length > 0) throw new UsageError(`one profile file at a time, got ${parsed.positionals.length}`);
+  if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  return { file, top: integerOption('top', parsed.values.top, 1, 10_000) ?? 25 };
+});
 
 const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));

@@ -19,11 +19,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { commandLineOrExit, parseCommandLine, validateOptions } from '@/lib/cli/command-line';
 import { createDb, type Db } from '@/lib/db/client';
-import { createEventStoreClient } from '@/lib/eventstore/client';
+import { createEventStoreClient } from '@/lib/eventstore/connection/client';
 import { loadTimeTravel, type TimeTravelDeps } from '@/lib/time-travel/load';
 import type { PointSelector } from '@/lib/time-travel/points';
 import { isFormPage, searchNeedingNonce } from '@/lib/forms/form-ids';
@@ -90,32 +90,17 @@ function withFormNonce(pathname: string): string {
 }
 
 async function main() {
-  let options: z.infer<typeof optionsSchema>;
-  try {
-    const { values } = parseArgs({
-      args: process.argv.slice(2),
-      strict: true,
-      options: {
-        url: { type: 'string' },
-        'data-dir': { type: 'string' },
-        accounts: { type: 'string' },
-        samples: { type: 'string' },
-        warmup: { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean' },
-      },
+  const options = commandLineOrExit('bench:time-travel', USAGE, () => {
+    const parsed = parseCommandLine(process.argv.slice(2), {
+      url: { type: 'string' },
+      'data-dir': { type: 'string' },
+      accounts: { type: 'string' },
+      samples: { type: 'string' },
+      warmup: { type: 'string' },
+      out: { type: 'string' },
     });
-    if (values.help) {
-      console.log(USAGE);
-      return;
-    }
-    const { help: _help, ...rest } = values;
-    options = optionsSchema.parse(rest);
-  } catch (error) {
-    const message = error instanceof z.ZodError ? error.issues.map((i) => i.message).join('; ') : error instanceof Error ? error.message : String(error);
-    console.error(`${message}\n\n${USAGE}`);
-    process.exit(2);
-  }
+    return parsed === 'help' ? 'help' : validateOptions(optionsSchema, parsed.values);
+  });
   const databaseUrl = options['data-dir'] ? embeddedDatabaseUrl(path.resolve(options['data-dir'])) : process.env.DATABASE_URL;
   if (!databaseUrl) {
     console.error(`Set DATABASE_URL or give --data-dir.\n\n${USAGE}`);

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { EventLogEntry } from '@/lib/eventstore/event-log';
+import type { EventLogEntry } from '@/lib/eventstore/views/event-log';
 import { formatDateTime } from './format';
 import { accountHref, eventHref, paymentHref, streamHref } from './links';
 import { RawEventDetails } from './raw-event-details';

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import type { HistoryEntry } from '@/lib/queries';
-import { accountStream } from '@/lib/eventstore/streams';
+import { accountStream } from '@/lib/eventstore/serialization/streams';
 import { pastStateHref } from './past-state';
 import { eventHref, paymentHref, streamHref } from './links';
 import { RawEventDetails } from './raw-event-details';

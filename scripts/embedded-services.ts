@@ -14,7 +14,18 @@
 
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { commandLineOrExit, parseCommandLine } from '@/lib/cli/command-line';
 import { loadConfig } from '@/lib/config';
+
+const USAGE = `Usage: node --import tsx scripts/embedded-services.ts [--exit-with-stdin] [--eventstore] [--postgres]
+
+Starts the embedded event store and/or PostgreSQL on DATA_DIR and prints one line with their
+connection details once ready (scripts/stack.ts reads it).
+
+  --eventstore        start the embedded event store
+  --postgres          start embedded PostgreSQL
+  --exit-with-stdin   stop everything when stdin closes (the stack passes a pipe)
+  --help              show this help`;
 import { whenParentExits } from '@/lib/when-parent-exits';
 
 const READY_PREFIX = 'READY ';
@@ -53,16 +64,22 @@ function takeOverSignals() {
 }
 
 async function main() {
-  const wants = new Set(process.argv.slice(2));
+  const wants = commandLineOrExit('embedded-services', USAGE, () =>
+    parseCommandLine(process.argv.slice(2), {
+      'exit-with-stdin': { type: 'boolean' },
+      eventstore: { type: 'boolean' },
+      postgres: { type: 'boolean' },
+    }),
+  ).values;
   const config = loadConfig();
   const ready: { eventStoreConnectionString?: string; databaseUrl?: string } = {};
   takeOverSignals();
-  if (wants.has('--exit-with-stdin')) {
+  if (wants['exit-with-stdin']) {
     process.stdin.on('close', () => void stopAll().then(() => process.exit(0)));
     process.stdin.resume();
   }
 
-  if (wants.has('--eventstore')) {
+  if (wants.eventstore) {
     const { startEventStore } = await import('@eventbank/embedded-eventstore');
     const dataDir = path.resolve(config.dataDir, 'eventstore');
     await mkdir(dataDir, { recursive: true });
@@ -73,7 +90,7 @@ async function main() {
     console.error(`event store at ${store.connectionString} (data in ${dataDir})`);
   }
 
-  if (wants.has('--postgres')) {
+  if (wants.postgres) {
     const { startEmbeddedPostgres } = await import('@/lib/db/embedded-postgres');
     takeOverSignals();
     const dataDir = path.resolve(config.dataDir, 'postgres');

@@ -1,7 +1,16 @@
 // Applies the drizzle/ migrations to DATABASE_URL and exits (docker-compose runs it once before
 // the app and the worker start; `npm run dev` does the same inside scripts/stack.ts).
 
+import { commandLineOrExit, parseCommandLine } from '@/lib/cli/command-line';
 import { ConfigError, loadConfig } from '@/lib/config';
+
+const USAGE = `Usage: DATABASE_URL=<url> node --import tsx scripts/migrate.ts
+
+Applies the drizzle/ migrations to DATABASE_URL and exits. Takes no options.
+
+  --help    show this help`;
+
+commandLineOrExit('migrate', USAGE, () => parseCommandLine(process.argv.slice(2), {}));
 import { migrate } from '@/lib/db/migrate';
 
 const databaseUrl = (() => {

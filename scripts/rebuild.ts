@@ -1,11 +1,11 @@
 // `npm run rebuild`: rebuilds the read model from the event store into fresh tables while the
 // live ones keep serving, then swaps them in (worker/rebuild.ts says how). Works on the bank
 // you are running: the configured servers, or the embedded ones of a running `npm run dev`.
-import { parseArgs } from 'node:util';
+import { commandLineOrExit, integerOption, parseCommandLine } from '@/lib/cli/command-line';
 import { ConfigError, loadConfig } from '@/lib/config';
 import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
-import { createEventStoreClient } from '@/lib/eventstore/client';
+import { createEventStoreClient } from '@/lib/eventstore/connection/client';
 import { progressBar, type RebuildProgress } from '@/lib/rebuild-progress';
 import { toolConnections } from '@/lib/tool-connections';
 import { RebuildRunningError, runRebuild } from '@/worker/rebuild';
@@ -18,27 +18,14 @@ fresh copy, then swaps the copy in atomically. The app and the worker keep runni
   --batch   events read and applied per transaction (default 1000, 1 to 10000)
   --help    show this help`;
 
-function options(): { batchSize: number } | null {
-  const { values } = parseArgs({ options: { batch: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
-  if (values.help) return null;
-  const batchSize = values.batch === undefined ? 1000 : Number(values.batch);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new ConfigError([`--batch must be a whole number from 1 to 10000, got "${values.batch}"`]);
-  return { batchSize };
+function options(argv: readonly string[]): { batchSize: number } | 'help' {
+  const parsed = parseCommandLine(argv, { batch: { type: 'string' } });
+  if (parsed === 'help') return 'help';
+  return { batchSize: integerOption('batch', parsed.values.batch, 1, 10_000) ?? 1000 };
 }
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = options();
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    console.error(USAGE);
-    return 2;
-  }
-  if (!parsed) {
-    console.log(USAGE);
-    return 0;
-  }
+  const parsed = commandLineOrExit('rebuild', USAGE, () => options(process.argv.slice(2)));
   const { eventStoreConnectionString, databaseUrl } = await toolConnections(loadConfig());
   await migrate(databaseUrl);
   const client = createEventStoreClient(eventStoreConnectionString);

@@ -1,11 +1,11 @@
 // `npm run reconcile`: replays every account from the event store and compares it with the
 // read model (lib/reconciliation). Prints each difference with the first event where the two
 // part, and exits 1 when anything differs, so it can run from cron or CI.
-import { parseArgs } from 'node:util';
+import { commandLineOrExit, parseCommandLine } from '@/lib/cli/command-line';
 import { ConfigError, loadConfig } from '@/lib/config';
 import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
-import { createEventStoreClient } from '@/lib/eventstore/client';
+import { createEventStoreClient } from '@/lib/eventstore/connection/client';
 import { runReconciliation } from '@/lib/reconciliation/run';
 import { toolConnections } from '@/lib/tool-connections';
 
@@ -18,18 +18,7 @@ length with the read model. Exit code 0: no differences; 1: differences (listed)
   --help    show this help`;
 
 async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ options: { json: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true }));
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    console.error(USAGE);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const { values } = commandLineOrExit('reconcile', USAGE, () => parseCommandLine(process.argv.slice(2), { json: { type: 'boolean' } }));
   const { eventStoreConnectionString, databaseUrl } = await toolConnections(loadConfig());
   await migrate(databaseUrl);
   const client = createEventStoreClient(eventStoreConnectionString);

@@ -15,13 +15,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { count, eq, sql } from 'drizzle-orm';
 import { changeHolderName, deposit, makePayment, openAccount, type CommandDeps, type CommandResult } from '@/lib/commands';
 import { ConfigError, loadConfig } from '@/lib/config';
+import { retryWithBackoff } from '@/lib/retry';
 import { createDb } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
 import { eventIndex, projectionCheckpoint } from '@/lib/db/schema';
-import { createEventStoreClient } from '@/lib/eventstore/client';
-import { PayerStateCache } from '@/lib/eventstore/payer-state-cache';
+import { createEventStoreClient } from '@/lib/eventstore/connection/client';
+import { PayerStateCache } from '@/lib/eventstore/write-model/payer-state-cache';
 import { ACCOUNTS_PROJECTION } from '@/lib/queries';
-import { parseSeedArgs, USAGE, UsageError, type SeedOptions } from './seed/args';
+import { commandLineOrExit } from '@/lib/cli/command-line';
+import { parseSeedArgs, USAGE, type SeedOptions } from './seed/args';
 import { activityCommand, openCommand, type SeedCommand } from './seed/plan';
 import { startOwnServices, type OwnServices } from './seed/services';
 import { loadState, saveState, type SeedState } from './seed/state';
@@ -34,18 +36,7 @@ const REPORT_EVERY_MS = 3_000;
 let stopRequested = false;
 
 async function main() {
-  let options: SeedOptions | 'help';
-  try {
-    options = parseSeedArgs(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  if (options === 'help') {
-    console.log(USAGE);
-    return;
-  }
+  const options = commandLineOrExit('seed', USAGE, () => parseSeedArgs(process.argv.slice(2)));
   let config;
   try {
     config = loadConfig();
@@ -193,13 +184,26 @@ async function runActivity(options: SeedOptions, state: SeedState, deps: Command
 
 /** Runs one command, issuing it again on answers that promise nothing was done (or that it is unknown). */
 async function issue(command: SeedCommand, deps: CommandDeps): Promise<CommandResult> {
-  let result: CommandResult | undefined;
-  for (let attempt = 1; attempt <= MAX_TRIES; attempt++) {
-    result = await run(command, deps);
-    if (result.ok || !RETRYABLE.has(result.code)) return result;
-    await delay(50 * attempt);
+  try {
+    return await retryWithBackoff(
+      async () => {
+        const result = await run(command, deps);
+        if (result.ok || !RETRYABLE.has(result.code)) return result;
+        throw new NotDoneYet(result);
+      },
+      { retries: MAX_TRIES - 1, minDelayMs: 50, maxDelayMs: 1_000, shouldRetry: (error) => error instanceof NotDoneYet },
+    );
+  } catch (error) {
+    if (error instanceof NotDoneYet) return error.result;
+    throw error;
   }
-  return result!;
+}
+
+/** An answer worth issuing the command again for (see RETRYABLE). */
+class NotDoneYet extends Error {
+  constructor(readonly result: CommandResult) {
+    super(result.ok ? 'ok' : result.message);
+  }
 }
 
 function run(command: SeedCommand, deps: CommandDeps): Promise<CommandResult> {

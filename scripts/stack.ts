@@ -26,7 +26,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { commandLineOrExit, parseCommandLine, UsageError } from '@/lib/cli/command-line';
 import { ConfigError, loadConfig, type Config } from '@/lib/config';
+import { retryWithBackoff } from '@/lib/retry';
 import { whenParentExits } from '@/lib/when-parent-exits';
 import { STANDALONE_SERVER, WORKER_BUNDLE } from './build-output';
 
@@ -140,7 +142,8 @@ async function stopChild(child: Child, wholeGroup: boolean) {
       await child.exited;
     }
   }
-  // Leftover grandchildren (if any) get the same treatment, so no port stays taken.
+  // Leftover grandchildren (if any) get the same treatment, so no port stays taken. (Signals
+  // repeated until a deadline, not a retry of something that failed: no lib/retry.ts here.)
   const deadline = Date.now() + 5_000;
   while (groupAlive(child) && Date.now() < deadline) {
     signalGroup(child, 'SIGTERM', true);
@@ -221,19 +224,21 @@ async function startEmbeddedServices(config: Config) {
 }
 
 async function waitForHttp(url: string, child: Child) {
-  const deadline = Date.now() + NEXT_READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.hasExited()) throw new Error('Next.js exited during start-up');
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
-      await response.body?.cancel();
-      if (response.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    await delay(250);
-  }
-  throw new Error(`Next.js did not answer on ${url} within ${NEXT_READY_TIMEOUT_MS / 1000}s`);
+  class NotYet extends Error {}
+  await retryWithBackoff(
+    async () => {
+      if (child.hasExited()) throw new Error('Next.js exited during start-up');
+      try {
+        const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+        await response.body?.cancel();
+        if (response.status < 500) return;
+      } catch {
+        // not listening yet
+      }
+      throw new NotYet(`Next.js did not answer on ${url} within ${NEXT_READY_TIMEOUT_MS / 1000}s`);
+    },
+    { retries: Infinity, minDelayMs: 250, factor: 1, maxTotalMs: NEXT_READY_TIMEOUT_MS, shouldRetry: (error) => error instanceof NotYet },
+  );
 }
 
 /** Where to reach a server listening on `host` from this machine: "every interface" includes loopback. */
@@ -245,12 +250,20 @@ function reachableHost(host: string): string {
 
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
+const USAGE = `Usage: npm run dev | npm start   (node --import tsx scripts/stack.ts dev|start)
+
+  dev     embedded store and PostgreSQL (unless configured), migrations, worker and next dev
+  start   the same on the production build (npm run build first)
+  --help  show this help`;
+
 async function main() {
-  const mode = process.argv[2];
-  if (mode !== 'dev' && mode !== 'start') {
-    console.error('Usage: npm run dev | npm start   (node --import tsx scripts/stack.ts dev|start)');
-    process.exit(2);
-  }
+  const mode = commandLineOrExit('stack', USAGE, () => {
+    const parsed = parseCommandLine(process.argv.slice(2), {}, { allowPositionals: true });
+    if (parsed === 'help') return 'help';
+    const [mode, ...extra] = parsed.positionals;
+    if ((mode !== 'dev' && mode !== 'start') || extra.length > 0) throw new UsageError('give one mode: dev or start');
+    return mode;
+  });
 
   let config: Config;
   try {

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@eventstore/db-client';
-import { accountNumberFromStream } from '@/lib/eventstore/streams';
-import type { fromRecorded } from '@/lib/eventstore/serialization';
+import { accountNumberFromStream } from '@/lib/eventstore/serialization/streams';
+import type { fromRecorded } from '@/lib/eventstore/serialization/events';
 import { inconsistency } from '@/lib/projections/accounts';
 import { indexEntryOf, indexEntryOfUnknown, type BatchEvent, type IndexEntry } from '@/lib/projections/batch';
 

@@ -29,7 +29,7 @@ export function startOperationsRunner(options: { client: EventStoreDBClient; db:
       return;
     }
     running = work()
-      .catch((error: unknown) => logger.error('[worker] operation failed:', error))
+      .catch((error: unknown) => logger.error('operation failed', { err: error }))
       .finally(() => {
         running = null;
         if (again) {
@@ -42,20 +42,20 @@ export function startOperationsRunner(options: { client: EventStoreDBClient; db:
   async function work() {
     const [rebuild] = await db.select({ id: rebuildRuns.id }).from(rebuildRuns).where(eq(rebuildRuns.status, 'requested')).limit(1);
     if (rebuild || (await predatesEventIndex(db))) {
-      logger.info(rebuild ? '[worker] rebuild requested: rebuilding the read model from the store' : '[worker] the read model predates the event index: rebuilding it from the store');
+      logger.info(rebuild ? 'rebuild requested: rebuilding the read model from the store' : 'the read model predates the event index: rebuilding it from the store');
       try {
         const result = await runRebuild({ client, db });
-        logger.info(`[worker] rebuild done: ${result.events} events replayed in ${result.seconds.toFixed(1)} s`);
+        logger.info(`rebuild done: ${result.events} events replayed in ${result.seconds.toFixed(1)} s`);
       } catch (error) {
-        if (error instanceof RebuildRunningError) logger.info(`[worker] ${error.message}`);
-        else logger.error('[worker] rebuild failed; the live read model is untouched:', error);
+        if (error instanceof RebuildRunningError) logger.info(`${error.message}`);
+        else logger.error('rebuild failed; the live read model is untouched', { err: error });
       }
     }
     const [reconciliation] = await db.select({ id: reconciliationRuns.id }).from(reconciliationRuns).where(eq(reconciliationRuns.status, 'requested')).limit(1);
     if (reconciliation) {
-      logger.info('[worker] reconciliation requested');
+      logger.info('reconciliation requested');
       const report = await runReconciliation({ client, db, runId: reconciliation.id });
-      logger.info(`[worker] reconciliation done: ${report.accounts} accounts, ${report.differences.length} differences`);
+      logger.info(`reconciliation done: ${report.accounts} accounts, ${report.differences.length} differences`);
     }
   }
 
@@ -63,7 +63,7 @@ export function startOperationsRunner(options: { client: EventStoreDBClient; db:
     db.$client
       .listen(channel, (payload) => payload === requested && check(), check)
       .catch((error: unknown) => {
-        logger.warn(`[worker] cannot listen on ${channel}:`, error);
+        logger.warn(`cannot listen on ${channel}`, { err: error, channel });
         return null;
       });
   const listeners = [listen(REBUILD_CHANNEL, REBUILD_REQUESTED), listen(RECONCILE_CHANNEL, RECONCILE_REQUESTED)];

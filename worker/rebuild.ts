@@ -4,14 +4,14 @@ import { eq, sql } from 'drizzle-orm';
 import { isDataError, type Db } from '@/lib/db/client';
 import { EVENTS_CHANNEL } from '@/lib/db/projection-channel';
 import { READ_MODEL_SCHEMA, rebuildRuns } from '@/lib/db/schema';
-import { fromRecorded } from '@/lib/eventstore/serialization';
-import { accountNumberFromStream } from '@/lib/eventstore/streams';
+import { fromRecorded } from '@/lib/eventstore/serialization/events';
+import { accountNumberFromStream } from '@/lib/eventstore/serialization/streams';
 import type { BatchEvent } from '@/lib/projections/batch';
 import { rebuildProgress, type RebuildProgress } from '@/lib/rebuild-progress';
 import { REBUILD_CHANNEL } from '@/lib/rebuild-requests';
 import { indexEntryOfRecorded, isProjected, MISSING_PREDECESSOR, payeeMissing, payeeOf, toBatchEvent, type Decode } from './delivered';
 import { applyBatch, deleteHold, findHold, findHolds, listHolds, recordHold, recordIndexOnly, tablesOf, type ReadModelTables } from './projector';
-import { readStreamEvents } from '@/lib/eventstore/read-stream';
+import { readStreamEvents } from '@/lib/eventstore/connection/read-stream';
 
 /**
  * Blue/green rebuild of the read model from the store.

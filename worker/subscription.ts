@@ -50,7 +50,9 @@ import {
   type PersistentSubscriptionToAllResolvedEvent,
 } from '@eventstore/db-client';
 import { isDataError, isDatabaseUnavailable, type Db } from '@/lib/db/client';
-import { fromRecorded } from '@/lib/eventstore/serialization';
+import { fromRecorded } from '@/lib/eventstore/serialization/events';
+import { getLogger, messageFirst, type LogFields, type MessageLogger } from '@/lib/log';
+import { retryWithBackoff } from '@/lib/retry';
 import type { BatchEvent } from '@/lib/projections/batch';
 import {
   indexEntryOfRecorded as indexEntryWith,
@@ -60,7 +62,7 @@ import {
   payeeOf,
   toBatchEvent as toBatchEventWith,
 } from './delivered';
-import { accountNumberFromStream } from '@/lib/eventstore/streams';
+import { accountNumberFromStream } from '@/lib/eventstore/serialization/streams';
 import {
   applyBatch,
   appliedOutcome,
@@ -77,7 +79,22 @@ import {
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-export type Logger = Pick<Console, 'info' | 'warn' | 'error'>;
+/** The worker's log (pino through messageFirst by default): a message and, where known, the event's ids. */
+export type Logger = MessageLogger;
+
+/** Where an event is and which command and conversation it came from, for log lines about it. */
+function eventFields(recorded: RecordedEvent): LogFields {
+  const metadata = (recorded.metadata ?? {}) as Partial<Record<'commandId' | 'correlationId' | 'causationId', unknown>>;
+  const id = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return {
+    stream: recorded.streamId,
+    revision: recorded.revision,
+    eventId: recorded.id,
+    eventType: recorded.type,
+    commandId: id(metadata.commandId),
+    correlationId: id(metadata.correlationId),
+  };
+}
 
 export type ProjectionWorkerOptions = {
   client: EventStoreDBClient;
@@ -144,7 +161,7 @@ export type Handled = 'applied' | 'duplicate' | 'ahead' | 'skipped' | 'unknown' 
 export function startProjectionWorker(options: ProjectionWorkerOptions): ProjectionWorker {
   const { client, db, group } = options;
   const decode = options.decode ?? fromRecorded;
-  const logger = options.logger ?? console;
+  const logger = options.logger ?? messageFirst(getLogger().child({ component: 'worker', group }));
   const maxBackoffMs = options.maxBackoffMs ?? 1000;
   let groupEnsured = false;
   let resumeHeld: (stream: string) => Promise<boolean> = async () => false;
@@ -161,18 +178,8 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     return run;
   }
   let inFlight: Promise<unknown> = Promise.resolve();
-  let wakeSleeper: (() => void) | undefined;
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wakeSleeper = undefined;
-        resolve();
-      }
-      wakeSleeper = done;
-    });
+  // Ends every backoff wait at once when the worker stops.
+  const stopped = new AbortController();
 
   /** The event's fate, without touching the subscription: what to do is decided by the caller. */
   type Attempt = Exclude<ApplyOutcome, 'payee-missing'> | 'ignored' | { cannot: string };
@@ -186,10 +193,10 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     const event = toBatchEvent(recorded, position);
     if ('cannot' in event) return event;
     if (event.kind === 'unknown') {
-      logger.info(`[worker] ignoring unknown event type ${event.type} (${recorded.streamId}@${recorded.revision}); only its revision is recorded`);
+      logger.info(`ignoring unknown event type ${event.type} (${recorded.streamId}@${recorded.revision}); only its revision is recorded`, eventFields(recorded));
     }
     try {
-      const outcome = appliedOutcome((await applyWithLocalRetries([event], `${recorded.streamId}@${recorded.revision}`)).get(recorded.id)!);
+      const outcome = appliedOutcome((await applyWithLocalRetries([event], `${recorded.streamId}@${recorded.revision}`, eventFields(recorded))).get(recorded.id)!);
       if (outcome === 'payee-missing') {
         return { cannot: payeeMissing(payeeOf(event)) };
       }
@@ -240,7 +247,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     const current = await findHold(db, recorded.streamId);
     // A retry that fails as before changes nothing: keep the hold's time, say nothing new.
     if (current && current.revision === recorded.revision && current.reason === storedHoldReason(reason)) return;
-    logger.warn(`[worker] parking ${recorded.streamId}@${recorded.revision} and holding the stream: ${reason}`);
+    logger.warn(`parking ${recorded.streamId}@${recorded.revision} and holding the stream: ${reason}`, { ...eventFields(recorded), reason });
     await recordHold(
       db,
       { stream: recorded.streamId, accountNumber, revision: recorded.revision, eventId: recorded.id, reason },
@@ -318,7 +325,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
       return false;
     }
     await deleteHold(db, stream);
-    logger.info(`[worker] ${stream} resumed`);
+    logger.info(`${stream} resumed`, { stream });
     return true;
   }
   resumeHeld = (stream) => exclusive(() => resumeStream(stream));
@@ -331,7 +338,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
         await resumeStream(held.stream);
       }
     } catch (error) {
-      logger.warn(`[worker] retrying held streams failed (${errorMessage(error)}); trying again later`);
+      logger.warn(`retrying held streams failed (${errorMessage(error)}); trying again later`, { err: error });
     }
   }
   const holdRetryTimer = setInterval(() => void exclusive(retryHolds), options.holdRetryMs ?? 60_000);
@@ -340,7 +347,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
   const throughputTimer = setInterval(() => {
     if (throughput.events === 0) return;
     const seconds = (Date.now() - throughput.since) / 1000;
-    logger.info(`[worker] ${throughput.events} events in ${throughput.batches} batches over ${seconds.toFixed(0)} s (${Math.round(throughput.events / seconds)}/s, ${Math.round(throughput.events / throughput.batches)} per batch)`);
+    logger.info(`${throughput.events} events in ${throughput.batches} batches over ${seconds.toFixed(0)} s (${Math.round(throughput.events / seconds)}/s, ${Math.round(throughput.events / throughput.batches)} per batch)`);
     Object.assign(throughput, { events: 0, batches: 0, since: Date.now() });
   }, options.statsEveryMs ?? 10_000);
   throughputTimer.unref();
@@ -350,20 +357,18 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
    * A database hiccup should not spend the event's server-side retries (and get it parked),
    * so transient failures are retried here first, with backoff.
    */
-  async function applyWithLocalRetries(events: BatchEvent[], label: string) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await applyBatch(db, events);
-      } catch (error) {
-        // A data error will fail the same way again: straight to the hold, no retries.
-        if (isDataError(error) || stopping) throw error;
-        logger.error(`[worker] failed to apply ${label} (attempt ${attempt}):`, error);
-        // While PostgreSQL is unreachable keep retrying here (every ≤ 500 ms), so the event's
-        // server-side retries are not spent and it applies within moments of PostgreSQL's return.
-        if (attempt >= 5 && !isDatabaseUnavailable(error)) throw error;
-        await sleep(Math.min(50 * 2 ** (attempt - 1), 500));
-      }
-    }
+  async function applyWithLocalRetries(events: BatchEvent[], label: string, fields: LogFields = { events: events.length }) {
+    return retryWithBackoff(() => applyBatch(db, events), {
+      retries: Infinity,
+      minDelayMs: 50,
+      maxDelayMs: 500,
+      signal: stopped.signal,
+      // A data error will fail the same way again: straight to the hold, no retries. While
+      // PostgreSQL is unreachable keep retrying here (every ≤ 500 ms), so the event's server-side
+      // retries are not spent and it applies within moments of PostgreSQL's return.
+      shouldRetry: (error, attempt) => !isDataError(error) && !stopping && (attempt < 5 || isDatabaseUnavailable(error)),
+      onRetry: (error, attempt) => logger.error(`failed to apply ${label} (attempt ${attempt})`, { ...fields, attempt, err: error }),
+    });
   }
 
   /**
@@ -405,14 +410,14 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
         outcomes = await applyWithLocalRetries(candidates.map((c) => c.event), `a batch of ${candidates.length} events`);
       } catch (error) {
         if (!isDataError(error)) throw error;
-        logger.warn(`[worker] the database refused a batch of ${candidates.length} events (${errorMessage(error)}); applying them one by one`);
+        logger.warn(`the database refused a batch of ${candidates.length} events (${errorMessage(error)}); applying them one by one`, { err: error });
       }
       for (const { resolved, event } of candidates) {
         const outcome = outcomes?.get(resolved.event!.id);
         if (outcome === 'apply' || outcome === 'duplicate') {
           toAck.push(resolved);
           if (outcome === 'apply' && event.kind === 'unknown') {
-            logger.info(`[worker] ignoring unknown event type ${event.type} (${event.streamId}@${event.revision}); only its revision is recorded`);
+            logger.info(`ignoring unknown event type ${event.type} (${event.streamId}@${event.revision}); only its revision is recorded`, eventFields(resolved.event!));
           }
         } else single.push(resolved);
       }
@@ -426,47 +431,66 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     }
   }
 
+  /** A subscription that dropped after it had applied something: reconnect with the backoff started over. */
+  class DroppedAfterProgress extends Error {}
+
+  /** One subscription, from connecting to its end; throws when it drops. */
+  async function subscribeAndProject(): Promise<void> {
+    let progressed = false;
+    try {
+      if (!groupEnsured) {
+        await ensureGroup(client, group, maxRetryCount);
+        groupEnsured = true;
+      }
+      if (stopping) return;
+      // Twice a batch in flight: the next batch is already on its way while this one is applied.
+      const sub = client.subscribeToPersistentSubscriptionToAll(group, { bufferSize: 2 * batchSize }, { highWaterMark: 2 * batchSize });
+      subscription = sub;
+      sub.on('confirmation', () => {
+        logger.info(`subscribed to $all as group "${group}" (process up ${Math.round(process.uptime() * 1000)} ms)`);
+        void exclusive(retryHolds);
+      });
+      for await (const resolved of sub) {
+        // Whatever else has arrived goes into the same batch (read() never waits).
+        const batch = [resolved];
+        for (let next; batch.length < batchSize && (next = sub.read() as PersistentSubscriptionToAllResolvedEvent | null) !== null; ) {
+          batch.push(next);
+        }
+        const work = exclusive(() => handleBatch(sub, batch));
+        inFlight = work.catch(() => {});
+        await work;
+        progressed = true;
+        if (stopping) break;
+      }
+      if (!stopping) throw new Error('subscription ended');
+    } catch (error) {
+      if (stopping) return;
+      logger.warn(`subscription dropped (${errorMessage(error)}); reconnecting`, { err: error });
+      await subscription?.unsubscribe().catch(() => {});
+      subscription = undefined;
+      throw progressed ? new DroppedAfterProgress('dropped after progress', { cause: error }) : error;
+    }
+  }
+
   async function loop(): Promise<void> {
-    let failures = 0;
     while (!stopping) {
       try {
-        if (!groupEnsured) {
-          await ensureGroup(client, group, maxRetryCount);
-          groupEnsured = true;
-        }
-        if (stopping) break;
-        // Twice a batch in flight: the next batch is already on its way while this one is applied.
-        const sub = client.subscribeToPersistentSubscriptionToAll(group, { bufferSize: 2 * batchSize }, { highWaterMark: 2 * batchSize });
-        subscription = sub;
-        sub.on('confirmation', () => {
-          failures = 0;
-          logger.info(`[worker] subscribed to $all as group "${group}" (process up ${Math.round(process.uptime() * 1000)} ms)`);
-          void exclusive(retryHolds);
+        // Reconnects with exponential backoff (50 ms up to maxBackoffMs) while no subscription
+        // gets anything done, e.g. PostgreSQL down fails every first batch.
+        await retryWithBackoff(subscribeAndProject, {
+          retries: Infinity,
+          minDelayMs: 50,
+          maxDelayMs: maxBackoffMs,
+          signal: stopped.signal,
+          shouldRetry: (error) => !stopping && !(error instanceof DroppedAfterProgress),
+          onRetry: (_error, attempt) => {
+            if (attempt > 3) groupEnsured = false; // it may have been deleted
+          },
         });
-        for await (const resolved of sub) {
-          failures = 0;
-          // Whatever else has arrived goes into the same batch (read() never waits).
-          const batch = [resolved];
-          for (let next; batch.length < batchSize && (next = sub.read() as PersistentSubscriptionToAllResolvedEvent | null) !== null; ) {
-            batch.push(next);
-          }
-          const work = exclusive(() => handleBatch(sub, batch));
-          inFlight = work.catch(() => {});
-          await work;
-          if (stopping) break;
-        }
-        if (!stopping) throw new Error('subscription ended');
       } catch (error) {
         if (stopping) break;
-        failures++;
-        const delay = Math.min(50 * 2 ** Math.min(failures - 1, 8), maxBackoffMs);
-        if (failures > 3) groupEnsured = false; // it may have been deleted
-        logger.warn(
-          `[worker] subscription dropped (${error instanceof Error ? error.message : String(error)}); reconnecting in ${delay} ms`,
-        );
-        await subscription?.unsubscribe().catch(() => {});
-        subscription = undefined;
-        await sleep(delay);
+        // A subscription that got work done dropped: start the backoff over, reconnecting at once.
+        if (!(error instanceof DroppedAfterProgress)) logger.error('subscription loop failed', { err: error });
       }
     }
   }
@@ -481,7 +505,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
         stopping = true;
         clearInterval(holdRetryTimer);
         clearInterval(throughputTimer);
-        wakeSleeper?.();
+        stopped.abort();
         await inFlight;
         await subscription?.unsubscribe().catch(() => {});
       }

@@ -11,8 +11,8 @@ import {
   parseEventLogParams,
   type EventLogParams,
 } from '@/lib/http/event-log-params';
-import { getEventStore } from '@/lib/eventstore/client';
-import { entryFromIndexOnly, readEventsAt } from '@/lib/eventstore/events-at';
+import { getEventStore } from '@/lib/eventstore/connection/client';
+import { entryFromIndexOnly, readEventsAt } from '@/lib/eventstore/views/events-at';
 import { findEvents } from '@/lib/queries';
 import { ActiveFilters } from '@/components/active-filters';
 import { CursorPagination } from '@/components/cursor-pagination';

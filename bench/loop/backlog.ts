@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { jsonEvent, NO_STREAM, type EventStoreDBClient } from '@eventstore/db-client';
 import type { AccountEvent } from '@/lib/domain';
-import { accountNumberFor } from '@/lib/eventstore/ids';
-import { accountStream } from '@/lib/eventstore/streams';
+import { accountNumberFor } from '@/lib/eventstore/serialization/ids';
+import { accountStream } from '@/lib/eventstore/serialization/streams';
 
 export async function appendBacklog(client: EventStoreDBClient, events: number, options: { accounts?: number; concurrency?: number; seed?: string } = {}): Promise<number> {
   const accounts = options.accounts ?? Math.max(10, Math.round(events / 50));

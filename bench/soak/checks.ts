@@ -1,8 +1,8 @@
 // The invariants, checked against a quiet stack (load paused, worker caught up): each returns
 // what it looked at and every break with the account and the first event that differs.
 import type { RecordedEvent } from '@eventstore/db-client';
-import { COMMAND_ACCEPTED } from '@/lib/eventstore/command-registry';
-import { accountNumberFromStream } from '@/lib/eventstore/streams';
+import { COMMAND_ACCEPTED } from '@/lib/eventstore/write-model/command-registry';
+import { accountNumberFromStream } from '@/lib/eventstore/serialization/streams';
 import { isDefiniteFailure, Ledger, type LedgerCommand } from './ledger';
 import type { Poison } from './faults';
 import type { ReadModel } from './read-model';

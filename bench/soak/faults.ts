@@ -1,7 +1,7 @@
 // The faults, injected one at a time. Each returns when the service is back; the caller counts
 // its window (injection to recovery) as that fault's phase.
 import { ANY, jsonEvent, type EventStoreDBClient } from '@eventstore/db-client';
-import { accountStream } from '@/lib/eventstore/streams';
+import { accountStream } from '@/lib/eventstore/serialization/streams';
 import type { FaultKind } from './options';
 import type { SoakStack } from './stack';
 

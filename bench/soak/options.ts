@@ -1,5 +1,5 @@
 // Flags of `npm run soak`, validated before anything starts (a typo must not cost a 10-minute run).
-import { parseArgs } from 'node:util';
+import { parseCommandLine, UsageError } from '@/lib/cli/command-line';
 
 export const FAULT_KINDS = ['worker-kill', 'store-kill', 'pg-restart', 'poison', 'lost-response'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -42,7 +42,7 @@ export const USAGE = `Usage: npm run soak -- [--minutes <n> | --seconds <n>] [op
   --keep                 keep the temporary directory (data and logs) afterwards
   --help                 show this help`;
 
-export class UsageError extends Error {}
+export { UsageError };
 
 const number = (flag: string, raw: string | undefined, min: number, max: number, integer = true): number | undefined => {
   if (raw === undefined) return undefined;
@@ -54,13 +54,7 @@ const number = (flag: string, raw: string | undefined, min: number, max: number,
 };
 
 export function parseSoakArgs(argv: string[], env: Record<string, string | undefined> = process.env, now = new Date()): SoakOptions | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
+  const parsed = parseCommandLine(argv, {
         minutes: { type: 'string' },
         seconds: { type: 'string' },
         clients: { type: 'string' },
@@ -75,14 +69,9 @@ export function parseSoakArgs(argv: string[], env: Record<string, string | undef
         'settle-timeout': { type: 'string' },
         out: { type: 'string' },
         keep: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  });
+  if (parsed === 'help') return 'help';
   const v = parsed.values;
-  if (v.help) return 'help';
   if (v.minutes !== undefined && v.seconds !== undefined) throw new UsageError('Give --minutes or --seconds, not both');
   const minutes = number('minutes', v.minutes, 0.1, 24 * 60, false);
   const seconds = number('seconds', v.seconds, 5, 24 * 3600);

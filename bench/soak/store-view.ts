@@ -1,7 +1,7 @@
 // What the event store holds for the soak's accounts and commands, read in full ($all, and every
 // account stream on its own so the two can be compared).
 import { BACKWARDS, END, FORWARDS, START, StreamNotFoundError, type EventStoreDBClient, type RecordedEvent } from '@eventstore/db-client';
-import { accountNumberFromStream, COMMAND_STREAM_PREFIX } from '@/lib/eventstore/streams';
+import { accountNumberFromStream, COMMAND_STREAM_PREFIX } from '@/lib/eventstore/serialization/streams';
 
 export type StoreView = {
   /** Events of the soak's account streams, in $all order. */

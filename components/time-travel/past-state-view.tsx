@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { EventLogEntry } from '@/lib/eventstore/event-log';
+import type { EventLogEntry } from '@/lib/eventstore/views/event-log';
 import { pastStateHref, timeTravelHref } from '@/lib/time-travel/href';
 import type { PointSummary, TimeTravelView } from '@/lib/time-travel/view';
 import { EventLogList } from '../event-log-list';

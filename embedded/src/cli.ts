@@ -1,5 +1,6 @@
 // CLI: `npm run eventstore -- --port 2113 --data-dir .data/eventstore` or `--mem`.
 // Prints the connection string once the server accepts connections; stops on SIGINT/SIGTERM.
+import { parseArgs as parseCommandLine } from 'node:util';
 import { startEventStore, type EventStoreOptions } from './server.js';
 
 const USAGE = `Usage: eventstore [--port <0-65535>] [--host <address>] (--data-dir <path> | --mem)
@@ -12,53 +13,43 @@ const USAGE = `Usage: eventstore [--port <0-65535>] [--host <address>] (--data-d
 
 export class UsageError extends Error {}
 
+// node:util parseArgs, strict: unknown options, missing values and stray arguments are refused.
+// (The app has its own helper in lib/cli/; this package imports nothing from the app.)
 export function parseArgs(argv: readonly string[]): EventStoreOptions | 'help' {
-  const options: EventStoreOptions = { port: 2113 };
-  const takeValue = (flag: string, i: number, inline: string | undefined): [string, number] => {
-    if (inline !== undefined) return [inline, i];
-    const value = argv[i + 1];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-    return [value, i + 1];
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.indexOf('=');
-    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
-    switch (flag) {
-      case '--help':
-      case '-h':
-        return 'help';
-      case '--port': {
-        const [value, next] = takeValue(flag, i, inline);
-        i = next;
-        if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got '${value}'`);
-        options.port = Number(value);
-        break;
-      }
-      case '--host': {
-        const [value, next] = takeValue(flag, i, inline);
-        i = next;
-        if (value.length === 0) throw new UsageError('--host must not be empty');
-        options.host = value;
-        break;
-      }
-      case '--data-dir': {
-        const [value, next] = takeValue(flag, i, inline);
-        i = next;
-        if (value.length === 0) throw new UsageError('--data-dir must not be empty');
-        if (options.dataDir !== undefined) throw new UsageError('--data-dir given twice');
-        options.dataDir = value;
-        break;
-      }
-      case '--mem':
-        if (inline !== undefined) throw new UsageError('--mem takes no value');
-        options.mem = true;
-        break;
-      default:
-        throw new UsageError(`Unknown argument '${arg}'`);
-    }
+  let values;
+  try {
+    ({ values } = parseCommandLine({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string', multiple: true },
+        mem: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
   }
+  if (values.help) return 'help';
+  const options: EventStoreOptions = { port: 2113 };
+  if (values.port !== undefined) {
+    if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got '${values.port}'`);
+    options.port = Number(values.port);
+  }
+  if (values.host !== undefined) {
+    if (values.host.length === 0) throw new UsageError('--host must not be empty');
+    options.host = values.host;
+  }
+  const dataDirs = values['data-dir'] ?? [];
+  if (dataDirs.length > 1) throw new UsageError('--data-dir given twice');
+  if (dataDirs.length === 1) {
+    if (dataDirs[0].length === 0) throw new UsageError('--data-dir must not be empty');
+    options.dataDir = dataDirs[0];
+  }
+  if (values.mem) options.mem = true;
   if (options.dataDir !== undefined && options.mem) throw new UsageError('Give either --data-dir or --mem, not both');
   if (options.dataDir === undefined && !options.mem) throw new UsageError('Give --data-dir <path> or --mem');
   return options;

@@ -21,7 +21,7 @@ describe('eventstore CLI', () => {
     [['--port', 'abc', '--mem'], /--port must be an integer/],
     [['--mem', '--data-dir', 'x'], /either --data-dir or --mem/],
     [['--port', '0'], /--data-dir <path> or --mem/],
-    [['--frobnicate'], /Unknown argument '--frobnicate'/],
+    [['--frobnicate'], /Unknown option '--frobnicate'/],
   ])('refuses %j with a clear message', (args, message) => {
     const r = spawnSync(tsx, [cli, ...args], { encoding: 'utf8', cwd: root });
     expect(r.status).toBe(2);

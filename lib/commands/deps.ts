@@ -1,8 +1,8 @@
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import { loadConfig, type PaymentDecisionSource } from '@/lib/config';
 import { getDb, type Db } from '@/lib/db/client';
-import { getEventStore } from '@/lib/eventstore/client';
-import { PayerStateCache } from '@/lib/eventstore/payer-state-cache';
+import { getEventStore } from '@/lib/eventstore/connection/client';
+import { PayerStateCache } from '@/lib/eventstore/write-model/payer-state-cache';
 
 /** What handlers talk to. Server actions use the process-wide defaults; tests pass their own. */
 export type CommandDeps = {

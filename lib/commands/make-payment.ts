@@ -1,12 +1,12 @@
-import { readStreamEvents } from '@/lib/eventstore/read-stream';
+import { readStreamEvents } from '@/lib/eventstore/connection/read-stream';
 import { and, eq, sql } from 'drizzle-orm';
 import { decideMakePayment, type MakePayment } from '@/lib/domain';
 import { withDbDeadline, type Db } from '@/lib/db/client';
 import { waitForProjection } from '@/lib/db/projection-waiter';
 import { accountHistory } from '@/lib/db/schema';
-import { PayerStateCache, type CachedAccount } from '@/lib/eventstore/payer-state-cache';
-import { readCommandRecord } from '@/lib/eventstore/command-registry';
-import { accountStream } from '@/lib/eventstore/streams';
+import { PayerStateCache, type CachedAccount } from '@/lib/eventstore/write-model/payer-state-cache';
+import { readCommandRecord } from '@/lib/eventstore/write-model/command-registry';
+import { accountStream } from '@/lib/eventstore/serialization/streams';
 import { getAccount } from '@/lib/queries';
 import { defaultDeps, type CommandDeps } from './deps';
 import { failure, type CommandResult } from './result';
@@ -15,8 +15,8 @@ import { makePaymentInputSchema, type MakePaymentInput } from './schemas';
 import { CommandRun, domainFailure, isFailure, isWrongExpectedVersion, success, unavailable, validationFailure } from './support';
 
 const DEFAULT_CATCH_UP_TIMEOUT_MS = 5000;
-/** Decide-again rounds of the event-store source before answering "conflict" (a hot account). */
-const MAX_STORE_ATTEMPTS = 25;
+/** Decide-again rounds of the event-store source before answering "conflict" (a hot account); immediate, like runAccountCommand's (no backoff: see lib/commands/support.ts). */
+export const MAX_STORE_ATTEMPTS = 25;
 
 /**
  * MakePayment has two decision sources (PAYMENT_DECISION_SOURCE, deps.decisionSource).
@@ -71,7 +71,7 @@ export async function makePayment(input: MakePaymentInput, deps: CommandDeps = d
         ? await payFromEventStore(run, content, deps, deadline)
         : await payFromReadModel(run, content, deps, deadline);
   } catch (error) {
-    result = unavailable(error, 'the payment', 'MakePayment');
+    result = unavailable(error, 'the payment', run);
   }
   return confirmNothingWasDone(run, deps, content.payerAccountNumber, result);
 }
@@ -101,7 +101,7 @@ async function confirmNothingWasDone(run: CommandRun, deps: CommandDeps, payer: 
     const stored = await findInStream(deps, payer, run.eventId());
     return stored ? success(payer, stored.revision, stored.position) : result;
   } catch (error) {
-    return unavailable(new AppendOutcomeUnknownError(accountStream(payer), error), 'the payment', 'MakePayment');
+    return unavailable(new AppendOutcomeUnknownError(accountStream(payer), error), 'the payment', run);
   }
 }
 

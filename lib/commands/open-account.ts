@@ -1,15 +1,15 @@
 import { NO_STREAM } from '@eventstore/db-client';
 import { decideOpenAccount } from '@/lib/domain';
-import { loadAccount } from '@/lib/eventstore/account-stream';
-import { accountNumberFor } from '@/lib/eventstore/ids';
-import { accountStream } from '@/lib/eventstore/streams';
+import { loadAccount } from '@/lib/eventstore/write-model/account-stream';
+import { accountNumberFor } from '@/lib/eventstore/serialization/ids';
+import { accountStream } from '@/lib/eventstore/serialization/streams';
 import { defaultDeps, type CommandDeps } from './deps';
 import { failure, type CommandResult } from './result';
 import { openAccountInputSchema, type OpenAccountInput } from './schemas';
 import { CommandRun, domainFailure, isFailure, isWrongExpectedVersion, success, unavailable, validationFailure } from './support';
 
 /** Candidate numbers tried before giving up; a collision on a 9-digit space is already rare. */
-const MAX_NUMBER_ATTEMPTS = 5;
+export const MAX_NUMBER_ATTEMPTS = 5;
 
 /**
  * Opens an account. The number derives from the command id, so a double submit lands on the
@@ -47,6 +47,6 @@ export async function openAccount(input: OpenAccountInput, deps: CommandDeps = d
     }
     return failure('conflict', 'Could not find a free account number; please try again.');
   } catch (error) {
-    return unavailable(error, 'opening the account', 'OpenAccount');
+    return unavailable(error, 'opening the account', run);
   }
 }

@@ -2,11 +2,12 @@ import { WrongExpectedVersionError, type AppendExpectedRevision, type EventStore
 import type { z } from 'zod';
 import type { AccountEvent, AccountState, Decision, DomainError, EventMetadata } from '@/lib/domain';
 import { isDatabaseUnavailable } from '@/lib/db/client';
-import { CorruptStreamError, loadAccount } from '@/lib/eventstore/account-stream';
-import { claimCommandId, commandFingerprint, type Claim, type CommandAccepted, type CommandType } from '@/lib/eventstore/command-registry';
-import { accountEventIdFor, eventIdFor } from '@/lib/eventstore/ids';
-import { toEventData } from '@/lib/eventstore/serialization';
-import { accountStream } from '@/lib/eventstore/streams';
+import { getLogger } from '@/lib/log';
+import { CorruptStreamError, loadAccount } from '@/lib/eventstore/write-model/account-stream';
+import { claimCommandId, commandFingerprint, type Claim, type CommandAccepted, type CommandType } from '@/lib/eventstore/write-model/command-registry';
+import { accountEventIdFor, eventIdFor } from '@/lib/eventstore/serialization/ids';
+import { toEventData } from '@/lib/eventstore/serialization/events';
+import { accountStream } from '@/lib/eventstore/serialization/streams';
 import { failure, type CommandFailure, type CommandResult, type CommandSuccess } from './result';
 import { fieldErrorsFrom, formFieldFor } from './schemas';
 import { AppendOutcomeUnknownError, classifyAppendFailure } from './store-errors';
@@ -73,7 +74,7 @@ export class CommandRun {
   }
 
   /**
-   * Claims the command id (see lib/eventstore/command-registry.ts), then appends. A failure of
+   * Claims the command id (see lib/eventstore/write-model/command-registry.ts), then appends. A failure of
    * the claim leaves the account untouched, so it is an ordinary error (nothing done); a failure
    * of the account append that does not prove nothing was written is AppendOutcomeUnknownError.
    * WrongExpectedVersionError is rethrown for the caller's decide-again loop.
@@ -139,27 +140,39 @@ export function isWrongExpectedVersion(error: unknown): error is WrongExpectedVe
   return error instanceof WrongExpectedVersionError;
 }
 
+/** The command handlers' log: every line names the command and its ids. */
+function commandLog(run: Pick<CommandRun, 'command' | 'commandId'> | undefined) {
+  // Form submissions start their own conversation: the correlation id is the command id (metadataFor).
+  const ids = run ? { command: run.command, commandId: run.commandId, correlationId: run.commandId } : {};
+  return getLogger().child({ component: 'commands', ...ids });
+}
+
 /**
  * Anything unexpected becomes one clear answer, never a crash: 'unknown' when an account
  * append may have happened, otherwise 'unavailable' (nothing was done).
  */
-export function unavailable(error: unknown, what: string, command?: CommandType): CommandFailure {
+export function unavailable(error: unknown, what: string, run?: Pick<CommandRun, 'command' | 'commandId'>): CommandFailure {
+  const log = commandLog(run);
   if (error instanceof AppendOutcomeUnknownError) {
-    console.error(`[commands] ${what}: outcome unknown:`, error.cause);
-    return failure('unknown', command ? UNKNOWN_MESSAGES[command] : `We could not confirm whether ${what} was done. Try again with the same form: it will not be done twice.`);
+    log.error({ err: error.cause, stream: error.stream, outcome: 'unknown' }, `${what}: outcome unknown`);
+    return failure('unknown', run ? UNKNOWN_MESSAGES[run.command] : `We could not confirm whether ${what} was done. Try again with the same form: it will not be done twice.`);
   }
   if (error instanceof CorruptStreamError) {
-    console.error(`[commands] ${what}:`, error.message);
+    log.error({ err: error, outcome: 'unavailable' }, `${what}: unreadable event in the account's stream`);
     return failure('unavailable', `This account's history contains an unreadable event; ${what} was not done.`);
   }
   if (isDatabaseUnavailable(error)) {
-    console.error(`[commands] ${what}: database unavailable:`, error instanceof Error ? error.message : error);
+    log.error({ reason: error instanceof Error ? error.message : String(error), outcome: 'unavailable' }, `${what}: database unavailable`);
     return failure('unavailable', `The bank's database is unavailable right now; nothing was done. Please try again in a moment.`);
   }
-  console.error(`[commands] ${what} failed:`, error);
+  log.error({ err: error, outcome: 'unavailable' }, `${what} failed`);
   return failure('unavailable', `The bank is temporarily unavailable; ${what} was not done. Please try again.`);
 }
 
+/**
+ * Decide-again rounds on a concurrent append. Not a retry with backoff (lib/retry.ts): each round
+ * reads what changed and decides on it at once, and waiting would only let the stream move again.
+ */
 const MAX_ATTEMPTS = 5;
 
 /**
@@ -194,6 +207,6 @@ export async function runAccountCommand(
     }
     return failure('conflict', `The account kept changing during ${what}; please try again.`);
   } catch (error) {
-    return unavailable(error, what, run.command);
+    return unavailable(error, what, run);
   }
 }

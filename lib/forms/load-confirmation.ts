@@ -1,6 +1,6 @@
 import 'server-only';
-import { getEventStore } from '@/lib/eventstore/client';
-import { readCommandEvent } from '@/lib/eventstore/command-event';
+import { getEventStore } from '@/lib/eventstore/connection/client';
+import { readCommandEvent } from '@/lib/eventstore/views/command-event';
 import { confirmationFor, type Confirmation } from './confirmation';
 import { parseDoneParam } from './form-ids';
 

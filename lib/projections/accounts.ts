@@ -1,5 +1,5 @@
 import type { AccountEvent, PaymentMade } from '@/lib/domain';
-import { accountNumberFromStream } from '@/lib/eventstore/streams';
+import { accountNumberFromStream } from '@/lib/eventstore/serialization/streams';
 
 /**
  * The accounts projection, pure: how one event changes an account row of the query model.

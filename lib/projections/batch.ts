@@ -1,5 +1,5 @@
 import { eventMetadataSchema } from '@/lib/domain';
-import { accountNumberFromStream } from '@/lib/eventstore/streams';
+import { accountNumberFromStream } from '@/lib/eventstore/serialization/streams';
 import {
   credit,
   evolve,

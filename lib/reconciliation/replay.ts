@@ -11,8 +11,8 @@
 //    has since been opened) is caught up, and timelines are kept in $all order;
 //  - text copied into PostgreSQL has U+0000 and lone surrogates replaced by U+FFFD.
 import type { RecordedEvent } from '@eventstore/db-client';
-import { fromRecorded } from '@/lib/eventstore/serialization';
-import { accountNumberFromStream } from '@/lib/eventstore/streams';
+import { fromRecorded } from '@/lib/eventstore/serialization/events';
+import { accountNumberFromStream } from '@/lib/eventstore/serialization/streams';
 
 export type ReplayHistory = {
   eventId: string;

@@ -4,7 +4,7 @@ import { asc, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { EVENTS_CHANNEL } from '@/lib/db/projection-channel';
 import { accountHistory, accounts, eventIndex, reconciliationRuns } from '@/lib/db/schema';
-import { accountNumberFromStream } from '@/lib/eventstore/streams';
+import { accountNumberFromStream } from '@/lib/eventstore/serialization/streams';
 import { compareAccounts, firstDivergence, type Difference, type ReadModelAccount } from './compare';
 import { Replayer } from './replay';
 

@@ -1,7 +1,7 @@
 import type { EventStoreDBClient, RecordedEvent } from '@eventstore/db-client';
 import { getDb, type Db } from '@/lib/db/client';
-import { ownStreamPoints, readEventAt, OWN_STREAM_PAGE, type StoredOwnPoint } from '@/lib/eventstore/account-points';
-import { getEventStore } from '@/lib/eventstore/client';
+import { ownStreamPoints, readEventAt, OWN_STREAM_PAGE, type StoredOwnPoint } from '@/lib/eventstore/views/account-points';
+import { getEventStore } from '@/lib/eventstore/connection/client';
 import { getProjectionStatus, getStreamHold, receivedPayments, RECEIVED_PAGE } from '@/lib/queries';
 import { mergeByPosition, PointWalker, type PointSelector, type Walk } from './points';
 import { buildTimeTravelView, summarizePoint, type PointSummary, type TimeTravelView } from './view';

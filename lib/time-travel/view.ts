@@ -1,5 +1,5 @@
 import { diffSnapshots, type FieldChange } from './diff';
-import { accountStream } from '@/lib/eventstore/streams';
+import { accountStream } from '@/lib/eventstore/serialization/streams';
 import { pastStateHref } from './href';
 import type { PlacedPoint, Walk } from './points';
 import type { SnapshotValues } from './fields';

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseCommandLine, UsageError, validateOptions } from '@/lib/cli/command-line';
 
 export const USAGE = `Usage: npm run seed -- --accounts <n> --events <n> [options]
 
@@ -28,7 +28,7 @@ export type SeedOptions = {
   seed: string;
 };
 
-export class UsageError extends Error {}
+export { UsageError };
 
 const count = (name: string, min: number, max: number) =>
   z
@@ -51,28 +51,14 @@ const schema = z
   .refine((o) => o.events >= o.accounts, { message: '--events counts the openings too, so it must be at least --accounts' });
 
 export function parseSeedArgs(argv: string[]): SeedOptions | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        accounts: { type: 'string' },
-        events: { type: 'string' },
-        'data-dir': { type: 'string' },
-        concurrency: { type: 'string' },
-        seed: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  if (values.help) return 'help';
-  const { help: _help, ...rest } = values;
-  const parsed = schema.safeParse(rest);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
-  const o = parsed.data;
+  const parsed = parseCommandLine(argv, {
+    accounts: { type: 'string' },
+    events: { type: 'string' },
+    'data-dir': { type: 'string' },
+    concurrency: { type: 'string' },
+    seed: { type: 'string' },
+  });
+  if (parsed === 'help') return 'help';
+  const o = validateOptions(schema, parsed.values);
   return { accounts: o.accounts, events: o.events, dataDir: o['data-dir'], concurrency: o.concurrency, seed: o.seed };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { uuidV5 } from '@/lib/eventstore/ids';
+import { uuidV5 } from '@/lib/eventstore/serialization/ids';
 
 /**
  * The seed's commands, as a pure function of (seed, index): a restarted seed issues the very

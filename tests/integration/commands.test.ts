@@ -3,9 +3,9 @@ import { jsonEvent } from '@eventstore/db-client';
 import { changeHolderName, deposit, makePayment, openAccount, type CommandResult } from '@/lib/commands';
 import { createDb } from '@/lib/db/client';
 import { getAccount, getAccountHistory, waitForAccountRevision } from '@/lib/queries';
-import { accountStream } from '@/lib/eventstore/streams';
-import { claimCommandId, commandFingerprint } from '@/lib/eventstore/command-registry';
-import { PayerStateCache } from '@/lib/eventstore/payer-state-cache';
+import { accountStream } from '@/lib/eventstore/serialization/streams';
+import { claimCommandId, commandFingerprint } from '@/lib/eventstore/write-model/command-registry';
+import { PayerStateCache } from '@/lib/eventstore/write-model/payer-state-cache';
 import { newCommandId, readUserEvents as readAllUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
 
 /** Events on account streams: what "nothing was appended" means (command-<id> records are not account history). */

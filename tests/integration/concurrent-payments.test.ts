@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deposit, makePayment, openAccount, type CommandResult } from '@/lib/commands';
 import { getAccount, listAccounts, waitForAccountRevision } from '@/lib/queries';
-import { accountStream } from '@/lib/eventstore/streams';
+import { accountStream } from '@/lib/eventstore/serialization/streams';
 import type { ProjectionWorker } from '@/worker/subscription';
 import type { CommandDeps } from '@/lib/commands';
-import { PayerStateCache } from '@/lib/eventstore/payer-state-cache';
+import { PayerStateCache } from '@/lib/eventstore/write-model/payer-state-cache';
 import { eventually, newCommandId, readUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
 
 let env: TestEnvironment;

@@ -1,8 +1,8 @@
 import type { RecordedEvent } from '@eventstore/db-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeHolderName, deposit, makePayment, openAccount, type CommandResult } from '@/lib/commands';
-import { readEventsAt } from '@/lib/eventstore/events-at';
-import { accountNumberFromStream } from '@/lib/eventstore/streams';
+import { readEventsAt } from '@/lib/eventstore/views/events-at';
+import { accountNumberFromStream } from '@/lib/eventstore/serialization/streams';
 import { eventLogHref, parseEventLogParams, type EventCursor, type EventFilter } from '@/lib/http/event-log-params';
 import { findEvents, getIndexedEvent, getPaymentSides, type IndexedEvent } from '@/lib/queries';
 import { eventually, newCommandId, readUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';

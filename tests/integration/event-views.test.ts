@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKWARDS, END, jsonEvent, binaryEvent, type EventStoreDBClient } from '@eventstore/db-client';
-import { readStreamEvents } from '@/lib/eventstore/read-stream';
+import { readStreamEvents } from '@/lib/eventstore/connection/read-stream';
 import { startEventStore } from '@eventbank/embedded-eventstore';
 import type { AccountEvent } from '@/lib/domain';
-import { createEventStoreClient } from '@/lib/eventstore/client';
-import { readStreamMetadata, readStreamPage, type StreamPage } from '@/lib/eventstore/stream-page';
-import { accountNumberFor, eventIdFor } from '@/lib/eventstore/ids';
-import { toEventData } from '@/lib/eventstore/serialization';
-import { accountStream } from '@/lib/eventstore/streams';
+import { createEventStoreClient } from '@/lib/eventstore/connection/client';
+import { readStreamMetadata, readStreamPage, type StreamPage } from '@/lib/eventstore/views/stream-page';
+import { accountNumberFor, eventIdFor } from '@/lib/eventstore/serialization/ids';
+import { toEventData } from '@/lib/eventstore/serialization/events';
+import { accountStream } from '@/lib/eventstore/serialization/streams';
 
 // The store read modules against the real embedded event store (in memory). No query model
 // is involved: the stream view reads the store itself. Past states are tested in time-travel.test.ts.

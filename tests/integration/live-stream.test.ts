@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deposit, makePayment, openAccount } from '@/lib/commands';
 import { closeDb, createDb, getDb } from '@/lib/db/client';
-import { accountStream } from '@/lib/eventstore/streams';
+import { accountStream } from '@/lib/eventstore/serialization/streams';
 import { LiveFeed, REPLAY_LIMIT, liveFeedFor } from '@/lib/live/feed';
 import { LIVE_EVENTS, LIVE_UNAVAILABLE, type LiveMessage } from '@/lib/live/protocol';
 import { openLiveStream } from '@/lib/live/sse';

@@ -1,12 +1,12 @@
 import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountNumberFor } from '@/lib/eventstore/ids';
+import { accountNumberFor } from '@/lib/eventstore/serialization/ids';
 import type { AccountEvent } from '@/lib/domain';
 import type { Db } from '@/lib/db/client';
 import { accountHistory, accounts, eventIndex, projectionCheckpoint } from '@/lib/db/schema';
 import { appendForCommand } from '@/lib/commands/support';
-import { fromRecorded } from '@/lib/eventstore/serialization';
-import { accountStream } from '@/lib/eventstore/streams';
+import { fromRecorded } from '@/lib/eventstore/serialization/events';
+import { accountStream } from '@/lib/eventstore/serialization/streams';
 import type { ProjectedEvent } from '@/lib/projections/accounts';
 import { applyBatch, applyEvent, type ApplyOutcome } from '@/worker/projector';
 import type { BatchOutcome } from '@/lib/projections/batch';

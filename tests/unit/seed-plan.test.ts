@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountNumberFor } from '@/lib/eventstore/ids';
+import { accountNumberFor } from '@/lib/eventstore/serialization/ids';
 import { parseSeedArgs, UsageError } from '@/scripts/seed/args';
 import { activityCommand, openCommand } from '@/scripts/seed/plan';
 import { makePaymentInputSchema, openAccountInputSchema, depositInputSchema, changeHolderNameInputSchema } from '@/lib/commands/schemas';

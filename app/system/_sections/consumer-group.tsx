@@ -1,6 +1,6 @@
 import { loadConfig } from '@/lib/config';
-import { getEventStore } from '@/lib/eventstore/client';
-import { readConsumerGroup } from '@/lib/eventstore/consumer-group';
+import { getEventStore } from '@/lib/eventstore/connection/client';
+import { readConsumerGroup } from '@/lib/eventstore/operations/consumer-group';
 import { settle } from '@/lib/system/settle';
 import { ConsumerGroupView } from '@/components/system/consumer-group-view';
 import { SystemSection } from '@/components/system/system-section';

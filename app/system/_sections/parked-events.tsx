@@ -1,7 +1,7 @@
 import { loadConfig } from '@/lib/config';
-import { getEventStore } from '@/lib/eventstore/client';
-import { readConsumerGroup, readParkedEvents } from '@/lib/eventstore/consumer-group';
-import { accountNumberFromStream } from '@/lib/eventstore/streams';
+import { getEventStore } from '@/lib/eventstore/connection/client';
+import { readConsumerGroup, readParkedEvents } from '@/lib/eventstore/operations/consumer-group';
+import { accountNumberFromStream } from '@/lib/eventstore/serialization/streams';
 import { settle } from '@/lib/system/settle';
 import { ParkedEventsView } from '@/components/system/parked-events-view';
 import { ReplayParkedForm } from '@/components/system/replay-parked-form';

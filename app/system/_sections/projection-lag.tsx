@@ -1,5 +1,5 @@
-import { getEventStore } from '@/lib/eventstore/client';
-import { readProjectionLag } from '@/lib/eventstore/projection-lag';
+import { getEventStore } from '@/lib/eventstore/connection/client';
+import { readProjectionLag } from '@/lib/eventstore/operations/projection-lag';
 import { getCheckpoint } from '@/lib/queries';
 import { settle } from '@/lib/system/settle';
 import { formatDateTime } from '@/components/format';

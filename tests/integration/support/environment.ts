@@ -8,7 +8,7 @@ import type { CommandDeps } from '@/lib/commands';
 import { createDb, type Db } from '@/lib/db/client';
 import { startEmbeddedPostgres } from '@/lib/db/embedded-postgres';
 import { migrate } from '@/lib/db/migrate';
-import { createEventStoreClient } from '@/lib/eventstore/client';
+import { createEventStoreClient } from '@/lib/eventstore/connection/client';
 import { startProjectionWorker, type Logger, type ProjectionWorker } from '@/worker/subscription';
 import { freePort } from '../../support/free-port';
 

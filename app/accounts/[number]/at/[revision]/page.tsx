@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
 import { ACCOUNT_NUMBER_PATTERN } from '@/lib/domain/account-number';
-import { toEventLogEntry } from '@/lib/eventstore/event-log';
+import { toEventLogEntry } from '@/lib/eventstore/views/event-log';
 import { badRequest } from '@/lib/http/bad-request';
 import { pastStateHref } from '@/lib/time-travel/href';
 import { loadPointEvent, loadTimeTravel } from '@/lib/time-travel/load';

@@ -3,9 +3,9 @@ import type { OwnPoint } from '@/lib/time-travel/points';
 
 /** A point with the stored event it was read from, kept so a past-state page can show it without reading it again. */
 export type StoredOwnPoint = OwnPoint & { recorded: RecordedEvent };
-import { readStreamEvents } from './read-stream';
-import { fromRecorded } from './serialization';
-import { accountStream } from './streams';
+import { readStreamEvents } from '../connection/read-stream';
+import { fromRecorded } from '../serialization/events';
+import { accountStream } from '../serialization/streams';
 
 /** Events per read: a long stream is folded as it streams, one bounded page in memory at a time. */
 export const OWN_STREAM_PAGE = 500;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { v5 } from 'uuid';
 import { accountNumberFromSeed } from '@/lib/domain';
 
 /**
@@ -7,15 +8,9 @@ import { accountNumberFromSeed } from '@/lib/domain';
  */
 const EVENTBANK_NAMESPACE = 'b3c1a7e2-5f0d-4c8e-9a61-2d7f4e8b9c10';
 
-/** RFC 4122 version-5 UUID (SHA-1 of namespace + name). */
+/** Name-based (version-5) UUID in our namespace unless another is given. */
 export function uuidV5(name: string, namespace: string = EVENTBANK_NAMESPACE): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
-  const bytes = hash.subarray(0, 16);
-  bytes[6] = (bytes[6] & 0x0f) | 0x50;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return v5(name, namespace);
 }
 
 /** The id of the index-th event appended by a command (the scheme before command fingerprints; kept for tools and tests). */

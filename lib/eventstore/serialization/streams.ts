@@ -11,7 +11,7 @@ export function accountNumberFromStream(streamId: string): string | null {
 }
 
 /**
- * The idempotency record of one command id (see lib/eventstore/command-registry.ts). Not an
+ * The idempotency record of one command id (see lib/eventstore/write-model/command-registry.ts). Not an
  * account stream: the projection worker ignores it.
  */
 export const COMMAND_STREAM_PREFIX = 'command-';

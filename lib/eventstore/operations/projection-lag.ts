@@ -1,6 +1,6 @@
 import { BACKWARDS, END, FORWARDS, START, type EventStoreDBClient, type ResolvedEvent } from '@eventstore/db-client';
 import { STORE_DEADLINE_MS } from './consumer-group';
-import { ACCOUNT_STREAM_PREFIX } from './streams';
+import { ACCOUNT_STREAM_PREFIX } from '../serialization/streams';
 
 /**
  * How far the projection is behind the store: the newest position in $all against the worker's

@@ -9,7 +9,7 @@ import {
   type EventStoreDBClient,
 } from '@eventstore/db-client';
 import { z } from 'zod';
-import { commandStream } from './streams';
+import { commandStream } from '../serialization/streams';
 
 /**
  * The idempotency record: one stream per command id, `command-<commandId>`, holding exactly one
@@ -43,7 +43,11 @@ export const commandAcceptedSchema = z.strictObject({
 });
 export type CommandAccepted = z.infer<typeof commandAcceptedSchema>;
 
-/** JSON with sorted keys and no undefined members, so equal content always hashes alike. */
+/**
+ * JSON with sorted keys and no undefined members, so equal content always hashes alike. Kept by
+ * hand rather than a canonical-JSON package: the fingerprints of stored commands depend on this
+ * exact output (bigints as strings), and a library's rendering could differ.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
     return typeof value === 'bigint' ? JSON.stringify(value.toString()) : JSON.stringify(value);

@@ -1,6 +1,6 @@
 import { AccessDeniedError, BACKWARDS, END, FORWARDS, type EventStoreDBClient, type GetStreamMetadataResult } from '@eventstore/db-client';
 import { toEventLogEntry, type EventLogEntry } from './event-log';
-import { readStreamEvents } from './read-stream';
+import { readStreamEvents } from '../connection/read-stream';
 
 /** `before`: revisions below it; `after`: revisions above it. At most one. */
 export type StreamCursor = { before?: bigint; after?: bigint };

@@ -1,8 +1,8 @@
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import { fold, type AccountState } from '@/lib/domain';
-import { readStreamEvents } from './read-stream';
-import { fromRecorded, type StoredAccountEvent } from './serialization';
-import { accountStream } from './streams';
+import { readStreamEvents } from '../connection/read-stream';
+import { fromRecorded, type StoredAccountEvent } from '../serialization/events';
+import { accountStream } from '../serialization/streams';
 
 export class CorruptStreamError extends Error {
   constructor(stream: string, revision: bigint, reason: string) {

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@eventstore/db-client';
 import { summarizeEvent } from './event-summary';
-import { accountNumberFromStream } from './streams';
+import { accountNumberFromStream } from '../serialization/streams';
 
 /**
  * A raw event as the store holds it, ready to show: the event log (found through the query

@@ -1,6 +1,6 @@
 import { FORWARDS, type EventStoreDBClient, type RecordedEvent } from '@eventstore/db-client';
 import { toEventLogEntry, type EventLogEntry } from './event-log';
-import { readStreamEvents } from './read-stream';
+import { readStreamEvents } from '../connection/read-stream';
 
 /** Where an indexed event sits: enough to read it back from the store. */
 export type EventRef = { eventId: string; position: bigint; stream: string; revision: bigint };

@@ -1,5 +1,5 @@
 import { FORWARDS, START, StreamNotFoundError, type EventStoreDBClient } from '@eventstore/db-client';
-import { accountStream } from './streams';
+import { accountStream } from '../serialization/streams';
 
 /**
  * True when the account's stream starts with AccountOpened: the account exists in the store even

@@ -1,9 +1,9 @@
 import { FORWARDS, START, type EventStoreDBClient } from '@eventstore/db-client';
 import { evolve, initialAccountState, type AccountState } from '@/lib/domain';
 import { CorruptStreamError } from './account-stream';
-import { readStreamEvents } from './read-stream';
-import { fromRecorded } from './serialization';
-import { accountStream } from './streams';
+import { readStreamEvents } from '../connection/read-stream';
+import { fromRecorded } from '../serialization/events';
+import { accountStream } from '../serialization/streams';
 
 /** One event recently folded into an entry: its id (for "already done?") and the own-stream balance after it. */
 export type RecentEvent = { id: string; revision: bigint; position: bigint | undefined; ownBalanceCents: bigint | null };
