@@ -2,8 +2,8 @@
 // end, turned into the one ActionState the forms read, and the read-your-writes wait.
 
 import type { CommandFailure, CommandResult, CommandSuccess } from '@/lib/commands/result';
-import { getEventStore } from '@/lib/eventstore/client';
-import { storeHeadPosition } from '@/lib/eventstore/command-event';
+import { getEventStore } from '@/lib/eventstore/connection/client';
+import { storeHeadPosition } from '@/lib/eventstore/views/command-event';
 import { waitForAccountRevision } from '@/lib/queries';
 import { invalidInput, type ActionState } from './action-state';
 

@@ -2,8 +2,8 @@
 
 import { revalidatePath } from 'next/cache';
 import { loadConfig } from '@/lib/config';
-import { getEventStore } from '@/lib/eventstore/client';
-import { readConsumerGroup, replayParkedEvents } from '@/lib/eventstore/consumer-group';
+import { getEventStore } from '@/lib/eventstore/connection/client';
+import { readConsumerGroup, replayParkedEvents } from '@/lib/eventstore/operations/consumer-group';
 import { isStoreUnavailable } from '@/lib/system/settle';
 import { isFormCall, notFormDataState, type ActionState } from './action-state';
 

@@ -1,3 +1,0 @@
-// Moved to lib/eventstore/views/command-event.ts; this path stays only for app/actions, which another branch is
-// rewriting: import from the new path, and delete this file once nothing imports it.
-export * from './views/command-event';
