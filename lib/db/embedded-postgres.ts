@@ -113,11 +113,10 @@ export async function startEmbeddedPostgres(options: {
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Invalid database name "${name}"`);
     const owner = await asSuperuser(superuser, 'postgres', async (sql) => {
       const existing = await sql<{ owner: string }[]>`SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = ${name}`;
-      if (existing.length === 0) {
-        await sql.unsafe(`CREATE DATABASE ${name} OWNER ${APP_ROLE}`);
-        return APP_ROLE;
-      }
-      return existing[0].owner;
+      const [database] = existing;
+      if (database) return database.owner;
+      await sql.unsafe(`CREATE DATABASE ${name} OWNER ${APP_ROLE}`);
+      return APP_ROLE;
     });
     if (owner !== APP_ROLE) {
       // Made by an earlier version as the superuser: hand it, and everything in it, to the app role.

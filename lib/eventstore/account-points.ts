@@ -25,8 +25,9 @@ export async function* ownStreamPoints(
   for (;;) {
     const page = await readStreamEvents(client, stream, { direction: FORWARDS, fromRevision: from, maxCount: pageSize });
     for (const recorded of page) yield toOwnPoint(recorded);
-    if (page.length < pageSize) return;
-    from = page[page.length - 1].revision + 1n;
+    const last = page.at(-1);
+    if (!last || page.length < pageSize) return;
+    from = last.revision + 1n;
   }
 }
 

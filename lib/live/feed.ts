@@ -165,13 +165,13 @@ export class LiveFeed {
       }
     }
     const missed = await indexEntriesAfter(since, { account: subscriber.account, limit: REPLAY_LIMIT + 1 }, this.db);
-    if (missed.length === 0) return since;
+    const last = missed.at(-1)?.position;
+    if (last === undefined) return since;
     if (missed.length > REPLAY_LIMIT) {
       const to = (await eventIndexHead(this.db)) ?? since;
       subscriber.deliver({ events: [], id: to, resync: true });
       return to;
     }
-    const last = missed[missed.length - 1].position;
     subscriber.deliver({ events: missed, id: last });
     return last;
   }
@@ -222,9 +222,10 @@ export class LiveFeed {
         break;
       }
       const rows = await indexEntriesAfter(this.head!, { limit: PAGE }, this.db);
-      if (rows.length > 0) {
+      const newest = rows.at(-1);
+      if (newest) {
         this.fanOut(rows);
-        this.head = rows[rows.length - 1].position;
+        this.head = newest.position;
       }
       if (rows.length < PAGE) break;
     }
@@ -243,8 +244,8 @@ export class LiveFeed {
   private fanOut(rows: LiveEvent[]): void {
     for (const [subscriber, state] of this.subscribers) {
       const relevant = rows.filter((row) => row.position > state.cursor && concerns(subscriber.account, row));
-      if (relevant.length === 0) continue;
-      const last = relevant[relevant.length - 1].position;
+      const last = relevant.at(-1)?.position;
+      if (last === undefined) continue;
       state.cursor = last;
       subscriber.deliver({ events: relevant, id: last });
     }

@@ -63,7 +63,8 @@ export async function* receivedPayments(accountNumber: string, pageSize = RECEIV
   for (;;) {
     const page = await receivedPaymentsPage(accountNumber, after, pageSize, db);
     yield* page;
-    if (page.length < pageSize) return;
-    after = page[page.length - 1].position;
+    const last = page.at(-1);
+    if (!last || page.length < pageSize) return;
+    after = last.position;
   }
 }
