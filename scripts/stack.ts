@@ -30,8 +30,6 @@ import { ConfigError, loadConfig, type Config } from '@/lib/config';
 import { whenParentExits } from '@/lib/when-parent-exits';
 import { STANDALONE_SERVER, WORKER_BUNDLE } from './build-output';
 
-type Mode = 'dev' | 'start';
-
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STOP_TIMEOUT_MS = 15_000;
 /** First stdout line of scripts/embedded-services.ts once its servers are up. */
@@ -203,7 +201,8 @@ async function startEmbeddedServices(config: Config) {
     process.env,
     true,
   );
-  return new Promise<{ eventStoreConnectionString?: string; databaseUrl?: string }>((resolve, reject) => {
+  type Connections = { eventStoreConnectionString?: string; databaseUrl?: string };
+  return new Promise<Connections>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`embedded services not ready after ${SERVICES_TIMEOUT_MS / 1000}s`)),
       SERVICES_TIMEOUT_MS,
@@ -211,7 +210,7 @@ async function startEmbeddedServices(config: Config) {
     readline.createInterface({ input: services.process.stdout! }).on('line', (line) => {
       if (!line.startsWith(READY_PREFIX)) return;
       clearTimeout(timer);
-      resolve(JSON.parse(line.slice(READY_PREFIX.length)));
+      resolve(JSON.parse(line.slice(READY_PREFIX.length)) as Connections);
     });
     void services.exited.then(() => {
       clearTimeout(timer);

@@ -41,7 +41,6 @@ import {
   StreamNotFoundError,
   type RecordedEvent,
   PersistentSubscriptionExistsError,
-  RETRY,
   START,
   excludeSystemEvents,
   persistentSubscriptionToAllSettingsFromDefaults,

@@ -254,6 +254,7 @@ async function upgradeLegacyCluster(
       `PostgreSQL data in ${databaseDir} was made by an earlier Eventbank version and could not be upgraded ` +
         `(${error instanceof Error ? error.message : String(error)}). Its read model can be rebuilt from the ` +
         'event store: stop the app, move that directory away and start again.',
+      { cause: error },
     );
   }
   await waitForScram({ ...superuser, password: credentials.superuserPassword });
@@ -280,7 +281,7 @@ async function waitForScram(superuser: Superuser): Promise<void> {
  * A server of an earlier run is left only if its stack and the stack's watchdog were both killed.
  */
 async function refuseIfAlreadyRunning(databaseDir: string): Promise<void> {
-  const pid = await postmasterPid(databaseDir);
+  const pid = postmasterPid(databaseDir);
   if (pid === undefined) return;
   throw new Error(
     `PostgreSQL (pid ${pid}) is already running on ${databaseDir}: another Eventbank uses this DATA_DIR, ` +

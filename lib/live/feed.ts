@@ -130,11 +130,11 @@ export class LiveFeed {
         const failure = settled.find((s) => s.status === 'rejected');
         if (failure) {
           this.started = null; // the next subscriber tries again
-          for (const { unlisten } of listening) await unlisten().catch(() => {});
+          for (const listen of listening) await listen.unlisten().catch(() => {});
           throw failure.reason;
         }
         this.unlisten = async () => {
-          for (const { unlisten } of listening) await unlisten();
+          for (const listen of listening) await listen.unlisten();
         };
       });
     }

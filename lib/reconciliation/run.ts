@@ -43,7 +43,7 @@ export type ReconcileOptions = {
 };
 
 export async function runReconciliation(options: ReconcileOptions): Promise<ReconciliationReport> {
-  const { client, db } = options;
+  const { db } = options;
   const [requested] = await db.select({ id: reconciliationRuns.id }).from(reconciliationRuns).where(eq(reconciliationRuns.status, 'requested')).limit(1);
   const runId = options.runId ?? requested?.id ?? randomUUID();
   await db.update(reconciliationRuns).set({ status: 'failed', message: 'interrupted', finishedAt: new Date() }).where(eq(reconciliationRuns.status, 'running'));

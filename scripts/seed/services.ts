@@ -36,7 +36,7 @@ export async function startOwnServices(dataDir: string): Promise<OwnServices> {
     readline.createInterface({ input: services.stdout! }).on('line', (line) => {
       if (!line.startsWith(READY_PREFIX)) return;
       clearTimeout(timer);
-      resolve(JSON.parse(line.slice(READY_PREFIX.length)));
+      resolve(JSON.parse(line.slice(READY_PREFIX.length)) as Connections);
     });
     services.once('exit', (code) => {
       clearTimeout(timer);
