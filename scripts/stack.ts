@@ -197,7 +197,7 @@ async function startEmbeddedServices(config: Config) {
   if (!config.databaseUrl) tellWatchdog(`postgres ${path.resolve(config.dataDir, 'postgres')}`);
   const services = startChild(
     'services',
-    ['--import', 'tsx', path.join(ROOT, 'scripts/embedded-services.ts'), '--exit-with-stdin', ...flags],
+    ['--conditions=react-server', '--import', 'tsx', path.join(ROOT, 'scripts/embedded-services.ts'), '--exit-with-stdin', ...flags],
     process.env,
     true,
   );
@@ -247,7 +247,7 @@ const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 async function main() {
   const mode = process.argv[2];
   if (mode !== 'dev' && mode !== 'start') {
-    console.error('Usage: npm run dev | npm start   (node --import tsx scripts/stack.ts dev|start)');
+    console.error('Usage: npm run dev | npm start   (node --conditions=react-server --import tsx scripts/stack.ts dev|start)');
     process.exit(2);
   }
 
@@ -290,7 +290,7 @@ async function main() {
   };
   // `npm start` runs the worker `npm run build` bundled (it starts in a third of the time);
   // `npm run dev` runs its TypeScript, so an edit takes effect on the next start.
-  startChild('worker', mode === 'start' ? [WORKER_BUNDLE] : ['--import', 'tsx', path.join(ROOT, 'worker/index.ts')], env);
+  startChild('worker', mode === 'start' ? [WORKER_BUNDLE] : ['--conditions=react-server', '--import', 'tsx', path.join(ROOT, 'worker/index.ts')], env);
   // `npm start` runs the standalone server the build made, as the production image does.
   const next = startChild(
     'next',

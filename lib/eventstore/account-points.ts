@@ -1,3 +1,4 @@
+import 'server-only';
 import { FORWARDS, type EventStoreDBClient, type RecordedEvent } from '@eventstore/db-client';
 import type { OwnPoint } from '@/lib/time-travel/points';
 

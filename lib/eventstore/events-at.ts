@@ -1,3 +1,4 @@
+import 'server-only';
 import { FORWARDS, type EventStoreDBClient, type RecordedEvent } from '@eventstore/db-client';
 import { toEventLogEntry, type EventLogEntry } from './event-log';
 import { readStreamEvents } from './read-stream';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { AccessDeniedError, BACKWARDS, END, FORWARDS, type EventStoreDBClient, type GetStreamMetadataResult } from '@eventstore/db-client';
 import { toEventLogEntry, type EventLogEntry } from './event-log';
 import { readStreamEvents } from './read-stream';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Db } from '@/lib/db/client';
 import { EVENTS_CHANNEL } from '@/lib/db/projection-channel';
 import { RECONCILE_CHANNEL } from '@/lib/reconciliation/run';

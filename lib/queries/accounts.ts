@@ -1,3 +1,4 @@
+import 'server-only';
 import { asc, count, desc, eq } from 'drizzle-orm';
 import { getDb, type Db } from '@/lib/db/client';
 import { waitForProjection } from '@/lib/db/projection-waiter';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { asc, count, sql } from 'drizzle-orm';
 import { getDb, withDbDeadline, type Db } from '@/lib/db/client';
 import { eventIndex, projectionHolds } from '@/lib/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
 import { getDb, type Db } from '@/lib/db/client';
 import { eventIndex, projectionHolds } from '@/lib/db/schema';

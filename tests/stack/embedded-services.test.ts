@@ -21,7 +21,7 @@ type Services = { child: ChildProcess; eventStoreConnectionString: string; datab
 function startServices(env: NodeJS.ProcessEnv): Promise<Services> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(root, 'scripts/embedded-services.ts'), '--eventstore', '--postgres'],
+    ['--conditions=react-server', '--import', 'tsx', path.join(root, 'scripts/embedded-services.ts'), '--eventstore', '--postgres'],
     { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
