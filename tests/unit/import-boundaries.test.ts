@@ -76,3 +76,22 @@ describe('import boundaries', () => {
     expect(await boundaryFindings(file, code)).toEqual([]);
   });
 });
+
+describe('drizzle guards', () => {
+  const drizzleFindings = async (code: string) => {
+    const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, 'lib/queries/probe.ts') });
+    return (result?.messages ?? []).filter((m) => m.ruleId?.startsWith('drizzle/')).map((m) => m.ruleId);
+  };
+
+  it('refuses an update or delete without where() on db and tx', async () => {
+    expect(await drizzleFindings('export const run = (db: any) => db.delete(accounts);')).toEqual(['drizzle/enforce-delete-with-where']);
+    expect(await drizzleFindings("export const run = (tx: any) => tx.update(accounts).set({ holderName: 'x' });")).toEqual([
+      'drizzle/enforce-update-with-where',
+    ]);
+  });
+
+  it('lets them through with where(), and leaves other objects alone', async () => {
+    expect(await drizzleFindings('export const run = (db: any) => db.delete(accounts).where(eq(accounts.number, n));')).toEqual([]);
+    expect(await drizzleFindings('export const run = (cache: Map<string, number>) => cache.delete(key);')).toEqual([]);
+  });
+});
