@@ -27,7 +27,7 @@ const baseURL = `http://localhost:${process.env.E2E_PORT}`;
 // alive until it has, then the directory goes. Its stderr goes through tee into E2E_STACK_LOG and
 // on to ours; tee ignores the signals, so it copies the stack's last words and ends when the
 // stack closes its end.
-const stack = `npx tsx scripts/stack.ts ${mode}`;
+const stack = `node --conditions=react-server --import tsx scripts/stack.ts ${mode}`;
 const command = [
   `trap ':' INT TERM`,
   `export DATA_DIR="$(mktemp -d "\${TMPDIR:-/tmp}/eventbank-e2e-XXXXXX")"`,

@@ -3,7 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { embeddedProjects } from './embedded/vitest.config';
 
 export default defineConfig({
-  resolve: { alias: { '@': fileURLToPath(new URL('.', import.meta.url)) } },
+  resolve: {
+    alias: {
+      '@': fileURLToPath(new URL('.', import.meta.url)),
+      // Tests are server code: `server-only` is the empty module it is in a React Server environment
+      // (the package's `react-server` export) instead of the error it throws anywhere else.
+      'server-only': fileURLToPath(new URL('./node_modules/server-only/empty.js', import.meta.url)),
+    },
+  },
   test: {
     exclude: ['node_modules', 'e2e', '.data'],
     pool: 'forks',

@@ -65,7 +65,7 @@ async function main() {
 function explaining(db: Db): Db {
   return new Proxy(db, {
     get(target, prop, receiver) {
-      if (prop !== 'execute') return Reflect.get(target, prop, receiver);
+      if (prop !== 'execute') return Reflect.get(target, prop, receiver) as unknown;
       return async (query: SQL) => {
         const plan = (await target.execute(sql`explain (analyze, buffers) ${query}`)) as unknown as Array<Record<string, string>>;
         const lines = plan.map((row) => Object.values(row)[0]);

@@ -239,7 +239,7 @@ function print(results: Result[]) {
 
 async function startServer(dataDir: string): Promise<{ process: ChildProcess; base: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/stack.ts'), 'start'], {
+  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', path.join(ROOT, 'scripts/stack.ts'), 'start'], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -49,7 +49,7 @@ const short = (url: string) => {
 const fnSelf = new Map<string, number>();
 const fileSelf = new Map<string, number>();
 for (const [id, us] of selfUs) {
-  const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+  const { functionName, url } = byId.get(id)!.callFrame;
   // tsx-compiled files report line 1 for everything, so lines would only mislead
   const key = `${short(url)}:${functionName || '(anonymous)'}`;
   fnSelf.set(key, (fnSelf.get(key) ?? 0) + us);
@@ -65,7 +65,7 @@ const ownInclusive = new Map<string, number>();
 profile.samples.forEach((id, i) => {
   const seen = new Set<string>();
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-    const { functionName, url, lineNumber } = byId.get(cur)!.callFrame;
+    const { functionName, url } = byId.get(cur)!.callFrame;
     if (!url.includes('/embedded/src/')) continue;
     const key = `${short(url)}:${functionName || '(anonymous)'}`;
     if (seen.has(key)) continue;

@@ -29,5 +29,5 @@ export function formatDateTime(value: Date | string): string {
 
 /** JSON.stringify that survives bigint fields (revisions, positions). */
 export function toPrettyJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
 }

@@ -20,11 +20,13 @@ export function historyKindLabel(kind: string): string {
   return KIND_LABELS[kind] ?? kind;
 }
 
+const textOr = (value: unknown, fallback: string) => (typeof value === 'string' ? value : fallback);
+
 function describe(entry: Entry): string | undefined {
   const data = (entry.data ?? {}) as Record<string, unknown>;
   switch (entry.kind) {
     case 'HolderNameChanged':
-      return `${String(data.previousHolderName ?? '?')} → ${String(data.holderName ?? '?')}`;
+      return `${textOr(data.previousHolderName, '?')} → ${textOr(data.holderName, '?')}`;
     case 'PaymentMade':
     case 'PaymentReceived':
       return typeof data.reference === 'string' && data.reference ? `“${data.reference}”` : undefined;

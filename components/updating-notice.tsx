@@ -33,7 +33,7 @@ export function UpdatingNotice({ accountNumber, current, expected, message }: Pr
   const behind = isBehind(current, expected);
   const [gaveUp, setGaveUp] = useState(false);
   const [wasBehind, setWasBehind] = useState(behind);
-  const refresh = () => scheduleRefresh(router.refresh);
+  const refresh = () => scheduleRefresh(() => router.refresh());
   useLiveChannel({ account: accountNumber, enabled: behind, onMessage: refresh, onOpen: refresh });
 
   useEffect(() => {

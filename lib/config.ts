@@ -1,3 +1,4 @@
+import 'server-only';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
@@ -29,8 +30,8 @@ const optionalUrl = (name: string, schemes: string[]) =>
     .optional()
     .transform((raw, ctx) => {
       if (raw === undefined || raw === '') return undefined;
-      const scheme = raw.split('://')[0];
-      if (!raw.includes('://') || !schemes.includes(scheme)) {
+      const separator = raw.indexOf('://');
+      if (separator < 0 || !schemes.includes(raw.slice(0, separator))) {
         ctx.addIssue({
           code: 'custom',
           message: `${name} must start with ${schemes.map((s) => `${s}://`).join(' or ')}, got "${raw}"`,

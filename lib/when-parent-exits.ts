@@ -36,7 +36,7 @@ function npmAboveShell(parent: number): number | undefined {
 function parentOf(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const ppid = Number.parseInt(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1], 10);
+    const ppid = Number.parseInt(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? '', 10);
     return Number.isInteger(ppid) ? ppid : undefined;
   } catch {
     return undefined; // not Linux, or already gone

@@ -24,6 +24,8 @@ async function bundle(entry: string, outfile: string): Promise<string> {
     target: 'node20',
     sourcemap: 'linked',
     logLevel: 'warning',
+    // Server processes: `server-only` resolves to its empty `react-server` export, as under Next.
+    conditions: ['react-server'],
     // CommonJS dependencies call require() for Node's builtins; an ES module has none of its own.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });

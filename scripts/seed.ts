@@ -115,7 +115,7 @@ async function main() {
 
 async function openAccounts(options: SeedOptions, state: SeedState, deps: CommandDeps, stateFile: string) {
   if (state.accountNumbers) return;
-  const numbers: string[] = new Array(options.accounts);
+  const numbers: string[] = new Array<string>(options.accounts);
   const progress = new Progress('open', options.accounts, 0);
   await pool(options.concurrency, options.accounts, async (index) => {
     const result = await issue(openCommand(options.seed, index, options.accounts), deps);

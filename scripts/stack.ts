@@ -32,8 +32,6 @@ import { retryWithBackoff } from '@/lib/retry';
 import { whenParentExits } from '@/lib/when-parent-exits';
 import { STANDALONE_SERVER, WORKER_BUNDLE } from './build-output';
 
-type Mode = 'dev' | 'start';
-
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STOP_TIMEOUT_MS = 15_000;
 /** First stdout line of scripts/embedded-services.ts once its servers are up. */
@@ -202,11 +200,12 @@ async function startEmbeddedServices(config: Config) {
   if (!config.databaseUrl) tellWatchdog(`postgres ${path.resolve(config.dataDir, 'postgres')}`);
   const services = startChild(
     'services',
-    ['--import', 'tsx', path.join(ROOT, 'scripts/embedded-services.ts'), '--exit-with-stdin', ...flags],
+    ['--conditions=react-server', '--import', 'tsx', path.join(ROOT, 'scripts/embedded-services.ts'), '--exit-with-stdin', ...flags],
     process.env,
     true,
   );
-  return new Promise<{ eventStoreConnectionString?: string; databaseUrl?: string }>((resolve, reject) => {
+  type Connections = { eventStoreConnectionString?: string; databaseUrl?: string };
+  return new Promise<Connections>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`embedded services not ready after ${SERVICES_TIMEOUT_MS / 1000}s`)),
       SERVICES_TIMEOUT_MS,
@@ -214,7 +213,7 @@ async function startEmbeddedServices(config: Config) {
     readline.createInterface({ input: services.process.stdout! }).on('line', (line) => {
       if (!line.startsWith(READY_PREFIX)) return;
       clearTimeout(timer);
-      resolve(JSON.parse(line.slice(READY_PREFIX.length)));
+      resolve(JSON.parse(line.slice(READY_PREFIX.length)) as Connections);
     });
     void services.exited.then(() => {
       clearTimeout(timer);
@@ -250,7 +249,7 @@ function reachableHost(host: string): string {
 
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
-const USAGE = `Usage: npm run dev | npm start   (node --import tsx scripts/stack.ts dev|start)
+const USAGE = `Usage: npm run dev | npm start   (node --conditions=react-server --import tsx scripts/stack.ts dev|start)
 
   dev     embedded store and PostgreSQL (unless configured), migrations, worker and next dev
   start   the same on the production build (npm run build first)
@@ -304,7 +303,7 @@ async function main() {
   };
   // `npm start` runs the worker `npm run build` bundled (it starts in a third of the time);
   // `npm run dev` runs its TypeScript, so an edit takes effect on the next start.
-  startChild('worker', mode === 'start' ? [WORKER_BUNDLE] : ['--import', 'tsx', path.join(ROOT, 'worker/index.ts')], env);
+  startChild('worker', mode === 'start' ? [WORKER_BUNDLE] : ['--conditions=react-server', '--import', 'tsx', path.join(ROOT, 'worker/index.ts')], env);
   // `npm start` runs the standalone server the build made, as the production image does.
   const next = startChild(
     'next',

@@ -221,9 +221,9 @@ const toAccountRow = (row: RawAccountRow): AccountRow => ({
 });
 
 function accountOf(streamId: string): string {
-  const match = /^account-(\d{10})$/.exec(streamId);
-  if (!match) throw new Error(`${streamId} is not an account stream`);
-  return match[1];
+  const [, accountNumber] = /^account-(\d{10})$/.exec(streamId) ?? [];
+  if (accountNumber === undefined) throw new Error(`${streamId} is not an account stream`);
+  return accountNumber;
 }
 
 /** Applied revision of an account's stream; -1 when it has no row yet. */
@@ -264,7 +264,7 @@ export async function recordIndexOnly(db: Db, entries: readonly IndexEntry[], ta
     await insertIndex(tx, tables, entries);
     // The event log shows them: ring the live views' doorbell.
     if (tables.schema === READ_MODEL_SCHEMA) {
-      const highest = entries.reduce((max, e) => (e.position > max ? e.position : max), entries[0].position);
+      const highest = entries.reduce((max, e) => (e.position > max ? e.position : max), -1n); // entries is not empty (returned above)
       await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${text(highest)})`);
     }
   });

@@ -68,8 +68,8 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
   const decode = options.decode ?? fromRecorded;
   const lock = await db.$client.reserve();
   try {
-    const [{ locked }] = await lock<{ locked: boolean }[]>`select pg_try_advisory_lock(${REBUILD_LOCK_KEY}) as locked`;
-    if (!locked) {
+    const [lockRow] = await lock<{ locked: boolean }[]>`select pg_try_advisory_lock(${REBUILD_LOCK_KEY}) as locked`;
+    if (!lockRow?.locked) {
       const [running] = await db.select().from(rebuildRuns).where(eq(rebuildRuns.status, 'running')).limit(1);
       throw new RebuildRunningError(running?.startedAt ?? null);
     }

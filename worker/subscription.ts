@@ -41,7 +41,6 @@ import {
   StreamNotFoundError,
   type RecordedEvent,
   PersistentSubscriptionExistsError,
-  RETRY,
   START,
   excludeSystemEvents,
   persistentSubscriptionToAllSettingsFromDefaults,
@@ -224,8 +223,9 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
         if (to !== undefined && e.revision >= to) return;
         yield e;
       }
-      if (page.length < 100) return;
-      next = page[page.length - 1].revision + 1n;
+      const last = page.at(-1);
+      if (!last || page.length < 100) return;
+      next = last.revision + 1n;
     }
   }
 

@@ -66,7 +66,7 @@ export async function runSoak(options: SoakOptions, env: NodeJS.ProcessEnv = pro
   stack.logs.commands = path.join(stack.dir, 'commands.log');
   const commandsLog = fs.createWriteStream(stack.logs.commands, { flags: 'a' });
   const saved = { error: console.error, warn: console.warn, info: console.info, log: console.log };
-  const toFile = (...args: unknown[]) => void commandsLog.write(`${new Date().toISOString()} ${args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : typeof a === 'string' ? a : JSON.stringify(a, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)))).join(' ')}\n`);
+  const toFile = (...args: unknown[]) => void commandsLog.write(`${new Date().toISOString()} ${args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : typeof a === 'string' ? a : JSON.stringify(a, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)))).join(' ')}\n`);
   console.error = console.warn = console.info = console.log = toFile;
   let interrupted: string | undefined;
   let finishing: Promise<unknown> | undefined;

@@ -41,7 +41,7 @@ export function LiveUpdates({ account, since, operations }: Props) {
     account,
     operations,
     since,
-    onMessage: () => scheduleRefresh(router.refresh),
+    onMessage: () => scheduleRefresh(() => router.refresh()),
   });
 
   if (!mounted) {

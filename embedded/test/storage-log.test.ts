@@ -1,7 +1,7 @@
 // Durability of the on-disk log: reopen, torn tails (issue 2, point 6). Damage other than a torn
 // tail: storage-recovery.test.ts; the data-directory lock: storage-lock.test.ts.
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

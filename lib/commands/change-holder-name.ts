@@ -1,3 +1,4 @@
+import 'server-only';
 import { decideChangeHolderName } from '@/lib/domain';
 import { defaultDeps, type CommandDeps } from './deps';
 import type { CommandResult } from './result';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import { loadConfig, type PaymentDecisionSource } from '@/lib/config';
 import { getDb, type Db } from '@/lib/db/client';

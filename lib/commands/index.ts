@@ -1,3 +1,4 @@
+import 'server-only';
 export { openAccount } from './open-account';
 export { deposit } from './deposit';
 export { changeHolderName } from './change-holder-name';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { readStreamEvents } from '@/lib/eventstore/connection/read-stream';
 import { and, eq, sql } from 'drizzle-orm';
 import { decideMakePayment, type MakePayment } from '@/lib/domain';

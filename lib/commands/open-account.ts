@@ -1,3 +1,4 @@
+import 'server-only';
 import { NO_STREAM } from '@eventstore/db-client';
 import { decideOpenAccount } from '@/lib/domain';
 import { loadAccount } from '@/lib/eventstore/write-model/account-stream';

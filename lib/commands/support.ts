@@ -1,3 +1,4 @@
+import 'server-only';
 import { WrongExpectedVersionError, type AppendExpectedRevision, type EventStoreDBClient } from '@eventstore/db-client';
 import type { z } from 'zod';
 import type { AccountEvent, AccountState, Decision, DomainError, EventMetadata } from '@/lib/domain';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { loadConfig, requireConnections } from '@/lib/config';
@@ -27,7 +28,7 @@ export function createDb(databaseUrl: string, options: { max?: number } = {}): D
     // Drizzle maps bigint columns itself; keep the driver quiet about NOTICEs (e.g. "already exists").
     onnotice: () => {},
   });
-  return { db: drizzle(sql, { schema }) as Db, close: () => sql.end({ timeout: 5 }) };
+  return { db: drizzle(sql, { schema }), close: () => sql.end({ timeout: 5 }) };
 }
 
 // Kept on globalThis so Next's dev-mode module reloading does not open a new pool per edit.

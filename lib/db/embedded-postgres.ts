@@ -114,11 +114,10 @@ export async function startEmbeddedPostgres(options: {
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Invalid database name "${name}"`);
     const owner = await asSuperuser(superuser, 'postgres', async (sql) => {
       const existing = await sql<{ owner: string }[]>`SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = ${name}`;
-      if (existing.length === 0) {
-        await sql.unsafe(`CREATE DATABASE ${name} OWNER ${APP_ROLE}`);
-        return APP_ROLE;
-      }
-      return existing[0].owner;
+      const [database] = existing;
+      if (database) return database.owner;
+      await sql.unsafe(`CREATE DATABASE ${name} OWNER ${APP_ROLE}`);
+      return APP_ROLE;
     });
     if (owner !== APP_ROLE) {
       // Made by an earlier version as the superuser: hand it, and everything in it, to the app role.
@@ -256,6 +255,7 @@ async function upgradeLegacyCluster(
       `PostgreSQL data in ${databaseDir} was made by an earlier Eventbank version and could not be upgraded ` +
         `(${error instanceof Error ? error.message : String(error)}). Its read model can be rebuilt from the ` +
         'event store: stop the app, move that directory away and start again.',
+      { cause: error },
     );
   }
   await waitForScram({ ...superuser, password: credentials.superuserPassword });
@@ -284,7 +284,7 @@ async function waitForScram(superuser: Superuser): Promise<void> {
  * A server of an earlier run is left only if its stack and the stack's watchdog were both killed.
  */
 async function refuseIfAlreadyRunning(databaseDir: string): Promise<void> {
-  const pid = await postmasterPid(databaseDir);
+  const pid = postmasterPid(databaseDir);
   if (pid === undefined) return;
   throw new Error(
     `PostgreSQL (pid ${pid}) is already running on ${databaseDir}: another Eventbank uses this DATA_DIR, ` +

@@ -9,7 +9,7 @@ import path from 'node:path';
 export function postmasterPid(dataDir: string): number | undefined {
   let pid: number;
   try {
-    pid = Number.parseInt(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0], 10);
+    pid = Number.parseInt(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n', 1)[0] ?? '', 10);
   } catch {
     return undefined;
   }

@@ -25,8 +25,7 @@ export function formatProjectionNotice(notice: ProjectionNotice): string {
 
 /** null for anything that is not a notice of this form. */
 export function parseProjectionNotice(payload: string): ProjectionNotice | null {
-  const match = /^(\d{10}):(held|\d{1,20})$/.exec(payload);
-  if (!match) return null;
-  const [, accountNumber, rest] = match;
+  const [, accountNumber, rest] = /^(\d{10}):(held|\d{1,20})$/.exec(payload) ?? [];
+  if (accountNumber === undefined || rest === undefined) return null;
   return rest === 'held' ? { accountNumber, held: true } : { accountNumber, revision: BigInt(rest) };
 }

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, eq, gte, inArray } from 'drizzle-orm';
 import type { Db } from './client';
 import { PROJECTION_CHANNEL, parseProjectionNotice } from './projection-channel';

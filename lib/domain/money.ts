@@ -44,9 +44,8 @@ export function parseAmountText(text: string): ParsedAmount {
   const trimmed = text.trim();
   if (trimmed === '') return { ok: false, message: 'Enter an amount' };
   if (/^-/.test(trimmed)) return { ok: false, message: 'Amount cannot be negative' };
-  const match = /^([\d,]+)(?:\.(\d*))?$/.exec(trimmed);
-  if (!match) return { ok: false, message: `Amount must be a number: ${AMOUNT_HINT}` };
-  const [, wholeText, fractionText = ''] = match;
+  const [, wholeText, fractionText = ''] = /^([\d,]+)(?:\.(\d*))?$/.exec(trimmed) ?? [];
+  if (wholeText === undefined) return { ok: false, message: `Amount must be a number: ${AMOUNT_HINT}` };
   if (!WHOLE_PART.test(wholeText)) {
     return {
       ok: false,

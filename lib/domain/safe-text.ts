@@ -9,6 +9,7 @@
  */
 
 /** C0 and C1 controls, including NUL, TAB, CR/LF and DEL. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**

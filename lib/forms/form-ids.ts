@@ -53,7 +53,8 @@ export function searchWithNonce(search: string, nonce: string): string {
 }
 
 function pairName(pair: string): string {
-  const name = pair.split('=', 1)[0].replace(/\+/g, ' ');
+  const end = pair.indexOf('=');
+  const name = (end < 0 ? pair : pair.slice(0, end)).replace(/\+/g, ' ');
   try {
     return decodeURIComponent(name);
   } catch {

@@ -27,7 +27,13 @@ export function malformedUrl(url: string): Refusal | null {
   return null;
 }
 
-const mediaType = (contentType: string | null) => (contentType ?? '').split(';')[0].trim().toLowerCase();
+const mediaType = (contentType: string | null) => beforeFirst(contentType ?? '', ';').trim().toLowerCase();
+
+/** The text before the first `separator`, all of it when there is none. */
+function beforeFirst(text: string, separator: string): string {
+  const end = text.indexOf(separator);
+  return end < 0 ? text : text.slice(0, end);
+}
 
 /**
  * Whether Next treats the POST as a server action: a Next-Action header (JavaScript on), or a
@@ -49,7 +55,7 @@ const ACTION_TYPES = new Set(['multipart/form-data', 'application/x-www-form-url
 /** The host the browser addressed, as Next's CSRF check sees it. */
 function requestHost(request: Request): string | null {
   const forwarded = request.headers.get('x-forwarded-host');
-  return forwarded ? forwarded.split(',')[0].trim() : request.headers.get('host');
+  return forwarded ? beforeFirst(forwarded, ',').trim() : request.headers.get('host');
 }
 
 function crossOrigin(request: Request): boolean {
@@ -136,7 +142,8 @@ export function boundActionFieldsAreSafe(form: FormData): boolean {
     fields.set(name, value);
   }
   for (const [name, text] of fields) {
-    const [, action, chunk] = /^\$ACTION_(\d+):(.*)$/.exec(name)!;
+    const [, action, chunk] = /^\$ACTION_(\d+):(.*)$/.exec(name) ?? [];
+    if (action === undefined || chunk === undefined) return false;
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -148,8 +155,8 @@ export function boundActionFieldsAreSafe(form: FormData): boolean {
       const { id, bound } = value as { id?: unknown; bound?: unknown };
       if (typeof id !== 'string') return false;
       if (bound === null || bound === undefined) continue;
-      const target = typeof bound === 'string' ? /^\$@(\d+)$/.exec(bound) : null;
-      if (!target || target[1] === '0' || !fields.has(`$ACTION_${action}:${target[1]}`)) return false;
+      const [, target] = typeof bound === 'string' ? (/^\$@(\d+)$/.exec(bound) ?? []) : [];
+      if (target === undefined || target === '0' || !fields.has(`$ACTION_${action}:${target}`)) return false;
     } else if (!/^\d+$/.test(chunk) || !holdsPlainValues(value)) {
       return false;
     }

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Db } from '@/lib/db/client';
 import { EVENTS_CHANNEL } from '@/lib/db/projection-channel';
 import { RECONCILE_CHANNEL } from '@/lib/reconciliation/run';
@@ -130,11 +131,11 @@ export class LiveFeed {
         const failure = settled.find((s) => s.status === 'rejected');
         if (failure) {
           this.started = null; // the next subscriber tries again
-          for (const { unlisten } of listening) await unlisten().catch(() => {});
+          for (const listen of listening) await listen.unlisten().catch(() => {});
           throw failure.reason;
         }
         this.unlisten = async () => {
-          for (const { unlisten } of listening) await unlisten();
+          for (const listen of listening) await listen.unlisten();
         };
       });
     }
@@ -165,13 +166,13 @@ export class LiveFeed {
       }
     }
     const missed = await indexEntriesAfter(since, { account: subscriber.account, limit: REPLAY_LIMIT + 1 }, this.db);
-    if (missed.length === 0) return since;
+    const last = missed.at(-1)?.position;
+    if (last === undefined) return since;
     if (missed.length > REPLAY_LIMIT) {
       const to = (await eventIndexHead(this.db)) ?? since;
       subscriber.deliver({ events: [], id: to, resync: true });
       return to;
     }
-    const last = missed[missed.length - 1].position;
     subscriber.deliver({ events: missed, id: last });
     return last;
   }
@@ -222,9 +223,10 @@ export class LiveFeed {
         break;
       }
       const rows = await indexEntriesAfter(this.head!, { limit: PAGE }, this.db);
-      if (rows.length > 0) {
+      const newest = rows.at(-1);
+      if (newest) {
         this.fanOut(rows);
-        this.head = rows[rows.length - 1].position;
+        this.head = newest.position;
       }
       if (rows.length < PAGE) break;
     }
@@ -243,8 +245,8 @@ export class LiveFeed {
   private fanOut(rows: LiveEvent[]): void {
     for (const [subscriber, state] of this.subscribers) {
       const relevant = rows.filter((row) => row.position > state.cursor && concerns(subscriber.account, row));
-      if (relevant.length === 0) continue;
-      const last = relevant[relevant.length - 1].position;
+      const last = relevant.at(-1)?.position;
+      if (last === undefined) continue;
       state.cursor = last;
       subscriber.deliver({ events: relevant, id: last });
     }

@@ -114,6 +114,7 @@ export async function openLiveStream(feed: LiveFeed, params: LiveParams, options
   let overflowed = false;
   let cursor: bigint | null = params.since ?? null;
   let unsubscribe: (() => void) | null = null;
+  // eslint-disable-next-line prefer-const -- close() can run before the timer is set; reading a const then would throw
   let heartbeat: NodeJS.Timeout | undefined;
 
   const stream = new ReadableStream<Uint8Array>(

@@ -65,9 +65,10 @@ describe('planBatch', () => {
   it('sorts by position, skips duplicates (also within the batch) and leaves events ahead of a gap alone', () => {
     const dup = deposited(A, 3n, 5);
     const ahead = deposited(A, 5n, 7);
-    const events = [ahead, dup, deposited(A, 2n, 1), dup];
+    const stale = deposited(A, 2n, 1);
+    const events = [ahead, dup, stale, dup];
     const plan = planBatch({ events, rows: new Map([[A, row(A, 10n, 2n)]]), last: new Map([[A, { position: 1n, balanceAfter: 10n }]]) });
-    expect(plan.outcomes.get(idOf(events[2]))).toBe('duplicate');
+    expect(plan.outcomes.get(idOf(stale))).toBe('duplicate');
     expect(plan.outcomes.get(idOf(dup))).toBe('apply');
     expect(plan.outcomes.get(idOf(ahead))).toBe('ahead');
     expect(plan.updates).toEqual([{ row: expect.objectContaining({ balance: 15n, revision: 3n }), loadedRevision: 2n }]);

@@ -3,6 +3,7 @@
  * form). The query model is a copy, so such characters are replaced by U+FFFD there; the event
  * itself stays as stored in the event store.
  */
+// eslint-disable-next-line no-control-regex -- NUL is what PostgreSQL cannot store
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function storableText(text: string): string {

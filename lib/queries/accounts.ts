@@ -1,3 +1,4 @@
+import 'server-only';
 import { asc, count, desc, eq } from 'drizzle-orm';
 import { getDb, type Db } from '@/lib/db/client';
 import { waitForProjection } from '@/lib/db/projection-waiter';
@@ -74,7 +75,7 @@ export async function listAccountsPage(
 ): Promise<AccountListPage> {
   const pageSize = clampInt(options.pageSize ?? 50, 1, 200);
   const page = clampInt(options.page ?? 1, 1, Number.MAX_SAFE_INTEGER);
-  const [[{ total }], rows] = await Promise.all([
+  const [[counted], rows] = await Promise.all([
     db.select({ total: count() }).from(accounts),
     db
       .select(summaryColumns)
@@ -83,6 +84,8 @@ export async function listAccountsPage(
       .limit(pageSize)
       .offset((page - 1) * pageSize),
   ]);
+  // count() without grouping answers one row; the default only satisfies the type
+  const total = counted?.total ?? 0;
   return { accounts: rows, total, page, pageSize, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
 }
 
@@ -99,10 +102,11 @@ export async function getAccountHistory(
 ): Promise<AccountHistoryPage> {
   const pageSize = clampInt(options.pageSize ?? 20, 1, 200);
   const page = clampInt(options.page ?? 1, 1, Number.MAX_SAFE_INTEGER);
-  const [{ total }] = await db
+  const [counted] = await db
     .select({ total: count() })
     .from(accountHistory)
     .where(eq(accountHistory.accountNumber, number));
+  const total = counted?.total ?? 0;
   const rows = await db
     .select()
     .from(accountHistory)

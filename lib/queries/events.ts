@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { getDb, type Db } from '@/lib/db/client';
 import { accountHistory, eventIndex } from '@/lib/db/schema';
@@ -134,9 +135,9 @@ export async function findEvents(
   const more = rows.length > pageSize;
   const page = rows.slice(0, pageSize).map(toIndexedEvent);
   if (direction === 'newer') page.reverse();
-  if (page.length === 0) return { events: [], older: null, newer: null };
-  const newest = page[0].position;
-  const oldest = page[page.length - 1].position;
+  const newest = page[0]?.position;
+  const oldest = page.at(-1)?.position;
+  if (newest === undefined || oldest === undefined) return { events: [], older: null, newer: null };
   const olderExists = direction === 'older' ? more : beyondCursor.length > 0;
   const newerExists = direction === 'newer' ? more : beyondCursor.length > 0;
   return { events: page, older: olderExists ? oldest : null, newer: newerExists ? newest : null };
@@ -160,12 +161,14 @@ async function positionSpan(filter: EventFilter, db: Db): Promise<Span | 'empty'
       : null,
   ]);
   if (first) {
-    if (first.length === 0) return 'empty';
-    span.from = BigInt(first[0].position_text);
+    const [row] = first;
+    if (!row) return 'empty';
+    span.from = BigInt(row.position_text);
   }
   if (last) {
-    if (last.length === 0) return 'empty';
-    span.to = BigInt(last[0].position_text);
+    const [row] = last;
+    if (!row) return 'empty';
+    span.to = BigInt(row.position_text);
   }
   if (span.from !== undefined && span.to !== undefined && span.from > span.to) return 'empty';
   return span;
@@ -188,9 +191,10 @@ async function selectPage(
   const branches = branchConditions(filter).map(
     (branch) => sql`(select ${COLUMNS} from ${eventIndex} where ${and(...branch, ...common) ?? sql`true`} order by ${order} limit ${limit})`,
   );
+  const [only, ...others] = branches;
   const query =
-    branches.length === 1
-      ? branches[0]
+    only && others.length === 0
+      ? only
       : sql`select * from (${sql.join(branches, sql` union all `)}) as matches order by ${order} limit ${limit}`;
   return [...(await db.execute<Row>(query))];
 }

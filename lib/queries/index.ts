@@ -3,6 +3,7 @@
  * the worker import them from here. All functions take an optional Db as last argument (tests
  * pass their own); pages call them with none and get the process-wide client.
  */
+import 'server-only';
 export * from './accounts';
 export * from './live';
 export * from './balance-chart';

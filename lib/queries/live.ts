@@ -1,3 +1,4 @@
+import 'server-only';
 import { sql } from 'drizzle-orm';
 import { getDb, withDbDeadline, type Db } from '@/lib/db/client';
 import { eventIndex } from '@/lib/db/schema';

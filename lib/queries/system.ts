@@ -1,3 +1,4 @@
+import 'server-only';
 import { asc, count, sql } from 'drizzle-orm';
 import { getDb, withDbDeadline, type Db } from '@/lib/db/client';
 import { eventIndex, projectionHolds } from '@/lib/db/schema';
@@ -33,13 +34,14 @@ export type HeldStream = StreamHold & { accountNumber: string };
 /** Held streams, oldest hold first, at most `limit`, with how many there are. */
 export async function listHeldStreams(options: { limit?: number } = {}, db: Db = getDb()): Promise<{ holds: HeldStream[]; total: number }> {
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), 1000);
-  const [holds, [{ total }]] = await withDbDeadline(
+  const [holds, [counted]] = await withDbDeadline(
     Promise.all([
       db.select().from(projectionHolds).orderBy(asc(projectionHolds.heldAt), asc(projectionHolds.stream)).limit(limit),
       db.select({ total: count() }).from(projectionHolds),
     ]),
   );
-  return { holds, total };
+  // count() without grouping answers one row; the default only satisfies the type
+  return { holds, total: counted?.total ?? 0 };
 }
 
 /** The worker's checkpoint (readmodel.projection_checkpoint), bounded by the deadline. */

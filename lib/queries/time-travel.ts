@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, eq, gt, ne, sql } from 'drizzle-orm';
 import { getDb, type Db } from '@/lib/db/client';
 import { eventIndex, projectionHolds } from '@/lib/db/schema';
@@ -63,7 +64,8 @@ export async function* receivedPayments(accountNumber: string, pageSize = RECEIV
   for (;;) {
     const page = await receivedPaymentsPage(accountNumber, after, pageSize, db);
     yield* page;
-    if (page.length < pageSize) return;
-    after = page[page.length - 1].position;
+    const last = page.at(-1);
+    if (!last || page.length < pageSize) return;
+    after = last.position;
   }
 }

@@ -47,6 +47,7 @@ export type Replay = {
   negatives: { account: string; balance: bigint; event: RecordedEvent }[];
 };
 
+// eslint-disable-next-line no-control-regex -- NUL is what PostgreSQL cannot store
 const storable = (text: string) => text.replace(/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 
 /** Replays the whole list at once, keeping every timeline, then retries what it held. */

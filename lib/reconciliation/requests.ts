@@ -1,3 +1,4 @@
+import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { desc, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';

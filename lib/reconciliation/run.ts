@@ -1,3 +1,4 @@
+import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { BACKWARDS, END, FORWARDS, START, type EventStoreDBClient, type Position, type RecordedEvent } from '@eventstore/db-client';
 import { asc, count, eq, gt, inArray, sql } from 'drizzle-orm';
@@ -43,7 +44,7 @@ export type ReconcileOptions = {
 };
 
 export async function runReconciliation(options: ReconcileOptions): Promise<ReconciliationReport> {
-  const { client, db } = options;
+  const { db } = options;
   const [requested] = await db.select({ id: reconciliationRuns.id }).from(reconciliationRuns).where(eq(reconciliationRuns.status, 'requested')).limit(1);
   const runId = options.runId ?? requested?.id ?? randomUUID();
   await db.update(reconciliationRuns).set({ status: 'failed', message: 'interrupted', finishedAt: new Date() }).where(eq(reconciliationRuns.status, 'running'));

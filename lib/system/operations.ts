@@ -1,3 +1,4 @@
+import 'server-only';
 import { getDb, type Db } from '@/lib/db/client';
 import type { Difference } from '@/lib/reconciliation/compare';
 import { latestReconciliation } from '@/lib/reconciliation/requests';

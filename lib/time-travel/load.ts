@@ -1,3 +1,4 @@
+import 'server-only';
 import type { EventStoreDBClient, RecordedEvent } from '@eventstore/db-client';
 import { getDb, type Db } from '@/lib/db/client';
 import { ownStreamPoints, readEventAt, OWN_STREAM_PAGE, type StoredOwnPoint } from '@/lib/eventstore/views/account-points';

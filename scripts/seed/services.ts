@@ -36,7 +36,7 @@ export async function startOwnServices(dataDir: string): Promise<OwnServices> {
     readline.createInterface({ input: services.stdout! }).on('line', (line) => {
       if (!line.startsWith(READY_PREFIX)) return;
       clearTimeout(timer);
-      resolve(JSON.parse(line.slice(READY_PREFIX.length)));
+      resolve(JSON.parse(line.slice(READY_PREFIX.length)) as Connections);
     });
     services.once('exit', (code) => {
       clearTimeout(timer);
@@ -59,7 +59,7 @@ export async function startOwnServices(dataDir: string): Promise<OwnServices> {
 const toEnv = (c: Connections) => ({ EVENTSTORE_CONNECTION_STRING: c.eventStoreConnectionString, DATABASE_URL: c.databaseUrl });
 
 function spawnNode(name: string, args: string[], env: NodeJS.ProcessEnv, stdinPipe: boolean): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', ...args], {
     cwd: ROOT,
     env,
     stdio: [stdinPipe ? 'pipe' : 'ignore', 'pipe', 'pipe'],

@@ -65,7 +65,7 @@ describe('reconciliation', () => {
   });
 
   it('npm run reconcile exits 1 and lists the difference, and the worker runs a reconciliation the app requests', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/reconcile.ts'], {
+    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/reconcile.ts'], {
       env: { ...process.env, EVENTSTORE_CONNECTION_STRING: env.eventStoreConnectionString, DATABASE_URL: env.databaseUrl },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -43,7 +43,7 @@ const pay = (payerAccountNumber: string, payeeAccountNumber: string, amountCents
 
 async function found(accountNumber: string, selector: PointSelector, pages?: { own?: number; received?: number }): Promise<TimeTravelView> {
   const result = await loadTimeTravel(accountNumber, selector, deps, pages);
-  if (result.kind !== 'found') throw new Error(`expected a point, got ${JSON.stringify(result, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`);
+  if (result.kind !== 'found') throw new Error(`expected a point, got ${JSON.stringify(result, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
   return result.view;
 }
 

@@ -120,7 +120,7 @@ describe('projection worker', () => {
   it('npm run worker projects, then exits cleanly on SIGTERM', async () => {
     const { db, databaseUrl } = await env.createDatabase();
     const connectionString = env.eventStoreConnectionString;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'worker/index.ts'], {
+    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'worker/index.ts'], {
       cwd: process.cwd(),
       env: { ...process.env, DATABASE_URL: databaseUrl, EVENTSTORE_CONNECTION_STRING: connectionString, PROJECTION_GROUP: 'cli-worker' },
       stdio: ['ignore', 'pipe', 'pipe'],

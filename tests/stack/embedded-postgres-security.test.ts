@@ -148,10 +148,12 @@ describe('embedded PostgreSQL security', () => {
     });
     await old.initialise();
     await old.start();
+    /* eslint-disable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access -- getPgClient() returns a `pg` Client, and `pg` ships no types here */
     const client = old.getPgClient('postgres', '127.0.0.1');
     await client.connect();
     await client.query('CREATE DATABASE eventbank');
     await client.end();
+    /* eslint-enable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access */
     const oldUrl = `postgres://postgres:password@127.0.0.1:${legacyPort}/eventbank`;
     await migrate(oldUrl);
     await old.stop();

@@ -21,7 +21,7 @@ type Services = { child: ChildProcess; eventStoreConnectionString: string; datab
 function startServices(env: NodeJS.ProcessEnv): Promise<Services> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(root, 'scripts/embedded-services.ts'), '--eventstore', '--postgres'],
+    ['--conditions=react-server', '--import', 'tsx', path.join(root, 'scripts/embedded-services.ts'), '--eventstore', '--postgres'],
     { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
@@ -31,7 +31,7 @@ function startServices(env: NodeJS.ProcessEnv): Promise<Services> {
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       if (!line.startsWith('READY ')) return;
       clearTimeout(timer);
-      resolve({ child, ...JSON.parse(line.slice('READY '.length)) });
+      resolve({ child, ...(JSON.parse(line.slice('READY '.length)) as Omit<Services, 'child'>) });
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -88,7 +88,7 @@ describe('embedded services of the stack', () => {
     await again.dispose();
     expect(events.map((e) => [e?.type, e?.data])).toEqual([['Checked', { n: 1 }]]);
     const sql2 = postgres(second.databaseUrl, { onnotice: () => {} });
-    const rows = await sql2`SELECT n FROM restart_check`;
+    const rows = await sql2<{ n: number }[]>`SELECT n FROM restart_check`;
     await sql2.end();
     expect(rows.map((r) => r.n)).toEqual([42]);
     expect(await stop(second.child)).toBe(0);

@@ -68,7 +68,7 @@ function listenAddresses(port: number): string[] {
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
   const out: string[] = [];
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch {
@@ -178,7 +178,7 @@ describe('the stack after kill -9', () => {
   }, 600_000);
 
   it('kill -9 of scripts/stack.ts itself leaves nothing behind either', async () => {
-    const { child: stack, output } = run(process.execPath, ['--import', 'tsx', 'scripts/stack.ts', 'dev']);
+    const { child: stack, output } = run(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/stack.ts', 'dev']);
     await waitUntilUp(output); // the same DATA_DIR and ports as before: nothing of the first run is in the way
     expect(stackProcesses().length).toBeGreaterThanOrEqual(7);
 
@@ -187,7 +187,7 @@ describe('the stack after kill -9', () => {
   }, 600_000);
 
   it('kill -9 of the stack and the services process at once: the watchdog stops PostgreSQL itself', async () => {
-    const { child: stack, output } = run(process.execPath, ['--import', 'tsx', 'scripts/stack.ts', 'dev']);
+    const { child: stack, output } = run(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/stack.ts', 'dev']);
     await waitUntilUp(output);
     const services = stackProcesses().filter((pid) => describeProcesses([pid])[0].includes('scripts/embedded-services.ts'));
     expect(services).toHaveLength(1);
@@ -199,7 +199,7 @@ describe('the stack after kill -9', () => {
   }, 600_000);
 
   it('starts again on the same DATA_DIR, serves the app, and stops cleanly on SIGTERM', async () => {
-    const { child: stack, output } = run(process.execPath, ['--import', 'tsx', 'scripts/stack.ts', 'dev']);
+    const { child: stack, output } = run(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/stack.ts', 'dev']);
     await waitFor('the app to be ready', () => output.some((l) => l.includes('Eventbank is ready at http://localhost:')), 480_000, tail(output));
     const exited = new Promise<number | null>((resolve) => stack.once('exit', (code) => resolve(code)));
     process.kill(stack.pid!, 'SIGTERM');

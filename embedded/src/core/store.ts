@@ -75,7 +75,7 @@ export async function createStore(options: StoreOptions): Promise<Store> {
 
   let opened: Awaited<ReturnType<typeof Log.open>>;
   let index: StoreIndex;
-  let snapshotEnd = 0;
+  let snapshotEnd: number;
   try {
     // With a usable snapshot only the log after it is read; without one, all of it.
     const snapshot = dataDir === undefined ? undefined : loadSnapshot(dataDir, backend);

@@ -160,7 +160,7 @@ function sendRound(session: Http2Session, state: { inFlight?: PingRound; next?: 
       for (const w of rest.waiters) w(false);
     }
   };
-  let sent = false;
+  let sent: boolean;
   try {
     sent = !session.destroyed && !session.closed && session.ping((err) => settle(!err));
   } catch {

@@ -1,3 +1,4 @@
+import 'server-only';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { loadConfig, requireConnections } from '@/lib/config';
 

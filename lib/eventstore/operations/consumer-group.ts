@@ -1,3 +1,4 @@
+import 'server-only';
 import {
   BACKWARDS,
   END,
@@ -142,8 +143,8 @@ function reasonOf(recorded: unknown): { reason: string | null; byConsumer: boole
 
 /** `"<revision>@<stream>"`, the link's payload. */
 function parseLinkData(data: Uint8Array): { stream: string; revision: bigint } | null {
-  const match = /^(\d{1,19})@(.+)$/s.exec(new TextDecoder().decode(data));
-  return match ? { revision: BigInt(match[1]), stream: match[2] } : null;
+  const [, revision, stream] = /^(\d{1,19})@(.+)$/s.exec(new TextDecoder().decode(data)) ?? [];
+  return revision !== undefined && stream !== undefined ? { revision: BigInt(revision), stream } : null;
 }
 
 /** Sends every parked event back to the group's consumers (after its retry buffer). */

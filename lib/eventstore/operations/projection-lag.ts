@@ -1,3 +1,4 @@
+import 'server-only';
 import { BACKWARDS, END, FORWARDS, START, type EventStoreDBClient, type ResolvedEvent } from '@eventstore/db-client';
 import { STORE_DEADLINE_MS } from './consumer-group';
 import { ACCOUNT_STREAM_PREFIX } from '../serialization/streams';

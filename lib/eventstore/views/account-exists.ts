@@ -1,3 +1,4 @@
+import 'server-only';
 import { FORWARDS, START, StreamNotFoundError, type EventStoreDBClient } from '@eventstore/db-client';
 import { accountStream } from '../serialization/streams';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { FORWARDS, type EventStoreDBClient, type RecordedEvent } from '@eventstore/db-client';
 import type { OwnPoint } from '@/lib/time-travel/points';
 
@@ -25,8 +26,9 @@ export async function* ownStreamPoints(
   for (;;) {
     const page = await readStreamEvents(client, stream, { direction: FORWARDS, fromRevision: from, maxCount: pageSize });
     for (const recorded of page) yield toOwnPoint(recorded);
-    if (page.length < pageSize) return;
-    from = page[page.length - 1].revision + 1n;
+    const last = page.at(-1);
+    if (!last || page.length < pageSize) return;
+    from = last.revision + 1n;
   }
 }
 

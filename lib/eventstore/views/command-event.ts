@@ -1,3 +1,4 @@
+import 'server-only';
 import { BACKWARDS, END, FORWARDS, type EventStoreDBClient } from '@eventstore/db-client';
 import type { AccountEvent } from '@/lib/domain';
 import { readStreamEvents } from '../connection/read-stream';

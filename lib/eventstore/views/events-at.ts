@@ -1,3 +1,4 @@
+import 'server-only';
 import { FORWARDS, type EventStoreDBClient, type RecordedEvent } from '@eventstore/db-client';
 import { toEventLogEntry, type EventLogEntry } from './event-log';
 import { readStreamEvents } from '../connection/read-stream';
@@ -36,9 +37,9 @@ export async function readEventsAt(client: EventStoreDBClient, refs: readonly Ev
 }
 
 /** Refs in position order, split where the gap to the next is wide. */
-function clusters(refs: readonly EventRef[]): EventRef[][] {
+function clusters(refs: readonly EventRef[]): Cluster[] {
   const sorted = [...refs].sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
-  const result: EventRef[][] = [];
+  const result: Cluster[] = [];
   for (const ref of sorted) {
     const current = result.at(-1);
     const last = current?.at(-1);
@@ -48,9 +49,12 @@ function clusters(refs: readonly EventRef[]): EventRef[][] {
   return result;
 }
 
-async function readCluster(client: EventStoreDBClient, cluster: EventRef[]): Promise<RecordedEvent[]> {
+/** Never empty: a cluster starts with the ref that opened it. */
+type Cluster = [EventRef, ...EventRef[]];
+
+async function readCluster(client: EventStoreDBClient, cluster: Cluster): Promise<RecordedEvent[]> {
   const first = cluster[0].position;
-  const span = cluster[cluster.length - 1].position - first;
+  const span = (cluster.at(-1) ?? cluster[0]).position - first;
   const estimate = Number(span / MIN_RECORD_BYTES) + 1;
   const maxCount = BigInt(Math.min(MAX_CLUSTER_READ, Math.max(cluster.length, estimate)));
   const events: RecordedEvent[] = [];

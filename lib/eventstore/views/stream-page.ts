@@ -1,3 +1,4 @@
+import 'server-only';
 import { AccessDeniedError, BACKWARDS, END, FORWARDS, type EventStoreDBClient, type GetStreamMetadataResult } from '@eventstore/db-client';
 import { toEventLogEntry, type EventLogEntry } from './event-log';
 import { readStreamEvents } from '../connection/read-stream';
@@ -54,10 +55,10 @@ export async function readStreamPage(
   // The extra event read says whether the page's far side goes on; it is not shown.
   const more = events.length > pageSize;
   const shown = cursor.after !== undefined ? events.slice(events.length > pageSize ? 1 : 0) : events.slice(0, pageSize);
-  if (shown.length === 0) return { entries: [], older: null, newer: null, lastRevision };
   const entries = shown.map(toEventLogEntry);
-  const newest = entries[0].revision;
-  const oldest = entries[entries.length - 1].revision;
+  const newest = entries[0]?.revision;
+  const oldest = entries.at(-1)?.revision;
+  if (newest === undefined || oldest === undefined) return { entries: [], older: null, newer: null, lastRevision };
 
   let olderExists: boolean;
   if (cursor.after !== undefined) {

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import { fold, type AccountState } from '@/lib/domain';
 import { readStreamEvents } from '../connection/read-stream';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { FORWARDS, START, type EventStoreDBClient } from '@eventstore/db-client';
 import { evolve, initialAccountState, type AccountState } from '@/lib/domain';
 import { CorruptStreamError } from './account-stream';

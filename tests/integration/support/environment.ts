@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { inspect } from 'node:util';
 import { FORWARDS, START, type EventStoreDBClient } from '@eventstore/db-client';
 import { startEventStore } from '@eventbank/embedded-eventstore';
 import type { CommandDeps } from '@/lib/commands';
@@ -91,7 +92,7 @@ export async function eventually<T>(what: string, check: () => Promise<T> | T, t
       lastError = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+      throw new Error(`Timed out waiting for ${what}${lastError ? `: ${lastError instanceof Error ? lastError.message : inspect(lastError)}` : ''}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
