@@ -28,8 +28,8 @@ const appIoModules = [
     message: 'The pure core takes what it needs as arguments: no config, database or queries.',
   },
   {
-    // lib/eventstore/streams.ts (stream names) is pure and held to these rules itself, below.
-    regex: '^@/lib/eventstore/(?!streams$)',
+    // lib/eventstore/serialization/streams.ts (stream names) is pure and held to these rules itself, below.
+    regex: '^@/lib/eventstore/(?!serialization/streams$)',
     message: 'The pure core reads no store: take the events as arguments.',
   },
 ];
@@ -40,7 +40,7 @@ const noClimbing = [{ group: ['../*'], message: 'Import across folders with `@/â
 /** Components render what pages give them. Types are fine: they describe the props. */
 const componentPaths = [
   { name: '@eventstore/db-client', allowTypeImports: true, message: 'Components do not talk to the store: the page reads and passes the result.' },
-  { name: '@/lib/eventstore/client', message: 'Components do not talk to the store: the page reads and passes the result.' },
+  { name: '@/lib/eventstore/connection/client', message: 'Components do not talk to the store: the page reads and passes the result.' },
   { name: '@/lib/config', allowTypeImports: true, message: 'Components get configuration values as props.' },
   { name: '@/lib/queries', allowTypeImports: true, message: 'Components do not query: the page reads and passes the result.' },
 ];
@@ -152,7 +152,7 @@ export default defineConfig(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    files: ['lib/domain/**', 'lib/projections/**', 'lib/eventstore/streams.ts'],
+    files: ['lib/domain/**', 'lib/projections/**', 'lib/eventstore/serialization/streams.ts'],
     rules: restrict({ patterns: [...ioPackages, ...appIoModules, ...noClimbing] }),
   },
   {

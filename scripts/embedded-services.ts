@@ -17,7 +17,7 @@ import path from 'node:path';
 import { commandLineOrExit, parseCommandLine } from '@/lib/cli/command-line';
 import { loadConfig } from '@/lib/config';
 
-const USAGE = `Usage: node --import tsx scripts/embedded-services.ts [--exit-with-stdin] [--eventstore] [--postgres]
+const USAGE = `Usage: node --conditions=react-server --import tsx scripts/embedded-services.ts [--exit-with-stdin] [--eventstore] [--postgres]
 
 Starts the embedded event store and/or PostgreSQL on DATA_DIR and prints one line with their
 connection details once ready (scripts/stack.ts reads it).

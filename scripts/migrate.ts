@@ -4,7 +4,7 @@
 import { commandLineOrExit, parseCommandLine } from '@/lib/cli/command-line';
 import { ConfigError, loadConfig } from '@/lib/config';
 
-const USAGE = `Usage: DATABASE_URL=<url> node --import tsx scripts/migrate.ts
+const USAGE = `Usage: DATABASE_URL=<url> node --conditions=react-server --import tsx scripts/migrate.ts
 
 Applies the drizzle/ migrations to DATABASE_URL and exits. Takes no options.
 

@@ -22,7 +22,7 @@ export function parseCommandLine<const O extends ParseArgsOptionsConfig>(
   try {
     parsed = parseArgs({
       args: [...argv],
-      options: { ...options, help: { type: 'boolean', short: 'h' } } as O & { help: { type: 'boolean'; short: 'h' } },
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: config.allowPositionals ?? false,
     });

@@ -88,7 +88,7 @@ function withMovingStream(client: EventStoreDBClient, stream: string, accountNum
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
       if (typeof value !== 'function') return value;
-      if (property !== 'appendToStream') return value.bind(target);
+      if (property !== 'appendToStream') return (value as (...a: unknown[]) => unknown).bind(target);
       return async (...args: Parameters<EventStoreDBClient['appendToStream']>) => {
         if (args[0] === stream) {
           interposed++;

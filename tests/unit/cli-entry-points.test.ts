@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
-// Every script and benchmark takes its options through lib/cli/command-line.ts (the embedded
+// Spawned as npm runs them (react-server condition: see package.json). Every script and benchmark takes its options through lib/cli/command-line.ts (the embedded
 // store's CLI has its own, tested in embedded/test/cli.test.ts): --help prints the usage and
 // exits 0, an unknown option is refused with a clear message and exit code 2, before anything starts.
 const ENTRY_POINTS = [
@@ -26,7 +26,7 @@ function run(script: string, args: string[]): Promise<{ code: number | null; std
   return new Promise((resolve, reject) => {
     // No configured servers: a script that got past its options would fail differently (or start them).
     const env = { ...process.env, EVENTSTORE_CONNECTION_STRING: '', DATABASE_URL: '' };
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
