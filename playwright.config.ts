@@ -8,7 +8,6 @@ import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 import { freePort } from './tests/support/free-port';
 
-
 // The config is evaluated in the runner and again in each worker process; workers inherit the
 // runner's environment, so the ports are chosen once and shared.
 process.env.E2E_PORT ??= String(await freePort());
@@ -60,13 +59,7 @@ export default defineConfig({
         ...devices['Desktop Chrome'],
         launchOptions: {
           executablePath: '/usr/bin/chromium',
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
+          args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
         },
       },
     },

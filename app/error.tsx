@@ -10,9 +10,7 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
   return (
     <section role="alert" className="mx-auto max-w-lg space-y-4 py-12 text-center">
       <h1 className="text-2xl font-semibold tracking-tight">Something went wrong</h1>
-      <p className="text-slate-600">
-        The bank&apos;s records could not be read just now. Your data is safe; please try again.
-      </p>
+      <p className="text-slate-600">The bank&apos;s records could not be read just now. Your data is safe; please try again.</p>
       {error.digest && <p className="font-mono text-xs text-slate-500">Reference: {error.digest}</p>}
       <button
         type="button"

@@ -74,7 +74,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           {children}
         </main>
         <footer className="mx-auto max-w-5xl px-4 pb-8 text-xs text-slate-500">
-          Every change is an event in EventStoreDB; account pages read the PostgreSQL projection, the event log finds events through its index and shows them as the store holds them, stream views and past states read the store itself.
+          Every change is an event in EventStoreDB; account pages read the PostgreSQL projection, the event log finds events through its
+          index and shows them as the store holds them, stream views and past states read the store itself.
         </footer>
       </body>
     </html>

@@ -96,10 +96,7 @@ async function renderAccounts(searchParams: Props['searchParams']) {
                       {account.holderName}
                     </span>
                   </td>
-                  <td
-                    className="whitespace-nowrap px-4 py-3 text-right font-medium tabular"
-                    data-testid={`balance-${account.number}`}
-                  >
+                  <td className="whitespace-nowrap px-4 py-3 text-right font-medium tabular" data-testid={`balance-${account.number}`}>
                     {formatMoney(account.balanceCents)}
                   </td>
                 </tr>

@@ -41,7 +41,10 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
   const events = integerOption('events', v.events, 1000, 20_000_000);
   let phases: Set<Phase> | undefined;
   if (v.phases !== undefined) {
-    const list = v.phases.split(',').map((s) => s.trim()).filter(Boolean);
+    const list = v.phases
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (list.length === 0) throw new UsageError('--phases needs at least one phase');
     for (const p of list) {
       if (!(PHASES as readonly string[]).includes(p)) throw new UsageError(`Unknown phase '${p}' (phases: ${PHASES.join(', ')})`);

@@ -31,8 +31,28 @@ const TARGETS = {
 /** Phase sizes: full run (a few minutes on 2 cores) and --quick (smoke run). */
 function limits(quick: boolean) {
   return quick
-    ? { fsyncMs: 500, appendRounds: 1, appendMs: 1_000, maxAppends: 20_000, loadMs: 60_000, readMs: 15_000, readRounds: 1, persistentEvents: 10_000, persistentMs: 15_000 }
-    : { fsyncMs: 2_000, appendRounds: 3, appendMs: 3_000, maxAppends: 500_000, loadMs: 240_000, readMs: 45_000, readRounds: 3, persistentEvents: 200_000, persistentMs: 60_000 };
+    ? {
+        fsyncMs: 500,
+        appendRounds: 1,
+        appendMs: 1_000,
+        maxAppends: 20_000,
+        loadMs: 60_000,
+        readMs: 15_000,
+        readRounds: 1,
+        persistentEvents: 10_000,
+        persistentMs: 15_000,
+      }
+    : {
+        fsyncMs: 2_000,
+        appendRounds: 3,
+        appendMs: 3_000,
+        maxAppends: 500_000,
+        loadMs: 240_000,
+        readMs: 45_000,
+        readRounds: 3,
+        persistentEvents: 200_000,
+        persistentMs: 60_000,
+      };
 }
 
 const APPEND_LOADS = [
@@ -49,7 +69,8 @@ type PhaseResult = Omit<Figure, 'id' | 'label' | 'unit' | 'target'>;
 /** Which code was measured: HEAD, and whether embedded/ had uncommitted changes. */
 function measuredCode(): { commit: string; embeddedDirty: boolean } | undefined {
   try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     return { commit: git('rev-parse', '--short', 'HEAD'), embeddedDirty: git('status', '--porcelain', '--', 'embedded').length > 0 };
   } catch {
     return undefined; // not a git checkout: the figures stand on their own
@@ -134,42 +155,62 @@ async function run(options: BenchOptions): Promise<void> {
         const what = load.batchSize === 1 ? '1 event' : `batches of ${load.batchSize}`;
         const label = `Durable appends, ${load.writers} writer${load.writers > 1 ? 's' : ''}, ${what}`;
         const isTargeted = load.writers === 50 && load.batchSize === 1;
-        await phase(label, `appends-w${load.writers}-b${load.batchSize}`, 'events/s', isTargeted ? TARGETS.appends50 : undefined, async () => {
-          const rate = (t: Timed<AppendOutcome>) => t.result.events / t.seconds;
-          const { median, slowest, fastest, all: rounds } = await inRounds(
-            lim.appendRounds,
-            () => timed(s, () => runAppends(c, { ...load, durationMs: lim.appendMs, maxAppends: lim.maxAppends })),
-            rate,
-          );
-          const events = rounds.reduce((n, t) => n + t.result.events, 0);
-          written += events;
-          const appendsPerSec = median.result.appends / median.seconds;
-          const all = combine(rounds);
-          return {
-            value: rate(median),
-            detail: {
-              'appends/s': appendsPerSec,
-              ...(rounds.length > 1 ? { rounds: rounds.length, minEventsPerSec: rate(slowest), maxEventsPerSec: rate(fastest) } : {}),
-              ...(fsync ? { 'x fsync rate': appendsPerSec / fsync.perSecond } : {}),
-              p50Ms: median.result.p50Ms,
-              p99Ms: median.result.p99Ms,
-              serverCpu: all.serverCpu,
-              clientCpu: all.clientCpu,
-              ...cpuPerEvent(all, events),
-            },
-          };
-        });
+        await phase(
+          label,
+          `appends-w${load.writers}-b${load.batchSize}`,
+          'events/s',
+          isTargeted ? TARGETS.appends50 : undefined,
+          async () => {
+            const rate = (t: Timed<AppendOutcome>) => t.result.events / t.seconds;
+            const {
+              median,
+              slowest,
+              fastest,
+              all: rounds,
+            } = await inRounds(
+              lim.appendRounds,
+              () => timed(s, () => runAppends(c, { ...load, durationMs: lim.appendMs, maxAppends: lim.maxAppends })),
+              rate,
+            );
+            const events = rounds.reduce((n, t) => n + t.result.events, 0);
+            written += events;
+            const appendsPerSec = median.result.appends / median.seconds;
+            const all = combine(rounds);
+            return {
+              value: rate(median),
+              detail: {
+                'appends/s': appendsPerSec,
+                ...(rounds.length > 1 ? { rounds: rounds.length, minEventsPerSec: rate(slowest), maxEventsPerSec: rate(fastest) } : {}),
+                ...(fsync ? { 'x fsync rate': appendsPerSec / fsync.perSecond } : {}),
+                p50Ms: median.result.p50Ms,
+                p99Ms: median.result.p99Ms,
+                serverCpu: all.serverCpu,
+                clientCpu: all.clientCpu,
+                ...cpuPerEvent(all, events),
+              },
+            };
+          },
+        );
       }
     }
 
     if (phases.has('load')) {
       const toAdd = Math.max(0, options.events - written);
-      await phase(`Load to ${options.events.toLocaleString('en-US')} events (batches of ${LOAD.batchSize}, ${LOAD.concurrency} in flight)`, 'load', 'events/s', undefined, async (): Promise<PhaseResult> => {
-        if (toAdd === 0) return { detail: { added: 0, stored: written, note: 'the append phases already stored enough' } };
-        const t = await timed(s, () => loadEvents(c, toAdd, { ...LOAD, durationMs: lim.loadMs }));
-        written += t.result;
-        return { value: t.result / t.seconds, detail: { added: t.result, stored: written, serverCpu: t.serverCpu, clientCpu: t.clientCpu, ...cpuPerEvent(t, t.result) } };
-      });
+      await phase(
+        `Load to ${options.events.toLocaleString('en-US')} events (batches of ${LOAD.batchSize}, ${LOAD.concurrency} in flight)`,
+        'load',
+        'events/s',
+        undefined,
+        async (): Promise<PhaseResult> => {
+          if (toAdd === 0) return { detail: { added: 0, stored: written, note: 'the append phases already stored enough' } };
+          const t = await timed(s, () => loadEvents(c, toAdd, { ...LOAD, durationMs: lim.loadMs }));
+          written += t.result;
+          return {
+            value: t.result / t.seconds,
+            detail: { added: t.result, stored: written, serverCpu: t.serverCpu, clientCpu: t.clientCpu, ...cpuPerEvent(t, t.result) },
+          };
+        },
+      );
       await phase(`Server RSS with ${written.toLocaleString('en-US')} events (after gc)`, 'rss', 'MB', TARGETS.rss, async () => {
         const m = await s.memory();
         memory.afterLoad = m;
@@ -195,7 +236,16 @@ async function run(options: BenchOptions): Promise<void> {
     if (phases.has('read')) {
       await phase(`$all read forwards from start`, 'read-all', 'events/s', TARGETS.readAll, async () => {
         const rate = (t: Timed<number>) => t.result / t.seconds;
-        const { median: t, slowest, fastest, all } = await inRounds(lim.readRounds, () => timed(s, () => readAllForwards(c, { maxEvents: everything, durationMs: lim.readMs })), rate);
+        const {
+          median: t,
+          slowest,
+          fastest,
+          all,
+        } = await inRounds(
+          lim.readRounds,
+          () => timed(s, () => readAllForwards(c, { maxEvents: everything, durationMs: lim.readMs })),
+          rate,
+        );
         return {
           value: rate(t),
           detail: {
@@ -213,23 +263,38 @@ async function run(options: BenchOptions): Promise<void> {
       // The same read without the official client's decoding: what the server itself can serve.
       await phase(`$all read forwards from start, raw gRPC reader`, 'read-all-raw', 'events/s', undefined, async () => {
         const t = await timed(s, () => readAllForwardsRawGrpc(s.connectionString, { maxEvents: everything, durationMs: lim.readMs }));
-        return { value: t.result / t.seconds, detail: { events: t.result, seconds: t.seconds, serverCpu: t.serverCpu, clientCpu: t.clientCpu, ...cpuPerEvent(t, t.result) } };
+        return {
+          value: t.result / t.seconds,
+          detail: { events: t.result, seconds: t.seconds, serverCpu: t.serverCpu, clientCpu: t.clientCpu, ...cpuPerEvent(t, t.result) },
+        };
       });
     }
     if (phases.has('catchup')) {
       const want = Math.max(1, written);
       await phase(`Catch-up subscription to $all from start`, 'catch-up', 'events/s', undefined, async () => {
         const t = await timed(s, () => catchUpSubscription(c, { maxEvents: want, durationMs: lim.readMs }));
-        return { value: t.result / t.seconds, detail: { events: t.result, seconds: t.seconds, serverCpu: t.serverCpu, clientCpu: t.clientCpu, ...cpuPerEvent(t, t.result) } };
+        return {
+          value: t.result / t.seconds,
+          detail: { events: t.result, seconds: t.seconds, serverCpu: t.serverCpu, clientCpu: t.clientCpu, ...cpuPerEvent(t, t.result) },
+        };
       });
     }
     if (phases.has('persistent')) {
       const want = Math.max(1, Math.min(written, lim.persistentEvents));
-      await phase(`Persistent subscription to $all, ack each (buffer ${PERSISTENT_BUFFER_SIZE})`, 'persistent', 'events/s', TARGETS.persistent, async () => {
-        const t = await timed(s, () => persistentSubscription(c, { maxEvents: want, durationMs: lim.persistentMs }));
-        if (t.result === 0) throw new Error('no event delivered');
-        return { value: t.result / t.seconds, detail: { events: t.result, seconds: t.seconds, serverCpu: t.serverCpu, clientCpu: t.clientCpu, ...cpuPerEvent(t, t.result) } };
-      });
+      await phase(
+        `Persistent subscription to $all, ack each (buffer ${PERSISTENT_BUFFER_SIZE})`,
+        'persistent',
+        'events/s',
+        TARGETS.persistent,
+        async () => {
+          const t = await timed(s, () => persistentSubscription(c, { maxEvents: want, durationMs: lim.persistentMs }));
+          if (t.result === 0) throw new Error('no event delivered');
+          return {
+            value: t.result / t.seconds,
+            detail: { events: t.result, seconds: t.seconds, serverCpu: t.serverCpu, clientCpu: t.clientCpu, ...cpuPerEvent(t, t.result) },
+          };
+        },
+      );
     }
     const atEnd = await s.memory().catch(() => undefined);
     if (atEnd) memory.atEnd = atEnd;
@@ -237,38 +302,44 @@ async function run(options: BenchOptions): Promise<void> {
     if (phases.has('startup')) {
       // Last: it restarts the server. A clean stop saves the index snapshot; each start verifies it
       // and reads only the log after it. One start without it, for comparison, rebuilds from the log.
-      await phase(`Start-up to ready with ${written.toLocaleString('en-US')} events (median of 3)`, 'startup', 'ms', TARGETS.startup, async () => {
-        await client?.dispose();
-        client = undefined;
-        const starts: { ms: number; processMs: number; index: string; scannedBytes: number }[] = [];
-        const restart = async () => {
+      await phase(
+        `Start-up to ready with ${written.toLocaleString('en-US')} events (median of 3)`,
+        'startup',
+        'ms',
+        TARGETS.startup,
+        async () => {
+          await client?.dispose();
+          client = undefined;
+          const starts: { ms: number; processMs: number; index: string; scannedBytes: number }[] = [];
+          const restart = async () => {
+            await server!.stop();
+            const t0 = performance.now();
+            server = await ServerProcess.start(path.join(tmp, 'eventstore'));
+            starts.push({ ...server.start, processMs: performance.now() - t0 });
+          };
+          for (let i = 0; i < 3; i++) await restart();
+          const snapshot = path.join(tmp, 'eventstore', 'index.snapshot');
           await server!.stop();
-          const t0 = performance.now();
+          fs.rmSync(snapshot, { force: true });
           server = await ServerProcess.start(path.join(tmp, 'eventstore'));
-          starts.push({ ...server.start, processMs: performance.now() - t0 });
-        };
-        for (let i = 0; i < 3; i++) await restart();
-        const snapshot = path.join(tmp, 'eventstore', 'index.snapshot');
-        await server!.stop();
-        fs.rmSync(snapshot, { force: true });
-        server = await ServerProcess.start(path.join(tmp, 'eventstore'));
-        const fromLog = { ...server.start };
-        const sorted = [...starts].sort((a, b) => a.ms - b.ms);
-        const median = sorted[1];
-        return {
-          value: median.ms,
-          status: written >= 1_000_000 && starts.every((x) => x.index === 'snapshot') ? judge(median.ms, TARGETS.startup) : 'n/a',
-          detail: {
-            events: written,
-            index: median.index,
-            logBytesRead: median.scannedBytes,
-            startsMs: starts.map((x) => Math.round(x.ms)).join(' / '),
-            processToReadyMs: Math.round(median.processMs),
-            withoutSnapshotMs: Math.round(fromLog.ms),
-            withoutSnapshotIndex: fromLog.index,
-          },
-        };
-      });
+          const fromLog = { ...server.start };
+          const sorted = [...starts].sort((a, b) => a.ms - b.ms);
+          const median = sorted[1];
+          return {
+            value: median.ms,
+            status: written >= 1_000_000 && starts.every((x) => x.index === 'snapshot') ? judge(median.ms, TARGETS.startup) : 'n/a',
+            detail: {
+              events: written,
+              index: median.index,
+              logBytesRead: median.scannedBytes,
+              startsMs: starts.map((x) => Math.round(x.ms)).join(' / '),
+              processToReadyMs: Math.round(median.processMs),
+              withoutSnapshotMs: Math.round(fromLog.ms),
+              withoutSnapshotIndex: fromLog.index,
+            },
+          };
+        },
+      );
     }
   } finally {
     await cleanup();
@@ -280,7 +351,13 @@ async function run(options: BenchOptions): Promise<void> {
     finishedAt: new Date().toISOString(),
     code: measuredCode(),
     loadAvg1: { start: loadAvgAtStart, end: os.loadavg()[0] },
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: os.totalmem() / 2 ** 30, node: process.version, platform: `${os.platform()} ${os.release()}` },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryGb: os.totalmem() / 2 ** 30,
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+    },
     options: { quick: options.quick, events: options.events, phases: [...options.phases], cpuProf: options.cpuProfDir ?? null },
     setup: {
       server: 'embedded/ in a child process (node --import tsx --expose-gc), durable dataDir under .data/',
@@ -308,7 +385,8 @@ async function run(options: BenchOptions): Promise<void> {
       `${loadAvgAtStart > os.cpus().length || Math.max(...loads) > os.cpus().length + 1.5 ? ' - other work competed for the CPU; the µs/event figures are steadier than the rates' : ''}.`,
   );
   console.log(`\nResults written to ${path.relative(process.cwd(), out) || out}`);
-  if (options.cpuProfDir) console.log(`Server CPU profiles (one per phase) in ${options.cpuProfDir}; summarise with npx tsx bench/profile-summary.ts <file>`);
+  if (options.cpuProfDir)
+    console.log(`Server CPU profiles (one per phase) in ${options.cpuProfDir}; summarise with npx tsx bench/profile-summary.ts <file>`);
 }
 
 async function main(): Promise<void> {

@@ -14,7 +14,9 @@ const USAGE = `Usage: DATABASE_URL=<query model> npm run bench:explain -- [--ver
   --verbose   print every plan in full, not only its summary line
   --help      show this help`;
 
-const { verbose = false } = commandLineOrExit('bench:explain', USAGE, () => parseCommandLine(process.argv.slice(2), { verbose: { type: 'boolean' } })).values;
+const { verbose = false } = commandLineOrExit('bench:explain', USAGE, () =>
+  parseCommandLine(process.argv.slice(2), { verbose: { type: 'boolean' } }),
+).values;
 
 async function main() {
   const url = process.env.DATABASE_URL;
@@ -73,7 +75,11 @@ function explaining(db: Db): Db {
         const scans = [
           ...new Set(
             lines
-              .map((l) => /(Index Only Scan Backward|Index Only Scan|Index Scan Backward|Index Scan|Bitmap Index Scan|Seq Scan) (?:using )?(?:on )?(\S+)/.exec(l))
+              .map((l) =>
+                /(Index Only Scan Backward|Index Only Scan|Index Scan Backward|Index Scan|Bitmap Index Scan|Seq Scan) (?:using )?(?:on )?(\S+)/.exec(
+                  l,
+                ),
+              )
               .filter((m) => m !== null)
               .map((m) => `${m[1]} ${m[2]}`),
           ),

@@ -74,11 +74,15 @@ async function main() {
 
     const head = (await eventIndexHead(db))!;
     const results = [
-      await time(`balance series, ${LONG_HISTORY.toLocaleString('en-US')}-entry history → 200 points`, () => getBalanceSeries(long, {}, db)),
+      await time(`balance series, ${LONG_HISTORY.toLocaleString('en-US')}-entry history → 200 points`, () =>
+        getBalanceSeries(long, {}, db),
+      ),
       await time(`events per minute, last hour (${LAST_HOUR.toLocaleString('en-US')} events)`, () => getEventsPerMinute({}, db)),
       await time('live cursor (index head)', () => eventIndexHead(db)),
       await time('feed read: 500 newest entries after a position', () => indexEntriesAfter(head - 50_000n, { limit: 500 }, db)),
-      await time('replay for one account after a position (≤ 201)', () => indexEntriesAfter(head - 5_000_000n, { account: '0000000042', limit: 201 }, db)),
+      await time('replay for one account after a position (≤ 201)', () =>
+        indexEntriesAfter(head - 5_000_000n, { account: '0000000042', limit: 201 }, db),
+      ),
     ];
 
     // A doorbell's way to a subscriber: NOTIFY -> LISTEN -> index read -> deliver.
@@ -102,15 +106,34 @@ async function main() {
     }
     await feed.close();
     latencies.sort((a, b) => a - b);
-    results.push({ label: 'doorbell → subscriber (commit, NOTIFY, read, deliver)', p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies.at(-1)! });
+    results.push({
+      label: 'doorbell → subscriber (commit, NOTIFY, read, deliver)',
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      max: latencies.at(-1)!,
+    });
 
-    console.log(`Seeded ${EVENTS.toLocaleString('en-US')} index rows and a ${LONG_HISTORY.toLocaleString('en-US')}-entry history in ${(seedMs / 1000).toFixed(1)} s; ${RUNS} runs each.`);
+    console.log(
+      `Seeded ${EVENTS.toLocaleString('en-US')} index rows and a ${LONG_HISTORY.toLocaleString('en-US')}-entry history in ${(seedMs / 1000).toFixed(1)} s; ${RUNS} runs each.`,
+    );
     console.log('| Read | p50 ms | p95 ms | max ms |\n|---|---|---|---|');
     for (const r of results) console.log(`| ${r.label} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} |`);
     await mkdir('bench/results', { recursive: true });
     await writeFile(
       'bench/results/live-ops.json',
-      JSON.stringify({ at: new Date().toISOString(), events: EVENTS, accounts: ACCOUNTS, lastHour: LAST_HOUR, longHistory: LONG_HISTORY, runs: RUNS, results }, null, 2),
+      JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          events: EVENTS,
+          accounts: ACCOUNTS,
+          lastHour: LAST_HOUR,
+          longHistory: LONG_HISTORY,
+          runs: RUNS,
+          results,
+        },
+        null,
+        2,
+      ),
     );
   } finally {
     await handle.close();

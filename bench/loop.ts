@@ -89,7 +89,8 @@ function options(argv: readonly string[]) {
 
 const loadAvg = () => Number(os.loadavg()[0].toFixed(2));
 const rate = (payments: readonly Payment[], seconds: number) => payments.filter((p) => p.outcome === 'ok').length / seconds;
-const share = (payments: readonly Payment[], outcome: Payment['outcome']) => (payments.length ? (100 * payments.filter((p) => p.outcome === outcome).length) / payments.length : 0);
+const share = (payments: readonly Payment[], outcome: Payment['outcome']) =>
+  payments.length ? (100 * payments.filter((p) => p.outcome === outcome).length) / payments.length : 0;
 const latency = (payments: readonly Payment[]) => summarize(payments.map((p) => p.latencyMs));
 
 async function main(): Promise<number> {
@@ -125,7 +126,12 @@ async function main(): Promise<number> {
     cleanups.push(close, () => client.dispose());
     const tracker = await LagTracker.start(stack.databaseUrl);
     cleanups.push(() => tracker.stop());
-    const deps = (decisionSource: 'read-model' | 'event-store'): CommandDeps => ({ eventStore: client, db, decisionSource, payerCache: new PayerStateCache() });
+    const deps = (decisionSource: 'read-model' | 'event-store'): CommandDeps => ({
+      eventStore: client,
+      db,
+      decisionSource,
+      payerCache: new PayerStateCache(),
+    });
     const ms = opts.seconds * 1000;
 
     log('opening 1,000 accounts');
@@ -136,9 +142,14 @@ async function main(): Promise<number> {
         const rss = sampleRss(stack.worker.pid);
         const { payments, seconds } = await closedLoop(clients, ms, () => pay(deps('read-model'), uniformPick(accounts)));
         const l = latency(payments);
-        figure(`commands${clients}`, `Payments, ${clients} client${clients > 1 ? 's' : ''}, 1,000 accounts (handlers)`, rate(payments, seconds), 'payments/s',
+        figure(
+          `commands${clients}`,
+          `Payments, ${clients} client${clients > 1 ? 's' : ''}, 1,000 accounts (handlers)`,
+          rate(payments, seconds),
+          'payments/s',
           { p50: l.p50, p95: l.p95, p99: l.p99, conflictPct: share(payments, 'conflict'), workerRssMb: rss.stop().peakMb },
-          clients === 50 ? TARGETS.commands50 : undefined);
+          clients === 50 ? TARGETS.commands50 : undefined,
+        );
         series.push({ label: `${clients} clients`, samples: payments.map((p) => p.latencyMs) });
       }
     }
@@ -154,8 +165,22 @@ async function main(): Promise<number> {
         await tracker.drain(10_000);
         const l = latency(payments);
         const lag = summarize(tracker.lags);
-        figure(`latency${perSecond}`, `Payment latency at ${perSecond}/s (handlers), p99`, l.p99, 'ms', { p50: l.p50, p95: l.p95, max: l.max, okPct: 100 - share(payments, 'conflict') - share(payments, 'other') }, perSecond === 100 ? TARGETS.p99at100 : undefined);
-        figure(`lag${perSecond}`, `Append-to-read lag at ${perSecond}/s, p99`, lag.p99, 'ms', { p50: lag.p50, p95: lag.p95, max: lag.max, samples: lag.count, unseen: tracker.pending }, perSecond === 100 ? TARGETS.lag100 : TARGETS.lag500);
+        figure(
+          `latency${perSecond}`,
+          `Payment latency at ${perSecond}/s (handlers), p99`,
+          l.p99,
+          'ms',
+          { p50: l.p50, p95: l.p95, max: l.max, okPct: 100 - share(payments, 'conflict') - share(payments, 'other') },
+          perSecond === 100 ? TARGETS.p99at100 : undefined,
+        );
+        figure(
+          `lag${perSecond}`,
+          `Append-to-read lag at ${perSecond}/s, p99`,
+          lag.p99,
+          'ms',
+          { p50: lag.p50, p95: lag.p95, max: lag.max, samples: lag.count, unseen: tracker.pending },
+          perSecond === 100 ? TARGETS.lag100 : TARGETS.lag500,
+        );
         series.push({ label: `latency @${perSecond}/s`, samples: payments.map((p) => p.latencyMs) });
         series.push({ label: `lag @${perSecond}/s`, samples: [...tracker.lags] });
       }
@@ -168,8 +193,22 @@ async function main(): Promise<number> {
         const d = deps(source);
         const { payments, seconds } = await closedLoop(50, ms, () => pay(d, hotPick(twenty, 3)));
         const l = latency(payments);
-        figure(`contended-${source}`, `Contended: 50 clients, 20 accounts, 3 hot (${source})`, rate(payments, seconds), 'payments/s', { p50: l.p50, p99: l.p99, answered: payments.length }, TARGETS.contended);
-        figure(`conflicts-${source}`, `Contended: conflict refusals (${source})`, share(payments, 'conflict'), '%', { insufficientPct: share(payments, 'insufficient_funds') }, TARGETS.conflicts);
+        figure(
+          `contended-${source}`,
+          `Contended: 50 clients, 20 accounts, 3 hot (${source})`,
+          rate(payments, seconds),
+          'payments/s',
+          { p50: l.p50, p99: l.p99, answered: payments.length },
+          TARGETS.contended,
+        );
+        figure(
+          `conflicts-${source}`,
+          `Contended: conflict refusals (${source})`,
+          share(payments, 'conflict'),
+          '%',
+          { insufficientPct: share(payments, 'insufficient_funds') },
+          TARGETS.conflicts,
+        );
       }
     }
 
@@ -198,12 +237,27 @@ async function main(): Promise<number> {
       await appendBacklog(client, opts.backlog);
       const lastPosition = await lastAccountEventPosition(client);
       // An empty read model and a new group from the start of $all: the worker replays everything.
-      await db.execute(sql.raw('truncate readmodel.accounts, readmodel.account_history, readmodel.event_index, readmodel.projection_checkpoint, readmodel.projection_holds'));
+      await db.execute(
+        sql.raw(
+          'truncate readmodel.accounts, readmodel.account_history, readmodel.event_index, readmodel.projection_checkpoint, readmodel.projection_holds',
+        ),
+      );
       const group = `loop-catchup-${randomUUID().slice(0, 8)}`;
-      const worker = new ServiceProcess('worker', path.relative(REPO, path.join(REPO, 'dist', 'worker', 'index.mjs')), () => [],
-        () => ({ EVENTSTORE_CONNECTION_STRING: stack!.eventStoreConnectionString, DATABASE_URL: stack!.databaseUrl, PROJECTION_GROUP: group }),
-        path.join(stack.dir, 'catchup-worker.log'), undefined, () => {}, false,
-        opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`] : []);
+      const worker = new ServiceProcess(
+        'worker',
+        path.relative(REPO, path.join(REPO, 'dist', 'worker', 'index.mjs')),
+        () => [],
+        () => ({
+          EVENTSTORE_CONNECTION_STRING: stack!.eventStoreConnectionString,
+          DATABASE_URL: stack!.databaseUrl,
+          PROJECTION_GROUP: group,
+        }),
+        path.join(stack.dir, 'catchup-worker.log'),
+        undefined,
+        () => {},
+        false,
+        opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`] : [],
+      );
       cleanups.push(() => worker.stop());
       const started = process.hrtime.bigint();
       await worker.start();
@@ -215,9 +269,30 @@ async function main(): Promise<number> {
       const workerRate = Number(events) / seconds;
       log('measuring the raw batched PostgreSQL rate for the same rows');
       const raw = await rawBatchedRate(db, 500);
-      figure('catchup', `Worker catch-up, ${Number(events).toLocaleString('en')} events into an empty read model`, workerRate, 'events/s', { seconds, rawEventsPerSecond: raw.eventsPerSecond }, TARGETS.catchup);
-      figure('catchup-share', 'Worker catch-up as a share of raw batched PostgreSQL', workerRate / raw.eventsPerSecond, '× raw', { rawSeconds: raw.seconds }, TARGETS.catchupShare);
-      figure('worker-rss', 'Worker resident memory during catch-up, peak', memory.peakMb, 'MB', { first: memory.firstMb, last: memory.lastMb, samples: memory.samples }, TARGETS.workerRss);
+      figure(
+        'catchup',
+        `Worker catch-up, ${Number(events).toLocaleString('en')} events into an empty read model`,
+        workerRate,
+        'events/s',
+        { seconds, rawEventsPerSecond: raw.eventsPerSecond },
+        TARGETS.catchup,
+      );
+      figure(
+        'catchup-share',
+        'Worker catch-up as a share of raw batched PostgreSQL',
+        workerRate / raw.eventsPerSecond,
+        '× raw',
+        { rawSeconds: raw.seconds },
+        TARGETS.catchupShare,
+      );
+      figure(
+        'worker-rss',
+        'Worker resident memory during catch-up, peak',
+        memory.peakMb,
+        'MB',
+        { first: memory.firstMb, last: memory.lastMb, samples: memory.samples },
+        TARGETS.workerRss,
+      );
       await worker.stop();
       await stack.worker.start();
     }
@@ -236,14 +311,28 @@ async function main(): Promise<number> {
         times.push(since(started));
       }
       const t = summarize(times);
-      figure('resume', 'Worker killed and restarted: start to its first projected event, max', t.max, 'ms', { p50: t.p50, runs: t.count }, TARGETS.resume);
+      figure(
+        'resume',
+        'Worker killed and restarted: start to its first projected event, max',
+        t.max,
+        'ms',
+        { p50: t.p50, runs: t.count },
+        TARGETS.resume,
+      );
     }
 
     const svgFile = opts.out.replace(/\.json$/, '') + '-latency.svg';
     fs.mkdirSync(path.dirname(svgFile), { recursive: true });
     fs.writeFileSync(svgFile, latencyCdfSvg('Eventbank: payment latency and append-to-read lag', series));
-    writeJson(opts.out, { measuredAt: new Date().toISOString(), machine: { cpus: os.cpus().length, fsyncsPerSecond: fsync.perSecond, node: process.version }, options: { ...opts, phases: [...opts.phases] }, figures });
-    console.log(`\n${renderTable(figures)}\n\nWritten ${path.relative(process.cwd(), opts.out)} and ${path.relative(process.cwd(), svgFile)}.`);
+    writeJson(opts.out, {
+      measuredAt: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, fsyncsPerSecond: fsync.perSecond, node: process.version },
+      options: { ...opts, phases: [...opts.phases] },
+      figures,
+    });
+    console.log(
+      `\n${renderTable(figures)}\n\nWritten ${path.relative(process.cwd(), opts.out)} and ${path.relative(process.cwd(), svgFile)}.`,
+    );
     return 0;
   } finally {
     await stopAll();
@@ -266,7 +355,9 @@ async function waitForIndex(db: ReturnType<typeof createDb>['db'], _url: string,
   try {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const [row] = await db.execute<{ found: boolean }>(sql`select exists (select 1 from readmodel.event_index where position = ${String(position)}::bigint) as found`);
+      const [row] = await db.execute<{ found: boolean }>(
+        sql`select exists (select 1 from readmodel.event_index where position = ${String(position)}::bigint) as found`,
+      );
       if (row?.found) return;
       if (Date.now() > deadline) throw new Error('the worker did not catch up in time');
       await new Promise<void>((resolve) => {

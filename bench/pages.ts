@@ -37,15 +37,32 @@ const optionsSchema = z
   .object({
     'data-dir': z.string().min(1).optional(),
     url: z.url({ message: '--url must be a URL such as http://127.0.0.1:3000' }).optional(),
-    samples: z.string().regex(/^\d+$/, { message: '--samples must be a whole number' }).transform(Number).refine((n) => n >= 5 && n <= 10_000, { message: '--samples must be from 5 to 10000' }).default(40),
-    warmup: z.string().regex(/^\d+$/, { message: '--warmup must be a whole number' }).transform(Number).refine((n) => n <= 1000, { message: '--warmup must be at most 1000' }).default(5),
+    samples: z
+      .string()
+      .regex(/^\d+$/, { message: '--samples must be a whole number' })
+      .transform(Number)
+      .refine((n) => n >= 5 && n <= 10_000, { message: '--samples must be from 5 to 10000' })
+      .default(40),
+    warmup: z
+      .string()
+      .regex(/^\d+$/, { message: '--warmup must be a whole number' })
+      .transform(Number)
+      .refine((n) => n <= 1000, { message: '--warmup must be at most 1000' })
+      .default(5),
     out: z.string().min(1).default('bench/results/pages.json'),
   })
   .refine((o) => (o['data-dir'] === undefined) !== (o.url === undefined), { message: 'give exactly one of --data-dir and --url' });
 
 type Target = { id: string; label: string; owner: 'event views' | 'time travel'; paths: string[] };
-type Result = Target & { samples: number; p50: number; p95: number; max: number; mean: number; statuses: Record<string, number>; pass: boolean };
-
+type Result = Target & {
+  samples: number;
+  p50: number;
+  p95: number;
+  max: number;
+  mean: number;
+  statuses: Record<string, number>;
+  pass: boolean;
+};
 
 /**
  * A page with forms is redirected (307) to an address carrying the nonce its command ids derive
@@ -87,7 +104,9 @@ async function main() {
     for (const target of targets) {
       const result = await measure(base, target, options.samples, options.warmup);
       results.push(result);
-      console.log(`${result.label.padEnd(58)} p50 ${ms(result.p50)}  p95 ${ms(result.p95)}  max ${ms(result.max)}${result.pass ? '' : '  OVER'}`);
+      console.log(
+        `${result.label.padEnd(58)} p50 ${ms(result.p50)}  p95 ${ms(result.p95)}  max ${ms(result.max)}${result.pass ? '' : '  OVER'}`,
+      );
     }
     print(results);
     const out = path.resolve(ROOT, options.out);
@@ -95,12 +114,24 @@ async function main() {
     writeFileSync(
       out,
       JSON.stringify(
-        { measuredAt: new Date().toISOString(), base, samples: options.samples, warmup: options.warmup, targetP95Ms: TARGET_P95_MS, loadAvg: loadavg(), results },
+        {
+          measuredAt: new Date().toISOString(),
+          base,
+          samples: options.samples,
+          warmup: options.warmup,
+          targetP95Ms: TARGET_P95_MS,
+          loadAvg: loadavg(),
+          results,
+        },
         null,
         2,
       ),
     );
-    console.log(`\nwritten to ${path.relative(ROOT, out)}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(
+      `\nwritten to ${path.relative(ROOT, out)}; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     if (server) await stopServer(server);
   }
@@ -130,7 +161,9 @@ async function discover(base: string): Promise<Target[]> {
   // The busiest of the first accounts opened (the list's last page, newest first): the deepest history.
   const last = await getHtml(base, `/?page=${pageCount}`);
   let busiest = { account: accounts[0], pages: 1 };
-  for (const account of unique(all(last, /href="\/accounts\/(\d{10})"/g)).reverse().slice(0, 5)) {
+  for (const account of unique(all(last, /href="\/accounts\/(\d{10})"/g))
+    .reverse()
+    .slice(0, 5)) {
     const pages = pageCountOf(await getHtml(base, `/accounts/${account}`));
     if (pages > busiest.pages) busiest = { account, pages };
   }
@@ -143,7 +176,9 @@ async function discover(base: string): Promise<Target[]> {
   const commandIds = unique(all(payments, /&quot;commandId&quot;: &quot;([0-9a-f-]{36})&quot;/g));
   const created = all(log, /dateTime="([^"]+)"/g).map((t) => new Date(t));
   const oldestPage = await getHtml(base, '/events?after=0');
-  const firstCreated = all(oldestPage, /dateTime="([^"]+)"/g).map((t) => new Date(t)).at(-1);
+  const firstCreated = all(oldestPage, /dateTime="([^"]+)"/g)
+    .map((t) => new Date(t))
+    .at(-1);
   if (!older || !firstCreated || paymentIds.length === 0 || eventIds.length === 0 || commandIds.length === 0 || created.length === 0) {
     throw new Error('could not find events to measure on /events: is the data projected?');
   }
@@ -160,14 +195,24 @@ async function discover(base: string): Promise<Target[]> {
   return [
     t('accounts-list', 'Accounts list, first page', ['/']),
     t('accounts-list-last', `Accounts list, last page (${pageCount})`, [`/?page=${pageCount}`]),
-    t('account', 'Account page, first history page', someAccounts.map((a) => `/accounts/${a}`)),
-    t('account-deepest', `Account page, deepest history page (${busiest.account}, page ${busiest.pages})`, [`/accounts/${busiest.account}?page=${busiest.pages}`]),
+    t(
+      'account',
+      'Account page, first history page',
+      someAccounts.map((a) => `/accounts/${a}`),
+    ),
+    t('account-deepest', `Account page, deepest history page (${busiest.account}, page ${busiest.pages})`, [
+      `/accounts/${busiest.account}?page=${busiest.pages}`,
+    ]),
     t('events', '/events, no filter', ['/events']),
     t('events-older', '/events, an older page (before=)', [e(`before=${older}`)]),
     t('events-type-rare', '/events, type AccountOpened (oldest events)', [e('type=AccountOpened')]),
     t('events-types', '/events, types AccountOpened + HolderNameChanged', [e('type=AccountOpened&type=HolderNameChanged')]),
     t('events-type-common', '/events, type PaymentMade', [e('type=PaymentMade')]),
-    t('events-account', '/events, account (owner or payee)', someAccounts.map((a) => e(`account=${a}`))),
+    t(
+      'events-account',
+      '/events, account (owner or payee)',
+      someAccounts.map((a) => e(`account=${a}`)),
+    ),
     t('events-amount-wide', '/events, amount $10 to $20', [e('min=10&max=20')]),
     t('events-amount-rare', '/events, amount ≥ $4,000 (rare)', [e('min=4000')]),
     t('events-amount-exact', '/events, amount exactly $1,234.56 (rarest)', [e('min=1234.56&max=1234.56')]),
@@ -175,15 +220,44 @@ async function discover(base: string): Promise<Target[]> {
     t('events-text-common', '/events, text "rent"', [e('q=rent')]),
     t('events-text-rare', '/events, text "Invoice 4242" (rare)', [e('q=Invoice%204242')]),
     t('events-text-name', '/events, text "lovelace" (holder names)', [e('q=lovelace')]),
-    t('events-command', '/events, command id', commandIds.map((id) => e(`command=${id}`))),
-    t('events-correlation', '/events, correlation id', commandIds.map((id) => e(`correlation=${id}`))),
-    t('events-combined', '/events, type + account + amount', someAccounts.map((a) => e(`type=PaymentMade&account=${a}&min=5`))),
+    t(
+      'events-command',
+      '/events, command id',
+      commandIds.map((id) => e(`command=${id}`)),
+    ),
+    t(
+      'events-correlation',
+      '/events, correlation id',
+      commandIds.map((id) => e(`correlation=${id}`)),
+    ),
+    t(
+      'events-combined',
+      '/events, type + account + amount',
+      someAccounts.map((a) => e(`type=PaymentMade&account=${a}&min=5`)),
+    ),
     t('events-combined-text-dates', '/events, type + text + dates', [e(`type=PaymentMade&q=rent&from=${from}&to=${to}`)]),
     t('events-filtered-older', '/events, type + text, an older page', [await olderPageOf(base, e('type=PaymentMade&q=rent'))]),
-    t('event-detail', 'Event detail', eventIds.map((id) => `/events/${id}`)),
-    t('payment', 'Payment view', paymentIds.map((id) => `/payments/${id}`)),
-    t('stream', 'Stream view (account stream, newest page)', someAccounts.map((a) => `/streams/account-${a}`)),
-    t('time-travel-oldest', 'Account at its oldest revision (/accounts/<n>/at/0)', someAccounts.map((a) => `/accounts/${a}/at/0`), 'time travel'),
+    t(
+      'event-detail',
+      'Event detail',
+      eventIds.map((id) => `/events/${id}`),
+    ),
+    t(
+      'payment',
+      'Payment view',
+      paymentIds.map((id) => `/payments/${id}`),
+    ),
+    t(
+      'stream',
+      'Stream view (account stream, newest page)',
+      someAccounts.map((a) => `/streams/account-${a}`),
+    ),
+    t(
+      'time-travel-oldest',
+      'Account at its oldest revision (/accounts/<n>/at/0)',
+      someAccounts.map((a) => `/accounts/${a}/at/0`),
+      'time travel',
+    ),
   ];
 }
 
@@ -231,7 +305,9 @@ function print(results: Result[]) {
   console.log(`\n${header}\n|---|---|---|---|---|`);
   for (const r of results) {
     const status = Object.keys(r.statuses).every((s) => s === '200') ? '' : ` (statuses ${JSON.stringify(r.statuses)})`;
-    console.log(`| ${r.label}${r.owner === 'time travel' ? ' [time travel]' : ''} | ${r.p50.toFixed(0)} ms | ${r.p95.toFixed(0)} ms | ${r.max.toFixed(0)} ms | ${r.pass ? 'yes' : 'NO'}${status} |`);
+    console.log(
+      `| ${r.label}${r.owner === 'time travel' ? ' [time travel]' : ''} | ${r.p50.toFixed(0)} ms | ${r.p95.toFixed(0)} ms | ${r.max.toFixed(0)} ms | ${r.pass ? 'yes' : 'NO'}${status} |`,
+    );
   }
 }
 

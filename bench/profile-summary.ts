@@ -78,7 +78,10 @@ const idle = [...fnSelf].filter(([k]) => k.includes('(idle)')).reduce((a, [, v])
 const busy = totalUs - idle;
 const table = (title: string, m: Map<string, number>) => {
   console.log(`\n${title}`);
-  for (const [k, us] of [...m].filter(([k]) => !k.includes('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, top)) {
+  for (const [k, us] of [...m]
+    .filter(([k]) => !k.includes('(idle)'))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)) {
     console.log(`${((us / busy) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`);
   }
 };

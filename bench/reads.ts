@@ -28,7 +28,8 @@ export async function readAllForwards(client: EventStoreDBClient, bound: Bound):
 }
 
 const require = createRequire(import.meta.url);
-const streamsPb = require('@eventstore/db-client/generated/streams_pb.js') as typeof import('@eventstore/db-client/generated/streams_pb.js');
+const streamsPb =
+  require('@eventstore/db-client/generated/streams_pb.js') as typeof import('@eventstore/db-client/generated/streams_pb.js');
 const sharedPb = require('@eventstore/db-client/generated/shared_pb.js') as typeof import('@eventstore/db-client/generated/shared_pb.js');
 
 /**

@@ -53,7 +53,11 @@ export class ServerProcess {
       });
     });
     child.removeAllListeners('exit');
-    return new ServerProcess(child, ready.connectionString, ready.pid, { ms: ready.startMs, index: ready.startup.index, scannedBytes: ready.startup.scannedBytes });
+    return new ServerProcess(child, ready.connectionString, ready.pid, {
+      ms: ready.startMs,
+      index: ready.startup.index,
+      scannedBytes: ready.startup.scannedBytes,
+    });
   }
 
   /** Seconds of CPU (user + system) the server has used so far, from /proc/PID/stat. */

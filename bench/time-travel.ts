@@ -77,7 +77,6 @@ type Timing = { samples: number; p50: number; p95: number; max: number; mean: nu
 type PageResult = Target & Timing & { statuses: Record<string, number>; pass: boolean };
 type ReplayResult = { id: string; label: string; group: string } & Timing & { pass: boolean };
 
-
 /**
  * A page with forms is redirected (307) to an address carrying the nonce its command ids derive
  * from (proxy.ts): ask for that address directly, as a browser does after the redirect.
@@ -137,7 +136,9 @@ async function main() {
       for (const target of [baseline, ...timeTravelTargets(sample)]) {
         const result = await measurePage(base, target, options.samples, options.warmup);
         pages.push(result);
-        console.log(`${result.label.padEnd(70)} p50 ${ms(result.p50)}  p95 ${ms(result.p95)}  max ${ms(result.max)}${result.pass ? '' : '  OVER'}`);
+        console.log(
+          `${result.label.padEnd(70)} p50 ${ms(result.p50)}  p95 ${ms(result.p95)}  max ${ms(result.max)}${result.pass ? '' : '  OVER'}`,
+        );
       }
     }
     const replays: ReplayResult[] = [];
@@ -146,7 +147,9 @@ async function main() {
       for (const target of replayTargets(sample)) {
         const result = await measureReplay(deps, target, options.samples, options.warmup);
         replays.push(result);
-        console.log(`${result.label.padEnd(70)} p50 ${ms(result.p50)}  p95 ${ms(result.p95)}  max ${ms(result.max)}${result.pass ? '' : '  OVER'}`);
+        console.log(
+          `${result.label.padEnd(70)} p50 ${ms(result.p50)}  p95 ${ms(result.p95)}  max ${ms(result.max)}${result.pass ? '' : '  OVER'}`,
+        );
       }
     }
     print(pages, replays);
@@ -161,12 +164,20 @@ async function main() {
       warmup: options.warmup,
       loadAvg: loadavg(),
       sizes,
-      sample: sample.map((a) => ({ ...a, lastRevision: a.lastRevision.toString(), receivedPosition: a.receivedPosition?.toString() ?? null })),
+      sample: sample.map((a) => ({
+        ...a,
+        lastRevision: a.lastRevision.toString(),
+        receivedPosition: a.receivedPosition?.toString() ?? null,
+      })),
       pages,
       replays,
     };
     writeFileSync(out, JSON.stringify(json, null, 2));
-    console.log(`\nwritten to ${path.relative(ROOT, out)}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(
+      `\nwritten to ${path.relative(ROOT, out)}; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     await client?.dispose().catch(() => {});
     await close();
@@ -242,17 +253,38 @@ export function timeTravelTargets(sample: SampledAccount[]): Target[] {
   for (const group of ['random', 'busiest payee', 'longest stream'] as const) {
     const of = sample.filter((a) => a.group === group);
     if (of.length === 0) continue;
-    const t = (id: string, label: string, paths: string[]) => paths.length && targets.push({ id: `${id}-${group.replace(' ', '-')}`, label: `${label} [${group}]`, group, paths });
-    t('at-oldest', 'Account at its oldest revision (/at/0)', of.map((a) => `/accounts/${a.number}/at/0`));
-    t('at-newest', 'Account at its newest revision (/at/<last>)', of.map((a) => `/accounts/${a.number}/at/${a.lastRevision}`));
+    const t = (id: string, label: string, paths: string[]) =>
+      paths.length && targets.push({ id: `${id}-${group.replace(' ', '-')}`, label: `${label} [${group}]`, group, paths });
+    t(
+      'at-oldest',
+      'Account at its oldest revision (/at/0)',
+      of.map((a) => `/accounts/${a.number}/at/0`),
+    );
+    t(
+      'at-newest',
+      'Account at its newest revision (/at/<last>)',
+      of.map((a) => `/accounts/${a.number}/at/${a.lastRevision}`),
+    );
     t(
       'at-received',
       'Account right after a payment received (/at?position=)',
       of.filter((a) => a.receivedPosition !== null).map((a) => `/accounts/${a.number}/at?position=${a.receivedPosition}`),
     );
-    t('at-as-of', 'Account as of the middle of its life (/at?asOf=)', of.map((a) => `/accounts/${a.number}/at?asOf=${encodeURIComponent(a.middle.toISOString())}`));
-    t('account-page', 'Account page with its time-travel control (latest point)', of.map((a) => `/accounts/${a.number}`));
-    t('account-page-first', 'Account page, control at the first point (?point=1)', of.map((a) => `/accounts/${a.number}?point=1`));
+    t(
+      'at-as-of',
+      'Account as of the middle of its life (/at?asOf=)',
+      of.map((a) => `/accounts/${a.number}/at?asOf=${encodeURIComponent(a.middle.toISOString())}`),
+    );
+    t(
+      'account-page',
+      'Account page with its time-travel control (latest point)',
+      of.map((a) => `/accounts/${a.number}`),
+    );
+    t(
+      'account-page-first',
+      'Account page, control at the first point (?point=1)',
+      of.map((a) => `/accounts/${a.number}?point=1`),
+    );
     t(
       'slider-json',
       "The slider's JSON, middle point (/api/…/time-travel?point=)",
@@ -270,7 +302,12 @@ function replayTargets(sample: SampledAccount[]): ReplayTarget[] {
     const of = sample.filter((a) => a.group === group);
     if (of.length === 0) continue;
     targets.push(
-      { id: `replay-oldest-${group}`, label: `Replay only, oldest revision [${group}]`, group, calls: of.map((a) => ({ number: a.number, selector: { by: 'revision', revision: 0n } })) },
+      {
+        id: `replay-oldest-${group}`,
+        label: `Replay only, oldest revision [${group}]`,
+        group,
+        calls: of.map((a) => ({ number: a.number, selector: { by: 'revision', revision: 0n } })),
+      },
       {
         id: `replay-newest-${group}`,
         label: `Replay only, newest revision [${group}]`,
@@ -287,7 +324,13 @@ function replayTargets(sample: SampledAccount[]): ReplayTarget[] {
 function timing(times: number[]): Timing {
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)];
-  return { samples: times.length, p50: at(0.5), p95: at(0.95), max: times[times.length - 1], mean: times.reduce((a, b) => a + b, 0) / times.length };
+  return {
+    samples: times.length,
+    p50: at(0.5),
+    p95: at(0.95),
+    max: times[times.length - 1],
+    mean: times.reduce((a, b) => a + b, 0) / times.length,
+  };
 }
 
 async function measurePage(base: string, target: Target, samples: number, warmup: number): Promise<PageResult> {
@@ -328,7 +371,9 @@ function print(pages: PageResult[], replays: ReplayResult[]) {
   for (const r of [...pages, ...replays]) {
     const codes = 'statuses' in r ? (r.statuses as Record<string, number>) : {};
     const statuses = Object.keys(codes).every((s) => s === '200') ? '' : ` (statuses ${JSON.stringify(codes)})`;
-    console.log(`| ${r.label} | ${r.p50.toFixed(0)} ms | ${r.p95.toFixed(0)} ms | ${r.max.toFixed(0)} ms | ${r.pass ? 'yes' : 'NO'}${statuses} |`);
+    console.log(
+      `| ${r.label} | ${r.p50.toFixed(0)} ms | ${r.p95.toFixed(0)} ms | ${r.max.toFixed(0)} ms | ${r.pass ? 'yes' : 'NO'}${statuses} |`,
+    );
   }
 }
 

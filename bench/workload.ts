@@ -10,7 +10,13 @@ export function benchEvent() {
   const n = sequence++;
   return jsonEvent({
     type: 'MoneyDeposited',
-    data: { accountId: `acc-${n % 10_000}`, amountMinor: 1000 + (n % 997), currency: 'EUR', reference: `bench-${n}`, at: '2026-01-01T00:00:00.000Z' },
+    data: {
+      accountId: `acc-${n % 10_000}`,
+      amountMinor: 1000 + (n % 997),
+      currency: 'EUR',
+      reference: `bench-${n}`,
+      at: '2026-01-01T00:00:00.000Z',
+    },
   });
 }
 
@@ -37,10 +43,7 @@ export function combine<T>(runs: readonly Timed<T>[]): Timed<T[]> {
  * CPU microseconds per event on each side: unlike a rate, this barely moves when other processes
  * share the machine, and 1e6 / max(server, client) bounds the rate on two free cores.
  */
-export function cpuPerEvent(
-  t: Timed<unknown>,
-  events: number,
-): { serverUsPerEvent: number; clientUsPerEvent: number; cpuCeiling: number } {
+export function cpuPerEvent(t: Timed<unknown>, events: number): { serverUsPerEvent: number; clientUsPerEvent: number; cpuCeiling: number } {
   const per = (cores: number) => (events > 0 ? (cores * t.seconds * 1e6) / events : NaN);
   const serverUsPerEvent = per(t.serverCpu);
   const clientUsPerEvent = per(t.clientCpu);

@@ -13,7 +13,11 @@ export function BalanceHistory({ points, maxPoints }: { points: BalancePoint[]; 
   const sampled = points.length >= maxPoints;
   const chartPoints: BalanceChartPoint[] = points.map((p) => ({ at: p.at.getTime(), closing: Number(p.closingCents) / 100 }));
   return (
-    <section aria-label="Balance over time" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm" data-testid="balance-history">
+    <section
+      aria-label="Balance over time"
+      className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm"
+      data-testid="balance-history"
+    >
       <ChartFigure
         title="Balance over time"
         description={

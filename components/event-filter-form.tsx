@@ -42,7 +42,15 @@ export function EventFilterForm({ raw }: { raw: RawParams }) {
           <label htmlFor="filter-account" className={label}>
             Account (owner or payee)
           </label>
-          <input id="filter-account" name="account" inputMode="numeric" autoComplete="off" placeholder="10 digits" defaultValue={raw.account} className={`${input} font-mono`} />
+          <input
+            id="filter-account"
+            name="account"
+            inputMode="numeric"
+            autoComplete="off"
+            placeholder="10 digits"
+            defaultValue={raw.account}
+            className={`${input} font-mono`}
+          />
         </div>
         <div>
           <label htmlFor="filter-q" className={label}>
@@ -63,19 +71,41 @@ export function EventFilterForm({ raw }: { raw: RawParams }) {
           <label htmlFor="filter-min" className={label}>
             Amount from ($)
           </label>
-          <input id="filter-min" name="min" inputMode="decimal" placeholder="e.g. 20" title={AMOUNT_HINT} defaultValue={raw.min} className={input} />
+          <input
+            id="filter-min"
+            name="min"
+            inputMode="decimal"
+            placeholder="e.g. 20"
+            title={AMOUNT_HINT}
+            defaultValue={raw.min}
+            className={input}
+          />
         </div>
         <div>
           <label htmlFor="filter-max" className={label}>
             Amount to ($)
           </label>
-          <input id="filter-max" name="max" inputMode="decimal" placeholder="e.g. 1,000" title={AMOUNT_HINT} defaultValue={raw.max} className={input} />
+          <input
+            id="filter-max"
+            name="max"
+            inputMode="decimal"
+            placeholder="e.g. 1,000"
+            title={AMOUNT_HINT}
+            defaultValue={raw.max}
+            className={input}
+          />
         </div>
         <div>
           <label htmlFor="filter-from" className={label}>
             From (UTC)
           </label>
-          <input id="filter-from" name="from" placeholder="YYYY-MM-DD or …THH:MM" defaultValue={raw.from} className={`${input} font-mono`} />
+          <input
+            id="filter-from"
+            name="from"
+            placeholder="YYYY-MM-DD or …THH:MM"
+            defaultValue={raw.from}
+            className={`${input} font-mono`}
+          />
         </div>
         <div>
           <label htmlFor="filter-to" className={label}>

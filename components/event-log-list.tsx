@@ -97,11 +97,7 @@ export function EventLogList({
                 )}
               </div>
             </div>
-            <RawEventDetails
-              type={entry.type}
-              data={entry.data}
-              metadata={{ ...asObject(entry.metadata), eventId: entry.id }}
-            />
+            <RawEventDetails type={entry.type} data={entry.data} metadata={{ ...asObject(entry.metadata), eventId: entry.id }} />
           </li>
         );
       })}

@@ -4,9 +4,7 @@ import { toPrettyJson } from './format';
 export function RawEventDetails({ type, data, metadata }: { type: string; data: unknown; metadata: unknown }) {
   return (
     <details className="group border-t border-slate-100">
-      <summary className="cursor-pointer select-none px-4 py-2 text-xs font-medium text-slate-600 hover:bg-slate-50">
-        Raw event
-      </summary>
+      <summary className="cursor-pointer select-none px-4 py-2 text-xs font-medium text-slate-600 hover:bg-slate-50">Raw event</summary>
       <div className="grid grid-cols-1 gap-3 px-4 pb-4 md:grid-cols-2">
         {/* min-w-0: a long JSON line scrolls inside its block instead of widening the page. */}
         <div className="min-w-0">

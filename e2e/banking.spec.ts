@@ -101,7 +101,9 @@ test('invalid input is rejected with a message and nothing is written', async ({
   await deposit(page, 'ten dollars');
   const depositForm = form(page, 'Deposit');
   await expect(depositForm.getByLabel('Amount')).toHaveAttribute('aria-invalid', 'true');
-  await expect(depositForm.getByLabel('Amount')).toHaveAccessibleDescription(/Amount must be a number: In dollars, e\.g\. 20, 12\.34 or 1,234\.50/);
+  await expect(depositForm.getByLabel('Amount')).toHaveAccessibleDescription(
+    /Amount must be a number: In dollars, e\.g\. 20, 12\.34 or 1,234\.50/,
+  );
   await deposit(page, '0');
   await expect(depositForm.getByLabel('Amount')).toHaveAccessibleDescription(/Amount must be at least 0.01/);
 
@@ -111,9 +113,7 @@ test('invalid input is rejected with a message and nothing is written', async ({
   await expect(paymentForm.getByRole('status').first()).toContainText(/same account|yourself|itself/i);
   await pay(page, '12345', '1');
   await expect(paymentForm.getByLabel('Payee account number')).toHaveAttribute('aria-invalid', 'true');
-  await expect(paymentForm.getByLabel('Payee account number')).toHaveAccessibleDescription(
-    /Account number must be 10 digits/,
-  );
+  await expect(paymentForm.getByLabel('Payee account number')).toHaveAccessibleDescription(/Account number must be 10 digits/);
 
   // Rename to nothing.
   const rename = form(page, 'Change holder name');

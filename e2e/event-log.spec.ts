@@ -26,7 +26,9 @@ async function paymentScenario(page: Page) {
   return { t, payer, payee };
 }
 
-test('a filtered event log lives in its URL: it reloads to the same events and the back button restores the filter before', async ({ page }) => {
+test('a filtered event log lives in its URL: it reloads to the same events and the back button restores the filter before', async ({
+  page,
+}) => {
   const { t, payer, payee } = await paymentScenario(page);
 
   await page.goto('/events');
@@ -243,7 +245,10 @@ test('a stream view pages both ways by revision and shows the stream metadata', 
   const number = await openAccount(page, `Streamed ${tag()}`, '1');
   await page.goto(`/streams/account-${number}`);
   await expect(rows(page)).toHaveCount(1);
-  await page.getByRole('link', { name: `Account ${number}` }).first().click();
+  await page
+    .getByRole('link', { name: `Account ${number}` })
+    .first()
+    .click();
   // proxy.ts gives an account page a nonce for its forms' command ids.
   await expect(page).toHaveURL(new RegExp(`/accounts/${number}\\?nonce=[0-9a-f-]+$`));
 });
@@ -292,7 +297,10 @@ test('every event view fits a 390 px wide screen without scrolling sideways', as
   const stream = `e2e-${'very-long-stream-name-'.repeat(12)}${tag()}`;
   const client = storeClient();
   try {
-    await client.appendToStream(stream, jsonEvent({ type: 'SomethingWithAVeryLongTypeNameThatGoesOnAndOn', data: { note: long.repeat(3) } }));
+    await client.appendToStream(
+      stream,
+      jsonEvent({ type: 'SomethingWithAVeryLongTypeNameThatGoesOnAndOn', data: { note: long.repeat(3) } }),
+    );
   } finally {
     await client.dispose();
   }

@@ -24,7 +24,9 @@ test('each submit of a form counts once, a double submit counts once, and histor
   await expect(balance(page)).toHaveText('$109.00');
   const sent = await post.allHeaders();
   const headers = Object.fromEntries(
-    ['content-type', 'next-action', 'next-router-state-tree', 'origin', 'accept'].flatMap((name) => (sent[name] ? [[name, sent[name]]] : [])),
+    ['content-type', 'next-action', 'next-router-state-tree', 'origin', 'accept'].flatMap((name) =>
+      sent[name] ? [[name, sent[name]]] : [],
+    ),
   );
   const again = await page.request.post(post.url(), { headers, data: post.postDataBuffer()!, maxRedirects: 0 });
   expect(again.status()).toBeLessThan(400);

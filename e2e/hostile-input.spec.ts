@@ -1,6 +1,14 @@
 import { expect, test, type APIRequestContext, type APIResponse } from '@playwright/test';
 import fc from 'fast-check';
-import { JS_FORM_PREFIX, postWithJavaScript, postWithoutJavaScript, renderedForm, type FieldValue, type Part, type RenderedForm } from './action-posts';
+import {
+  JS_FORM_PREFIX,
+  postWithJavaScript,
+  postWithoutJavaScript,
+  renderedForm,
+  type FieldValue,
+  type Part,
+  type RenderedForm,
+} from './action-posts';
 import { balance, openAccount } from './helpers';
 import { newestAppendedPosition, storeClient } from './store';
 
@@ -17,10 +25,60 @@ const RUNS = 25;
 // ---- values -------------------------------------------------------------------------------
 
 const hostileChar = fc.constantFrom(
-  '\u0000', '\u0001', '\u0007', '\u0008', '\t', '\n', '\r', '\u001b', '\u007f', '\u0085', '\u009b',
-  '\u202a', '\u202e', '\u2066', '\u2069', '\u200e', '\u061c', '\u200b', '\u200d', '\u00ad', '\ufeff', '\u3164',
-  '\ud800', '\udbff', '\udc00', '\udfff', '\ufffd', '\uffff', '\u{10ffff}', '\u{1f600}', 'e\u0301', '\u0130',
-  '"', "'", '`', '<', '>', '&', '%', '%00', '%ZZ', '\\', '/', '$', '$K1', '$@0', '{', '}', '[', ']', ',', '.', '-', ' ',
+  '\u0000',
+  '\u0001',
+  '\u0007',
+  '\u0008',
+  '\t',
+  '\n',
+  '\r',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u009b',
+  '\u202a',
+  '\u202e',
+  '\u2066',
+  '\u2069',
+  '\u200e',
+  '\u061c',
+  '\u200b',
+  '\u200d',
+  '\u00ad',
+  '\ufeff',
+  '\u3164',
+  '\ud800',
+  '\udbff',
+  '\udc00',
+  '\udfff',
+  '\ufffd',
+  '\uffff',
+  '\u{10ffff}',
+  '\u{1f600}',
+  'e\u0301',
+  '\u0130',
+  '"',
+  "'",
+  '`',
+  '<',
+  '>',
+  '&',
+  '%',
+  '%00',
+  '%ZZ',
+  '\\',
+  '/',
+  '$',
+  '$K1',
+  '$@0',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '.',
+  '-',
+  ' ',
 );
 
 /** Every kind of string: any code points, hostile characters, markup, numbers' look-alikes, huge ones. */
@@ -30,9 +88,36 @@ const anyString: fc.Arbitrary<string> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc.constantFrom(
-      '', ' ', '\u00a0', '__proto__', 'constructor', 'toString', 'null', 'undefined', 'true', '[]', '{}', '$K1', '$@1', '$Q0',
-      '$ACTION_ID_x', 'NaN', 'Infinity', '-Infinity', '-0', '1e309', '0x10', '0b1', '1_000', '１２', '١٢', '<script>alert(1)</script>',
-      "'; DROP TABLE accounts; --", '../../etc/passwd', '%E0%A4%A', '\u0000'.repeat(1000),
+      '',
+      ' ',
+      '\u00a0',
+      '__proto__',
+      'constructor',
+      'toString',
+      'null',
+      'undefined',
+      'true',
+      '[]',
+      '{}',
+      '$K1',
+      '$@1',
+      '$Q0',
+      '$ACTION_ID_x',
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      '-0',
+      '1e309',
+      '0x10',
+      '0b1',
+      '1_000',
+      '１２',
+      '١٢',
+      '<script>alert(1)</script>',
+      "'; DROP TABLE accounts; --",
+      '../../etc/passwd',
+      '%E0%A4%A',
+      '\u0000'.repeat(1000),
     ),
   },
   { weight: 2, arbitrary: fc.double().map(String) },
@@ -64,7 +149,20 @@ const couldBeAmount = (text: string) => AMOUNT_SHAPE.test(text.trim()) && cents(
 const dollars = (c: bigint) => `${c / 100n}.${(c % 100n).toString().padStart(2, '0')}`;
 
 /** A character that a name or reference may never hold, placed where trimming cannot remove it. */
-const forbiddenInText = fc.constantFrom('\u0000', '\u0007', '\t', '\n', '\r', '\u001b', '\u007f', '\u0085', '\u009f', '\u202e', '\u2066', '\u200f');
+const forbiddenInText = fc.constantFrom(
+  '\u0000',
+  '\u0007',
+  '\t',
+  '\n',
+  '\r',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u009f',
+  '\u202e',
+  '\u2066',
+  '\u200f',
+);
 const textWithForbidden = fc
   .tuple(fc.string({ maxLength: 20 }), forbiddenInText, fc.string({ maxLength: 20 }))
   .map(([before, bad, after]) => `${before}x${bad}y${after}`);
@@ -74,7 +172,10 @@ const invalidName = fc.oneof(
   fc.constantFrom('', '   ', '\u200b\u200b', '\ufeff', '\u00ad\u200d', '\u3164'),
   fc.integer({ min: 101, max: 5000 }).map((n) => 'N'.repeat(n)),
 );
-const invalidReference = fc.oneof(textWithForbidden, fc.integer({ min: 141, max: 5000 }).map((n) => 'R'.repeat(n)));
+const invalidReference = fc.oneof(
+  textWithForbidden,
+  fc.integer({ min: 141, max: 5000 }).map((n) => 'R'.repeat(n)),
+);
 
 /** Amounts no reading of the hint accepts: wrong shape, negative, fractional cents, zero, too large. */
 const invalidAmountText = fc.oneof(
@@ -127,26 +228,37 @@ const anyOccurrence = (field: Field): fc.Arbitrary<Part[]> => {
 
 /** The poisoned field: an invalid first value (servers read the first), maybe followed by more. */
 const poisonedOccurrence = (field: Field): fc.Arbitrary<Part[]> =>
-  fc.tuple(field.invalid, fc.array(anyValue, { maxLength: 2 })).map(([first, more]): Part[] =>
-    first === null ? [] : [first, ...more].map((v): Part => [field.name, v]),
-  );
+  fc
+    .tuple(field.invalid, fc.array(anyValue, { maxLength: 2 }))
+    .map(([first, more]): Part[] => (first === null ? [] : [first, ...more].map((v): Part => [field.name, v])));
 
 type Request = { parts: Part[]; poison: string };
 
 /** At least one field poisoned; `semantic` are whole requests valid in form but refused by the bank (unknown account...). */
 function invalidRequest(fields: Field[], semantic: Array<fc.Arbitrary<Request>> = []): fc.Arbitrary<Request> {
-  const schemaLevel = fc.constantFrom(...fields.map((f) => f.name)).chain((poison) =>
-    fc
-      .tuple(...fields.map((f) => (f.name === poison ? poisonedOccurrence(f) : anyOccurrence(f))))
-      .map((occurrences): Request => ({ parts: occurrences.flat(), poison })),
-  );
+  const schemaLevel = fc
+    .constantFrom(...fields.map((f) => f.name))
+    .chain((poison) =>
+      fc
+        .tuple(...fields.map((f) => (f.name === poison ? poisonedOccurrence(f) : anyOccurrence(f))))
+        .map((occurrences): Request => ({ parts: occurrences.flat(), poison })),
+    );
   return semantic.length === 0 ? schemaLevel : fc.oneof({ weight: 3, arbitrary: schemaLevel }, ...semantic);
 }
 
 /** Every field valid except one the bank refuses; the other fields may still be anything. */
 function semanticRequest(fields: Field[], poison: string, value: fc.Arbitrary<string>, label: string): fc.Arbitrary<Request> {
   return fc
-    .tuple(...fields.map((f) => (f.name === poison ? value.map((v): Part[] => [[f.name, v]]) : fc.oneof(f.valid.map((v): Part[] => [[f.name, v]]), anyOccurrence(f)))))
+    .tuple(
+      ...fields.map((f) =>
+        f.name === poison
+          ? value.map((v): Part[] => [[f.name, v]])
+          : fc.oneof(
+              f.valid.map((v): Part[] => [[f.name, v]]),
+              anyOccurrence(f),
+            ),
+      ),
+    )
     .map((occurrences): Request => ({ parts: occurrences.flat(), poison: label }));
 }
 
@@ -155,12 +267,19 @@ const previousStates = fc.constantFrom(
   '{"status":"idle"}',
   '{"status":"error","message":"x","values":{"amount":"1"},"fieldErrors":{"amount":["x"]}}',
   '{"status":"unknown","commandId":"not-a-uuid"}',
-  '5', 'null', '"$K1"', '[]', '{}', '{"status":"hacked"}', '{"__proto__":{"status":"idle"}}', '"$@0"', '"$Q1"', '"$n99999999999999999999"',
+  '5',
+  'null',
+  '"$K1"',
+  '[]',
+  '{}',
+  '{"status":"hacked"}',
+  '{"__proto__":{"status":"idle"}}',
+  '"$@0"',
+  '"$Q1"',
+  '"$n99999999999999999999"',
 );
 
-type Encoding =
-  | { kind: 'no-js'; previousState: string | null; dropKey: boolean }
-  | { kind: 'js'; argumentList: string };
+type Encoding = { kind: 'no-js'; previousState: string | null; dropKey: boolean } | { kind: 'js'; argumentList: string };
 
 const encodings: fc.Arbitrary<Encoding> = fc.oneof(
   { weight: 4, arbitrary: fc.constant<Encoding>({ kind: 'no-js', previousState: null, dropKey: false }) },
@@ -168,10 +287,19 @@ const encodings: fc.Arbitrary<Encoding> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('no-js' as const), previousState: previousStates, dropKey: fc.boolean() }) },
   {
     weight: 1,
-    arbitrary: fc.oneof(
-      previousStates.map((state) => `[${state},"$K1"]`),
-      fc.constantFrom('[]', '["$K1"]', '["$K1",{"status":"idle"}]', '[{"status":"idle"},"$K1","$K1"]', '[{"status":"idle"},"$K2"]', '[{"status":"idle"},{"amount":"1"}]'),
-    ).map((argumentList): Encoding => ({ kind: 'js', argumentList })),
+    arbitrary: fc
+      .oneof(
+        previousStates.map((state) => `[${state},"$K1"]`),
+        fc.constantFrom(
+          '[]',
+          '["$K1"]',
+          '["$K1",{"status":"idle"}]',
+          '[{"status":"idle"},"$K1","$K1"]',
+          '[{"status":"idle"},"$K2"]',
+          '[{"status":"idle"},{"amount":"1"}]',
+        ),
+      )
+      .map((argumentList): Encoding => ({ kind: 'js', argumentList })),
   },
 );
 
@@ -184,7 +312,9 @@ async function send(request: APIRequestContext, form: RenderedForm, parts: Part[
   if (encoding.dropKey) actionParts = actionParts.filter(([name]) => name !== '$ACTION_KEY');
   if (encoding.previousState !== null) {
     // $ACTION_<n>:1 holds the bound arguments: [previous state].
-    actionParts = actionParts.map(([name, value]): Part => (/^\$ACTION_\d+:1$/.test(name) ? [name, `[${encoding.previousState}]`] : [name, value]));
+    actionParts = actionParts.map(([name, value]): Part =>
+      /^\$ACTION_\d+:1$/.test(name) ? [name, `[${encoding.previousState}]`] : [name, value],
+    );
   }
   return postWithoutJavaScript(request, baseURL, form, parts, actionParts);
 }
@@ -232,28 +362,35 @@ test.describe('hostile input', () => {
 
   test('the hand-made posts are encoded as the browser encodes them', async ({ browser }) => {
     const namesOf = async (contentType: string, body: Buffer) =>
-      [...(await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData()).entries()].map(([name, value]) => [name, typeof value === 'string' ? value : `file ${value.name}`]);
+      [...(await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData()).entries()].map(
+        ([name, value]) => [name, typeof value === 'string' ? value : `file ${value.name}`],
+      );
     for (const javaScriptEnabled of [true, false]) {
       const context = await browser.newContext({ javaScriptEnabled, baseURL });
       const page = await context.newPage();
       // The page the form was read from: the same nonce, so the same form (and $ACTION_KEY).
       await page.goto(forms.deposit.path);
-      if (javaScriptEnabled) await expect.poll(() => page.evaluate(() => Object.keys(document.body).some((k) => k.startsWith('__reactFiber')))).toBe(true);
+      if (javaScriptEnabled)
+        await expect.poll(() => page.evaluate(() => Object.keys(document.body).some((k) => k.startsWith('__reactFiber')))).toBe(true);
       const posted = page.waitForRequest((r) => r.method() === 'POST');
       const depositForm = page.getByRole('form', { name: 'Deposit' });
       await depositForm.getByLabel('Amount').fill('not money');
       await depositForm.getByRole('button', { name: 'Deposit' }).click();
       const post = await posted;
       const entries = await namesOf(post.headers()['content-type'], post.postDataBuffer()!);
-      const unprefixed = (name: string) => (javaScriptEnabled && name.startsWith(JS_FORM_PREFIX) ? name.slice(JS_FORM_PREFIX.length) : name);
+      const unprefixed = (name: string) =>
+        javaScriptEnabled && name.startsWith(JS_FORM_PREFIX) ? name.slice(JS_FORM_PREFIX.length) : name;
       const fields = entries.map(([name]) => unprefixed(name)).filter((name) => !name.startsWith('$ACTION') && name !== '0');
       expect(fields.sort()).toEqual(['accountNumber', 'amount', 'commandId']);
       if (javaScriptEnabled) {
         expect(post.headers()['next-action']).toBe(forms.deposit.actionId);
         expect(entries.map(([name]) => name).filter((name) => !name.startsWith(JS_FORM_PREFIX))).toEqual(['0']);
-        expect(entries.filter(([name]) => name.startsWith(`${JS_FORM_PREFIX}$ACTION`)).map(([name]) => unprefixed(name)).sort()).toEqual(
-          forms.deposit.actionParts.map(([name]) => name).sort(),
-        );
+        expect(
+          entries
+            .filter(([name]) => name.startsWith(`${JS_FORM_PREFIX}$ACTION`))
+            .map(([name]) => unprefixed(name))
+            .sort(),
+        ).toEqual(forms.deposit.actionParts.map(([name]) => name).sort());
         expect(JSON.parse(entries.find(([name]) => name === '0')![1])).toEqual([{ status: 'idle' }, '$K1']);
       } else {
         expect(entries.filter(([name]) => name.startsWith('$ACTION'))).toEqual(forms.deposit.actionParts);
@@ -282,7 +419,11 @@ test.describe('hostile input', () => {
       request: () =>
         invalidRequest([
           commandId,
-          { name: 'holderName', valid: fc.constantFrom('Ada Lovelace', 'Zoë Ünïcode', '李小龍', '  Padded  ', 'O\u2019Brien'), invalid: fc.oneof(invalidName, fc.constant(null)) },
+          {
+            name: 'holderName',
+            valid: fc.constantFrom('Ada Lovelace', 'Zoë Ünïcode', '李小龍', '  Padded  ', 'O\u2019Brien'),
+            invalid: fc.oneof(invalidName, fc.constant(null)),
+          },
           { name: 'openingBalance', valid: fc.constantFrom('', '0', '12.34', '1,234.50'), invalid: invalidOpeningBalance },
         ]),
     },
@@ -303,13 +444,22 @@ test.describe('hostile input', () => {
         const fields: Field[] = [
           commandId,
           accountNumber(() => [payer]),
-          { name: 'payeeAccountNumber', valid: fc.constant(null).map(() => payee), invalid: fc.oneof(invalidAccountNumber, fc.constant(null)) },
+          {
+            name: 'payeeAccountNumber',
+            valid: fc.constant(null).map(() => payee),
+            invalid: fc.oneof(invalidAccountNumber, fc.constant(null)),
+          },
           amount,
           { name: 'reference', valid: fc.constantFrom('', 'Rent', 'Grüße \u{1f600}', 'a'.repeat(140)), invalid: invalidReference },
         ];
         return invalidRequest(fields, [
           semanticRequest(fields, 'payeeAccountNumber', unopenedAccount, 'unopened payee'),
-          semanticRequest(fields, 'payeeAccountNumber', fc.constant(null).map(() => payer), 'payment to itself'),
+          semanticRequest(
+            fields,
+            'payeeAccountNumber',
+            fc.constant(null).map(() => payer),
+            'payment to itself',
+          ),
           // The payer holds $10.00 and nothing here ever adds to it.
           semanticRequest(fields, 'amount', fc.bigInt({ min: 1001n, max: MAX_AMOUNT_CENTS }).map(dollars), 'more than the balance'),
         ]);
@@ -323,7 +473,11 @@ test.describe('hostile input', () => {
         const fields = [
           commandId,
           accountNumber(() => [payer, payee]),
-          { name: 'holderName', valid: fc.constantFrom('Renamed Person', 'Zoë', '  Spaced  '), invalid: fc.oneof(invalidName, fc.constant(null)) },
+          {
+            name: 'holderName',
+            valid: fc.constantFrom('Renamed Person', 'Zoë', '  Spaced  '),
+            invalid: fc.oneof(invalidName, fc.constant(null)),
+          },
         ];
         return invalidRequest(fields, [semanticRequest(fields, 'accountNumber', unopenedAccount, 'unopened account')]);
       },
@@ -345,12 +499,12 @@ test.describe('hostile input', () => {
           { numRuns: RUNS },
         );
         const oversized = await request.get(`/events?before=${'9'.repeat(20_000)}`, { failOnStatusCode: false }).then(
-        (response) => response.status(),
-        (error: Error) => error.message,
-      );
-      expect(oversized === 431 || /EPIPE|ECONNRESET|socket hang up/.test(String(oversized)), String(oversized)).toBe(true);
-      expect((await request.get('/')).status(), 'still serving').toBe(200);
-      expect(await newestAppendedPosition(client), 'nothing appended to the store').toBe(before);
+          (response) => response.status(),
+          (error: Error) => error.message,
+        );
+        expect(oversized === 431 || /EPIPE|ECONNRESET|socket hang up/.test(String(oversized)), String(oversized)).toBe(true);
+        expect((await request.get('/')).status(), 'still serving').toBe(200);
+        expect(await newestAppendedPosition(client), 'nothing appended to the store').toBe(before);
       } finally {
         await client.dispose();
       }
@@ -376,7 +530,12 @@ test.describe('hostile input', () => {
       fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }).map(String),
       fc.double().map((n) => encodeURIComponent(String(n))),
     );
-    const queryValue = fc.oneof(encoded, raw, fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }).map(String), fc.double().map((n) => encodeURIComponent(String(n))));
+    const queryValue = fc.oneof(
+      encoded,
+      raw,
+      fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }).map(String),
+      fc.double().map((n) => encodeURIComponent(String(n))),
+    );
     const query = (names: string[]) =>
       fc
         .array(fc.tuple(fc.constantFrom(...names, 'x', '__proto__', '%ZZ'), queryValue), { maxLength: 4 })
@@ -389,7 +548,9 @@ test.describe('hostile input', () => {
       fc.tuple(segment, query(['asOf', 'position'])).map(([n, q]) => `/accounts/${n}/at${q}`),
       fc.tuple(segment, query(['point'])).map(([n, q]) => `/api/accounts/${n}/time-travel${q}`),
       query(['before', 'after', 'cursor']).map((q) => `/events${q}`),
-      query(['type', 'account', 'min', 'max', 'from', 'to', 'q', 'command', 'correlation', 'causation', 'before', 'after']).map((q) => `/events${q}`),
+      query(['type', 'account', 'min', 'max', 'from', 'to', 'q', 'command', 'correlation', 'causation', 'before', 'after']).map(
+        (q) => `/events${q}`,
+      ),
       fc.tuple(segment).map(([id]) => `/events/${id}`),
       fc.tuple(segment).map(([id]) => `/payments/${id}`),
       fc.tuple(segment, query(['before', 'after'])).map(([name, q]) => `/streams/${name}${q}`),

@@ -60,7 +60,10 @@ test('a payment made in one browser appears by itself in another browser’s acc
   }
 });
 
-test('the indicator shows live, then reconnecting when the stream drops, then live again; paused by the person, it catches up on resume', async ({ page, browser }) => {
+test('the indicator shows live, then reconnecting when the stream drops, then live again; paused by the person, it catches up on resume', async ({
+  page,
+  browser,
+}) => {
   const number = await openAccount(page, 'Indicator Ivy', '1');
   // This page reaches the app through a forwarder the test can cut, like a network drop.
   const forwarder = await startForwarder(Number(process.env.E2E_PORT));
@@ -99,13 +102,19 @@ test('the indicator shows live, then reconnecting when the stream drops, then li
   }
 });
 
-test('a poison event shows on /system as parked with its reason and as a held stream; replayed unfixed, it is parked again', async ({ page }) => {
+test('a poison event shows on /system as parked with its reason and as a held stream; replayed unfixed, it is parked again', async ({
+  page,
+}) => {
   const number = await openAccount(page, 'Poison Polly', '10');
   await page.goto('/system');
   await expectLive(page);
   await markDocument(page);
   // The domain refuses U+0000 in a holder name when it reads the event: the worker holds the stream and parks it.
-  await appendToStore(`account-${number}`, 'HolderNameChanged', { accountNumber: number, holderName: 'Polly\u0000Null', previousHolderName: 'Poison Polly' });
+  await appendToStore(`account-${number}`, 'HolderNameChanged', {
+    accountNumber: number,
+    holderName: 'Polly\u0000Null',
+    previousHolderName: 'Poison Polly',
+  });
 
   const held = page.getByTestId('held-stream').filter({ hasText: `account-${number}` });
   await expect(held).toBeVisible(); // arrives live
@@ -123,7 +132,9 @@ test('a poison event shows on /system as parked with its reason and as a held st
   await expect(parked.getByTestId('parked-event-reason')).toContainText('The worker: Invalid HolderNameChanged payload');
 
   await page.getByRole('button', { name: 'Replay parked events' }).click();
-  await expect(page.getByRole('form', { name: 'Replay parked events' }).getByRole('status')).toContainText(/parked events? (was|were) sent back to the worker/);
+  await expect(page.getByRole('form', { name: 'Replay parked events' }).getByRole('status')).toContainText(
+    /parked events? (was|were) sent back to the worker/,
+  );
   // Nothing was fixed: the worker fails on it again, parks it again, and keeps the stream held.
   // (Parking again changes nothing in the read model, so no doorbell rings: reload to see it.)
   await expect(async () => {
@@ -170,7 +181,9 @@ test('once the cause is fixed, "Replay parked events" resumes the held stream', 
   await expect(page.getByTestId('held-notice')).toHaveCount(0);
 });
 
-test('/system shows lag, a chart of events per minute and the consumer group, fits 390 px, and draws without CSP violations', async ({ page }) => {
+test('/system shows lag, a chart of events per minute and the consumer group, fits 390 px, and draws without CSP violations', async ({
+  page,
+}) => {
   const violations: string[] = [];
   page.on('console', (message) => {
     if (/Content.Security.Policy|Refused to/i.test(message.text())) violations.push(message.text());
@@ -195,7 +208,10 @@ test('/system shows lag, a chart of events per minute and the consumer group, fi
   expect(violations).toEqual([]);
 });
 
-test('an account page charts its balance, fits 390 px, and without JavaScript shows the same points as a table', async ({ page, browser }) => {
+test('an account page charts its balance, fits 390 px, and without JavaScript shows the same points as a table', async ({
+  page,
+  browser,
+}) => {
   const number = await openAccount(page, 'Graph Grace', '10');
   await deposit(page, '5');
   await expect(balance(page)).toHaveText('$15.00');

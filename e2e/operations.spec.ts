@@ -45,7 +45,9 @@ test('a rebuild runs while another person keeps browsing, and balances and histo
   await reader.context().close();
 });
 
-test('reconciliation reports nothing after ordinary commands, and the one account whose row was changed in PostgreSQL', async ({ page }) => {
+test('reconciliation reports nothing after ordinary commands, and the one account whose row was changed in PostgreSQL', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const cy = await openAccount(page, 'Reconcile Cy', '40');
   await deposit(page, '1');

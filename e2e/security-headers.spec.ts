@@ -55,9 +55,7 @@ async function expectScriptsNonced(response: Response, nonce: string, path: stri
 
 /** React has hydrated the document: its fiber keys are on the body it rendered. */
 async function expectHydrated(page: Page) {
-  await expect
-    .poll(() => page.evaluate(() => Object.keys(document.body).some((key) => key.startsWith('__reactFiber'))))
-    .toBe(true);
+  await expect.poll(() => page.evaluate(() => Object.keys(document.body).some((key) => key.startsWith('__reactFiber')))).toBe(true);
 }
 
 test('every page carries the CSP with a nonce its scripts satisfy, and the other security headers', async ({ page }) => {

@@ -31,7 +31,9 @@ async function expectChange(scope: Locator, table: string, field: string, from: 
   await expect(row.locator('td').nth(1)).toHaveText(`→ became ${to}`);
 }
 
-test('the slider steps through every point with JavaScript, and a payee sees its state right after a payment it received', async ({ page }) => {
+test('the slider steps through every point with JavaScript, and a payee sees its state right after a payment it received', async ({
+  page,
+}) => {
   await page.goto(`/accounts/${tess}`);
   const section = control(page);
   const slider = page.getByRole('slider', { name: 'Point in history' });
@@ -156,7 +158,9 @@ test('bad time-travel addresses get a reason, and points that do not exist say s
   await page.goto(`/accounts/${tess}?point=9#time-travel`);
   await expect(control(page).getByRole('alert')).toContainText('This account’s history has 4 points; point 9 does not exist (yet).');
   await page.goto(`/accounts/${tess}/at?position=1`);
-  await expect(page.getByRole('alert').filter({ hasText: `No event at $all position 1 is part of account ${tess}’s history` })).toBeVisible();
+  await expect(
+    page.getByRole('alert').filter({ hasText: `No event at $all position 1 is part of account ${tess}’s history` }),
+  ).toBeVisible();
   await page.goto(`/accounts/${tess}/at/3`);
   await expect(page.getByRole('alert').filter({ hasText: 'has events up to revision 2 only' })).toBeVisible();
   expect((await page.goto('/accounts/0000000000/at?position=5'))?.status()).toBe(404);
@@ -167,7 +171,11 @@ test('bad time-travel addresses get a reason, and points that do not exist say s
   expect((await api('?point=99')).status()).toBe(404);
   const ok = await api('?point=3');
   expect(ok.status()).toBe(200);
-  expect(await ok.json()).toMatchObject({ total: 4, point: { number: 3, kind: 'received', counterparty: paula }, state: { balanceCents: '3500' } });
+  expect(await ok.json()).toMatchObject({
+    total: 4,
+    point: { number: 3, kind: 'received', counterparty: paula },
+    state: { balanceCents: '3500' },
+  });
 });
 
 test('at 390 px wide the time-travel views do not overflow sideways', async ({ page }) => {

@@ -18,7 +18,9 @@ describe('loadConfig', () => {
 
   it('reads PAYMENT_DECISION_SOURCE and names it when it is wrong', () => {
     expect(loadConfig({ PAYMENT_DECISION_SOURCE: 'event-store' }).paymentDecisionSource).toBe('event-store');
-    expect(() => loadConfig({ PAYMENT_DECISION_SOURCE: 'ledger' })).toThrow(/PAYMENT_DECISION_SOURCE must be read-model or event-store, got "ledger"/);
+    expect(() => loadConfig({ PAYMENT_DECISION_SOURCE: 'ledger' })).toThrow(
+      /PAYMENT_DECISION_SOURCE must be read-model or event-store, got "ledger"/,
+    );
   });
 
   it('reads every variable', () => {

@@ -24,10 +24,12 @@ describe('logs', () => {
   it('are JSON lines with the fields given, and no password in message, fields or error', () => {
     const { logger, lines } = capture();
     const error = new Error('connect ECONNREFUSED postgres://bank:hunter2@db:5432/eventbank');
-    logger.child({ component: 'commands' }).error(
-      { err: error, commandId: 'c-1', correlationId: 'c-1', databaseUrl: 'postgres://bank:hunter2@db:5432/eventbank' },
-      'a deposit failed against postgres://bank:hunter2@db:5432/eventbank',
-    );
+    logger
+      .child({ component: 'commands' })
+      .error(
+        { err: error, commandId: 'c-1', correlationId: 'c-1', databaseUrl: 'postgres://bank:hunter2@db:5432/eventbank' },
+        'a deposit failed against postgres://bank:hunter2@db:5432/eventbank',
+      );
     expect(lines).toHaveLength(1);
     const line = lines[0]!;
     expect(line).toMatchObject({ level: 50, component: 'commands', commandId: 'c-1', correlationId: 'c-1' });

@@ -11,7 +11,14 @@ describe('rebuildProgress', () => {
   });
 
   it('has no estimate before any progress, and is complete when done', () => {
-    expect(rebuildProgress({ runId: 'r', phase: 'replaying', events: 0, position: 0n, target: 0n, elapsedMs: 0 })).toMatchObject({ fraction: 0, secondsLeft: null, eventsPerSecond: 0 });
-    expect(rebuildProgress({ runId: 'r', phase: 'done', events: 9, position: 5n, target: 9n, elapsedMs: 10 })).toMatchObject({ fraction: 1, secondsLeft: 0 });
+    expect(rebuildProgress({ runId: 'r', phase: 'replaying', events: 0, position: 0n, target: 0n, elapsedMs: 0 })).toMatchObject({
+      fraction: 0,
+      secondsLeft: null,
+      eventsPerSecond: 0,
+    });
+    expect(rebuildProgress({ runId: 'r', phase: 'done', events: 9, position: 5n, target: 9n, elapsedMs: 10 })).toMatchObject({
+      fraction: 1,
+      secondsLeft: 0,
+    });
   });
 });

@@ -15,12 +15,20 @@ export const REBUILD_REQUESTED = 'requested';
 export type RebuildRequest = { accepted: true; run: RebuildRunRecord } | { accepted: false; active: RebuildRunRecord };
 
 export async function requestRebuild(db: Db): Promise<RebuildRequest> {
-  const [created] = await db.insert(rebuildRuns).values({ id: randomUUID(), status: 'requested', message: 'waiting for the worker' }).onConflictDoNothing().returning();
+  const [created] = await db
+    .insert(rebuildRuns)
+    .values({ id: randomUUID(), status: 'requested', message: 'waiting for the worker' })
+    .onConflictDoNothing()
+    .returning();
   if (created) {
     await db.execute(sql`select pg_notify(${REBUILD_CHANNEL}, ${REBUILD_REQUESTED})`);
     return { accepted: true, run: created };
   }
-  const [active] = await db.select().from(rebuildRuns).where(inArray(rebuildRuns.status, ['requested', 'running'])).limit(1);
+  const [active] = await db
+    .select()
+    .from(rebuildRuns)
+    .where(inArray(rebuildRuns.status, ['requested', 'running']))
+    .limit(1);
   // It finished between the two statements: ask again.
   return active ? { accepted: false, active } : requestRebuild(db);
 }

@@ -17,7 +17,15 @@ describe('retryWithBackoff', () => {
 
   it('gives up after `retries` with the last failure', async () => {
     let attempts = 0;
-    await expect(retryWithBackoff(async () => { attempts++; throw new Error(`failure ${attempts}`); }, { retries: 2, minDelayMs: 1 })).rejects.toThrow('failure 3');
+    await expect(
+      retryWithBackoff(
+        async () => {
+          attempts++;
+          throw new Error(`failure ${attempts}`);
+        },
+        { retries: 2, minDelayMs: 1 },
+      ),
+    ).rejects.toThrow('failure 3');
     expect(attempts).toBe(3);
   });
 
@@ -25,17 +33,38 @@ describe('retryWithBackoff', () => {
     let attempts = 0;
     const failure = Object.assign(new Error('refused'), { code: '22P02' });
     await expect(
-      retryWithBackoff(async () => { attempts++; throw failure; }, { retries: Infinity, minDelayMs: 1, shouldRetry: (error) => (error as { code?: string }).code !== '22P02' }),
+      retryWithBackoff(
+        async () => {
+          attempts++;
+          throw failure;
+        },
+        { retries: Infinity, minDelayMs: 1, shouldRetry: (error) => (error as { code?: string }).code !== '22P02' },
+      ),
     ).rejects.toBe(failure);
     expect(attempts).toBe(1);
   });
 
   it('retries TypeErrors and non-errors too, rethrowing them as they were', async () => {
     let attempts = 0;
-    await expect(retryWithBackoff(async () => { attempts++; throw new TypeError('odd'); }, { retries: 1, minDelayMs: 1 })).rejects.toBeInstanceOf(TypeError);
+    await expect(
+      retryWithBackoff(
+        async () => {
+          attempts++;
+          throw new TypeError('odd');
+        },
+        { retries: 1, minDelayMs: 1 },
+      ),
+    ).rejects.toBeInstanceOf(TypeError);
     expect(attempts).toBe(2);
     // eslint-disable-next-line @typescript-eslint/only-throw-error -- what a thrown non-Error becomes is the point
-    await expect(retryWithBackoff(async () => { throw 'text'; }, { retries: 1, minDelayMs: 1 })).rejects.toBe('text');
+    await expect(
+      retryWithBackoff(
+        async () => {
+          throw 'text';
+        },
+        { retries: 1, minDelayMs: 1 },
+      ),
+    ).rejects.toBe('text');
   });
 
   it('an abort ends the wait before the next attempt and rethrows the last failure', async () => {

@@ -43,7 +43,9 @@ async function main(): Promise<number> {
   try {
     const result = await runRebuild({ client, db, batchSize: parsed.batchSize, onProgress: show });
     if (tty) process.stdout.write('\n');
-    console.log(`Rebuilt the read model from ${result.events.toLocaleString('en')} events (${result.applied.toLocaleString('en')} applied) in ${result.seconds.toFixed(1)} s.`);
+    console.log(
+      `Rebuilt the read model from ${result.events.toLocaleString('en')} events (${result.applied.toLocaleString('en')} applied) in ${result.seconds.toFixed(1)} s.`,
+    );
     return 0;
   } catch (error) {
     if (tty) process.stdout.write('\n');

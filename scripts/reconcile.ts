@@ -33,12 +33,18 @@ async function main(): Promise<number> {
     if (values.json) {
       console.log(JSON.stringify(report, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2));
     } else {
-      console.log(`Checked ${report.accounts.toLocaleString('en')} accounts against ${report.events.toLocaleString('en')} events (up to $all position ${report.position}).`);
+      console.log(
+        `Checked ${report.accounts.toLocaleString('en')} accounts against ${report.events.toLocaleString('en')} events (up to $all position ${report.position}).`,
+      );
       if (report.skipped > 0) console.log(`${report.skipped} accounts changed while checking; the next run checks them.`);
       if (report.differences.length === 0) console.log('No differences.');
       for (const d of report.differences) {
-        const where = d.firstEvent ? `first differs at ${d.firstEvent.type} ${d.firstEvent.eventId} (position ${d.firstEvent.position}, /events/${d.firstEvent.eventId})` : 'timelines agree';
-        console.log(`  account ${d.accountNumber}: ${d.field} expected ${d.expected ?? '(none)'}, read model has ${d.actual ?? '(none)'}; ${where}`);
+        const where = d.firstEvent
+          ? `first differs at ${d.firstEvent.type} ${d.firstEvent.eventId} (position ${d.firstEvent.position}, /events/${d.firstEvent.eventId})`
+          : 'timelines agree';
+        console.log(
+          `  account ${d.accountNumber}: ${d.field} expected ${d.expected ?? '(none)'}, read model has ${d.actual ?? '(none)'}; ${where}`,
+        );
       }
     }
     return report.differences.length === 0 ? 0 : 1;
@@ -51,7 +57,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : `Reconciliation failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      error instanceof ConfigError ? error.message : `Reconciliation failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
     process.exit(2);
   },
 );

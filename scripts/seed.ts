@@ -46,7 +46,9 @@ async function main() {
   }
   const external = Boolean(config.eventStoreConnectionString) && Boolean(config.databaseUrl);
   if (!external && (config.eventStoreConnectionString || config.databaseUrl)) {
-    console.error('Set both EVENTSTORE_CONNECTION_STRING and DATABASE_URL (servers of a running stack), or neither (own embedded servers).');
+    console.error(
+      'Set both EVENTSTORE_CONNECTION_STRING and DATABASE_URL (servers of a running stack), or neither (own embedded servers).',
+    );
     process.exit(2);
   }
   const dataDir = path.resolve(options.dataDir ?? config.dataDir);
@@ -85,7 +87,9 @@ async function main() {
   try {
     const state = await loadState(stateFile, options.seed, options.accounts);
     if (state.nextActivity > 0 || state.accountNumbers) {
-      console.log(`[seed] resuming: ${state.eventsWritten.toLocaleString('en')} events written, next activity command #${state.nextActivity}`);
+      console.log(
+        `[seed] resuming: ${state.eventsWritten.toLocaleString('en')} events written, next activity command #${state.nextActivity}`,
+      );
     }
     await openAccounts(options, state, deps, stateFile);
     if (!stopRequested) await runActivity(options, state, deps, stateFile);
@@ -99,7 +103,9 @@ async function main() {
       console.log('[seed] stopped; run the same command again to carry on');
       exitCode = 130;
     } else {
-      console.log(`[seed] done: ${state.eventsWritten.toLocaleString('en')} bank events, ${options.accounts.toLocaleString('en')} accounts, projected`);
+      console.log(
+        `[seed] done: ${state.eventsWritten.toLocaleString('en')} bank events, ${options.accounts.toLocaleString('en')} accounts, projected`,
+      );
       console.log(external ? '' : `[seed] serve it with: DATA_DIR=${dataDir} npm start`);
     }
   } catch (error) {
@@ -209,7 +215,10 @@ class NotDoneYet extends Error {
 function run(command: SeedCommand, deps: CommandDeps): Promise<CommandResult> {
   switch (command.kind) {
     case 'open':
-      return openAccount({ commandId: command.commandId, holderName: command.holderName, openingBalanceCents: command.openingBalanceCents }, deps);
+      return openAccount(
+        { commandId: command.commandId, holderName: command.holderName, openingBalanceCents: command.openingBalanceCents },
+        deps,
+      );
     case 'deposit':
       return deposit({ commandId: command.commandId, accountNumber: command.accountNumber, amountCents: command.amountCents }, deps);
     case 'rename':

@@ -99,12 +99,10 @@ function startChild(name: string, args: string[], env: NodeJS.ProcessEnv, stdinP
   for (const stream of [child.stdout!, child.stderr!]) {
     const out = stream === child.stdout ? process.stdout : process.stderr;
     const prefix = `[${name}] `;
-    readline
-      .createInterface({ input: stream })
-      .on('line', (line) => {
-        if (line.startsWith(READY_PREFIX)) return; // protocol line of embedded-services, not for people
-        out.write(line.startsWith(prefix) ? `${line}\n` : `${prefix}${line}\n`);
-      });
+    readline.createInterface({ input: stream }).on('line', (line) => {
+      if (line.startsWith(READY_PREFIX)) return; // protocol line of embedded-services, not for people
+      out.write(line.startsWith(prefix) ? `${line}\n` : `${prefix}${line}\n`);
+    });
   }
   const handle = { name, process: child, exited: exitedPromise, hasExited: () => exited };
   children.push(handle);
@@ -303,11 +301,17 @@ async function main() {
   };
   // `npm start` runs the worker `npm run build` bundled (it starts in a third of the time);
   // `npm run dev` runs its TypeScript, so an edit takes effect on the next start.
-  startChild('worker', mode === 'start' ? [WORKER_BUNDLE] : ['--conditions=react-server', '--import', 'tsx', path.join(ROOT, 'worker/index.ts')], env);
+  startChild(
+    'worker',
+    mode === 'start' ? [WORKER_BUNDLE] : ['--conditions=react-server', '--import', 'tsx', path.join(ROOT, 'worker/index.ts')],
+    env,
+  );
   // `npm start` runs the standalone server the build made, as the production image does.
   const next = startChild(
     'next',
-    mode === 'start' ? [STANDALONE_SERVER] : [require.resolve('next/dist/bin/next'), 'dev', '--hostname', config.host, '--port', String(config.port)],
+    mode === 'start'
+      ? [STANDALONE_SERVER]
+      : [require.resolve('next/dist/bin/next'), 'dev', '--hostname', config.host, '--port', String(config.port)],
     mode === 'start' ? { ...env, HOSTNAME: config.host, PORT: String(config.port) } : env,
   );
 

@@ -97,7 +97,9 @@ describe('docker-compose.yml', () => {
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
     expect(runtime).toMatch(/^USER\s+(?!root\b)\S+/m);
     expect(runtime).toMatch(/\.next\/standalone/);
-    expect(runtime, 'no node_modules, sources or tsx beyond the standalone output').not.toMatch(/COPY\s+(--\S+\s+)*(\.|\/app\/node_modules)\s/);
+    expect(runtime, 'no node_modules, sources or tsx beyond the standalone output').not.toMatch(
+      /COPY\s+(--\S+\s+)*(\.|\/app\/node_modules)\s/,
+    );
     // npm ci runs patch-package: the patches must be there before it.
     expect(dockerfile.indexOf('COPY patches')).toBeLessThan(dockerfile.indexOf('RUN npm ci'));
   });

@@ -14,8 +14,7 @@ export type Decode = typeof fromRecorded;
 export const MISSING_PREDECESSOR = 'an earlier event of this stream is missing from the store';
 export const payeeMissing = (payee: string) => `payee ${payee} is not in the read model (its opening is held or missing)`;
 
-export const rawMetadataOf = (recorded: RecordedEvent) =>
-  recorded.metadata instanceof Uint8Array ? null : (recorded.metadata ?? null);
+export const rawMetadataOf = (recorded: RecordedEvent) => (recorded.metadata instanceof Uint8Array ? null : (recorded.metadata ?? null));
 
 /** Events the projection never looks at: the store's own, and streams that are not accounts. */
 export const isProjected = (recorded: RecordedEvent) =>

@@ -42,7 +42,11 @@ export function startOperationsRunner(options: { client: EventStoreDBClient; db:
   async function work() {
     const [rebuild] = await db.select({ id: rebuildRuns.id }).from(rebuildRuns).where(eq(rebuildRuns.status, 'requested')).limit(1);
     if (rebuild || (await predatesEventIndex(db))) {
-      logger.info(rebuild ? 'rebuild requested: rebuilding the read model from the store' : 'the read model predates the event index: rebuilding it from the store');
+      logger.info(
+        rebuild
+          ? 'rebuild requested: rebuilding the read model from the store'
+          : 'the read model predates the event index: rebuilding it from the store',
+      );
       try {
         const result = await runRebuild({ client, db });
         logger.info(`rebuild done: ${result.events} events replayed in ${result.seconds.toFixed(1)} s`);
@@ -51,7 +55,11 @@ export function startOperationsRunner(options: { client: EventStoreDBClient; db:
         else logger.error('rebuild failed; the live read model is untouched', { err: error });
       }
     }
-    const [reconciliation] = await db.select({ id: reconciliationRuns.id }).from(reconciliationRuns).where(eq(reconciliationRuns.status, 'requested')).limit(1);
+    const [reconciliation] = await db
+      .select({ id: reconciliationRuns.id })
+      .from(reconciliationRuns)
+      .where(eq(reconciliationRuns.status, 'requested'))
+      .limit(1);
     if (reconciliation) {
       logger.info('reconciliation requested');
       const report = await runReconciliation({ client, db, runId: reconciliation.id });

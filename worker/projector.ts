@@ -209,7 +209,14 @@ export async function applyEvent(db: Db, projected: ProjectedEvent, tables: Read
 
 export const appliedOutcome = (outcome: BatchOutcome): ApplyOutcome => (outcome === 'apply' ? 'applied' : outcome);
 
-type RawAccountRow = { number: string; holder_name: string; balance: string; revision: string; opened_at: string | Date; updated_at: string | Date };
+type RawAccountRow = {
+  number: string;
+  holder_name: string;
+  balance: string;
+  revision: string;
+  opened_at: string | Date;
+  updated_at: string | Date;
+};
 
 const toAccountRow = (row: RawAccountRow): AccountRow => ({
   number: row.number,
@@ -251,7 +258,9 @@ export async function recordHold(db: Db, hold: Hold, indexEntry: IndexEntry | nu
       on conflict (stream) do update set revision = excluded.revision, event_id = excluded.event_id, reason = excluded.reason, held_at = now()`);
     if (indexEntry) await insertIndex(tx, tables, [indexEntry]);
     if (tables.schema === READ_MODEL_SCHEMA) {
-      await tx.execute(sql`select pg_notify(${PROJECTION_CHANNEL}, ${formatProjectionNotice({ accountNumber: hold.accountNumber, held: true })})`);
+      await tx.execute(
+        sql`select pg_notify(${PROJECTION_CHANNEL}, ${formatProjectionNotice({ accountNumber: hold.accountNumber, held: true })})`,
+      );
       if (indexEntry) await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${text(indexEntry.position)})`);
     }
   });
@@ -311,4 +320,3 @@ export async function deleteHold(db: Db, stream: string, tables: ReadModelTables
     }
   });
 }
-

@@ -10,7 +10,17 @@ import type { BatchEvent } from '@/lib/projections/batch';
 import { rebuildProgress, type RebuildProgress } from '@/lib/rebuild-progress';
 import { REBUILD_CHANNEL } from '@/lib/rebuild-requests';
 import { indexEntryOfRecorded, isProjected, MISSING_PREDECESSOR, payeeMissing, payeeOf, toBatchEvent, type Decode } from './delivered';
-import { applyBatch, deleteHold, findHold, findHolds, listHolds, recordHold, recordIndexOnly, tablesOf, type ReadModelTables } from './projector';
+import {
+  applyBatch,
+  deleteHold,
+  findHold,
+  findHolds,
+  listHolds,
+  recordHold,
+  recordIndexOnly,
+  tablesOf,
+  type ReadModelTables,
+} from './projector';
 import { readStreamEvents } from '@/lib/eventstore/connection/read-stream';
 
 /**
@@ -85,7 +95,10 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
   async function rebuildLocked(): Promise<RebuildResult> {
     const startedAt = Date.now();
     // Anything left 'running' holds no lock any more: its process died.
-    await db.update(rebuildRuns).set({ status: 'failed', message: 'interrupted', finishedAt: new Date() }).where(eq(rebuildRuns.status, 'running'));
+    await db
+      .update(rebuildRuns)
+      .set({ status: 'failed', message: 'interrupted', finishedAt: new Date() })
+      .where(eq(rebuildRuns.status, 'running'));
     // A pending request from /system is answered by this run, whoever runs it.
     const [requested] = await db.select({ id: rebuildRuns.id }).from(rebuildRuns).where(eq(rebuildRuns.status, 'requested')).limit(1);
     const runId = options.runId ?? requested?.id ?? randomUUID();
@@ -139,7 +152,15 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
       if (tail.position !== null) position = tail.position;
       await db
         .update(rebuildRuns)
-        .set({ status: 'done', events: BigInt(events), position, target: position > target ? position : target, message: 'done', finishedAt: new Date(), updatedAt: new Date() })
+        .set({
+          status: 'done',
+          events: BigInt(events),
+          position,
+          target: position > target ? position : target,
+          message: 'done',
+          finishedAt: new Date(),
+          updatedAt: new Date(),
+        })
         .where(eq(rebuildRuns.id, runId));
       await db.execute(sql`select pg_notify(${REBUILD_CHANNEL}, ${runId})`);
       target = position > target ? position : target;
@@ -185,7 +206,11 @@ async function replay(db: Db, tables: ReadModelTables, recorded: readonly Record
     if (run.length === 0) return;
     const current = run;
     run = [];
-    const outcomes = await applyBatch(db, current.map((r) => r.event), tables).catch(async (error: unknown) => {
+    const outcomes = await applyBatch(
+      db,
+      current.map((r) => r.event),
+      tables,
+    ).catch(async (error: unknown) => {
       if (!isDataError(error)) throw error;
       // The database refuses something in this run: one at a time, so only its stream is held.
       const single = new Map<string, string>();
@@ -216,7 +241,13 @@ async function replay(db: Db, tables: ReadModelTables, recorded: readonly Record
     if (holds.has(recorded.streamId)) return;
     await recordHold(
       db,
-      { stream: recorded.streamId, accountNumber: accountNumberFromStream(recorded.streamId)!, revision: recorded.revision, eventId: recorded.id, reason },
+      {
+        stream: recorded.streamId,
+        accountNumber: accountNumberFromStream(recorded.streamId)!,
+        revision: recorded.revision,
+        eventId: recorded.id,
+        reason,
+      },
       indexEntryOfRecorded(decode, recorded),
       tables,
     );
@@ -246,7 +277,7 @@ async function replay(db: Db, tables: ReadModelTables, recorded: readonly Record
  * in $all applies now, so the copy ends as the live read model does. Until a pass frees none.
  */
 async function retryHolds(db: Db, client: EventStoreDBClient, tables: ReadModelTables, decode: Decode): Promise<void> {
-  for (let freed = true; freed; ) {
+  for (let freed = true; freed;) {
     freed = false;
     for (const { stream } of await listHolds(db, tables)) {
       const hold = await findHold(db, stream, tables);
@@ -309,7 +340,11 @@ async function readPage(client: EventStoreDBClient, from: Position | typeof STAR
   let last: Position | undefined;
   // A forwards read includes its start position: ask for one more and drop it.
   const after = from === START ? null : from.commit;
-  for await (const resolved of client.readAll({ direction: FORWARDS, fromPosition: from, maxCount: after === null ? maxCount : maxCount + 1 })) {
+  for await (const resolved of client.readAll({
+    direction: FORWARDS,
+    fromPosition: from,
+    maxCount: after === null ? maxCount : maxCount + 1,
+  })) {
     const event = resolved.event;
     if (!event?.position || event.position.commit === after) continue;
     read += 1;

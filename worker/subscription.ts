@@ -192,10 +192,15 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     const event = toBatchEvent(recorded, position);
     if ('cannot' in event) return event;
     if (event.kind === 'unknown') {
-      logger.info(`ignoring unknown event type ${event.type} (${recorded.streamId}@${recorded.revision}); only its revision is recorded`, eventFields(recorded));
+      logger.info(
+        `ignoring unknown event type ${event.type} (${recorded.streamId}@${recorded.revision}); only its revision is recorded`,
+        eventFields(recorded),
+      );
     }
     try {
-      const outcome = appliedOutcome((await applyWithLocalRetries([event], `${recorded.streamId}@${recorded.revision}`, eventFields(recorded))).get(recorded.id)!);
+      const outcome = appliedOutcome(
+        (await applyWithLocalRetries([event], `${recorded.streamId}@${recorded.revision}`, eventFields(recorded))).get(recorded.id)!,
+      );
       if (outcome === 'payee-missing') {
         return { cannot: payeeMissing(payeeOf(event)) };
       }
@@ -247,7 +252,10 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     const current = await findHold(db, recorded.streamId);
     // A retry that fails as before changes nothing: keep the hold's time, say nothing new.
     if (current && current.revision === recorded.revision && current.reason === storedHoldReason(reason)) return;
-    logger.warn(`parking ${recorded.streamId}@${recorded.revision} and holding the stream: ${reason}`, { ...eventFields(recorded), reason });
+    logger.warn(`parking ${recorded.streamId}@${recorded.revision} and holding the stream: ${reason}`, {
+      ...eventFields(recorded),
+      reason,
+    });
     await recordHold(
       db,
       { stream: recorded.streamId, accountNumber, revision: recorded.revision, eventId: recorded.id, reason },
@@ -347,7 +355,9 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
   const throughputTimer = setInterval(() => {
     if (throughput.events === 0) return;
     const seconds = (Date.now() - throughput.since) / 1000;
-    logger.info(`${throughput.events} events in ${throughput.batches} batches over ${seconds.toFixed(0)} s (${Math.round(throughput.events / seconds)}/s, ${Math.round(throughput.events / throughput.batches)} per batch)`);
+    logger.info(
+      `${throughput.events} events in ${throughput.batches} batches over ${seconds.toFixed(0)} s (${Math.round(throughput.events / seconds)}/s, ${Math.round(throughput.events / throughput.batches)} per batch)`,
+    );
     Object.assign(throughput, { events: 0, batches: 0, since: Date.now() });
   }, options.statsEveryMs ?? 10_000);
   throughputTimer.unref();
@@ -407,17 +417,25 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     if (candidates.length > 0) {
       let outcomes: Map<string, string> | null = null;
       try {
-        outcomes = await applyWithLocalRetries(candidates.map((c) => c.event), `a batch of ${candidates.length} events`);
+        outcomes = await applyWithLocalRetries(
+          candidates.map((c) => c.event),
+          `a batch of ${candidates.length} events`,
+        );
       } catch (error) {
         if (!isDataError(error)) throw error;
-        logger.warn(`the database refused a batch of ${candidates.length} events (${errorMessage(error)}); applying them one by one`, { err: error });
+        logger.warn(`the database refused a batch of ${candidates.length} events (${errorMessage(error)}); applying them one by one`, {
+          err: error,
+        });
       }
       for (const { resolved, event } of candidates) {
         const outcome = outcomes?.get(resolved.event!.id);
         if (outcome === 'apply' || outcome === 'duplicate') {
           toAck.push(resolved);
           if (outcome === 'apply' && event.kind === 'unknown') {
-            logger.info(`ignoring unknown event type ${event.type} (${event.streamId}@${event.revision}); only its revision is recorded`, eventFields(resolved.event!));
+            logger.info(
+              `ignoring unknown event type ${event.type} (${event.streamId}@${event.revision}); only its revision is recorded`,
+              eventFields(resolved.event!),
+            );
           }
         } else single.push(resolved);
       }
@@ -453,7 +471,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
       for await (const resolved of sub) {
         // Whatever else has arrived goes into the same batch (read() never waits).
         const batch = [resolved];
-        for (let next; batch.length < batchSize && (next = sub.read() as PersistentSubscriptionToAllResolvedEvent | null) !== null; ) {
+        for (let next; batch.length < batchSize && (next = sub.read() as PersistentSubscriptionToAllResolvedEvent | null) !== null;) {
           batch.push(next);
         }
         const work = exclusive(() => handleBatch(sub, batch));

@@ -34,10 +34,7 @@ export type CommandSpec<Input extends { commandId: string }> = {
  * confirmation (see confirmationHref): redirecting is what makes the next submit a new command,
  * with or without JavaScript, and Back returns to the page whose forms carry the ids just used.
  */
-export function commandAction<Input extends { commandId: string }>(
-  schema: z.ZodType<Input>,
-  spec: CommandSpec<Input>,
-): CommandAction {
+export function commandAction<Input extends { commandId: string }>(schema: z.ZodType<Input>, spec: CommandSpec<Input>): CommandAction {
   return async (previous, formData) => {
     if (!isFormCall(previous, formData)) return notFormDataState;
     const values = formValues(formData, spec.fields);
@@ -55,6 +52,12 @@ export function commandAction<Input extends { commandId: string }>(
     for (const page of spec.changedPages(input, result)) revalidatePath(page);
     await projectionCaughtUp(result);
     // Outside any try: redirect() throws the signal Next acts on.
-    redirect(confirmationHref(result.accountNumber, { commandId: input.commandId, revision: result.streamRevision, again: doneBefore(result, positionBefore) }));
+    redirect(
+      confirmationHref(result.accountNumber, {
+        commandId: input.commandId,
+        revision: result.streamRevision,
+        again: doneBefore(result, positionBefore),
+      }),
+    );
   };
 }

@@ -19,7 +19,10 @@ export async function replayParkedAction(previous: ActionState, formData: FormDa
   try {
     const state = await readConsumerGroup(client, group);
     if (!state) {
-      return { status: 'error', message: `The consumer group "${group}" does not exist on the store yet (the worker creates it when it starts). Nothing was replayed.` };
+      return {
+        status: 'error',
+        message: `The consumer group "${group}" does not exist on the store yet (the worker creates it when it starts). Nothing was replayed.`,
+      };
     }
     if (state.parkedCount === 0n) return { status: 'success', message: 'There were no parked events to replay.' };
     await replayParkedEvents(client, group);
@@ -34,6 +37,9 @@ export async function replayParkedAction(previous: ActionState, formData: FormDa
       return { status: 'error', message: 'The event store is not answering, so nothing was replayed. Try again in a moment.' };
     }
     console.error('[system] replaying parked events failed', error);
-    return { status: 'error', message: 'The store answered the replay with an error. Reload the page to see what is still parked, and try again.' };
+    return {
+      status: 'error',
+      message: 'The store answered the replay with an error. Reload the page to see what is still parked, and try again.',
+    };
   }
 }

@@ -17,8 +17,15 @@ export async function requestRebuildAction(previous: ActionState, formData: Form
     const request = await requestRebuild(getDb());
     revalidatePath('/system');
     return request.accepted
-      ? { status: 'success', message: 'Rebuild requested: the worker starts it at once and its progress shows here. The live read model keeps serving until the new one is swapped in.' }
-      : { status: 'error', message: `A rebuild is already ${request.active.status} (since ${request.active.startedAt.toISOString()}); nothing new was requested.` };
+      ? {
+          status: 'success',
+          message:
+            'Rebuild requested: the worker starts it at once and its progress shows here. The live read model keeps serving until the new one is swapped in.',
+        }
+      : {
+          status: 'error',
+          message: `A rebuild is already ${request.active.status} (since ${request.active.startedAt.toISOString()}); nothing new was requested.`,
+        };
   } catch (error) {
     return failed(error, 'rebuild');
   }
@@ -30,15 +37,22 @@ export async function requestReconciliationAction(previous: ActionState, formDat
     const request = await requestReconciliation(getDb());
     revalidatePath('/system');
     return request.accepted
-      ? { status: 'success', message: 'Reconciliation requested: the worker replays every account from the store and the report shows here.' }
-      : { status: 'error', message: `A reconciliation is already ${request.active.status} (since ${request.active.startedAt.toISOString()}); nothing new was requested.` };
+      ? {
+          status: 'success',
+          message: 'Reconciliation requested: the worker replays every account from the store and the report shows here.',
+        }
+      : {
+          status: 'error',
+          message: `A reconciliation is already ${request.active.status} (since ${request.active.startedAt.toISOString()}); nothing new was requested.`,
+        };
   } catch (error) {
     return failed(error, 'reconciliation');
   }
 }
 
 function failed(error: unknown, what: string): ActionState {
-  if (isDatabaseUnavailable(error)) return { status: 'error', message: `The bank's database is not answering, so no ${what} was requested. Try again in a moment.` };
+  if (isDatabaseUnavailable(error))
+    return { status: 'error', message: `The bank's database is not answering, so no ${what} was requested. Try again in a moment.` };
   console.error(`[system] requesting a ${what} failed`, error);
   return { status: 'error', message: `The ${what} could not be requested. Reload the page and try again.` };
 }

@@ -44,8 +44,8 @@ export default async function EventLogPage({ searchParams }: Props) {
           Event log
         </h1>
         <p className="mt-1 text-sm text-slate-600">
-          Every bank event in the store, newest first: found through the query model&apos;s event index, shown as the store
-          holds it. System events (types starting with <span className="font-mono">$</span>) and command-id records (
+          Every bank event in the store, newest first: found through the query model&apos;s event index, shown as the store holds it. System
+          events (types starting with <span className="font-mono">$</span>) and command-id records (
           <span className="font-mono">CommandAccepted</span>) are not listed; their streams are in the stream view.
         </p>
         <LiveUpdates since={since} />
@@ -68,9 +68,7 @@ async function EventLogPageBody({ params }: { params: EventLogParams }) {
     const filtered = hasFilters(raw);
     return (
       <div className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center" data-testid="no-events">
-        <p className="font-medium">
-          {paged ? 'No events on this page.' : filtered ? 'No events match these filters.' : 'No events yet.'}
-        </p>
+        <p className="font-medium">{paged ? 'No events on this page.' : filtered ? 'No events match these filters.' : 'No events yet.'}</p>
         <p className="mt-1 text-sm text-slate-600">
           {paged ? (
             <Link href={newest} className="font-medium text-brand-700 underline">

@@ -20,7 +20,15 @@ export const metadata: Metadata = { title: 'Operations' };
  * section is a file in ./_sections (loading through lib/, rendering a components/system view)
  * and one line here.
  */
-const SECTIONS = [ProjectionLagSection, EventsPerMinuteSection, ConsumerGroupSection, HeldStreamsSection, ParkedEventsSection, RebuildSection, ReconciliationSection];
+const SECTIONS = [
+  ProjectionLagSection,
+  EventsPerMinuteSection,
+  ConsumerGroupSection,
+  HeldStreamsSection,
+  ParkedEventsSection,
+  RebuildSection,
+  ReconciliationSection,
+];
 
 export default async function SystemPage() {
   const since = await liveCursor();
@@ -28,9 +36,7 @@ export default async function SystemPage() {
     <div className="space-y-6">
       <div className="space-y-1">
         <h1 className="text-2xl font-semibold tracking-tight">Operations</h1>
-        <p className="text-sm text-slate-600">
-          How the projection keeps up with the event store, what it holds back and why.
-        </p>
+        <p className="text-sm text-slate-600">How the projection keeps up with the event store, what it holds back and why.</p>
         <LiveUpdates since={since} operations />
       </div>
       {SECTIONS.map((Section, i) => (

@@ -8,7 +8,11 @@ import type { AccountEvent } from '@/lib/domain';
 import { accountNumberFor } from '@/lib/eventstore/serialization/ids';
 import { accountStream } from '@/lib/eventstore/serialization/streams';
 
-export async function appendBacklog(client: EventStoreDBClient, events: number, options: { accounts?: number; concurrency?: number; seed?: string } = {}): Promise<number> {
+export async function appendBacklog(
+  client: EventStoreDBClient,
+  events: number,
+  options: { accounts?: number; concurrency?: number; seed?: string } = {},
+): Promise<number> {
   const accounts = options.accounts ?? Math.max(10, Math.round(events / 50));
   const concurrency = options.concurrency ?? 32;
   const seed = options.seed ?? randomUUID();
@@ -17,20 +21,33 @@ export async function appendBacklog(client: EventStoreDBClient, events: number, 
   const revision = new Map<string, bigint>();
   const data = (event: AccountEvent) => {
     const commandId = randomUUID();
-    return jsonEvent({ id: randomUUID(), type: event.type, data: event.data, metadata: { commandId, correlationId: commandId, causationId: commandId } });
+    return jsonEvent({
+      id: randomUUID(),
+      type: event.type,
+      data: event.data,
+      metadata: { commandId, correlationId: commandId, causationId: commandId },
+    });
   };
   const inParallel = async (work: Array<() => Promise<void>>) => {
     let next = 0;
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (next < work.length) await work[next++]!();
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < work.length) await work[next++]!();
+      }),
+    );
   };
 
   // Round 0: every opening, so any later payment's payee exists.
-  await inParallel(numbers.map((n) => async () => {
-    await client.appendToStream(accountStream(n), data({ type: 'AccountOpened', data: { accountNumber: n, holderName: `Backlog ${n}`, openingBalanceCents: 1_000_000 } }), { expectedRevision: NO_STREAM });
-    revision.set(n, 0n);
-  }));
+  await inParallel(
+    numbers.map((n) => async () => {
+      await client.appendToStream(
+        accountStream(n),
+        data({ type: 'AccountOpened', data: { accountNumber: n, holderName: `Backlog ${n}`, openingBalanceCents: 1_000_000 } }),
+        { expectedRevision: NO_STREAM },
+      );
+      revision.set(n, 0n);
+    }),
+  );
   let written = accounts;
   // Then rounds of a few events per account, each account's chunk in one append.
   const perChunk = 7;
@@ -54,9 +71,15 @@ export async function appendBacklog(client: EventStoreDBClient, events: number, 
             continue;
           }
           balance.set(n, balance.get(n)! - BigInt(cents));
-          chunk.push({ type: 'PaymentMade', data: { payerAccountNumber: n, payeeAccountNumber: payee, amountCents: cents, reference: `invoice ${written}` } });
+          chunk.push({
+            type: 'PaymentMade',
+            data: { payerAccountNumber: n, payeeAccountNumber: payee, amountCents: cents, reference: `invoice ${written}` },
+          });
         } else {
-          chunk.push({ type: 'HolderNameChanged', data: { accountNumber: n, holderName: `Renamed ${written}`, previousHolderName: `Backlog ${n}` } });
+          chunk.push({
+            type: 'HolderNameChanged',
+            data: { accountNumber: n, holderName: `Renamed ${written}`, previousHolderName: `Backlog ${n}` },
+          });
         }
       }
       const expected = revision.get(n)!;

@@ -6,7 +6,11 @@ import { since } from './stats';
 
 export type Outcome = 'ok' | 'conflict' | 'insufficient_funds' | 'unavailable' | 'other';
 export const outcomeOf = (result: CommandResult): Outcome =>
-  result.ok ? 'ok' : result.code === 'conflict' || result.code === 'insufficient_funds' || result.code === 'unavailable' ? result.code : 'other';
+  result.ok
+    ? 'ok'
+    : result.code === 'conflict' || result.code === 'insufficient_funds' || result.code === 'unavailable'
+      ? result.code
+      : 'other';
 
 export async function openAccounts(deps: CommandDeps, count: number, openingCents: number, concurrency = 25): Promise<string[]> {
   const numbers: string[] = [];
@@ -15,7 +19,10 @@ export async function openAccounts(deps: CommandDeps, count: number, openingCent
     Array.from({ length: concurrency }, async () => {
       while (next < count) {
         next += 1;
-        const result = await openAccount({ commandId: randomUUID(), holderName: `Bench ${numbers.length + 1}`, openingBalanceCents: openingCents }, deps);
+        const result = await openAccount(
+          { commandId: randomUUID(), holderName: `Bench ${numbers.length + 1}`, openingBalanceCents: openingCents },
+          deps,
+        );
         if (!result.ok) throw new Error(`could not open an account: ${result.message}`);
         numbers.push(result.accountNumber);
       }
@@ -27,12 +34,14 @@ export async function openAccounts(deps: CommandDeps, count: number, openingCent
 export type PaymentPick = () => { payer: string; payee: string };
 
 /** Uniform over the accounts, payer ≠ payee. */
-export const uniformPick = (accounts: readonly string[], random = Math.random): PaymentPick => () => {
-  const payer = accounts[Math.floor(random() * accounts.length)]!;
-  let payee = payer;
-  while (payee === payer) payee = accounts[Math.floor(random() * accounts.length)]!;
-  return { payer, payee };
-};
+export const uniformPick =
+  (accounts: readonly string[], random = Math.random): PaymentPick =>
+  () => {
+    const payer = accounts[Math.floor(random() * accounts.length)]!;
+    let payee = payer;
+    while (payee === payer) payee = accounts[Math.floor(random() * accounts.length)]!;
+    return { payer, payee };
+  };
 
 /** `hot` accounts pay (and are paid) half the time, the rest the other half. */
 export const hotPick = (accounts: readonly string[], hot: number, random = Math.random): PaymentPick => {
@@ -43,7 +52,8 @@ export const hotPick = (accounts: readonly string[], hot: number, random = Math.
     if (random() >= 0.5) return any();
     const payer = hotOnes[Math.floor(random() * hotOnes.length)]!;
     let payee = payer;
-    while (payee === payer) payee = (random() < 0.5 ? hotOnes : rest)[Math.floor(random() * (random() < 0.5 ? hotOnes.length : rest.length))] ?? payer;
+    while (payee === payer)
+      payee = (random() < 0.5 ? hotOnes : rest)[Math.floor(random() * (random() < 0.5 ? hotOnes.length : rest.length))] ?? payer;
     return { payer, payee };
   };
 };
@@ -53,13 +63,20 @@ export type Payment = { payer: string; latencyMs: number; outcome: Outcome; revi
 export async function pay(deps: CommandDeps, pick: PaymentPick): Promise<Payment> {
   const { payer, payee } = pick();
   const started = process.hrtime.bigint();
-  const result = await makePayment({ commandId: randomUUID(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 1 + Math.floor(Math.random() * 100) }, deps);
+  const result = await makePayment(
+    { commandId: randomUUID(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 1 + Math.floor(Math.random() * 100) },
+    deps,
+  );
   const ackedAt = process.hrtime.bigint();
   return { payer, latencyMs: since(started), outcome: outcomeOf(result), revision: result.ok ? result.streamRevision : undefined, ackedAt };
 }
 
 /** `clients` closed-loop clients paying for `durationMs`. */
-export async function closedLoop(clients: number, durationMs: number, payOnce: () => Promise<Payment>): Promise<{ payments: Payment[]; seconds: number }> {
+export async function closedLoop(
+  clients: number,
+  durationMs: number,
+  payOnce: () => Promise<Payment>,
+): Promise<{ payments: Payment[]; seconds: number }> {
   const payments: Payment[] = [];
   const started = process.hrtime.bigint();
   const end = Date.now() + durationMs;
@@ -72,7 +89,11 @@ export async function closedLoop(clients: number, durationMs: number, payOnce: (
 }
 
 /** Open loop: one payment started every 1/rate s whatever the others do (the arrival rate a real bank sees). */
-export async function openLoop(ratePerSecond: number, durationMs: number, payOnce: () => Promise<Payment>): Promise<{ payments: Payment[]; seconds: number }> {
+export async function openLoop(
+  ratePerSecond: number,
+  durationMs: number,
+  payOnce: () => Promise<Payment>,
+): Promise<{ payments: Payment[]; seconds: number }> {
   const payments: Payment[] = [];
   const inFlight: Promise<void>[] = [];
   const started = process.hrtime.bigint();

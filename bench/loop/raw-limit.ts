@@ -8,13 +8,21 @@ import { since } from './stats';
 const p = (values: readonly (string | null)[]) => sql.param(values);
 
 export async function rawBatchedRate(db: Db, batchEvents: number): Promise<{ eventsPerSecond: number; events: number; seconds: number }> {
-  await db.execute(sql.raw(`drop schema if exists bench_raw cascade; create schema bench_raw;
+  await db.execute(
+    sql.raw(`drop schema if exists bench_raw cascade; create schema bench_raw;
     create table bench_raw.accounts (like readmodel.accounts including all);
     create table bench_raw.account_history (like readmodel.account_history including all);
-    create table bench_raw.event_index (like readmodel.event_index including all);`));
-  const index = await db.execute<Record<string, string | null>>(sql`select position::text, event_id::text, stream, revision::text, type, account_number, counterparty, amount::text, search_text, command_id, correlation_id, causation_id, created::text from readmodel.event_index order by position`);
-  const history = await db.execute<Record<string, string | null>>(sql`select account_number, kind, amount::text, balance_after::text, counterparty, event_id::text, event_type, stream, revision::text, position::text, occurred_at::text, data::text, metadata::text from readmodel.account_history order by position`);
-  const accounts = await db.execute<Record<string, string | null>>(sql`select number, holder_name, balance::text, revision::text, opened_at::text, updated_at::text from readmodel.accounts`);
+    create table bench_raw.event_index (like readmodel.event_index including all);`),
+  );
+  const index = await db.execute<Record<string, string | null>>(
+    sql`select position::text, event_id::text, stream, revision::text, type, account_number, counterparty, amount::text, search_text, command_id, correlation_id, causation_id, created::text from readmodel.event_index order by position`,
+  );
+  const history = await db.execute<Record<string, string | null>>(
+    sql`select account_number, kind, amount::text, balance_after::text, counterparty, event_id::text, event_type, stream, revision::text, position::text, occurred_at::text, data::text, metadata::text from readmodel.account_history order by position`,
+  );
+  const accounts = await db.execute<Record<string, string | null>>(
+    sql`select number, holder_name, balance::text, revision::text, opened_at::text, updated_at::text from readmodel.accounts`,
+  );
   const historyByPosition = new Map<string, Record<string, string | null>[]>();
   for (const row of history) historyByPosition.set(row.position!, [...(historyByPosition.get(row.position!) ?? []), row]);
   const accountRows = new Map(accounts.map((a) => [a.number!, a]));
@@ -23,7 +31,9 @@ export async function rawBatchedRate(db: Db, batchEvents: number): Promise<{ eve
   for (let i = 0; i < index.length; i += batchEvents) {
     const batch = index.slice(i, i + batchEvents);
     const h = batch.flatMap((e) => historyByPosition.get(e.position!) ?? []);
-    const touched = [...new Set(h.map((r) => r.account_number!))].map((n) => accountRows.get(n)).filter((a): a is Record<string, string | null> => a !== undefined);
+    const touched = [...new Set(h.map((r) => r.account_number!))]
+      .map((n) => accountRows.get(n))
+      .filter((a): a is Record<string, string | null> => a !== undefined);
     const col = (rows: readonly Record<string, string | null>[], name: string) => p(rows.map((r) => r[name] ?? null));
     await db.transaction(async (tx) => {
       await tx.execute(sql`insert into bench_raw.accounts select * from unnest(${col(touched, 'number')}::text[], ${col(touched, 'holder_name')}::text[],

@@ -41,7 +41,12 @@ export function sampleRss(pid: number | undefined, everyMs = 250) {
   return {
     stop: () => {
       clearInterval(timer);
-      return { peakMb: samples.length ? Math.max(...samples) : NaN, firstMb: samples[0] ?? NaN, lastMb: samples.at(-1) ?? NaN, samples: samples.length };
+      return {
+        peakMb: samples.length ? Math.max(...samples) : NaN,
+        firstMb: samples[0] ?? NaN,
+        lastMb: samples.at(-1) ?? NaN,
+        samples: samples.length,
+      };
     },
   };
 }

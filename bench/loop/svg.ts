@@ -26,7 +26,9 @@ export function latencyCdfSvg(title: string, series: readonly Series[], width = 
   for (let decade = lo; decade <= hi; decade++) {
     const px = x(10 ** decade);
     parts.push(`<line x1="${px}" y1="${pad.top}" x2="${px}" y2="${pad.top + plotH}" stroke="#e5e7eb"/>`);
-    parts.push(`<text x="${px}" y="${pad.top + plotH + 16}" text-anchor="middle">${10 ** decade >= 1 ? 10 ** decade : (10 ** decade).toFixed(-decade)} ms</text>`);
+    parts.push(
+      `<text x="${px}" y="${pad.top + plotH + 16}" text-anchor="middle">${10 ** decade >= 1 ? 10 ** decade : (10 ** decade).toFixed(-decade)} ms</text>`,
+    );
   }
   for (const share of [0, 0.5, 0.9, 0.99, 1]) {
     parts.push(`<line x1="${pad.left}" y1="${y(share)}" x2="${pad.left + plotW}" y2="${y(share)}" stroke="#e5e7eb"/>`);
@@ -44,7 +46,9 @@ export function latencyCdfSvg(title: string, series: readonly Series[], width = 
     parts.push(`<rect x="${pad.left + plotW + 16}" y="${pad.top + i * 20}" width="12" height="12" fill="${color}"/>`);
     parts.push(`<text x="${pad.left + plotW + 34}" y="${pad.top + i * 20 + 10}">${esc(s.label)}</text>`);
   });
-  parts.push(`<text x="${pad.left + plotW / 2}" y="${height - 8}" text-anchor="middle">latency (log scale); a curve further left is faster</text>`);
+  parts.push(
+    `<text x="${pad.left + plotW / 2}" y="${height - 8}" text-anchor="middle">latency (log scale); a curve further left is faster</text>`,
+  );
   parts.push('</svg>');
   return parts.join('\n');
 }

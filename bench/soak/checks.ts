@@ -54,7 +54,11 @@ function storeContiguous(view: StoreView): InvariantResult {
     r.checked++;
     const expected = next.get(e.streamId) ?? 0n;
     if (e.revision !== expected) {
-      r.fail({ account: accountNumberFromStream(e.streamId) ?? e.streamId, message: `revision ${e.revision} where ${expected} was next`, event: describe(e) });
+      r.fail({
+        account: accountNumberFromStream(e.streamId) ?? e.streamId,
+        message: `revision ${e.revision} where ${expected} was next`,
+        event: describe(e),
+      });
     }
     next.set(e.streamId, e.revision + 1n);
     const position = e.position?.commit ?? -1n;
@@ -95,7 +99,11 @@ function noNegative(replayed: Replay, model: ReadModel): InvariantResult {
     for (const entry of entries) {
       r.checked++;
       if (entry.balanceAfter < 0n) {
-        r.fail({ account: number, message: `read model history balance_after ${entry.balanceAfter}`, event: `${entry.eventType} ${entry.eventId} at ${entry.stream}@${entry.revision}` });
+        r.fail({
+          account: number,
+          message: `read model history balance_after ${entry.balanceAfter}`,
+          event: `${entry.eventType} ${entry.eventId} at ${entry.stream}@${entry.revision}`,
+        });
       }
     }
   }
@@ -118,9 +126,12 @@ function conservation(replayed: Replay, model: ReadModel, view: StoreView): Inva
   if (storeIn !== replayed.moneyIn + replayed.moneyHeld) {
     r.fail({ message: `openings + deposits in the store ${storeIn} != replayed ${replayed.moneyIn} + held ${replayed.moneyHeld}` });
   }
-  if (replayTotal !== replayed.moneyIn) r.fail({ message: `replayed balances sum to ${replayTotal}, openings + deposits are ${replayed.moneyIn}` });
+  if (replayTotal !== replayed.moneyIn)
+    r.fail({ message: `replayed balances sum to ${replayTotal}, openings + deposits are ${replayed.moneyIn}` });
   if (modelTotal !== replayed.moneyIn) {
-    r.fail({ message: `read model balances sum to ${modelTotal}, openings + deposits in the store (outside held parts) are ${replayed.moneyIn} (held back: ${replayed.moneyHeld})` });
+    r.fail({
+      message: `read model balances sum to ${modelTotal}, openings + deposits in the store (outside held parts) are ${replayed.moneyIn} (held back: ${replayed.moneyHeld})`,
+    });
   }
   if (replayed.moneyHeld > 0n) r.notes.push(`${replayed.moneyHeld} cents of openings/deposits are behind a hold`);
   return r.done();
@@ -148,7 +159,11 @@ function exactlyOnce(view: StoreView, ledger: Ledger, poisons: readonly Poison[]
   const poisonIds = new Set(poisons.map((p) => p.commandId));
   for (const [id, events] of byCommand) {
     if (!ledger.commands.has(id) && !poisonIds.has(id)) {
-      r.fail({ account: accountNumberFromStream(events[0].streamId) ?? undefined, message: `stored for command id ${id}, which no client sent`, event: describe(events[0]) });
+      r.fail({
+        account: accountNumberFromStream(events[0].streamId) ?? undefined,
+        message: `stored for command id ${id}, which no client sent`,
+        event: describe(events[0]),
+      });
     }
   }
   let misleading = 0;
@@ -159,9 +174,15 @@ function exactlyOnce(view: StoreView, ledger: Ledger, poisons: readonly Poison[]
     falseFailures.checked++;
     const stored = byCommand.get(command.id) ?? [];
     const account = command.account ?? undefined;
-    const told = command.answers.map((a) => `${a.code}${a.streamRevision !== undefined ? `@${a.streamRevision}` : ''} (${a.why}, ${a.phase}, ${a.ms} ms)`).join(', ');
+    const told = command.answers
+      .map((a) => `${a.code}${a.streamRevision !== undefined ? `@${a.streamRevision}` : ''} (${a.why}, ${a.phase}, ${a.ms} ms)`)
+      .join(', ');
     if (stored.length > 1) {
-      r.fail({ account, message: `${command.kind} ${command.id} stored ${stored.length} times; its answers: ${told}`, event: stored.map(describe).join('; ') });
+      r.fail({
+        account,
+        message: `${command.kind} ${command.id} stored ${stored.length} times; its answers: ${told}`,
+        event: stored.map(describe).join('; '),
+      });
       continue;
     }
     const event = stored[0];
@@ -171,9 +192,16 @@ function exactlyOnce(view: StoreView, ledger: Ledger, poisons: readonly Poison[]
     for (const answer of command.answers) {
       if (answer.code !== 'ok') continue;
       if (!event) {
-        r.fail({ account, message: `${command.kind} ${command.id} was answered ok (${answer.why}, revision ${answer.streamRevision}) but is not in the store` });
+        r.fail({
+          account,
+          message: `${command.kind} ${command.id} was answered ok (${answer.why}, revision ${answer.streamRevision}) but is not in the store`,
+        });
       } else if (`account-${answer.accountNumber}` !== event.streamId || answer.streamRevision !== event.revision) {
-        r.fail({ account, message: `${command.kind} ${command.id} was answered ok at account-${answer.accountNumber}@${answer.streamRevision}`, event: describe(event) });
+        r.fail({
+          account,
+          message: `${command.kind} ${command.id} was answered ok at account-${answer.accountNumber}@${answer.streamRevision}`,
+          event: describe(event),
+        });
       }
     }
     if (event && isDefiniteFailure(final.code)) {
@@ -187,14 +215,22 @@ function exactlyOnce(view: StoreView, ledger: Ledger, poisons: readonly Poison[]
       misleading += command.answers.slice(0, -1).filter((a) => isDefiniteFailure(a.code)).length;
     }
   }
-  if (misleading > 0) falseFailures.notes.push(`${misleading} earlier answers said "nothing was done" for a command whose event is stored (a later retry answered ok)`);
+  if (misleading > 0)
+    falseFailures.notes.push(
+      `${misleading} earlier answers said "nothing was done" for a command whose event is stored (a later retry answered ok)`,
+    );
   return [r.done(), falseFailures.done()];
 }
 
 /** Every stored account event's command id was claimed once, in command-<id>, for the same command. */
 function idempotencyRecord(view: StoreView, ledger: Ledger): InvariantResult {
   const r = new Result('idempotency-record');
-  const COMMAND_TYPE: Record<LedgerCommand['kind'], string> = { open: 'OpenAccount', payment: 'MakePayment', deposit: 'Deposit', rename: 'ChangeHolderName' };
+  const COMMAND_TYPE: Record<LedgerCommand['kind'], string> = {
+    open: 'OpenAccount',
+    payment: 'MakePayment',
+    deposit: 'Deposit',
+    rename: 'ChangeHolderName',
+  };
   for (const e of view.accountEvents) {
     const id = commandIdOf(e);
     const command = id ? ledger.commands.get(id) : undefined;
@@ -222,11 +258,13 @@ function readModelEqualsReplay(replayed: Replay, model: ReadModel, accounts: rea
     const want = replayed.accounts.get(number);
     const got = model.accounts.get(number);
     if (!want || !got) {
-      if (want || got) r.fail({ account: number, message: `account row ${got ? 'in the read model only' : 'missing from the read model'}` });
+      if (want || got)
+        r.fail({ account: number, message: `account row ${got ? 'in the read model only' : 'missing from the read model'}` });
       continue;
     }
     const fields: string[] = [];
-    if (got.holderName !== want.holderName) fields.push(`holder name ${JSON.stringify(got.holderName)} != ${JSON.stringify(want.holderName)}`);
+    if (got.holderName !== want.holderName)
+      fields.push(`holder name ${JSON.stringify(got.holderName)} != ${JSON.stringify(want.holderName)}`);
     if (got.balance !== want.balance) fields.push(`balance ${got.balance} != ${want.balance}`);
     if (got.revision !== want.revision) fields.push(`revision ${got.revision} != ${want.revision}`);
     const entries = model.history.get(number) ?? [];
@@ -248,8 +286,14 @@ function readModelEqualsReplay(replayed: Replay, model: ReadModel, accounts: rea
         g.position === w.position &&
         g.eventType === w.eventType;
       if (!same) {
-        const show = (x: { kind: string; eventId: string; amount: bigint; balanceAfter: bigint; stream: string; revision: bigint; position: bigint } | undefined) =>
-          x ? `${x.kind} ${x.eventId} ${x.stream}@${x.revision} pos ${x.position} amount ${x.amount} balance_after ${x.balanceAfter}` : 'nothing';
+        const show = (
+          x:
+            | { kind: string; eventId: string; amount: bigint; balanceAfter: bigint; stream: string; revision: bigint; position: bigint }
+            | undefined,
+        ) =>
+          x
+            ? `${x.kind} ${x.eventId} ${x.stream}@${x.revision} pos ${x.position} amount ${x.amount} balance_after ${x.balanceAfter}`
+            : 'nothing';
         firstDiff = `history entry ${i}: read model ${show(g)}; replay ${show(w)}`;
         break;
       }
@@ -266,13 +310,26 @@ function holds(replayed: Replay, model: ReadModel): InvariantResult {
   for (const [stream, want] of replayed.holds) {
     r.checked++;
     const got = model.holds.get(stream);
-    if (!got) r.fail({ account: want.account, message: `expected a hold at revision ${want.revision} (${want.reason}); the read model has none`, event: want.eventId });
+    if (!got)
+      r.fail({
+        account: want.account,
+        message: `expected a hold at revision ${want.revision} (${want.reason}); the read model has none`,
+        event: want.eventId,
+      });
     else if (got.revision !== want.revision || got.eventId !== want.eventId) {
-      r.fail({ account: want.account, message: `held at revision ${got.revision} (${got.eventId}: ${got.reason}); expected ${want.revision} (${want.eventId})` });
+      r.fail({
+        account: want.account,
+        message: `held at revision ${got.revision} (${got.eventId}: ${got.reason}); expected ${want.revision} (${want.eventId})`,
+      });
     }
   }
   for (const [stream, got] of model.holds) {
-    if (!replayed.holds.has(stream)) r.fail({ account: got.account, message: `held at revision ${got.revision} (${got.reason}) but nothing there needs holding`, event: got.eventId });
+    if (!replayed.holds.has(stream))
+      r.fail({
+        account: got.account,
+        message: `held at revision ${got.revision} (${got.reason}) but nothing there needs holding`,
+        event: got.eventId,
+      });
   }
   return r.done();
 }

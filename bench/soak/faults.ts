@@ -63,10 +63,15 @@ export async function killWorker(
     const now = await checkpoint().catch(() => before);
     if (now !== before) {
       const recoveryMs = Date.now() - started;
-      return { detail: `worker pid ${pid} SIGKILLed, down ${downMs} ms, restarted as pid ${stack.worker.pid}, projecting again ${recoveryMs} ms after its start`, recoveryMs };
+      return {
+        detail: `worker pid ${pid} SIGKILLed, down ${downMs} ms, restarted as pid ${stack.worker.pid}, projecting again ${recoveryMs} ms after its start`,
+        recoveryMs,
+      };
     }
     if (Date.now() > deadline) {
-      return { detail: `worker pid ${pid} SIGKILLed, down ${downMs} ms, restarted as pid ${stack.worker.pid}, not projecting 30 s after its start` };
+      return {
+        detail: `worker pid ${pid} SIGKILLed, down ${downMs} ms, restarted as pid ${stack.worker.pid}, not projecting 30 s after its start`,
+      };
     }
     await sleep(10); // a benchmark's probe, not a test's synchronisation
   }
@@ -108,11 +113,7 @@ let poisonCount = 0;
  * holderName holds U+0000 (the worker must hold only that stream) and an event of a type the app
  * does not know (the worker must step over it).
  */
-export async function appendPoison(
-  client: EventStoreDBClient,
-  kind: Poison['kind'],
-  account: string,
-): Promise<Poison> {
+export async function appendPoison(client: EventStoreDBClient, kind: Poison['kind'], account: string): Promise<Poison> {
   const commandId = `soak-poison-${++poisonCount}-${Date.now()}`;
   const metadata = { commandId, correlationId: commandId, causationId: commandId };
   const event =

@@ -66,7 +66,10 @@ export class Ledger {
 
   /** Counts of final answers by kind and code, and how unknown outcomes were resolved. */
   tally(): Record<CommandKind, Record<string, number>> {
-    const out = Object.fromEntries(COMMAND_KINDS.map((k) => [k, {} as Record<string, number>])) as Record<CommandKind, Record<string, number>>;
+    const out = Object.fromEntries(COMMAND_KINDS.map((k) => [k, {} as Record<string, number>])) as Record<
+      CommandKind,
+      Record<string, number>
+    >;
     for (const command of this.commands.values()) {
       const last = Ledger.final(command);
       if (!last) continue;

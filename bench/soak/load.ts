@@ -29,7 +29,7 @@ export async function attempt(
     result = await HANDLERS[command.kind](command.input as never, deps);
   } catch (error) {
     // The handlers promise an answer, never a throw: record it as 'thrown' so the report shows it.
-    result = { ok: false, code: 'thrown' as never, message: error instanceof Error ? error.stack ?? error.message : String(error) };
+    result = { ok: false, code: 'thrown' as never, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
   command.answers.push(answerOf(result, started, phases.current, why));
   return result;
@@ -117,7 +117,13 @@ export class Load {
     const account = this.pick(undefined, true);
     if (!account) return undefined;
     if (roll < 0.95) {
-      return { id, kind: 'deposit', account, input: { commandId: id, accountNumber: account, amountCents: between(random, 100, 5_000) }, answers: [] };
+      return {
+        id,
+        kind: 'deposit',
+        account,
+        input: { commandId: id, accountNumber: account, amountCents: between(random, 100, 5_000) },
+        answers: [],
+      };
     }
     const holderName = `Soak holder ${account.slice(-4)} renamed ${++this.renames}`;
     return { id, kind: 'rename', account, input: { commandId: id, accountNumber: account, holderName }, answers: [] };

@@ -53,22 +53,26 @@ const number = (flag: string, raw: string | undefined, min: number, max: number,
   return value;
 };
 
-export function parseSoakArgs(argv: string[], env: Record<string, string | undefined> = process.env, now = new Date()): SoakOptions | 'help' {
+export function parseSoakArgs(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+  now = new Date(),
+): SoakOptions | 'help' {
   const parsed = parseCommandLine(argv, {
-        minutes: { type: 'string' },
-        seconds: { type: 'string' },
-        clients: { type: 'string' },
-        accounts: { type: 'string' },
-        hot: { type: 'string' },
-        seed: { type: 'string' },
-        'decision-source': { type: 'string' },
-        faults: { type: 'string' },
-        'fault-gap': { type: 'string' },
-        down: { type: 'string' },
-        'checkpoint-every': { type: 'string' },
-        'settle-timeout': { type: 'string' },
-        out: { type: 'string' },
-        keep: { type: 'boolean' },
+    minutes: { type: 'string' },
+    seconds: { type: 'string' },
+    clients: { type: 'string' },
+    accounts: { type: 'string' },
+    hot: { type: 'string' },
+    seed: { type: 'string' },
+    'decision-source': { type: 'string' },
+    faults: { type: 'string' },
+    'fault-gap': { type: 'string' },
+    down: { type: 'string' },
+    'checkpoint-every': { type: 'string' },
+    'settle-timeout': { type: 'string' },
+    out: { type: 'string' },
+    keep: { type: 'boolean' },
   });
   if (parsed === 'help') return 'help';
   const v = parsed.values;
@@ -84,12 +88,16 @@ export function parseSoakArgs(argv: string[], env: Record<string, string | undef
   }
   let faults: FaultKind[] = [...FAULT_KINDS];
   if (v.faults !== undefined) {
-    const list = v.faults.split(',').map((s) => s.trim()).filter(Boolean);
+    const list = v.faults
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (list.length === 1 && list[0] === 'none') faults = [];
     else {
       if (list.length === 0) throw new UsageError('--faults needs at least one fault kind (or none)');
       for (const kind of list) {
-        if (!(FAULT_KINDS as readonly string[]).includes(kind)) throw new UsageError(`Unknown fault '${kind}' (faults: ${FAULT_KINDS.join(', ')}, none)`);
+        if (!(FAULT_KINDS as readonly string[]).includes(kind))
+          throw new UsageError(`Unknown fault '${kind}' (faults: ${FAULT_KINDS.join(', ')}, none)`);
       }
       faults = [...new Set(list as FaultKind[])];
     }

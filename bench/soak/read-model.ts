@@ -10,13 +10,19 @@ export type ReadModel = {
 };
 
 export async function readModelOf(db: Db, numbers: readonly string[]): Promise<ReadModel> {
-  const rows = await db.select().from(accounts).where(inArray(accounts.number, [...numbers]));
+  const rows = await db
+    .select()
+    .from(accounts)
+    .where(inArray(accounts.number, [...numbers]));
   const entries = await db
     .select()
     .from(accountHistory)
     .where(inArray(accountHistory.accountNumber, [...numbers]))
     .orderBy(asc(accountHistory.accountNumber), asc(accountHistory.position));
-  const holdRows = await db.select().from(projectionHolds).where(inArray(projectionHolds.accountNumber, [...numbers]));
+  const holdRows = await db
+    .select()
+    .from(projectionHolds)
+    .where(inArray(projectionHolds.accountNumber, [...numbers]));
   const history = new Map<string, (typeof accountHistory.$inferSelect)[]>();
   for (const entry of entries) {
     const list = history.get(entry.accountNumber) ?? [];
@@ -26,13 +32,18 @@ export async function readModelOf(db: Db, numbers: readonly string[]): Promise<R
   return {
     accounts: new Map(rows.map((r) => [r.number, { holderName: r.holderName, balance: r.balance, revision: r.revision }])),
     history,
-    holds: new Map(holdRows.map((h) => [h.stream, { account: h.accountNumber, revision: h.revision, eventId: h.eventId, reason: h.reason }])),
+    holds: new Map(
+      holdRows.map((h) => [h.stream, { account: h.accountNumber, revision: h.revision, eventId: h.eventId, reason: h.reason }]),
+    ),
   };
 }
 
 /** Applied revision per account (-1 without a row) and the held streams: what "caught up" is judged on. */
 export async function progressOf(db: Db, numbers: readonly string[]) {
-  const rows = await db.select({ number: accounts.number, revision: accounts.revision }).from(accounts).where(inArray(accounts.number, [...numbers]));
+  const rows = await db
+    .select({ number: accounts.number, revision: accounts.revision })
+    .from(accounts)
+    .where(inArray(accounts.number, [...numbers]));
   const holdRows = await db
     .select({ stream: projectionHolds.stream, revision: projectionHolds.revision, eventId: projectionHolds.eventId })
     .from(projectionHolds)

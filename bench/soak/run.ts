@@ -53,12 +53,17 @@ const withTimeout = <T>(work: Promise<T>, ms: number) =>
   Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`gave up after ${ms} ms`)), ms).unref())]);
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-export async function runSoak(options: SoakOptions, env: NodeJS.ProcessEnv = process.env): Promise<{ exitCode: number; report?: SoakReport }> {
+export async function runSoak(
+  options: SoakOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ exitCode: number; report?: SoakReport }> {
   const startedAt = new Date();
   const progress = new Progress(options.durationMs > 120_000 ? 10_000 : 5_000);
   const log = (message: string) => progress.log(message);
   const random = seededRandom(options.seed);
-  log(`seed ${options.seed}, ${options.clients} clients, ${options.accounts} accounts (${options.hot} hot), ${options.durationMs / 1000} s of load, decision source ${options.decisionSource}`);
+  log(
+    `seed ${options.seed}, ${options.clients} clients, ${options.accounts} accounts (${options.hot} hot), ${options.durationMs / 1000} s of load, decision source ${options.decisionSource}`,
+  );
 
   const stack = await startStack({ env, log });
   // The command handlers log every failure with console.*: thousands of lines under faults. Keep
@@ -66,7 +71,10 @@ export async function runSoak(options: SoakOptions, env: NodeJS.ProcessEnv = pro
   stack.logs.commands = path.join(stack.dir, 'commands.log');
   const commandsLog = fs.createWriteStream(stack.logs.commands, { flags: 'a' });
   const saved = { error: console.error, warn: console.warn, info: console.info, log: console.log };
-  const toFile = (...args: unknown[]) => void commandsLog.write(`${new Date().toISOString()} ${args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : typeof a === 'string' ? a : JSON.stringify(a, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)))).join(' ')}\n`);
+  const toFile = (...args: unknown[]) =>
+    void commandsLog.write(
+      `${new Date().toISOString()} ${args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : typeof a === 'string' ? a : JSON.stringify(a, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)))).join(' ')}\n`,
+    );
   console.error = console.warn = console.info = console.log = toFile;
   let interrupted: string | undefined;
   let finishing: Promise<unknown> | undefined;
@@ -91,7 +99,9 @@ export async function runSoak(options: SoakOptions, env: NodeJS.ProcessEnv = pro
   try {
     const { faults: kinds, skipped } = availableFaults(stack, options.faults);
     for (const reason of skipped) log(`skipping ${reason}`);
-    log(`stack up in ${stack.dir} (event store ${stack.store ? `pid ${stack.store.pid}` : 'external'}, PostgreSQL ${stack.postgres ? `pid ${stack.postgres.pid}` : 'external'})`);
+    log(
+      `stack up in ${stack.dir} (event store ${stack.store ? `pid ${stack.store.pid}` : 'external'}, PostgreSQL ${stack.postgres ? `pid ${stack.postgres.pid}` : 'external'})`,
+    );
 
     for (let tries = 1; ; tries++) {
       try {
@@ -131,8 +141,10 @@ export async function runSoak(options: SoakOptions, env: NodeJS.ProcessEnv = pro
 
     /** Services that died by themselves are started again so the run goes on; the exit is reported as a break. */
     const ensureUp = async () => {
-      if (stack.store && !stack.store.running) await stack.store.start(30_000).catch((e) => log(`restarting the event store failed: ${errorText(e)}`));
-      if (stack.postgres && !stack.postgres.running) await stack.postgres.start(120_000).catch((e) => log(`restarting PostgreSQL failed: ${errorText(e)}`));
+      if (stack.store && !stack.store.running)
+        await stack.store.start(30_000).catch((e) => log(`restarting the event store failed: ${errorText(e)}`));
+      if (stack.postgres && !stack.postgres.running)
+        await stack.postgres.start(120_000).catch((e) => log(`restarting PostgreSQL failed: ${errorText(e)}`));
       if (!stack.worker.running) await stack.worker.start();
     };
 
@@ -153,7 +165,9 @@ export async function runSoak(options: SoakOptions, env: NodeJS.ProcessEnv = pro
         invariants,
       });
       const breaks = invariants.flatMap((r) => r.breaks);
-      progress.log(`checkpoint ${label}: ${breaks.length === 0 ? 'all invariants hold' : `${breaks.length} BREAKS`} (${Date.now() - pauseStarted} ms)`);
+      progress.log(
+        `checkpoint ${label}: ${breaks.length === 0 ? 'all invariants hold' : `${breaks.length} BREAKS`} (${Date.now() - pauseStarted} ms)`,
+      );
       for (const b of breaks.slice(0, 5)) progress.log(`  BREAK ${b.invariant}${b.account ? ` account ${b.account}` : ''}: ${b.message}`);
       pausedMs += Date.now() - pauseStarted;
       phases.resume();
@@ -167,7 +181,10 @@ export async function runSoak(options: SoakOptions, env: NodeJS.ProcessEnv = pro
       try {
         switch (kind) {
           case 'worker-kill':
-            Object.assign(record, await killWorker(stack, options.downMs, async () => (await getProjectionStatus(checker.db)).lastPosition));
+            Object.assign(
+              record,
+              await killWorker(stack, options.downMs, async () => (await getProjectionStatus(checker.db)).lastPosition),
+            );
             await sleep(RECOVERY_MS);
             break;
           case 'store-kill':
@@ -260,7 +277,10 @@ export async function runSoak(options: SoakOptions, env: NodeJS.ProcessEnv = pro
     final.invariants.push(answers);
     const exits: InvariantResult = { name: 'services-stay-up', checked: 1, breaks: [] };
     for (const exit of stack.unexpectedExits) {
-      exits.breaks.push({ invariant: 'services-stay-up', message: `${exit.service} exited by itself (${exit.signal ?? `code ${exit.code}`}) at ${new Date(exit.at).toISOString()}; log ${stack.logs[exit.service]}` });
+      exits.breaks.push({
+        invariant: 'services-stay-up',
+        message: `${exit.service} exited by itself (${exit.signal ?? `code ${exit.code}`}) at ${new Date(exit.at).toISOString()}; log ${stack.logs[exit.service]}`,
+      });
     }
     final.invariants.push(exits);
     const clear: InvariantResult = { name: 'answers-not-thrown', checked: 0, breaks: [] };
@@ -268,7 +288,11 @@ export async function runSoak(options: SoakOptions, env: NodeJS.ProcessEnv = pro
       for (const answer of command.answers) {
         clear.checked++;
         if ((answer.code as string) === 'thrown' && clear.breaks.length < 25) {
-          clear.breaks.push({ invariant: clear.name, account: command.account ?? undefined, message: `${command.kind} ${command.id} threw instead of answering: ${answer.message}` });
+          clear.breaks.push({
+            invariant: clear.name,
+            account: command.account ?? undefined,
+            message: `${command.kind} ${command.id} threw instead of answering: ${answer.message}`,
+          });
         }
       }
     }
@@ -356,7 +380,11 @@ async function checkNow(
     }
     if (Date.now() - started > settleTimeoutMs) {
       for (const line of lagging.slice(0, 25)) {
-        settled.breaks.push({ invariant: 'settled', account: line.slice(0, line.indexOf(':')), message: `not caught up within ${settleTimeoutMs} ms: ${line.slice(line.indexOf(':') + 2)}` });
+        settled.breaks.push({
+          invariant: 'settled',
+          account: line.slice(0, line.indexOf(':')),
+          message: `not caught up within ${settleTimeoutMs} ms: ${line.slice(line.indexOf(':') + 2)}`,
+        });
       }
       if (!now) settled.breaks.push({ invariant: 'settled', message: `the read model could not be read within ${settleTimeoutMs} ms` });
       break;
@@ -387,7 +415,9 @@ function printSummary(report: SoakReport, finalInvariants: InvariantResult[], ou
   else {
     print(`${report.breaks.length} BREAKS (results in ${out}, service logs in ${report.logsKeptIn}):`);
     for (const b of report.breaks.slice(0, 40)) {
-      print(`  ${b.invariant}${b.account ? ` account ${b.account}` : ''}: ${b.message}${b.event ? `\n      first differing event: ${b.event}` : ''}`);
+      print(
+        `  ${b.invariant}${b.account ? ` account ${b.account}` : ''}: ${b.message}${b.event ? `\n      first differing event: ${b.event}` : ''}`,
+      );
     }
   }
 }

@@ -57,7 +57,9 @@ export class ServiceProcess {
     const log = fs.openSync(this.logFile, 'a');
     fs.writeSync(log, `\n--- ${new Date().toISOString()} start #${++this.starts}\n`);
     // TypeScript through tsx; a built .mjs (the bundled worker) as it is.
-    const entry = this.script.endsWith('.ts') ? ['--conditions=react-server', '--import', 'tsx', path.join(ROOT, this.script)] : [path.join(ROOT, this.script)];
+    const entry = this.script.endsWith('.ts')
+      ? ['--conditions=react-server', '--import', 'tsx', path.join(ROOT, this.script)]
+      : [path.join(ROOT, this.script)];
     const child = spawn(process.execPath, [...this.nodeArgs, ...entry, ...this.args()], {
       cwd: ROOT,
       env: childEnv(this.env()),

@@ -27,10 +27,7 @@ export type SoakStack = {
   stop: () => Promise<void>;
 };
 
-export async function startStack(options: {
-  env?: NodeJS.ProcessEnv;
-  log: (message: string) => void;
-}): Promise<SoakStack> {
+export async function startStack(options: { env?: NodeJS.ProcessEnv; log: (message: string) => void }): Promise<SoakStack> {
   const env = options.env ?? process.env;
   const dir = fs.mkdtempSync(path.join(tmpdir(), 'eventbank-soak-'));
   // As root, embedded PostgreSQL runs as an unprivileged user that must traverse this directory.

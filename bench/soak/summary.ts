@@ -6,7 +6,11 @@ import type { PhaseStats } from './phases';
 
 function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -29,7 +33,10 @@ export function faultsTable(faults: readonly FaultRecord[], skipped: readonly st
     const ms = list.map((f) => (f.endedAt ?? f.startedAt) - f.startedAt);
     const errors = list.filter((f) => f.error).length;
     const recoveries = list.flatMap((f) => (f.recoveryMs === undefined ? [] : [f.recoveryMs]));
-    const note = [errors ? `${errors} failed` : '', recoveries.length ? `projecting again after ${Math.min(...recoveries)}–${Math.max(...recoveries)} ms` : '']
+    const note = [
+      errors ? `${errors} failed` : '',
+      recoveries.length ? `projecting again after ${Math.min(...recoveries)}–${Math.max(...recoveries)} ms` : '',
+    ]
       .filter(Boolean)
       .join('; ');
     return [kind, String(list.length), `${(ms.reduce((a, b) => a + b, 0) / 1000).toFixed(1)} s`, note];

@@ -19,7 +19,15 @@ export function BalanceChart({ points }: { points: BalanceChartPoint[] }) {
     <ResponsiveContainer width="100%" height="100%" minWidth={0}>
       <LineChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
         <CartesianGrid stroke="#e2e8f0" vertical={false} />
-        <XAxis dataKey="at" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={day} tick={{ fontSize: 11 }} minTickGap={24} />
+        <XAxis
+          dataKey="at"
+          type="number"
+          scale="time"
+          domain={['dataMin', 'dataMax']}
+          tickFormatter={day}
+          tick={{ fontSize: 11 }}
+          minTickGap={24}
+        />
         <YAxis tickFormatter={dollars} tick={{ fontSize: 11 }} width={64} />
         <Tooltip labelFormatter={(at) => moment(Number(at))} formatter={(value) => [dollars(Number(value)), 'Balance']} />
         <Line type="stepAfter" dataKey="closing" stroke="#3730a3" strokeWidth={2} dot={points.length < 30} isAnimationActive={false} />

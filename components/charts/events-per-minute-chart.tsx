@@ -12,7 +12,10 @@ export function EventsPerMinuteChart({ bars }: { bars: MinuteBar[] }) {
         <CartesianGrid stroke="#e2e8f0" vertical={false} />
         <XAxis dataKey="minute" tick={{ fontSize: 11 }} interval="preserveStartEnd" minTickGap={16} />
         <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={40} />
-        <Tooltip formatter={(value) => [String(value), 'Events']} labelFormatter={(label) => (typeof label === 'string' ? `${label} UTC` : label)} />
+        <Tooltip
+          formatter={(value) => [String(value), 'Events']}
+          labelFormatter={(label) => (typeof label === 'string' ? `${label} UTC` : label)}
+        />
         <Bar dataKey="events" fill="#4f46e5" isAnimationActive={false} />
       </BarChart>
     </ResponsiveContainer>

@@ -17,15 +17,7 @@ export function DepositForm({ accountNumber, ...form }: AccountFormProps) {
       pendingText="Depositing…"
       {...form}
     >
-      {({ field }) => (
-        <Field
-          {...field('amount')}
-          label="Amount"
-          hint={AMOUNT_HINT}
-          inputMode="decimal"
-          required
-        />
-      )}
+      {({ field }) => <Field {...field('amount')} label="Amount" hint={AMOUNT_HINT} inputMode="decimal" required />}
     </CommandForm>
   );
 }

@@ -30,7 +30,10 @@ export function FormStatus({ state, id, confirmation }: { state: ActionState; id
         </p>
       ) : (
         confirmation && (
-          <p className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800 wrap-anywhere" data-testid="confirmation">
+          <p
+            className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800 wrap-anywhere"
+            data-testid="confirmation"
+          >
             {confirmation}
           </p>
         )

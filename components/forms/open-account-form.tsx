@@ -25,13 +25,7 @@ export function OpenAccountForm({ commandId }: { commandId: string }) {
             autoComplete="name"
             required
           />
-          <Field
-            {...field('openingBalance')}
-            label="Opening balance"
-            hint={`${AMOUNT_HINT}; 0 is fine.`}
-            inputMode="decimal"
-            required
-          />
+          <Field {...field('openingBalance')} label="Opening balance" hint={`${AMOUNT_HINT}; 0 is fine.`} inputMode="decimal" required />
         </>
       )}
     </CommandForm>

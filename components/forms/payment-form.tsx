@@ -29,18 +29,8 @@ export function PaymentForm({ accountNumber, ...form }: AccountFormProps) {
             spellCheck={false}
             required
           />
-          <Field
-            {...field('amount')}
-            label="Amount"
-            hint={AMOUNT_HINT}
-            inputMode="decimal"
-            required
-          />
-          <Field
-            {...field('reference')}
-            label="Reference (optional)"
-            hint={`Up to ${PAYMENT_REFERENCE_MAX_LENGTH} characters.`}
-          />
+          <Field {...field('amount')} label="Amount" hint={AMOUNT_HINT} inputMode="decimal" required />
+          <Field {...field('reference')} label="Reference (optional)" hint={`Up to ${PAYMENT_REFERENCE_MAX_LENGTH} characters.`} />
         </>
       )}
     </CommandForm>

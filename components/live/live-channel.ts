@@ -44,8 +44,7 @@ export class LiveChannel {
     if (this.listeners.size === 1) {
       this.lastId = since;
       this.start();
-    }
-    else if (this.status === 'live') listener.onOpen?.();
+    } else if (this.status === 'live') listener.onOpen?.();
     return () => {
       this.listeners.delete(listener);
       if (this.listeners.size === 0) this.stop();

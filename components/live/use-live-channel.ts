@@ -36,7 +36,15 @@ export function useLiveChannel(options: Options): LiveChannelState {
 
   const channel = liveChannel(account, operations);
   const watch = useCallback((onChange: () => void) => channel.watchStatus(onChange), [channel]);
-  const status = useSyncExternalStore(watch, () => channel.status, () => 'connecting' as const);
-  const pausedByUser = useSyncExternalStore(watch, () => channel.pausedByUser, () => false);
+  const status = useSyncExternalStore(
+    watch,
+    () => channel.status,
+    () => 'connecting' as const,
+  );
+  const pausedByUser = useSyncExternalStore(
+    watch,
+    () => channel.pausedByUser,
+    () => false,
+  );
   return { status, pausedByUser, setPausedByUser: (paused) => channel.setPausedByUser(paused) };
 }

@@ -25,7 +25,11 @@ export function ProjectionLagView({ lag }: { lag: ProjectionLagFacts }) {
       <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4">
         <Fact label="Store: last $all position" value={lag.storePosition ?? 'empty'} testId="store-position" />
         <Fact label="Worker checkpoint" value={lag.checkpointPosition ?? 'none yet'} testId="checkpoint-position" />
-        <Fact label="Events behind" value={`${lag.atLeast ? '≥ ' : ''}${lag.eventsBehind.toLocaleString('en-US')}`} testId="events-behind" />
+        <Fact
+          label="Events behind"
+          value={`${lag.atLeast ? '≥ ' : ''}${lag.eventsBehind.toLocaleString('en-US')}`}
+          testId="events-behind"
+        />
         <Fact label="Seconds behind" value={lag.secondsBehind.toFixed(1)} testId="seconds-behind" />
       </dl>
       {lag.checkpointUpdatedAt && <p className="text-xs text-slate-500">Checkpoint last moved at {lag.checkpointUpdatedAt}.</p>}

@@ -31,10 +31,17 @@ export function RebuildView({ run }: { run: RebuildRunView | null }) {
         </div>
       )}
       <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
-        <Fact label="Status" value={run.status === 'failed' ? `failed: ${run.message.replace(/^failed: /, '')}` : run.status} testId="rebuild-status" />
+        <Fact
+          label="Status"
+          value={run.status === 'failed' ? `failed: ${run.message.replace(/^failed: /, '')}` : run.status}
+          testId="rebuild-status"
+        />
         <Fact label="Events replayed" value={Number(run.events).toLocaleString('en')} />
         <Fact label="Events per second" value={Math.round(run.eventsPerSecond).toLocaleString('en')} />
-        <Fact label={active ? 'Time left' : 'Finished'} value={active ? (run.secondsLeft === null ? '…' : `${Math.ceil(run.secondsLeft)} s`) : (run.finishedAt ?? '–')} />
+        <Fact
+          label={active ? 'Time left' : 'Finished'}
+          value={active ? (run.secondsLeft === null ? '…' : `${Math.ceil(run.secondsLeft)} s`) : (run.finishedAt ?? '–')}
+        />
       </dl>
       <p className="text-xs text-slate-500">Started {run.startedAt}.</p>
     </div>

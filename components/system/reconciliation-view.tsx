@@ -39,7 +39,11 @@ export function ReconciliationView({ run, limit }: { run: ReconciliationRunView 
   return (
     <div className="space-y-3" data-testid="reconciliation-run" data-status={run.status}>
       <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
-        <Fact label="Status" value={run.status === 'done' ? run.message : run.status === 'failed' ? run.message : `${run.status}…`} testId="reconciliation-status" />
+        <Fact
+          label="Status"
+          value={run.status === 'done' ? run.message : run.status === 'failed' ? run.message : `${run.status}…`}
+          testId="reconciliation-status"
+        />
         <Fact label="Accounts checked" value={run.accounts.toLocaleString('en')} />
         <Fact label="Events replayed" value={Number(run.events).toLocaleString('en')} />
         <Fact label="As of $all position" value={run.position ?? '–'} />
@@ -64,7 +68,11 @@ export function ReconciliationView({ run, limit }: { run: ReconciliationRunView 
             </thead>
             <tbody>
               {shown.map((d) => (
-                <tr key={`${d.accountNumber}-${d.field}`} className="border-t border-slate-100 align-top" data-testid="reconciliation-difference">
+                <tr
+                  key={`${d.accountNumber}-${d.field}`}
+                  className="border-t border-slate-100 align-top"
+                  data-testid="reconciliation-difference"
+                >
                   <td className="py-1 pr-3 font-mono">
                     <Link href={`/accounts/${d.accountNumber}`} className="text-brand-700 underline">
                       {d.accountNumber}
@@ -90,7 +98,11 @@ export function ReconciliationView({ run, limit }: { run: ReconciliationRunView 
       )}
       {limit !== undefined && run.differences.length > limit && (
         <p className="text-sm">
-          {run.differences.length - limit} more: <Link href="/system/reconciliation" className="text-brand-700 underline">see the whole report</Link>.
+          {run.differences.length - limit} more:{' '}
+          <Link href="/system/reconciliation" className="text-brand-700 underline">
+            see the whole report
+          </Link>
+          .
         </p>
       )}
     </div>

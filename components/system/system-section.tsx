@@ -18,7 +18,12 @@ export function SystemSection({
   children?: ReactNode;
 }) {
   return (
-    <section id={id} aria-labelledby={`${id}-heading`} className="min-w-0 space-y-3 rounded-xl border border-slate-200 bg-white p-5 shadow-sm" data-testid={`section-${id}`}>
+    <section
+      id={id}
+      aria-labelledby={`${id}-heading`}
+      className="min-w-0 space-y-3 rounded-xl border border-slate-200 bg-white p-5 shadow-sm"
+      data-testid={`section-${id}`}
+    >
       <div>
         <h2 id={`${id}-heading`} className="text-lg font-semibold">
           {title}

@@ -28,7 +28,10 @@ export function NoSuchPoint({
             {latest.label}
           </Link>
         )}
-        <Link href={`/accounts/${number}`} className="rounded-md bg-brand-700 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-800">
+        <Link
+          href={`/accounts/${number}`}
+          className="rounded-md bg-brand-700 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-800"
+        >
           Back to account {number}
         </Link>
       </div>

@@ -41,8 +41,8 @@ export function PastStateView({ view, stoppedAt }: { view: TimeTravelView; stopp
       >
         <p className="min-w-0">
           <span className="font-semibold">Historical view.</span> This is the account as it was right after{' '}
-          {point.kind === 'own' ? `revision ${point.revision}` : `the payment it received from ${point.counterparty}`} (
-          {pointWhen(point)}), replayed from the event store. Nothing after it is included
+          {point.kind === 'own' ? `revision ${point.revision}` : `the payment it received from ${point.counterparty}`} ({pointWhen(point)}),
+          replayed from the event store. Nothing after it is included
           {later === 0 ? ' (it is the latest point of its history).' : ` (${later} later point${later === 1 ? '' : 's'} of its history).`}
         </p>
         <div className="flex flex-wrap items-center gap-3">
@@ -83,7 +83,10 @@ export function PastStateView({ view, stoppedAt }: { view: TimeTravelView; stopp
         <div className="min-w-0 sm:text-right">{view.next && <PointLink point={view.next} rel="next" />}</div>
       </nav>
 
-      <section aria-labelledby="state-heading" className="grid gap-6 rounded-xl border border-slate-200 bg-white p-5 shadow-sm md:grid-cols-2">
+      <section
+        aria-labelledby="state-heading"
+        className="grid gap-6 rounded-xl border border-slate-200 bg-white p-5 shadow-sm md:grid-cols-2"
+      >
         <div className="min-w-0 space-y-3">
           <h2 id="state-heading" className="text-lg font-semibold">
             State right after it
@@ -148,7 +151,12 @@ export function PastStateView({ view, stoppedAt }: { view: TimeTravelView; stopp
 function PointLink({ point, rel }: { point: PointSummary; rel: 'prev' | 'next' }) {
   const label = `${point.number}: ${pointSentence(point)}`;
   return (
-    <Link href={point.href} rel={rel} className={`${pagerLink} inline-block max-w-full wrap-anywhere`} aria-label={`${rel === 'prev' ? 'Previous' : 'Next'} point, ${label}`}>
+    <Link
+      href={point.href}
+      rel={rel}
+      className={`${pagerLink} inline-block max-w-full wrap-anywhere`}
+      aria-label={`${rel === 'prev' ? 'Previous' : 'Next'} point, ${label}`}
+    >
       {rel === 'prev' ? `← Point ${label}` : `Point ${label} →`}
     </Link>
   );

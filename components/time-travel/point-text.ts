@@ -35,7 +35,8 @@ export function pointTitle(point: PointSummary): string {
 /** One line: what happened at the point, e.g. "Payment received +$5.00 from 1234567897 (Rent)". */
 export function pointSentence(point: PointSummary): string {
   const parts = [pointTitle(point)];
-  if (point.amountCents !== null) parts.push(point.type === 'AccountOpened' ? formatMoney(point.amountCents) : formatSignedMoney(point.amountCents));
+  if (point.amountCents !== null)
+    parts.push(point.type === 'AccountOpened' ? formatMoney(point.amountCents) : formatSignedMoney(point.amountCents));
   if (point.counterparty) parts.push(`${point.kind === 'received' ? 'from' : 'to'} ${point.counterparty}`);
   if (point.detail) {
     const payment = point.type === 'PaymentMade' || point.type === 'PaymentReceived';

@@ -17,7 +17,17 @@ export function StateList({ values, label }: { values: SnapshotValues; label: st
 }
 
 /** Field-level changes between two points, old → new; says so when nothing changed. */
-export function ChangeTable({ changes, caption, empty, testId }: { changes: FieldChange[]; caption: string; empty: string; testId: string }) {
+export function ChangeTable({
+  changes,
+  caption,
+  empty,
+  testId,
+}: {
+  changes: FieldChange[];
+  caption: string;
+  empty: string;
+  testId: string;
+}) {
   return (
     <div data-testid={testId}>
       {changes.length === 0 ? (

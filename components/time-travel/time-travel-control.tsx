@@ -108,8 +108,8 @@ export function TimeTravelControl({ initial }: { initial: TimeTravelView }) {
           Time travel
         </h2>
         <p className="text-sm text-slate-600">
-          Step through every point of this account’s history — each of its own events and each payment it received — and
-          see the account right after it.
+          Step through every point of this account’s history — each of its own events and each payment it received — and see the account
+          right after it.
         </p>
       </div>
 
@@ -148,7 +148,10 @@ export function TimeTravelControl({ initial }: { initial: TimeTravelView }) {
             data-testid="time-travel-slider"
           />
           {!enhanced && (
-            <button type="submit" className="shrink-0 rounded-md bg-brand-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-800">
+            <button
+              type="submit"
+              className="shrink-0 rounded-md bg-brand-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-brand-800"
+            >
               Show
             </button>
           )}

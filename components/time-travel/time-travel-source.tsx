@@ -11,13 +11,13 @@ export function TimeTravelSource({ view }: { view: TimeTravelView }) {
         <span className="font-mono">account-{accountNumber}</span> replayed from the event store (revisions 0–{view.ownRevision} of{' '}
         {view.lastRevision}) and the payments it had received by then as the projection’s index of incoming payments lists them (
         {received === 0 ? 'none' : received}
-        {source.indexedUpTo === null ? ', nothing indexed yet' : `; indexed up to $all position ${source.indexedUpTo}`}). A payment the worker
-        has not indexed yet appears here once it has.
+        {source.indexedUpTo === null ? ', nothing indexed yet' : `; indexed up to $all position ${source.indexedUpTo}`}). A payment the
+        worker has not indexed yet appears here once it has.
       </p>
       {source.accountHold && (
         <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-amber-900" data-testid="time-travel-account-held">
-          The projection holds this account’s stream at revision {source.accountHold.revision} ({source.accountHold.reason}): the
-          account page’s balance and history stop before it. This replay reads the store itself
+          The projection holds this account’s stream at revision {source.accountHold.revision} ({source.accountHold.reason}): the account
+          page’s balance and history stop before it. This replay reads the store itself
           {source.unreadable > 0 ? ' and skips the unreadable event' : ''}.
         </p>
       )}
@@ -29,8 +29,8 @@ export function TimeTravelSource({ view }: { view: TimeTravelView }) {
       )}
       {source.heldPayments > 0 && (
         <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-amber-900" data-testid="time-travel-held-payments">
-          {source.heldPayments === 1 ? 'One of these payments is' : `${source.heldPayments} of these payments are`} on a payer’s stream
-          the projection holds: in the store and counted here, but not yet in the account’s balance in the read model.
+          {source.heldPayments === 1 ? 'One of these payments is' : `${source.heldPayments} of these payments are`} on a payer’s stream the
+          projection holds: in the store and counted here, but not yet in the account’s balance in the read model.
         </p>
       )}
     </div>

@@ -36,7 +36,8 @@ export function parseArgs(argv: readonly string[]): EventStoreOptions | 'help' {
   if (values.help) return 'help';
   const options: EventStoreOptions = { port: 2113 };
   if (values.port !== undefined) {
-    if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got '${values.port}'`);
+    if (!/^\d+$/.test(values.port) || Number(values.port) > 65535)
+      throw new UsageError(`--port must be an integer from 0 to 65535, got '${values.port}'`);
     options.port = Number(values.port);
   }
   if (values.host !== undefined) {

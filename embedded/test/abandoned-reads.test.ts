@@ -64,7 +64,10 @@ const padded = (n: number) => jsonEvent({ type: 'Padded', data: { n, pad: 'x'.re
 
 async function seed(client: EventStoreDBClient, stream: string, count: number): Promise<void> {
   for (let i = 0; i < count; i += 500) {
-    await client.appendToStream(stream, Array.from({ length: Math.min(500, count - i) }, (_, j) => padded(i + j)));
+    await client.appendToStream(
+      stream,
+      Array.from({ length: Math.min(500, count - i) }, (_, j) => padded(i + j)),
+    );
   }
 }
 
@@ -167,7 +170,10 @@ describe('reads abandoned by breaking out of for-await', () => {
     const client = EventStoreDBClient.connectionString(server.connectionString);
     try {
       const s = streamName('small');
-      await client.appendToStream(s, Array.from({ length: 5 }, (_, n) => numbered(n)));
+      await client.appendToStream(
+        s,
+        Array.from({ length: 5 }, (_, n) => numbered(n)),
+      );
       const read = client.readStream(s);
       const status = new Promise<grpc.StatusObject>((resolve) => {
         read.once('pipe', (src: unknown) => void (src as RawCall).once('status', resolve));
@@ -198,7 +204,10 @@ describe('reads abandoned by breaking out of for-await', () => {
       const big = streamName('big');
       await seed(client, big, 2000);
       const small = streamName('small');
-      await client.appendToStream(small, Array.from({ length: 5 }, (_, n) => numbered(n)));
+      await client.appendToStream(
+        small,
+        Array.from({ length: 5 }, (_, n) => numbered(n)),
+      );
       for (let k = 0; k < 3; k++) {
         await breakAfter(releaseOnEarlyExit(client.readStream(small)), 1);
         await breakAfter(releaseOnEarlyExit(client.readStream(big, { maxCount: 20 })), 10);

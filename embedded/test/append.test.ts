@@ -4,7 +4,8 @@ import { type AppendExpectedRevision } from '@eventstore/db-client';
 import { connect, expecting, lib, versionsOf } from './client.js';
 import { collect, FORCE_APPEND, streamName, useEventStore } from './support.js';
 
-const { jsonEvent, binaryEvent, WrongExpectedVersionError, MaxAppendSizeExceededError, StreamDeletedError, ANY, NO_STREAM, STREAM_EXISTS } = lib;
+const { jsonEvent, binaryEvent, WrongExpectedVersionError, MaxAppendSizeExceededError, StreamDeletedError, ANY, NO_STREAM, STREAM_EXISTS } =
+  lib;
 
 const es = useEventStore();
 const ev = (n: number) => jsonEvent({ type: 'Numbered', data: { n } });
@@ -149,7 +150,9 @@ describe('optimistic concurrency', () => {
     for (let round = 0; round < rounds; round++) {
       const expected = BigInt(round);
       const results = await Promise.allSettled(
-        Array.from({ length: writers }, (_, w) => es.client.appendToStream(s, jsonEvent({ type: 'Raced', data: { round, w } }), { ...expecting(expected), ...extra })),
+        Array.from({ length: writers }, (_, w) =>
+          es.client.appendToStream(s, jsonEvent({ type: 'Raced', data: { round, w } }), { ...expecting(expected), ...extra }),
+        ),
       );
       const won = results.filter((r) => r.status === 'fulfilled');
       const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

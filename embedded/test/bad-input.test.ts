@@ -8,12 +8,18 @@ import { jsonEvent, binaryEvent, MaxAppendSizeExceededError, StreamNotFoundError
 import { collect, streamName, useEventStore } from './support.js';
 
 const require = createRequire(import.meta.url);
-const streamsPb = require('@eventstore/db-client/generated/streams_pb.js') as typeof import('@eventstore/db-client/generated/streams_pb.js');
-const streamsGrpc = require('@eventstore/db-client/generated/streams_grpc_pb.js') as typeof import('@eventstore/db-client/generated/streams_grpc_pb.js');
+const streamsPb =
+  require('@eventstore/db-client/generated/streams_pb.js') as typeof import('@eventstore/db-client/generated/streams_pb.js');
+const streamsGrpc =
+  require('@eventstore/db-client/generated/streams_grpc_pb.js') as typeof import('@eventstore/db-client/generated/streams_grpc_pb.js');
 const sharedPb = require('@eventstore/db-client/generated/shared_pb.js') as typeof import('@eventstore/db-client/generated/shared_pb.js');
 const clientRequire = createRequire(require.resolve('@eventstore/db-client/package.json'));
-const timestampPb = clientRequire('google-protobuf/google/protobuf/timestamp_pb.js') as typeof import('google-protobuf/google/protobuf/timestamp_pb.js');
-const emptyPb = clientRequire('google-protobuf/google/protobuf/empty_pb.js') as typeof import('google-protobuf/google/protobuf/empty_pb.js');
+const timestampPb = clientRequire(
+  'google-protobuf/google/protobuf/timestamp_pb.js',
+) as typeof import('google-protobuf/google/protobuf/timestamp_pb.js');
+const emptyPb = clientRequire(
+  'google-protobuf/google/protobuf/empty_pb.js',
+) as typeof import('google-protobuf/google/protobuf/empty_pb.js');
 
 type AppendReq = InstanceType<typeof streamsPb.AppendReq>;
 type BatchAppendReq = InstanceType<typeof streamsPb.BatchAppendReq>;
@@ -41,7 +47,13 @@ const uuid = (s: string) => {
   return u;
 };
 
-function proposed<T extends { setId(u?: InstanceType<typeof sharedPb.UUID>): unknown; getMetadataMap(): { set(k: string, v: string): unknown }; setData(d: Uint8Array): unknown }>(
+function proposed<
+  T extends {
+    setId(u?: InstanceType<typeof sharedPb.UUID>): unknown;
+    getMetadataMap(): { set(k: string, v: string): unknown };
+    setData(d: Uint8Array): unknown;
+  },
+>(
   msg: T,
   id: InstanceType<typeof sharedPb.UUID>,
   meta: Record<string, string> = { type: 'T', 'content-type': 'application/json' },
@@ -99,14 +111,20 @@ describe('Append with malformed input', () => {
   // ESDB's Append handler fails on these and ends the call with UNKNOWN (protocol §4.2, §6).
   it('rejects an invalid event id without writing anything', async () => {
     const s = streamName('bad');
-    const { err } = await rawAppend([appendOptions(s), appendEvent(uuid('11111111-1111-1111-1111-111111111111')), appendEvent(uuid('not-a-uuid'))]);
+    const { err } = await rawAppend([
+      appendOptions(s),
+      appendEvent(uuid('11111111-1111-1111-1111-111111111111')),
+      appendEvent(uuid('not-a-uuid')),
+    ]);
     expect(err?.code).toBe(grpc.status.UNKNOWN);
     expect(await streamLength(s)).toBe(0);
   });
 
   it('rejects the all-zero id and a missing id', async () => {
     const s = streamName('bad');
-    expect((await rawAppend([appendOptions(s), appendEvent(uuid('00000000-0000-0000-0000-000000000000'))])).err?.code).toBe(grpc.status.UNKNOWN);
+    expect((await rawAppend([appendOptions(s), appendEvent(uuid('00000000-0000-0000-0000-000000000000'))])).err?.code).toBe(
+      grpc.status.UNKNOWN,
+    );
     expect((await rawAppend([appendOptions(s), appendEvent(undefined as never)])).err?.code).toBe(grpc.status.UNKNOWN);
     expect(await streamLength(s)).toBe(0);
   });
@@ -149,7 +167,11 @@ describe('Append with malformed input', () => {
     expect(err).toBeUndefined();
     expect(resp!.getSuccess()!.getCurrentRevision()).toBe('2');
     const ids = (await collect(es.client.readStream(s))).map((e) => e.event!.id);
-    expect(ids).toEqual(['aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', 'ffffffff-0000-1111-2222-333344445555', '01234567-89ab-cdef-0123-456789abcdef']);
+    expect(ids).toEqual([
+      'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+      'ffffffff-0000-1111-2222-333344445555',
+      '01234567-89ab-cdef-0123-456789abcdef',
+    ]);
 
     // a reader asking for structured UUIDs gets the same ids as two signed 64-bit halves
     const o = new streamsPb.ReadReq.Options();
@@ -187,7 +209,12 @@ describe('BatchAppend with malformed input', () => {
     };
     return { call, responses, waitFor };
   }
-  function batchReq(correlation: string, stream: string | undefined, events: InstanceType<typeof sharedPb.UUID>[], opts: { final?: boolean; deadlineMs?: number } = {}): BatchAppendReq {
+  function batchReq(
+    correlation: string,
+    stream: string | undefined,
+    events: InstanceType<typeof sharedPb.UUID>[],
+    opts: { final?: boolean; deadlineMs?: number } = {},
+  ): BatchAppendReq {
     const req = new streamsPb.BatchAppendReq();
     req.setCorrelationId(uuid(correlation));
     if (stream !== undefined) {
@@ -242,7 +269,12 @@ describe('BatchAppend with malformed input', () => {
     call.write(batchReq(id, s, [uuid('99999999-0000-4000-8000-000000000001')], { final: false }));
     const more = batchReq(id, undefined, [uuid('99999999-0000-4000-8000-000000000002')], { final: true });
     call.write(more);
-    call.write(batchReq('bbbbbbbb-0000-4000-8000-000000000002', s, [uuid('99999999-0000-4000-8000-000000000003')], { final: false, deadlineMs: 200 }));
+    call.write(
+      batchReq('bbbbbbbb-0000-4000-8000-000000000002', s, [uuid('99999999-0000-4000-8000-000000000003')], {
+        final: false,
+        deadlineMs: 200,
+      }),
+    );
     await waitFor(2);
     expect(responses[0].getCorrelationId()!.getString()).toBe(id);
     expect(responses[0].getSuccess()!.getCurrentRevision()).toBe('1');
@@ -332,7 +364,9 @@ describe('absurd expected revisions', () => {
     await es.client.appendToStream(s, jsonEvent({ type: 'T', data: {} }));
     const max = 2n ** 64n - 1n;
     for (const extra of [{}, { credentials: { username: 'a', password: 'b' } }]) {
-      const err = await es.client.appendToStream(s, jsonEvent({ type: 'T', data: {} }), { expectedRevision: max, ...extra }).catch((e: unknown) => e);
+      const err = await es.client
+        .appendToStream(s, jsonEvent({ type: 'T', data: {} }), { expectedRevision: max, ...extra })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(WrongExpectedVersionError);
       expect((err as WrongExpectedVersionError).expectedVersion).toBe(max);
       expect((err as WrongExpectedVersionError).actualVersion).toBe(0n);
@@ -348,7 +382,13 @@ describe('hostile payloads', () => {
     const generic = new grpc.Client(address, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1 });
     const unary = (path: string, payload: Buffer) =>
       new Promise<grpc.ServiceError | null>((resolve) => {
-        generic.makeUnaryRequest(path, (b: Buffer) => b, (b: Buffer) => b, payload, (err) => resolve(err));
+        generic.makeUnaryRequest(
+          path,
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          payload,
+          (err) => resolve(err),
+        );
       });
     const garbage = Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x12, 0x99]);
     for (const m of ['Delete', 'Tombstone']) {
@@ -393,22 +433,45 @@ describe('hostile payloads', () => {
     const codes = new Set<number>();
     for (let i = 0; i < 40; i++) {
       await new Promise<void>((resolve) =>
-        generic.makeUnaryRequest(`/event_store.client.streams.Streams/${i % 2 ? 'Delete' : 'Tombstone'}`, id, id, payload(), new grpc.Metadata(), deadline(), (err) => {
-          if (err) codes.add(err.code);
-          resolve();
-        }),
+        generic.makeUnaryRequest(
+          `/event_store.client.streams.Streams/${i % 2 ? 'Delete' : 'Tombstone'}`,
+          id,
+          id,
+          payload(),
+          new grpc.Metadata(),
+          deadline(),
+          (err) => {
+            if (err) codes.add(err.code);
+            resolve();
+          },
+        ),
       );
-      await settle(generic.makeServerStreamRequest('/event_store.client.streams.Streams/Read', id, id, payload(), new grpc.Metadata(), deadline()));
+      await settle(
+        generic.makeServerStreamRequest('/event_store.client.streams.Streams/Read', id, id, payload(), new grpc.Metadata(), deadline()),
+      );
       await new Promise<void>((resolve) => {
-        const call = generic.makeClientStreamRequest('/event_store.client.streams.Streams/Append', id, id, new grpc.Metadata(), deadline(), (err) => {
-          if (err) codes.add(err.code);
-          resolve();
-        });
+        const call = generic.makeClientStreamRequest(
+          '/event_store.client.streams.Streams/Append',
+          id,
+          id,
+          new grpc.Metadata(),
+          deadline(),
+          (err) => {
+            if (err) codes.add(err.code);
+            resolve();
+          },
+        );
         call.write(payload());
         call.write(payload());
         call.end();
       });
-      const bidi = generic.makeBidiStreamRequest('/event_store.client.streams.Streams/BatchAppend', id, id, new grpc.Metadata(), deadline());
+      const bidi = generic.makeBidiStreamRequest(
+        '/event_store.client.streams.Streams/BatchAppend',
+        id,
+        id,
+        new grpc.Metadata(),
+        deadline(),
+      );
       const done = settle(bidi);
       bidi.write(payload());
       bidi.write(payload());
@@ -425,7 +488,9 @@ describe('hostile payloads', () => {
 
   it('accepts a single 5 MiB event over the wire but refuses it by append size, writing nothing', async () => {
     const s = streamName('big');
-    const err = await es.client.appendToStream(s, binaryEvent({ type: 'Big', data: new Uint8Array(5 * 1024 * 1024) })).catch((e: unknown) => e);
+    const err = await es.client
+      .appendToStream(s, binaryEvent({ type: 'Big', data: new Uint8Array(5 * 1024 * 1024) }))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MaxAppendSizeExceededError);
     expect(await streamLength(s)).toBe(0);
   });

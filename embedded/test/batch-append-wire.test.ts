@@ -77,7 +77,8 @@ function request(opts: {
   if (opts.correlation) req.setCorrelationId(opts.correlation);
   if (opts.withOptions !== false) {
     const o = new streamsPb.BatchAppendReq.Options();
-    if (opts.stream !== null) o.setStreamIdentifier(opts.stream === undefined ? new sharedPb.StreamIdentifier() : toStreamIdentifier(opts.stream));
+    if (opts.stream !== null)
+      o.setStreamIdentifier(opts.stream === undefined ? new sharedPb.StreamIdentifier() : toStreamIdentifier(opts.stream));
     if (opts.expected === 'any') o.setAny(new emptyPb.Empty());
     else if (opts.expected === 'no_stream') o.setNoStream(new emptyPb.Empty());
     else if (opts.expected === 'stream_exists') o.setStreamExists(new emptyPb.Empty());
@@ -95,27 +96,80 @@ const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const meta = { type: 'Deposited', 'content-type': 'application/json' };
 
 const representative: [string, Req][] = [
-  ['client-style append, string correlation, exact revision', request({ correlation: stringUuid(ID), stream: 'account-1', expected: '41', deadline: [1_800_000_000, 123_456_789], messages: [proposed(stringUuid(ID), meta, json('{"n":1}'))], isFinal: true })],
+  [
+    'client-style append, string correlation, exact revision',
+    request({
+      correlation: stringUuid(ID),
+      stream: 'account-1',
+      expected: '41',
+      deadline: [1_800_000_000, 123_456_789],
+      messages: [proposed(stringUuid(ID), meta, json('{"n":1}'))],
+      isFinal: true,
+    }),
+  ],
   ['explicit stream position 0', request({ correlation: stringUuid(ID), stream: 'a', expected: '0', isFinal: true })],
   ['largest uint64 stream position', request({ correlation: stringUuid(ID), stream: 'a', expected: '18446744073709551615' })],
   ['no_stream', request({ correlation: stringUuid(ID), stream: 'a', expected: 'no_stream' })],
   ['any', request({ correlation: stringUuid(ID), stream: 'a', expected: 'any' })],
   ['stream_exists', request({ correlation: stringUuid(ID), stream: 'a', expected: 'stream_exists' })],
   ['no expected position', request({ correlation: stringUuid(ID), stream: 'a' })],
-  ['structured correlation with negative halves', request({ correlation: structuredUuid('-1', '-9223372036854775808'), stream: 'a', expected: 'any' })],
+  [
+    'structured correlation with negative halves',
+    request({ correlation: structuredUuid('-1', '-9223372036854775808'), stream: 'a', expected: 'any' }),
+  ],
   ['structured correlation with zero halves', request({ correlation: structuredUuid('0', '0'), stream: 'a', expected: 'any' })],
-  ['structured positive halves', request({ correlation: structuredUuid('1121305442246149791', '9223372036854775807'), stream: 'a', expected: 'any' })],
+  [
+    'structured positive halves',
+    request({ correlation: structuredUuid('1121305442246149791', '9223372036854775807'), stream: 'a', expected: 'any' }),
+  ],
   ['empty correlation message', request({ correlation: new sharedPb.UUID(), stream: 'a', expected: 'any' })],
   ['empty string correlation', request({ correlation: stringUuid(''), stream: 'a', expected: 'any' })],
   ['no correlation', request({ stream: 'a', expected: 'any' })],
   ['options without stream identifier', request({ correlation: stringUuid(ID), stream: null, expected: 'any' })],
   ['stream identifier without name', request({ correlation: stringUuid(ID), stream: undefined, expected: 'any' })],
-  ['no options (continuation)', request({ correlation: stringUuid(ID), withOptions: false, messages: [proposed(stringUuid(ID), meta, json('{}'))], isFinal: true })],
-  ['non-ASCII stream, type and metadata, BOM', request({ correlation: stringUuid(ID.toUpperCase()), stream: 'konto-ü-€-😀', expected: 'any', messages: [proposed(structuredUuid('5', '-7'), { type: '\ufeffÜberweisung😀', 'content-type': 'application/octet-stream', extra: 'ä' }, new Uint8Array([0, 255, 128]), json('{"m":"é"}'))] })],
+  [
+    'no options (continuation)',
+    request({ correlation: stringUuid(ID), withOptions: false, messages: [proposed(stringUuid(ID), meta, json('{}'))], isFinal: true }),
+  ],
+  [
+    'non-ASCII stream, type and metadata, BOM',
+    request({
+      correlation: stringUuid(ID.toUpperCase()),
+      stream: 'konto-ü-€-😀',
+      expected: 'any',
+      messages: [
+        proposed(
+          structuredUuid('5', '-7'),
+          { type: '\ufeffÜberweisung😀', 'content-type': 'application/octet-stream', extra: 'ä' },
+          new Uint8Array([0, 255, 128]),
+          json('{"m":"é"}'),
+        ),
+      ],
+    }),
+  ],
   ['negative and zero deadlines', request({ correlation: stringUuid(ID), stream: 'a', expected: 'any', deadline: [-5, -1] })],
   ['zero deadline', request({ correlation: stringUuid(ID), stream: 'a', expected: 'any', deadline: [0, 0] })],
-  ['messages missing id and metadata, empty data', request({ correlation: stringUuid(ID), stream: 'a', expected: 'any', messages: [proposed(undefined, {}, new Uint8Array()), proposed(stringUuid('nope'), { type: '' }, new Uint8Array())] })],
-  ['many events with larger payloads', request({ correlation: stringUuid(ID), stream: 'load-1', expected: 'no_stream', messages: Array.from({ length: 100 }, (_, i) => proposed(stringUuid(ID), meta, json(JSON.stringify({ i, pad: 'x'.repeat(i * 10) })), json('{"c":1}'))), isFinal: true })],
+  [
+    'messages missing id and metadata, empty data',
+    request({
+      correlation: stringUuid(ID),
+      stream: 'a',
+      expected: 'any',
+      messages: [proposed(undefined, {}, new Uint8Array()), proposed(stringUuid('nope'), { type: '' }, new Uint8Array())],
+    }),
+  ],
+  [
+    'many events with larger payloads',
+    request({
+      correlation: stringUuid(ID),
+      stream: 'load-1',
+      expected: 'no_stream',
+      messages: Array.from({ length: 100 }, (_, i) =>
+        proposed(stringUuid(ID), meta, json(JSON.stringify({ i, pad: 'x'.repeat(i * 10) })), json('{"c":1}')),
+      ),
+      isFinal: true,
+    }),
+  ],
 ];
 
 /** Raw protobuf building blocks for cases the generated classes cannot produce. */
@@ -137,21 +191,66 @@ const entry = (k: number[], v: number[]) => [...ld(1, k), ...ld(2, v)];
 const uuidStr = (s: string) => ld(2, str(s));
 
 const raw: [string, number[]][] = [
-  ['unknown fields of every wire type at every level', [
-    ...tag(9, 0), ...varint(300n), ...tag(10, 1), 1, 2, 3, 4, 5, 6, 7, 8, ...tag(11, 5), 1, 2, 3, 4, ...ld(12, [1, 2, 3]),
-    ...ld(1, [...uuidStr(ID), ...tag(7, 0), 1]),
-    ...ld(2, [...ld(1, [...ld(3, str('s')), ...tag(4, 0), 5]), ...ld(4, [...tag(1, 0), 1]), ...tag(15, 5), 0, 0, 0, 0]),
-    ...ld(3, [...ld(1, uuidStr(ID)), ...ld(2, entry(str('type'), str('T'))), ...ld(4, [1]), ...tag(200, 0), 1]),
-  ]],
-  ['repeated fields: last wins, map keys overwrite, oneofs switch', [
-    ...ld(1, uuidStr('first')), ...ld(1, ld(1, [...tag(1, 0), ...varint(-2n)])),
-    ...ld(2, [...ld(1, ld(3, str('one'))), ...tag(2, 0), 7]), ...ld(2, [...tag(2, 0), 0, ...ld(4, []), ...ld(1, ld(3, str('two'))), ...ld(6, [...tag(1, 0), 5]), ...ld(6, [...tag(2, 0), 9])]),
-    ...ld(3, [...ld(2, entry(str('type'), str('A'))), ...ld(2, entry(str('type'), str('B'))), ...ld(2, entry([], [])), ...ld(2, entry(str('k'), [])), ...ld(4, [1]), ...ld(4, [2]), ...ld(1, uuidStr('x')), ...ld(1, [])]),
-    ...tag(4, 0), 1, ...tag(4, 0), 0,
-  ]],
+  [
+    'unknown fields of every wire type at every level',
+    [
+      ...tag(9, 0),
+      ...varint(300n),
+      ...tag(10, 1),
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8,
+      ...tag(11, 5),
+      1,
+      2,
+      3,
+      4,
+      ...ld(12, [1, 2, 3]),
+      ...ld(1, [...uuidStr(ID), ...tag(7, 0), 1]),
+      ...ld(2, [...ld(1, [...ld(3, str('s')), ...tag(4, 0), 5]), ...ld(4, [...tag(1, 0), 1]), ...tag(15, 5), 0, 0, 0, 0]),
+      ...ld(3, [...ld(1, uuidStr(ID)), ...ld(2, entry(str('type'), str('T'))), ...ld(4, [1]), ...tag(200, 0), 1]),
+    ],
+  ],
+  [
+    'repeated fields: last wins, map keys overwrite, oneofs switch',
+    [
+      ...ld(1, uuidStr('first')),
+      ...ld(1, ld(1, [...tag(1, 0), ...varint(-2n)])),
+      ...ld(2, [...ld(1, ld(3, str('one'))), ...tag(2, 0), 7]),
+      ...ld(2, [...tag(2, 0), 0, ...ld(4, []), ...ld(1, ld(3, str('two'))), ...ld(6, [...tag(1, 0), 5]), ...ld(6, [...tag(2, 0), 9])]),
+      ...ld(3, [
+        ...ld(2, entry(str('type'), str('A'))),
+        ...ld(2, entry(str('type'), str('B'))),
+        ...ld(2, entry([], [])),
+        ...ld(2, entry(str('k'), [])),
+        ...ld(4, [1]),
+        ...ld(4, [2]),
+        ...ld(1, uuidStr('x')),
+        ...ld(1, []),
+      ]),
+      ...tag(4, 0),
+      1,
+      ...tag(4, 0),
+      0,
+    ],
+  ],
   ['UUID string then structured then string', [...ld(1, [...uuidStr('a'), ...ld(1, []), ...uuidStr(ID)])]],
   ['structured without halves', [...ld(1, ld(1, []))]],
-  ['uint64 position above 2^53 and int32 nanos from a 10-byte varint', [...ld(2, [...tag(2, 0), ...varint(9007199254740993n), ...ld(6, [...tag(1, 0), ...varint(-62135596800n), ...tag(2, 0), ...varint(-5n)])])]],
+  [
+    'uint64 position above 2^53 and int32 nanos from a 10-byte varint',
+    [
+      ...ld(2, [
+        ...tag(2, 0),
+        ...varint(9007199254740993n),
+        ...ld(6, [...tag(1, 0), ...varint(-62135596800n), ...tag(2, 0), ...varint(-5n)]),
+      ]),
+    ],
+  ],
   ['is_final false explicitly', [...tag(4, 0), 0]],
   ['multi-byte bool', [...tag(4, 0), 0x80, 0x01]],
   ['truncated varint', [...tag(4, 0), 0x80]],
@@ -240,7 +339,8 @@ describe('encodeBatchAppendSuccess', () => {
     if (revision < 0n) success.setNoStream(new emptyPb.Empty());
     else success.setCurrentRevision(revision.toString());
     if (position === undefined) success.setNoPosition(new emptyPb.Empty());
-    else success.setPosition(new sharedPb.AllStreamPosition().setCommitPosition(position.toString()).setPreparePosition(position.toString()));
+    else
+      success.setPosition(new sharedPb.AllStreamPosition().setCommitPosition(position.toString()).setPreparePosition(position.toString()));
     const resp = new streamsPb.BatchAppendResp();
     resp.setCorrelationId(correlation.toProto());
     resp.setStreamIdentifier(toStreamIdentifier(stream));

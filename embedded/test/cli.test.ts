@@ -11,7 +11,7 @@ const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const cli = path.join(root, 'embedded', 'src', 'cli.ts');
 
 describe('eventstore CLI', () => {
-  it('runs as the package\'s `eventstore` bin (plain node, tsx registered in-process)', () => {
+  it("runs as the package's `eventstore` bin (plain node, tsx registered in-process)", () => {
     const r = spawnSync(process.execPath, [path.join(root, 'embedded', 'bin', 'eventstore.js'), '--help'], { encoding: 'utf8', cwd: root });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^Usage: eventstore /);
@@ -30,7 +30,10 @@ describe('eventstore CLI', () => {
 
   it.each(['SIGTERM', 'SIGINT'] as const)('prints the connection string, serves clients and stops on %s', async (signal) => {
     // run node directly with the tsx loader so the signal reaches the server process itself
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--mem'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--mem'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -16,7 +16,9 @@ export const clientName: ClientName = process.env.EMBEDDED_TEST_CLIENT === 'kurr
  * The chosen package. Typed as @eventstore/db-client: the kurrent client keeps its API (the classes
  * the tests use have the same names and shapes), except for what `expecting` and `versionsOf` bridge.
  */
-export const lib = (clientName === 'kurrent' ? await import('@kurrent/kurrentdb-client') : await import('@eventstore/db-client')) as unknown as typeof eventstore;
+export const lib = (clientName === 'kurrent'
+  ? await import('@kurrent/kurrentdb-client')
+  : await import('@eventstore/db-client')) as unknown as typeof eventstore;
 
 export type Client = eventstore.EventStoreDBClient;
 
@@ -35,7 +37,13 @@ export function expecting(expected: Expected): { expectedRevision: Expected } {
 
 /** A WrongExpectedVersionError's expected and actual state under either client's field names. */
 export function versionsOf(err: unknown): { streamName: string; expected: unknown; actual: unknown } {
-  const e = err as { streamName: string; expectedVersion?: unknown; actualVersion?: unknown; expectedState?: unknown; actualState?: unknown };
+  const e = err as {
+    streamName: string;
+    expectedVersion?: unknown;
+    actualVersion?: unknown;
+    expectedState?: unknown;
+    actualState?: unknown;
+  };
   return {
     streamName: e.streamName,
     expected: clientName === 'kurrent' ? e.expectedState : e.expectedVersion,

@@ -38,7 +38,12 @@ describe('parseUuidString', () => {
 
 describe('structured UUIDs', () => {
   it('round-trips through signed 64-bit halves', () => {
-    for (const id of [canonical, '00000000-0000-0000-0000-000000000001', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '80000000-0000-0000-8000-000000000000']) {
+    for (const id of [
+      canonical,
+      '00000000-0000-0000-0000-000000000001',
+      'ffffffff-ffff-ffff-ffff-ffffffffffff',
+      '80000000-0000-0000-8000-000000000000',
+    ]) {
       const [msb, lsb] = uuidToStructured(id);
       expect(BigInt(msb)).toBeLessThan(2n ** 63n);
       expect(BigInt(msb)).toBeGreaterThanOrEqual(-(2n ** 63n));

@@ -85,7 +85,10 @@ describe('stream metadata', () => {
 
   it('honours truncateBefore on stream reads but not on $all', async () => {
     const s = streamName('tb');
-    await es.client.appendToStream(s, Array.from({ length: 5 }, (_, i) => ev(i)));
+    await es.client.appendToStream(
+      s,
+      Array.from({ length: 5 }, (_, i) => ev(i)),
+    );
     await es.client.setStreamMetadata(s, { truncateBefore: 3 });
     expect(revisions(await collect(es.client.readStream(s)))).toEqual([3n, 4n]);
     expect(revisions(await collect(es.client.readStream(s, { direction: 'backwards', fromRevision: 'end' })))).toEqual([4n, 3n]);
@@ -96,7 +99,10 @@ describe('stream metadata', () => {
   it('honours maxCount on stream reads', async () => {
     const s = streamName('mc');
     await es.client.setStreamMetadata(s, { maxCount: 2 });
-    await es.client.appendToStream(s, Array.from({ length: 5 }, (_, i) => ev(i)));
+    await es.client.appendToStream(
+      s,
+      Array.from({ length: 5 }, (_, i) => ev(i)),
+    );
     expect(revisions(await collect(es.client.readStream(s)))).toEqual([3n, 4n]);
   });
 

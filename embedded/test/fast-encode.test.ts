@@ -33,9 +33,19 @@ describe('encodeReadRespEvent', () => {
   it.each([
     ['plain JSON event', rec(), undefined, false],
     ['binary event with metadata, revision 0', rec({ isJson: false, revision: 0n, metadata: Buffer.from([1, 2]) }), undefined, false],
-    ['resolved link, structured ids', rec(), rec({ type: '$>', isJson: false, streamId: 'links', data: Buffer.from('12@accöunt-1') }), true],
+    [
+      'resolved link, structured ids',
+      rec(),
+      rec({ type: '$>', isJson: false, streamId: 'links', data: Buffer.from('12@accöunt-1') }),
+      true,
+    ],
     ['unresolvable link', undefined, rec({ type: '$>', isJson: false, data: Buffer.from('9@gone') }), false],
-    ['extreme numbers', rec({ revision: 9223372036854775807n, position: 18446744073709551615n, eventId: 'ffffffff-ffff-ffff-ffff-ffffffffffff' }), undefined, true],
+    [
+      'extreme numbers',
+      rec({ revision: 9223372036854775807n, position: 18446744073709551615n, eventId: 'ffffffff-ffff-ffff-ffff-ffffffffffff' }),
+      undefined,
+      true,
+    ],
     ['empty data, large data', rec({ data: new Uint8Array() }), rec({ data: Buffer.alloc(200_000, 7) }), false],
   ])('%s', (_name, event, link, structured) => {
     expect(viaFast(event, link, structured)).toEqual(viaGenerated(event, link, structured));
@@ -59,7 +69,11 @@ describe('encodeReadRespFromRecord (straight from stored bytes)', () => {
     ['plain JSON event', rec(), false],
     ['structured ids', rec(), true],
     ['binary event with metadata, revision 0', rec({ isJson: false, revision: 0n, metadata: Buffer.from([1, 2]) }), false],
-    ['tombstone revision, huge position, all-f id', rec({ revision: 9223372036854775807n, position: 2n ** 52n, eventId: 'ffffffff-ffff-ffff-ffff-ffffffffffff' }), true],
+    [
+      'tombstone revision, huge position, all-f id',
+      rec({ revision: 9223372036854775807n, position: 2n ** 52n, eventId: 'ffffffff-ffff-ffff-ffff-ffffffffffff' }),
+      true,
+    ],
     ['zero id halves', rec({ eventId: '00000000-0000-0000-0000-000000000000' }), true],
     ['empty data, long names', rec({ data: new Uint8Array(), streamId: 's'.repeat(300), type: 't'.repeat(130) }), false],
     ['large data and metadata', rec({ data: Buffer.alloc(200_000, 7), metadata: Buffer.alloc(5_000, 3) }), false],

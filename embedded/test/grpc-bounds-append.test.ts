@@ -10,8 +10,10 @@ import { jsonEvent, StreamNotFoundError } from '@eventstore/db-client';
 import { collect, FORCE_APPEND, streamName, useEventStore } from './support.js';
 
 const require = createRequire(import.meta.url);
-const streamsPb = require('@eventstore/db-client/generated/streams_pb.js') as typeof import('@eventstore/db-client/generated/streams_pb.js');
-const streamsGrpc = require('@eventstore/db-client/generated/streams_grpc_pb.js') as typeof import('@eventstore/db-client/generated/streams_grpc_pb.js');
+const streamsPb =
+  require('@eventstore/db-client/generated/streams_pb.js') as typeof import('@eventstore/db-client/generated/streams_pb.js');
+const streamsGrpc =
+  require('@eventstore/db-client/generated/streams_grpc_pb.js') as typeof import('@eventstore/db-client/generated/streams_grpc_pb.js');
 const sharedPb = require('@eventstore/db-client/generated/shared_pb.js') as typeof import('@eventstore/db-client/generated/shared_pb.js');
 
 type AppendReq = InstanceType<typeof streamsPb.AppendReq>;

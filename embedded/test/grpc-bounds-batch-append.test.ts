@@ -6,7 +6,17 @@ import { describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
 import { jsonEvent, StreamNotFoundError } from '@eventstore/db-client';
 import { collect, streamName } from './support.js';
-import { batchChunk, eventually, MiB, useBoundedStore, sharedPb, streamsPb, streamId, uuid, type BatchAppendResp } from './grpc-bounds-support.js';
+import {
+  batchChunk,
+  eventually,
+  MiB,
+  useBoundedStore,
+  sharedPb,
+  streamsPb,
+  streamId,
+  uuid,
+  type BatchAppendResp,
+} from './grpc-bounds-support.js';
 
 const PER_CALL = 4 * MiB;
 const TOTAL = 6 * MiB;

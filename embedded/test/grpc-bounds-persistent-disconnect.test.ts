@@ -15,7 +15,10 @@ const settings = () =>
 async function setUp(count: number) {
   const s = streamName('redeliver');
   const g = `g-${Math.random().toString(36).slice(2, 10)}`;
-  await es.client.appendToStream(s, Array.from({ length: count }, (_, i) => numbered(i)));
+  await es.client.appendToStream(
+    s,
+    Array.from({ length: count }, (_, i) => numbered(i)),
+  );
   await es.client.createPersistentSubscriptionToStream(s, g, settings());
   const info = () => es.client.getPersistentSubscriptionToStreamInfo(s, g);
   return { s, g, info };

@@ -13,8 +13,10 @@ import { streamName } from './support.js';
 import { emptyPb, eventually, MiB, streamId, streamsPb, useBoundedStore, type ReadResp } from './grpc-bounds-support.js';
 
 const require = createRequire(import.meta.url);
-const persistentPb = require('@eventstore/db-client/generated/persistent_pb.js') as typeof import('@eventstore/db-client/generated/persistent_pb.js');
-const persistentGrpc = require('@eventstore/db-client/generated/persistent_grpc_pb.js') as typeof import('@eventstore/db-client/generated/persistent_grpc_pb.js');
+const persistentPb =
+  require('@eventstore/db-client/generated/persistent_pb.js') as typeof import('@eventstore/db-client/generated/persistent_pb.js');
+const persistentGrpc =
+  require('@eventstore/db-client/generated/persistent_grpc_pb.js') as typeof import('@eventstore/db-client/generated/persistent_grpc_pb.js');
 const sharedPb = require('@eventstore/db-client/generated/shared_pb.js') as typeof import('@eventstore/db-client/generated/shared_pb.js');
 
 const LIMIT = 2 * MiB;
@@ -90,7 +92,10 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
  * once its call is down to half of it, so a call whose client does not read stays above half.
  */
 async function serverHoldsBack(calls = 1): Promise<void> {
-  await eventually(() => buffered().subscribers > (calls * LIMIT) / 2, () => `the server to fill the paused calls (${JSON.stringify(buffered())})`);
+  await eventually(
+    () => buffered().subscribers > (calls * LIMIT) / 2,
+    () => `the server to fill the paused calls (${JSON.stringify(buffered())})`,
+  );
   expect(buffered().subscriberPeakPerCall).toBeLessThanOrEqual(LIMIT + ONE_EVENT);
   expect(buffered().subscribers).toBeLessThanOrEqual(calls * (LIMIT + ONE_EVENT));
 }
@@ -134,7 +139,10 @@ describe('a subscriber that does not read', () => {
 
     stream.call.resume();
     all.call.resume();
-    const allOfStream = () => all.messages.filter((m) => m.hasEvent() && Buffer.from(m.getEvent()!.getEvent()!.getStreamIdentifier()!.getStreamName_asU8()).toString() === s);
+    const allOfStream = () =>
+      all.messages.filter(
+        (m) => m.hasEvent() && Buffer.from(m.getEvent()!.getEvent()!.getStreamIdentifier()!.getStreamName_asU8()).toString() === s,
+      );
     await eventually(() => stream.events().length === COUNT && allOfStream().length === COUNT, 'every live event to arrive');
     // in order, none twice, none lost; they fell behind and caught up again (§10.1)
     expect(stream.events()).toEqual(range(COUNT));
@@ -149,7 +157,11 @@ describe('a subscriber that does not read', () => {
   it('gives a persistent consumer that does not read nothing more past the limit, and bounds the group read-ahead', async () => {
     const s = streamName('persistent');
     const group = 'bounded';
-    await es.client.createPersistentSubscriptionToStream(s, group, persistentSubscriptionToStreamSettingsFromDefaults({ messageTimeout: 60_000 }));
+    await es.client.createPersistentSubscriptionToStream(
+      s,
+      group,
+      persistentSubscriptionToStreamSettingsFromDefaults({ messageTimeout: 60_000 }),
+    );
     const raw = new persistentGrpc.PersistentSubscriptionsClient(`127.0.0.1:${es.server.port}`, grpc.credentials.createInsecure(), {
       'grpc.max_receive_message_length': -1,
     });

@@ -10,11 +10,16 @@ import { startEventStore, type RunningEventStore } from '../src/index.js';
 import type { MemoryLimits } from '../src/grpc/limits.js';
 
 const require = createRequire(import.meta.url);
-export const streamsPb = require('@eventstore/db-client/generated/streams_pb.js') as typeof import('@eventstore/db-client/generated/streams_pb.js');
-export const streamsGrpc = require('@eventstore/db-client/generated/streams_grpc_pb.js') as typeof import('@eventstore/db-client/generated/streams_grpc_pb.js');
-export const sharedPb = require('@eventstore/db-client/generated/shared_pb.js') as typeof import('@eventstore/db-client/generated/shared_pb.js');
+export const streamsPb =
+  require('@eventstore/db-client/generated/streams_pb.js') as typeof import('@eventstore/db-client/generated/streams_pb.js');
+export const streamsGrpc =
+  require('@eventstore/db-client/generated/streams_grpc_pb.js') as typeof import('@eventstore/db-client/generated/streams_grpc_pb.js');
+export const sharedPb =
+  require('@eventstore/db-client/generated/shared_pb.js') as typeof import('@eventstore/db-client/generated/shared_pb.js');
 const clientRequire = createRequire(require.resolve('@eventstore/db-client/package.json'));
-export const emptyPb = clientRequire('google-protobuf/google/protobuf/empty_pb.js') as typeof import('google-protobuf/google/protobuf/empty_pb.js');
+export const emptyPb = clientRequire(
+  'google-protobuf/google/protobuf/empty_pb.js',
+) as typeof import('google-protobuf/google/protobuf/empty_pb.js');
 
 export type BatchAppendReq = InstanceType<typeof streamsPb.BatchAppendReq>;
 export type BatchAppendResp = InstanceType<typeof streamsPb.BatchAppendResp>;
@@ -96,7 +101,11 @@ export function batchChunk(correlation: string, stream: string | undefined, byte
 }
 
 /** Polls until `condition` holds; fails with `what` after the deadline. Never a fixed sleep. */
-export async function eventually(condition: () => boolean | Promise<boolean>, what: string | (() => string), timeoutMs = 15_000): Promise<void> {
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  what: string | (() => string),
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await condition()) return;

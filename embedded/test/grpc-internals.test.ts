@@ -77,7 +77,10 @@ describe('with the installed @grpc/grpc-js', () => {
 describe('with the internals switched off (the public fallback)', () => {
   it('serves the same reads and appends, message by message; switched back on, reads are batched again', async () => {
     const s = streamName('fallback');
-    await es.client.appendToStream(s, Array.from({ length: 300 }, (_, n) => lib.jsonEvent({ type: 'N', data: { n } })));
+    await es.client.appendToStream(
+      s,
+      Array.from({ length: 300 }, (_, n) => lib.jsonEvent({ type: 'N', data: { n } })),
+    );
     const read = async () => (await collect(es.client.readStream(s))).map((e) => [e.event!.id, e.event!.revision]);
     const readAll = async () => (await collect(es.client.readAll({ maxCount: 2000 }))).map((e) => e.event!.id);
     const withInternals = { stream: await read(), all: await readAll() };

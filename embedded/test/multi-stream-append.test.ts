@@ -108,9 +108,10 @@ describe('multiStreamAppend', () => {
       [{ streamName: missing, expectedState: 0n, events: [ev(0)] }, 0n, 'no_stream'],
     ];
     for (const [failing, expected, actual] of cases) {
-      const err = await client
-        .multiStreamAppend([{ streamName: ok, expectedState: ANY, events: [ev(0)] }, failing])
-        .then(() => undefined, (e: unknown) => e);
+      const err = await client.multiStreamAppend([{ streamName: ok, expectedState: ANY, events: [ev(0)] }, failing]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(WrongExpectedVersionError);
       const w = err as WrongExpectedVersionError;
       expect([w.streamName, w.expectedState, w.actualState]).toEqual([failing.streamName, expected, actual]);
@@ -127,7 +128,11 @@ describe('multiStreamAppend', () => {
     await client.appendToStream(dead, ev(0));
     await client.tombstoneStream(dead);
     const before = await lastAllPosition();
-    const attempt = (requests: AppendStreamRequest[]) => client.multiStreamAppend(requests).then(() => undefined, (e: unknown) => e);
+    const attempt = (requests: AppendStreamRequest[]) =>
+      client.multiStreamAppend(requests).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
 
     const tombstoned = await attempt([
       { streamName: ok, expectedState: ANY, events: [ev(0)] },

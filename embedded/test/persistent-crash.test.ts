@@ -56,7 +56,10 @@ it('resumes after kill -9 with no gap', async () => {
   const s = 'crash-orders';
   const { child, connectionString } = await startChild();
   const client = EventStoreDBClient.connectionString(connectionString);
-  await client.appendToStream(s, Array.from({ length: total }, (_, i) => numbered(i)));
+  await client.appendToStream(
+    s,
+    Array.from({ length: total }, (_, i) => numbered(i)),
+  );
   await client.createPersistentSubscriptionToStream(
     s,
     'g',
@@ -80,7 +83,9 @@ it('resumes after kill -9 with no gap', async () => {
   // written count as acknowledged, so take the set before the kill.
   const ackedBeforeKill = new Set(acked);
   child.kill('SIGKILL');
-  await new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  await new Promise<void>((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
   await client.dispose().catch(() => undefined);
 
   const server = await startEventStore({ port: 0, dataDir });

@@ -5,7 +5,21 @@ import { lib } from './client.js';
 import { collect, streamName, useEventStore, waitFor } from './support.js';
 import { consume, numbered, numbers, waitForCount, type Received, type TestConsumer } from './persistent-support.js';
 
-const { binaryEvent, DISPATCH_TO_SINGLE, eventTypeFilter, PARK, PINNED, PersistentSubscriptionMaximumSubscribersReachedError, RETRY, ROUND_ROBIN, SKIP, START, persistentSubscriptionToAllSettingsFromDefaults, persistentSubscriptionToStreamSettingsFromDefaults, streamNameFilter } = lib;
+const {
+  binaryEvent,
+  DISPATCH_TO_SINGLE,
+  eventTypeFilter,
+  PARK,
+  PINNED,
+  PersistentSubscriptionMaximumSubscribersReachedError,
+  RETRY,
+  ROUND_ROBIN,
+  SKIP,
+  START,
+  persistentSubscriptionToAllSettingsFromDefaults,
+  persistentSubscriptionToStreamSettingsFromDefaults,
+  streamNameFilter,
+} = lib;
 
 const es = useEventStore();
 const group = () => `g-${Math.random().toString(36).slice(2, 10)}`;
@@ -22,7 +36,10 @@ describe('delivery with acks', () => {
   it('delivers a stream in order from the start, then live events, and checkpoints', async () => {
     const s = streamName();
     const g = group();
-    await es.client.appendToStream(s, Array.from({ length: 30 }, (_, i) => numbered(i)));
+    await es.client.appendToStream(
+      s,
+      Array.from({ length: 30 }, (_, i) => numbered(i)),
+    );
     await es.client.createPersistentSubscriptionToStream(s, g, fromStart({ checkPointLowerBound: 1, checkPointUpperBound: 5 }));
     const c = consume(es.client.subscribeToPersistentSubscriptionToStream(s, g));
     await waitForCount(c, 30);
@@ -47,7 +64,10 @@ describe('delivery with acks', () => {
   it('starts from a given revision, inclusive', async () => {
     const s = streamName();
     const g = group();
-    await es.client.appendToStream(s, Array.from({ length: 5 }, (_, i) => numbered(i)));
+    await es.client.appendToStream(
+      s,
+      Array.from({ length: 5 }, (_, i) => numbered(i)),
+    );
     await es.client.createPersistentSubscriptionToStream(s, g, persistentSubscriptionToStreamSettingsFromDefaults({ startFrom: 3n }));
     const c = consume(es.client.subscribeToPersistentSubscriptionToStream(s, g));
     await waitForCount(c, 2);
@@ -156,14 +176,14 @@ describe('reading', () => {
   it('falls back to reading the log when live events overflow the live buffer', async () => {
     const s = streamName();
     const g = group();
-    await es.client.createPersistentSubscriptionToStream(
-      s,
-      g,
-      fromStart({ liveBufferSize: 3, historyBufferSize: 10, readBatchSize: 2 }),
-    );
+    await es.client.createPersistentSubscriptionToStream(s, g, fromStart({ liveBufferSize: 3, historyBufferSize: 10, readBatchSize: 2 }));
     const c = consume(es.client.subscribeToPersistentSubscriptionToStream(s, g, { bufferSize: 4 }));
     await c.confirmed;
-    for (let i = 0; i < 10; i++) await es.client.appendToStream(s, Array.from({ length: 20 }, (_, j) => numbered(i * 20 + j)));
+    for (let i = 0; i < 10; i++)
+      await es.client.appendToStream(
+        s,
+        Array.from({ length: 20 }, (_, j) => numbered(i * 20 + j)),
+      );
     await waitForCount(c, 200);
     expect(numbers(c.received)).toEqual(Array.from({ length: 200 }, (_, i) => i));
     await stop(c);
@@ -285,7 +305,10 @@ describe('redelivery', () => {
   it('when a consumer disconnects, to the next one', async () => {
     const s = streamName();
     const g = group();
-    await es.client.appendToStream(s, Array.from({ length: 8 }, (_, i) => numbered(i)));
+    await es.client.appendToStream(
+      s,
+      Array.from({ length: 8 }, (_, i) => numbered(i)),
+    );
     await es.client.createPersistentSubscriptionToStream(s, g, fromStart({ consumerStrategyName: DISPATCH_TO_SINGLE }));
     const silent = consume(es.client.subscribeToPersistentSubscriptionToStream(s, g, { bufferSize: 5 }), () => {});
     await waitForCount(silent, 5);
@@ -304,7 +327,10 @@ describe('consumers', () => {
   it('never has more than bufferSize unacknowledged messages in flight', async () => {
     const s = streamName();
     const g = group();
-    await es.client.appendToStream(s, Array.from({ length: 10 }, (_, i) => numbered(i)));
+    await es.client.appendToStream(
+      s,
+      Array.from({ length: 10 }, (_, i) => numbered(i)),
+    );
     await es.client.createPersistentSubscriptionToStream(s, g, fromStart());
     const held: Received[] = [];
     const c = consume(es.client.subscribeToPersistentSubscriptionToStream(s, g, { bufferSize: 3 }), (e) => {
@@ -335,7 +361,10 @@ describe('consumers', () => {
       await a.confirmed;
       const b = consume(es.client.subscribeToPersistentSubscriptionToStream(s, g, { bufferSize: 50 }));
       await b.confirmed;
-      await es.client.appendToStream(s, Array.from({ length: 20 }, (_, i) => numbered(i)));
+      await es.client.appendToStream(
+        s,
+        Array.from({ length: 20 }, (_, i) => numbered(i)),
+      );
       await waitFor(() => a.received.length + b.received.length === 20, `20 events via ${strategy}`);
       const all = [...numbers(a.received), ...numbers(b.received)].sort((x, y) => x - y);
       expect(all).toEqual(Array.from({ length: 20 }, (_, i) => i));
@@ -425,7 +454,10 @@ describe('at least once under churn', () => {
     const writers = Array.from({ length: 4 }, async (_, w) => {
       for (let i = w; i < total; i += 40) {
         const batch = Array.from({ length: 10 }, (_, j) => i + j * 4).filter((n) => n < total);
-        await es.client.appendToStream(`${prefix}${w}`, batch.map((n) => numbered(n)));
+        await es.client.appendToStream(
+          `${prefix}${w}`,
+          batch.map((n) => numbered(n)),
+        );
         if (w === 0 && i === 80) await a.sub.unsubscribe(); // a consumer leaves mid-stream
       }
     });

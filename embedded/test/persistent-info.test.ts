@@ -19,10 +19,19 @@ async function setUp(events: number, settings: Parameters<typeof persistentSubsc
   const prefix = streamName('ops');
   const group = `ops-${Math.random().toString(36).slice(2, 10)}`;
   const stream = `${prefix}-a`;
-  const appended = await es.client.appendToStream(stream, Array.from({ length: events }, (_, n) => numbered(n)));
+  const appended = await es.client.appendToStream(
+    stream,
+    Array.from({ length: events }, (_, n) => numbered(n)),
+  );
   await es.client.createPersistentSubscriptionToAll(
     group,
-    persistentSubscriptionToAllSettingsFromDefaults({ startFrom: START, extraStatistics: true, checkPointUpperBound: 2, checkPointLowerBound: 1, ...settings }),
+    persistentSubscriptionToAllSettingsFromDefaults({
+      startFrom: START,
+      extraStatistics: true,
+      checkPointUpperBound: 2,
+      checkPointLowerBound: 1,
+      ...settings,
+    }),
     { filter: streamNameFilter({ prefixes: [prefix] }) },
   );
   const client = connect(`${es.server.connectionString}&connectionName=${CONNECTION_NAME}`);
@@ -85,7 +94,10 @@ describe('getPersistentSubscriptionToAllInfo', () => {
       }, 'all ten events');
       await ackAll();
       // (records the filter skips count too, so the checkpoint may pass the group's last event: §14.10)
-      await waitFor(async () => ((await t.info()).stats.lastCheckpointedEventPosition?.commit ?? 0n) >= t.last.commit, 'the checkpoint to reach the last event');
+      await waitFor(
+        async () => ((await t.info()).stats.lastCheckpointedEventPosition?.commit ?? 0n) >= t.last.commit,
+        'the checkpoint to reach the last event',
+      );
       info = await t.info();
       expect(info.connections[0].inFlightMessages).toBe(0);
       expect(info.connections[0].availableSlots).toBe(BUFFER);
@@ -193,7 +205,9 @@ describe('listing', () => {
       for (const listed of [mine!, again! as typeof mine & object]) {
         expect(listed.status).toBe(single.status);
         expect(listed.settings).toEqual(single.settings);
-        expect(listed.connections.map((c) => [c.connectionName, c.inFlightMessages, c.availableSlots])).toEqual([[CONNECTION_NAME, 2, BUFFER - 2]]);
+        expect(listed.connections.map((c) => [c.connectionName, c.inFlightMessages, c.availableSlots])).toEqual([
+          [CONNECTION_NAME, 2, BUFFER - 2],
+        ]);
         expect(listed.stats.lastKnownEventPosition).toEqual(t.last);
         expect(listed.stats.totalInFlightMessages).toBe(2);
       }

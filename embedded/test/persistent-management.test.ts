@@ -5,7 +5,20 @@ import { lib } from './client.js';
 import { streamName, useEventStore, waitFor } from './support.js';
 import { consume, numbered, numbers, waitForCount } from './persistent-support.js';
 
-const { DISPATCH_TO_SINGLE, END, PINNED, PersistentSubscriptionDoesNotExistError, PersistentSubscriptionDroppedError, PersistentSubscriptionExistsError, PersistentSubscriptionFailedError, START, UNBOUNDED, persistentSubscriptionToAllSettingsFromDefaults, persistentSubscriptionToStreamSettingsFromDefaults, streamNameFilter } = lib;
+const {
+  DISPATCH_TO_SINGLE,
+  END,
+  PINNED,
+  PersistentSubscriptionDoesNotExistError,
+  PersistentSubscriptionDroppedError,
+  PersistentSubscriptionExistsError,
+  PersistentSubscriptionFailedError,
+  START,
+  UNBOUNDED,
+  persistentSubscriptionToAllSettingsFromDefaults,
+  persistentSubscriptionToStreamSettingsFromDefaults,
+  streamNameFilter,
+} = lib;
 
 const es = useEventStore();
 const group = (prefix = 'g') => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
@@ -156,7 +169,10 @@ describe('update, delete and restart', () => {
   it('update drops consumers, replaces settings and resumes after the checkpoint', async () => {
     const s = streamName();
     const g = group();
-    await es.client.appendToStream(s, Array.from({ length: 10 }, (_, i) => numbered(i)));
+    await es.client.appendToStream(
+      s,
+      Array.from({ length: 10 }, (_, i) => numbered(i)),
+    );
     const settings = persistentSubscriptionToStreamSettingsFromDefaults({
       startFrom: START,
       checkPointLowerBound: 1,
@@ -168,7 +184,10 @@ describe('update, delete and restart', () => {
       if ((e.event!.data as { n: number }).n < 5) await sub.ack(e);
     });
     await waitForCount(first, 6);
-    await waitFor(async () => (await es.client.getPersistentSubscriptionToStreamInfo(s, g)).stats.lastCheckpointedEventRevision === 4n, 'checkpoint at 4');
+    await waitFor(
+      async () => (await es.client.getPersistentSubscriptionToStreamInfo(s, g)).stats.lastCheckpointedEventRevision === 4n,
+      'checkpoint at 4',
+    );
 
     const updated = { ...settings, maxRetryCount: 3, messageTimeout: 9_000 };
     await es.client.updatePersistentSubscriptionToStream(s, g, updated);
@@ -207,11 +226,18 @@ describe('update, delete and restart', () => {
     const s = streamName();
     const g = group();
     await es.client.appendToStream(s, [numbered(0), numbered(1)]);
-    const settings = persistentSubscriptionToStreamSettingsFromDefaults({ startFrom: START, checkPointLowerBound: 1, checkPointUpperBound: 1 });
+    const settings = persistentSubscriptionToStreamSettingsFromDefaults({
+      startFrom: START,
+      checkPointLowerBound: 1,
+      checkPointUpperBound: 1,
+    });
     await es.client.createPersistentSubscriptionToStream(s, g, settings);
     const c = consume(es.client.subscribeToPersistentSubscriptionToStream(s, g));
     await waitForCount(c, 2);
-    await waitFor(async () => (await es.client.getPersistentSubscriptionToStreamInfo(s, g)).stats.lastCheckpointedEventRevision === 1n, 'checkpoint');
+    await waitFor(
+      async () => (await es.client.getPersistentSubscriptionToStreamInfo(s, g)).stats.lastCheckpointedEventRevision === 1n,
+      'checkpoint',
+    );
 
     await es.client.deletePersistentSubscriptionToStream(s, g);
     expect(await c.failed).toBeInstanceOf(PersistentSubscriptionDroppedError);

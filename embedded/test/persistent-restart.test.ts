@@ -45,11 +45,18 @@ describe('persistent subscriptions across a restart', () => {
       checkPointUpperBound: 1,
       maxRetryCount: 4,
     });
-    const allSettings = persistentSubscriptionToAllSettingsFromDefaults({ startFrom: START, checkPointLowerBound: 1, checkPointUpperBound: 1 });
+    const allSettings = persistentSubscriptionToAllSettingsFromDefaults({
+      startFrom: START,
+      checkPointLowerBound: 1,
+      checkPointUpperBound: 1,
+    });
 
     // ---- first run: consume and ack 0..29, hold 30 unacknowledged, park one event of the $all group
     let node = await open(dataDir);
-    await node.client.appendToStream(s, Array.from({ length: 50 }, (_, i) => numbered(i)));
+    await node.client.appendToStream(
+      s,
+      Array.from({ length: 50 }, (_, i) => numbered(i)),
+    );
     await node.client.appendToStream(`${prefix}1`, [numbered(100), numbered(101)]);
     await node.client.createPersistentSubscriptionToStream(s, 'g', streamSettings);
     await node.client.createPersistentSubscriptionToAll('ga', allSettings, { filter: streamNameFilter({ prefixes: [prefix] }) });
@@ -76,7 +83,9 @@ describe('persistent subscriptions across a restart', () => {
       '$all checkpoint',
     );
     // An idle `$all` group must not feed on its own checkpoint records (they are hidden from it).
-    const checkpoints = await collect(node.client.readStream('$persistentsubscription-$all::ga-checkpoint', { direction: BACKWARDS, fromRevision: END, maxCount: 1 }));
+    const checkpoints = await collect(
+      node.client.readStream('$persistentsubscription-$all::ga-checkpoint', { direction: BACKWARDS, fromRevision: END, maxCount: 1 }),
+    );
     expect(checkpoints[0].event!.revision).toBeLessThan(5n);
     await shut(node);
 

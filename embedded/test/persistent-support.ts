@@ -41,8 +41,12 @@ export const numbered = (n: number, type = 'Numbered') => lib.jsonEvent({ type, 
 export const numbers = (events: readonly Received[]): number[] => events.map((e) => (e.event!.data as { n: number }).n);
 
 export async function waitForCount(c: TestConsumer, count: number, what = `${count} events`, timeoutMs = 10_000): Promise<void> {
-  await waitFor(() => {
-    if (c.errors.length > 0) throw c.errors[0];
-    return c.received.length >= count;
-  }, what, timeoutMs);
+  await waitFor(
+    () => {
+      if (c.errors.length > 0) throw c.errors[0];
+      return c.received.length >= count;
+    },
+    what,
+    timeoutMs,
+  );
 }

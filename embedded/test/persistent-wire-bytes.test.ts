@@ -40,12 +40,34 @@ const big = (n: number) => {
 
 const cases: [string, RecordedEvent | undefined, RecordedEvent | undefined, number][] = [
   ['plain event', rec(), undefined, 0],
-  ['non-ASCII stream and type, custom metadata', rec({ streamId: 'konto-ü-€-😀', type: 'Überweisung😀', metadata: new TextEncoder().encode('{"m":"é"}') }), undefined, 3],
-  ['empty data, binary, huge revision and position', rec({ data: new Uint8Array(), isJson: false, revision: 9_223_372_036_854_775_806n, position: 18_000_000_000_000_000_000n }), undefined, 1],
+  [
+    'non-ASCII stream and type, custom metadata',
+    rec({ streamId: 'konto-ü-€-😀', type: 'Überweisung😀', metadata: new TextEncoder().encode('{"m":"é"}') }),
+    undefined,
+    3,
+  ],
+  [
+    'empty data, binary, huge revision and position',
+    rec({ data: new Uint8Array(), isJson: false, revision: 9_223_372_036_854_775_806n, position: 18_000_000_000_000_000_000n }),
+    undefined,
+    1,
+  ],
   ['position 0 and revision 0', rec({ position: 0n }), undefined, 0],
   ['data needing multi-byte lengths', rec({ data: big(20_000), metadata: big(300) }), undefined, 300],
   ['long stream name', rec({ streamId: 's'.repeat(200) }), undefined, 0],
-  ['resolved link', rec({ revision: 4n }), rec({ eventId: 'ffffffff-ffff-ffff-8000-000000000001', type: '$>', streamId: '$ce-account', revision: 3n, position: 9n, data: new TextEncoder().encode('4@account-1') }), 2],
+  [
+    'resolved link',
+    rec({ revision: 4n }),
+    rec({
+      eventId: 'ffffffff-ffff-ffff-8000-000000000001',
+      type: '$>',
+      streamId: '$ce-account',
+      revision: 3n,
+      position: 9n,
+      data: new TextEncoder().encode('4@account-1'),
+    }),
+    2,
+  ],
   ['unresolvable link', undefined, rec({ type: '$>', position: 1n }), 0],
   ['all-zero id', rec({ eventId: '00000000-0000-0000-0000-000000000000' }), undefined, 0],
 ];

@@ -23,7 +23,9 @@ function decode(bytes: Buffer) {
   const ev = resp.getEvent()!;
   const record = (r: InstanceType<typeof persistentPb.ReadResp.ReadEvent.RecordedEvent> | undefined) =>
     r && {
-      id: r.getId()!.hasString() ? r.getId()!.getString() : [r.getId()!.getStructured()!.getMostSignificantBits(), r.getId()!.getStructured()!.getLeastSignificantBits()],
+      id: r.getId()!.hasString()
+        ? r.getId()!.getString()
+        : [r.getId()!.getStructured()!.getMostSignificantBits(), r.getId()!.getStructured()!.getLeastSignificantBits()],
       stream: Buffer.from(r.getStreamIdentifier()!.getStreamName_asU8()).toString('utf8'),
       revision: r.getStreamRevision(),
       commit: r.getCommitPosition(),
@@ -61,7 +63,15 @@ describe('encodeDelivery', () => {
 
   it('encodes a resolved link with structured ids, the link position on both records', () => {
     const event = rec({ isJson: false, revision: 9_223_372_036_854_775_806n, metadata: new TextEncoder().encode('{"m":1}') });
-    const link = rec({ eventId: 'ffffffff-ffff-ffff-8000-000000000001', type: '$>', isJson: false, streamId: '$ce-account', revision: 3n, position: 18_000_000_000_000_000_000n, data: new TextEncoder().encode('1@account-ü-1') });
+    const link = rec({
+      eventId: 'ffffffff-ffff-ffff-8000-000000000001',
+      type: '$>',
+      isJson: false,
+      streamId: '$ce-account',
+      revision: 3n,
+      position: 18_000_000_000_000_000_000n,
+      data: new TextEncoder().encode('1@account-ü-1'),
+    });
     const d = decode(encodeDelivery({ event, link, retryCount: 7 }, true));
     expect(d.link!.id).toEqual(['-1', '-9223372036854775807']);
     expect(d.event!.id).toEqual(['1121305442246149791', '-6816918738128300786']);

@@ -31,6 +31,8 @@ it('has a PROTOCOL.md heading for every section cited under src/', () => {
     }
   }
   expect(cited.size).toBeGreaterThan(20);
-  const missing = [...cited].filter(([section]) => !headings.has(section)).map(([section, files]) => `§${section} (${[...new Set(files)].join(', ')})`);
+  const missing = [...cited]
+    .filter(([section]) => !headings.has(section))
+    .map(([section, files]) => `§${section} (${[...new Set(files)].join(', ')})`);
   expect(missing, 'cited under src/ but not a heading in PROTOCOL.md').toEqual([]);
 });

@@ -62,7 +62,10 @@ let store: Store;
 
 beforeAll(async () => {
   store = await createStore({ mem: true });
-  await store.append('acc-1', { kind: 'any' }, [ev('Opened', { a: 1 }), ev('Dëposited', { pad: 'x'.repeat(3000) }, { metadata: Buffer.from('{"m":1}') })]);
+  await store.append('acc-1', { kind: 'any' }, [
+    ev('Opened', { a: 1 }),
+    ev('Dëposited', { pad: 'x'.repeat(3000) }, { metadata: Buffer.from('{"m":1}') }),
+  ]);
   await store.append('acc-2', { kind: 'any' }, [ev('Opened', { a: 2 }, { isJson: false, data: Buffer.from([0, 1, 2]) }), ev('Closed', {})]);
   await store.append('links', { kind: 'any' }, [link('1@acc-1'), link('0@acc-2'), link('7@nowhere'), link('garbage')]);
   await store.append('big', { kind: 'any' }, [ev('Big', { pad: 'y'.repeat(200_000) })]);
@@ -70,7 +73,11 @@ beforeAll(async () => {
   await store.append('acc-1', { kind: 'any' }, [ev('Withdrawn', { a: 3 }, { data: new Uint8Array() })]);
   await store.tombstoneStream('gone', { kind: 'any' }).catch(() => undefined);
   // enough small events for several 64 KiB batches
-  await store.append('many', { kind: 'any' }, Array.from({ length: 1500 }, (_, i) => ev('Many', { i, pad: 'z'.repeat(i % 200) })));
+  await store.append(
+    'many',
+    { kind: 'any' },
+    Array.from({ length: 1500 }, (_, i) => ev('Many', { i, pad: 'z'.repeat(i % 200) })),
+  );
 });
 
 afterAll(async () => {
@@ -114,8 +121,14 @@ describe('reads encoded from stored bytes', () => {
     ['forwards, resolving links, structured ids', { direction: 'forwards', from: 'start', resolveLinks: true, structuredUuids: true }],
     ['backwards, resolving links', { direction: 'backwards', from: 'end', resolveLinks: true }],
     ['forwards, max 3', { direction: 'forwards', from: 'start', maxCount: 3n }],
-    ['filtered by stream prefix, max 3', { direction: 'forwards', from: 'start', filter: filterOn('stream', ['acc-', 'links']), maxCount: 3n }],
-    ['filtered by type, resolving links', { direction: 'backwards', from: 'end', filter: filterOn('type', ['$>', 'Op']), resolveLinks: true }],
+    [
+      'filtered by stream prefix, max 3',
+      { direction: 'forwards', from: 'start', filter: filterOn('stream', ['acc-', 'links']), maxCount: 3n },
+    ],
+    [
+      'filtered by type, resolving links',
+      { direction: 'backwards', from: 'end', filter: filterOn('type', ['$>', 'Op']), resolveLinks: true },
+    ],
   ];
   it.each(allReads)('$all %s', async (_name, over) => {
     const req = { kind: 'all-read', ...common, direction: 'forwards', from: 'start', maxCount: 2n ** 64n, ...over } as AllRead;
@@ -143,7 +156,10 @@ describe('reads encoded from stored bytes', () => {
     ['unfiltered', undefined, false],
     ['filtered with checkpoints, resolving links', filterOn('type', ['Op', '$>', 'Clo']), true],
   ] as const)('$all catch-up subscription history, %s', async (_name, filter, resolveLinks) => {
-    const req = { kind: 'all-subscription', ...common, resolveLinks, from: 'start', filter } as Extract<ParsedRead, { kind: 'all-subscription' }>;
+    const req = { kind: 'all-subscription', ...common, resolveLinks, from: 'start', filter } as Extract<
+      ParsedRead,
+      { kind: 'all-subscription' }
+    >;
     const last = store.lastPosition();
     const { raw, decoded } = await both(async (s, call) => {
       const done = subscribeToAll(call as never, s, req).catch(() => undefined);
@@ -239,7 +255,14 @@ describe('reads over HTTP/2 in batches (grpc-js call stream written directly)', 
     });
     const got = await readOverGrpc(req);
     const expected = new Sink();
-    const parsed = { kind: 'all-read', ...common, resolveLinks: o.resolveLinks, direction: o.direction, from: o.direction === 'forwards' ? 'start' : 'end', maxCount: 'maxCount' in o ? o.maxCount : 2n ** 64n } as AllRead;
+    const parsed = {
+      kind: 'all-read',
+      ...common,
+      resolveLinks: o.resolveLinks,
+      direction: o.direction,
+      from: o.direction === 'forwards' ? 'start' : 'end',
+      maxCount: 'maxCount' in o ? o.maxCount : 2n ** 64n,
+    } as AllRead;
     await readAllToCall(expected as never, decodedOnly(store), parsed);
     expect(got.code).toBe(grpc.status.OK);
     expect(batchedCalls).toBeGreaterThan(0);
@@ -276,7 +299,14 @@ describe('reads over HTTP/2 in batches (grpc-js call stream written directly)', 
       await waitFor('caught_up', () => messages.some((m) => m.caughtUp));
       expect(batchedCalls).toBe(before + 1);
       const expected = new Sink();
-      const parsed = { kind: 'all-read', ...common, resolveLinks: true, direction: 'forwards', from: 'start', maxCount: 2n ** 64n } as AllRead;
+      const parsed = {
+        kind: 'all-read',
+        ...common,
+        resolveLinks: true,
+        direction: 'forwards',
+        from: 'start',
+        maxCount: 2n ** 64n,
+      } as AllRead;
       await readAllToCall(expected as never, decodedOnly(store), parsed);
       const caughtUpAt = messages.findIndex((m) => m.caughtUp);
       expect(messages[0].confirmation).toBeDefined();
@@ -305,7 +335,14 @@ describe('reads over HTTP/2 in batches (grpc-js call stream written directly)', 
     const many = await readOverGrpc(stream('many'));
     expect(many.code).toBe(grpc.status.OK);
     const expected = new Sink();
-    await readStreamToCall(expected as never, decodedOnly(store), { kind: 'stream-read', ...common, stream: 'many', direction: 'forwards', from: 'start', maxCount: 2n ** 64n });
+    await readStreamToCall(expected as never, decodedOnly(store), {
+      kind: 'stream-read',
+      ...common,
+      stream: 'many',
+      direction: 'forwards',
+      from: 'start',
+      maxCount: 2n ** 64n,
+    });
     expect(many.messages).toEqual(expected.messages);
     const missing = await readOverGrpc(stream('never-written'));
     expect(missing.code).toBe(grpc.status.OK);

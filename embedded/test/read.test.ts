@@ -12,7 +12,10 @@ const numbers = (events: Array<{ event?: { data: unknown } }>) => events.map((e)
 describe('readStream', () => {
   it('reads forwards, backwards, from a revision and with maxCount', async () => {
     const s = streamName();
-    await es.client.appendToStream(s, Array.from({ length: 10 }, (_, i) => ev(i)));
+    await es.client.appendToStream(
+      s,
+      Array.from({ length: 10 }, (_, i) => ev(i)),
+    );
     expect(numbers(await collect(es.client.readStream(s)))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(numbers(await collect(es.client.readStream(s, { fromRevision: 4n, maxCount: 3 })))).toEqual([4, 5, 6]);
     expect(numbers(await collect(es.client.readStream(s, { direction: BACKWARDS, fromRevision: END, maxCount: 2 })))).toEqual([9, 8]);
@@ -35,7 +38,12 @@ describe('readStream', () => {
     const s = streamName();
     // the kurrent client's Rust bridge reports `created` to the whole second
     const before = clientName === 'kurrent' ? Math.floor(Date.now() / 1000) * 1000 : Date.now();
-    const json = jsonEvent({ id: 'A1B2C3D4-E5F6-4711-8899-AABBCCDDEEFF'.toLowerCase(), type: 'Deposited', data: { amount: 12.5, note: 'ünïcødé' }, metadata: { $correlationId: 'c-1', user: 'u' } });
+    const json = jsonEvent({
+      id: 'A1B2C3D4-E5F6-4711-8899-AABBCCDDEEFF'.toLowerCase(),
+      type: 'Deposited',
+      data: { amount: 12.5, note: 'ünïcødé' },
+      metadata: { $correlationId: 'c-1', user: 'u' },
+    });
     const bin = binaryEvent({ type: 'Blob', data: new Uint8Array([1, 2, 3]), metadata: new Uint8Array([4, 5]) });
     await es.client.appendToStream(s, [json, bin]);
     const after = Date.now();
@@ -95,7 +103,10 @@ describe('readAll', () => {
       await Promise.all(
         Array.from({ length: 8 }, async (_, w) => {
           for (let b = w; b < batches; b += 8) {
-            await es.client.appendToStream(`${tag}-${b}`, Array.from({ length: 5 }, (_, i) => ev(i)));
+            await es.client.appendToStream(
+              `${tag}-${b}`,
+              Array.from({ length: 5 }, (_, i) => ev(i)),
+            );
           }
         }),
       );

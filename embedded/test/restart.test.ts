@@ -24,7 +24,11 @@ async function withServer<T>(fn: (client: EventStoreDBClient) => Promise<T>): Pr
 describe('restart on a data directory', () => {
   it('keeps events, positions, metadata and deletions', async () => {
     const before = await withServer(async (client) => {
-      await client.appendToStream('acct-1', [jsonEvent({ type: 'Opened', data: { n: 0 } }), jsonEvent({ type: 'Deposited', data: { n: 1 } })], { expectedRevision: NO_STREAM });
+      await client.appendToStream(
+        'acct-1',
+        [jsonEvent({ type: 'Opened', data: { n: 0 } }), jsonEvent({ type: 'Deposited', data: { n: 1 } })],
+        { expectedRevision: NO_STREAM },
+      );
       await client.setStreamMetadata('acct-1', { custom: 'kept' } as never);
       await client.appendToStream('gone', jsonEvent({ type: 'X', data: {} }));
       await client.tombstoneStream('gone');

@@ -24,12 +24,18 @@ const mode = (p: string) => statSync(p).mode & 0o777;
 
 async function use(dataDir: string): Promise<void> {
   const s = await createStore({ dataDir });
-  await s.append('x', { kind: 'any' }, [{ eventId: randomUUID(), type: 'T', isJson: true, data: Buffer.from('{"secret":1}'), metadata: Buffer.alloc(0) }]);
+  await s.append('x', { kind: 'any' }, [
+    { eventId: randomUUID(), type: 'T', isJson: true, data: Buffer.from('{"secret":1}'), metadata: Buffer.alloc(0) },
+  ]);
   expect(mode(dataDir)).toBe(0o700);
   expect(mode(join(dataDir, LOG_FILE_NAME))).toBe(0o600);
   expect(mode(join(dataDir, 'LOCK'))).toBe(0o600);
   // Only the log, the lock's note and its socket (and the snapshot a previous close left).
-  expect(readdirSync(dataDir).filter((f) => f !== INDEX_FILE_NAME).sort()).toEqual(['LOCK', 'LOCK.sock', LOG_FILE_NAME]);
+  expect(
+    readdirSync(dataDir)
+      .filter((f) => f !== INDEX_FILE_NAME)
+      .sort(),
+  ).toEqual(['LOCK', 'LOCK.sock', LOG_FILE_NAME]);
   await s.close();
   expect(readdirSync(dataDir).sort()).toEqual([LOG_FILE_NAME, INDEX_FILE_NAME].sort());
   expect(mode(join(dataDir, INDEX_FILE_NAME))).toBe(0o600);

@@ -25,7 +25,16 @@ class CountingBackend extends MemoryBackend {
 
 const record = (n: number) =>
   encodeRecord(
-    { streamId: 's', revision: BigInt(n), created: 0n, eventId: randomUUID(), type: 't', isJson: false, data: new Uint8Array(10), metadata: new Uint8Array() },
+    {
+      streamId: 's',
+      revision: BigInt(n),
+      created: 0n,
+      eventId: randomUUID(),
+      type: 't',
+      isJson: false,
+      data: new Uint8Array(10),
+      metadata: new Uint8Array(),
+    },
     true,
   );
 

@@ -61,13 +61,22 @@ async function observe(s: Store): Promise<unknown> {
     const state = s.streamState(name);
     let events: unknown;
     try {
-      events = (await collect(s.readStream(name, { direction: 'forwards', from: 'start', maxCount: 1000n }))).map((e) => [e.revision, e.eventId, e.position]);
+      events = (await collect(s.readStream(name, { direction: 'forwards', from: 'start', maxCount: 1000n }))).map((e) => [
+        e.revision,
+        e.eventId,
+        e.position,
+      ]);
     } catch (err) {
       events = (err as Error).constructor.name;
     }
     streams[name] = { state, metadata: s.getMetadata(name), events };
   }
-  const all = (await collect(s.readAll({ direction: 'forwards', from: 'start', maxCount: 100_000n }))).map((e) => [e.position, e.streamId, e.revision, e.eventId]);
+  const all = (await collect(s.readAll({ direction: 'forwards', from: 'start', maxCount: 100_000n }))).map((e) => [
+    e.position,
+    e.streamId,
+    e.revision,
+    e.eventId,
+  ]);
   return { streams, all, last: s.lastPosition() };
 }
 
@@ -171,11 +180,15 @@ describe('index snapshot', () => {
       /checksum mismatch/,
     ],
     ['empty', (f) => writeFileSync(f, ''), /too short/],
-    ['of another format version', (f) => {
-      const b = readFileSync(f);
-      b.writeUInt32LE(99, 8);
-      writeFileSync(f, b);
-    }, /format version 99/],
+    [
+      'of another format version',
+      (f) => {
+        const b = readFileSync(f);
+        b.writeUInt32LE(99, 8);
+        writeFileSync(f, b);
+      },
+      /format version 99/,
+    ],
     ['not a snapshot at all', (f) => writeFileSync(f, Buffer.alloc(4096, 7)), /not an index snapshot/],
   ];
 

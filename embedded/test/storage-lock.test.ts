@@ -59,7 +59,9 @@ class Child {
   /** `ownNetwork`: in a network namespace of its own, where our abstract socket names are not seen. */
   constructor(mode: Mode = 'store', ownNetwork = false) {
     const command = [process.execPath, '--import', TSX, CHILD, mode];
-    this.proc = ownNetwork ? spawn('unshare', ['--net', ...command], { stdio: 'pipe' }) : spawn(command[0], command.slice(1), { stdio: 'pipe' });
+    this.proc = ownNetwork
+      ? spawn('unshare', ['--net', ...command], { stdio: 'pipe' })
+      : spawn(command[0], command.slice(1), { stdio: 'pipe' });
     this.proc.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
     let buffered = '';
     this.proc.stdout.on('data', (d: Buffer) => {
@@ -152,7 +154,9 @@ describe('data directory lock', () => {
     const link = join(freshDir(), 'link');
     symlinkSync(dir, link);
     const s = await open(dir);
-    await s.append('a', { kind: 'any' }, [{ eventId: crypto.randomUUID(), type: 'T', isJson: true, data: Buffer.from('{}'), metadata: Buffer.alloc(0) }]);
+    await s.append('a', { kind: 'any' }, [
+      { eventId: crypto.randomUUID(), type: 'T', isJson: true, data: Buffer.from('{}'), metadata: Buffer.alloc(0) },
+    ]);
     for (const spelling of [dir, `${dir}/`, join(dir, '..', dir.split('/').pop()!), link]) {
       const err = await createStore({ dataDir: spelling }).then(
         () => undefined,
@@ -256,11 +260,17 @@ describe('a filesystem that cannot hold a socket file (some FUSE and host-shared
       execFileSync('mount', ['-o', 'remount,bind,ro', ro]);
       const release = await lockDataDir(ro, 'socket');
       expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
-        expect.stringMatching(new RegExp(`^embedded store: ${ro} cannot hold the lock socket LOCK.sock \\(listen EROFS.*: the data-directory lock covers this network namespace only$`)),
+        expect.stringMatching(
+          new RegExp(
+            `^embedded store: ${ro} cannot hold the lock socket LOCK.sock \\(listen EROFS.*: the data-directory lock covers this network namespace only$`,
+          ),
+        ),
       ]);
       await expect(lockDataDir(ro, 'socket')).rejects.toThrow(`held by pid ${process.pid}`);
       await release();
-      await (await lockDataDir(ro, 'socket'))();
+      await (
+        await lockDataDir(ro, 'socket')
+      )();
     } finally {
       warn.mockRestore();
       execFileSync('umount', [ro]);
@@ -303,7 +313,9 @@ describe('fallback lock file (platforms without abstract sockets)', () => {
     expect(() => readFileSync(join(dir, 'LOCK'))).toThrow(/ENOENT/);
     // A rebooted host: any pid in a LOCK from before the boot is stale.
     writeFileSync(join(dir, 'LOCK'), JSON.stringify({ pid: 1, host: hostname(), boot: 0, token: 't' }));
-    await (await lockDataDir(dir, 'file'))();
+    await (
+      await lockDataDir(dir, 'file')
+    )();
     // A live pid cannot be told from a live holder: refused, with the way out in the message.
     writeFileSync(join(dir, 'LOCK'), '1');
     await expect(lockDataDir(dir, 'file')).rejects.toThrow(`if no server runs there, delete ${join(dir, 'LOCK')}`);

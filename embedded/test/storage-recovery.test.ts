@@ -21,7 +21,13 @@ function freshDir(): string {
 }
 
 function ev(data: unknown = { n: 1 }): ProposedEvent {
-  return { eventId: randomUUID(), type: 'Happened', isJson: true, data: Buffer.from(JSON.stringify(data)), metadata: Buffer.from('{"m":1}') };
+  return {
+    eventId: randomUUID(),
+    type: 'Happened',
+    isJson: true,
+    data: Buffer.from(JSON.stringify(data)),
+    metadata: Buffer.from('{"m":1}'),
+  };
 }
 
 async function collect(it: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> {
@@ -175,7 +181,9 @@ describe('damage that is not a torn tail', () => {
     const first = await s.append('far', { kind: 'any' }, [ev()]);
     // More than two group commits written after the damaged record.
     for (let i = 0; i < 34; i++) {
-      await s.append('far', { kind: 'any' }, [{ eventId: randomUUID(), type: 'Blob', isJson: false, data: new Uint8Array(1_040_000), metadata: new Uint8Array() }]);
+      await s.append('far', { kind: 'any' }, [
+        { eventId: randomUUID(), type: 'Blob', isJson: false, data: new Uint8Array(1_040_000), metadata: new Uint8Array() },
+      ]);
     }
     await s.close();
     const bytes = readFileSync(file);
@@ -193,7 +201,9 @@ describe('damage that is not a torn tail', () => {
     const file = join(dir, LOG_FILE_NAME);
     writeFileSync(file, Buffer.from('definitely not an event store log file'));
     let err = await openError(dir);
-    expect(err.message).toBe(`${file} is not an embedded event store log of format 1: bad header at byte offset 0; the store refuses to start and leaves the file as it is`);
+    expect(err.message).toBe(
+      `${file} is not an embedded event store log of format 1: bad header at byte offset 0; the store refuses to start and leaves the file as it is`,
+    );
     const b = await build();
     const other = Buffer.from(b.bytes);
     other.writeUInt32LE(2, 8);

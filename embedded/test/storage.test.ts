@@ -81,7 +81,13 @@ describe.each(Object.entries(modes))('store (%s)', (_mode, open) => {
   it('round-trips type, content flag, data, custom metadata and created ticks', async () => {
     const s = await store();
     const before = BigInt(Date.now()) * 10000n;
-    const e: ProposedEvent = { eventId: randomUUID(), type: 'Bin€', isJson: false, data: new Uint8Array([0, 1, 255]), metadata: Buffer.from('{"m":true}') };
+    const e: ProposedEvent = {
+      eventId: randomUUID(),
+      type: 'Bin€',
+      isJson: false,
+      data: new Uint8Array([0, 1, 255]),
+      metadata: Buffer.from('{"m":true}'),
+    };
     await s.append('rt', any, [e]);
     const after = BigInt(Date.now() + 1) * 10000n;
     const [r] = await collect(s.readStream('rt', fwd()));
@@ -114,7 +120,10 @@ describe.each(Object.entries(modes))('store (%s)', (_mode, open) => {
     const before = s.lastPosition();
     // exact: compare with stored events from N+1
     expect(await s.append('i', noStream, [ev(a), ev(b)])).toEqual(first);
-    expect(await s.append('i', noStream, [ev(a)])).toEqual({ currentRevision: 0n, position: (await collect(s.readStream('i', fwd())))[0].position });
+    expect(await s.append('i', noStream, [ev(a)])).toEqual({
+      currentRevision: 0n,
+      position: (await collect(s.readStream('i', fwd())))[0].position,
+    });
     // any: look up by id
     expect(await s.append('i', any, [ev(a), ev(b)])).toEqual(first);
     expect(await s.append('i', exists, [ev(a), ev(b)])).toEqual(first);
@@ -142,7 +151,13 @@ describe.each(Object.entries(modes))('store (%s)', (_mode, open) => {
   it('refuses appends over MaxAppendSize, counting 2 bytes per type character, writing nothing', async () => {
     const s = await store();
     const before = s.lastPosition();
-    const big = (n: number, type = 'T'): ProposedEvent => ({ eventId: randomUUID(), type, isJson: false, data: new Uint8Array(n), metadata: new Uint8Array() });
+    const big = (n: number, type = 'T'): ProposedEvent => ({
+      eventId: randomUUID(),
+      type,
+      isJson: false,
+      data: new Uint8Array(n),
+      metadata: new Uint8Array(),
+    });
     await expect(s.append('big', any, [big(600_000), big(448_576)])).rejects.toBeInstanceOf(MaximumAppendSizeExceededError);
     expect(s.lastPosition()).toBe(before);
     // exactly the limit: 1,048,574 + 2 * 1
@@ -281,7 +296,9 @@ describe.each(Object.entries(modes))('store (%s)', (_mode, open) => {
     await s.append('race', noStream, [ev()]);
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => s.append('race', exact(0n), [ev()])));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof WrongExpectedVersionError)).toBe(true);
+    expect(
+      results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof WrongExpectedVersionError),
+    ).toBe(true);
     const settled = await Promise.all(Array.from({ length: 30 }, () => s.append('race2', any, [ev()])));
     expect(settled.map((r) => r.currentRevision).sort((a, b) => Number(a - b))).toEqual(Array.from({ length: 30 }, (_, i) => BigInt(i)));
   });

@@ -11,7 +11,9 @@ const ev = (n: number, type = 'Numbered') => jsonEvent({ type, data: { n } });
 const n = (e: ResolvedEvent | AllStreamResolvedEvent) => (e.event!.data as { n: number }).n;
 
 /** Subscribes and records everything the client emits until stopped. */
-function record<E extends ResolvedEvent | AllStreamResolvedEvent>(sub: AsyncIterable<E> & { on(ev: string, f: (...a: never[]) => void): unknown }) {
+function record<E extends ResolvedEvent | AllStreamResolvedEvent>(
+  sub: AsyncIterable<E> & { on(ev: string, f: (...a: never[]) => void): unknown },
+) {
   const events: E[] = [];
   let caughtUp = 0;
   let error: unknown;
@@ -63,7 +65,10 @@ describe('subscribeToStream', () => {
     sub.on('caughtUp', () => caughtUp++);
     const total = 15_001;
     for (let i = 1; i < total; i += 500) {
-      await es.client.appendToStream(s, Array.from({ length: Math.min(500, total - i) }, (_, j) => ev(i + j)));
+      await es.client.appendToStream(
+        s,
+        Array.from({ length: Math.min(500, total - i) }, (_, j) => ev(i + j)),
+      );
     }
     const seen: bigint[] = [];
     const reading = (async () => {
@@ -135,11 +140,17 @@ describe('subscribeToStream', () => {
 describe('subscribeToAll', () => {
   it('switches from history to live without loss or duplicates under concurrent appends', async () => {
     const s = streamName('allsub');
-    await es.client.appendToStream(s, Array.from({ length: 50 }, (_, i) => ev(i)));
+    await es.client.appendToStream(
+      s,
+      Array.from({ length: 50 }, (_, i) => ev(i)),
+    );
     const sub = es.client.subscribeToAll({ fromPosition: START });
     const got = record(sub);
     for (let i = 50; i < 150; i += 10) {
-      await es.client.appendToStream(s, Array.from({ length: 10 }, (_, j) => ev(i + j)));
+      await es.client.appendToStream(
+        s,
+        Array.from({ length: 10 }, (_, j) => ev(i + j)),
+      );
     }
     await waitFor(() => got.events.filter((e) => e.event!.streamId === s).length >= 150, 'all 150 events');
     await sub.unsubscribe();
@@ -159,7 +170,10 @@ describe('subscribeToAll', () => {
     const b = record(fromEnd);
     await waitFor(() => a.caughtUp > 0 && b.caughtUp > 0, 'caught up');
     await es.client.appendToStream(s, ev(3));
-    await waitFor(() => b.events.some((e) => e.event!.streamId === s) && a.events.filter((e) => e.event!.streamId === s).length === 2, 'live');
+    await waitFor(
+      () => b.events.some((e) => e.event!.streamId === s) && a.events.filter((e) => e.event!.streamId === s).length === 2,
+      'live',
+    );
     await after.unsubscribe();
     await fromEnd.unsubscribe();
     expect(a.events.filter((e) => e.event!.streamId === s).map(n)).toEqual([2, 3]);
@@ -171,7 +185,10 @@ describe('subscribeToAll', () => {
     const sub = es.client.subscribeToAll({ fromPosition: START, filter: streamNameFilter({ prefixes: [prefix] }) });
     const got = record(sub);
     await es.client.appendToStream(`${prefix}-a`, ev(0));
-    await es.client.appendToStream(streamName('other'), Array.from({ length: 12 }, (_, i) => ev(100 + i)));
+    await es.client.appendToStream(
+      streamName('other'),
+      Array.from({ length: 12 }, (_, i) => ev(100 + i)),
+    );
     await es.client.appendToStream(`${prefix}-b`, ev(1));
     await waitFor(() => got.events.length >= 2, 'two matching events');
     await sub.unsubscribe();
@@ -213,7 +230,10 @@ describe('subscribeToAll', () => {
     const before = checkpoints.length;
     expect(before).toBeGreaterThan(0);
     const other = streamName('noise');
-    const last = await es.client.appendToStream(other, Array.from({ length: 9 }, (_, i) => ev(i)));
+    const last = await es.client.appendToStream(
+      other,
+      Array.from({ length: 9 }, (_, i) => ev(i)),
+    );
     await waitFor(() => checkpoints.length >= before + 3, 'live checkpoints');
     await sub.unsubscribe();
     for (let i = 1; i < checkpoints.length; i++) expect(checkpoints[i].commit).toBeGreaterThan(checkpoints[i - 1].commit);

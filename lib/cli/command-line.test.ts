@@ -32,7 +32,8 @@ describe('option values', () => {
   it('integerOption accepts whole numbers in range and refuses the rest', () => {
     expect(integerOption('batch', undefined, 1, 10)).toBeUndefined();
     expect(integerOption('batch', '7', 1, 10)).toBe(7);
-    for (const raw of ['0', '11', '1.5', 'abc', '', '1e1']) expect(() => integerOption('batch', raw, 1, 10)).toThrow(/--batch must be a whole number from 1 to 10/);
+    for (const raw of ['0', '11', '1.5', 'abc', '', '1e1'])
+      expect(() => integerOption('batch', raw, 1, 10)).toThrow(/--batch must be a whole number from 1 to 10/);
   });
 
   it('validateOptions joins the schema messages into one UsageError', () => {

@@ -11,13 +11,15 @@ export class UsageError extends Error {}
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
-type Parsed<O extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<{ options: O & { help: { type: 'boolean'; short: 'h' } }; strict: true; allowPositionals: boolean; args: string[] }>>;
+type Parsed<O extends ParseArgsOptionsConfig> = ReturnType<
+  typeof parseArgs<{ options: O & { help: { type: 'boolean'; short: 'h' } }; strict: true; allowPositionals: boolean; args: string[] }>
+>;
 
 export function parseCommandLine<const O extends ParseArgsOptionsConfig>(
   argv: readonly string[],
   options: O,
   config: { allowPositionals?: boolean } = {},
-): Omit<Parsed<O>, 'values'> & { values: Omit<Parsed<O>['values'], 'help'> } | 'help' {
+): (Omit<Parsed<O>, 'values'> & { values: Omit<Parsed<O>['values'], 'help'> }) | 'help' {
   let parsed;
   try {
     parsed = parseArgs({

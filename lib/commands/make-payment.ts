@@ -130,10 +130,7 @@ async function payFromReadModel(run: CommandRun, command: MakePayment, deps: Com
     }
     const payeeExists = (await read(getAccount(payee, deps.db))) !== null || (await existsInStore(deps, payee));
 
-    const decision = decideMakePayment(
-      { payer: { accountNumber: payer, balanceCents: payerRow.balanceCents }, payeeExists },
-      command,
-    );
+    const decision = decideMakePayment({ payer: { accountNumber: payer, balanceCents: payerRow.balanceCents }, payeeExists }, command);
     if (!decision.ok) {
       // A refusal appends nothing, so no expectedRevision guards it: before saying "insufficient
       // funds", make sure the row was not simply behind the payer's stream (a deposit answered

@@ -35,10 +35,6 @@ export type CommandFailure = {
 
 export type CommandResult = CommandSuccess | CommandFailure;
 
-export function failure(
-  code: CommandErrorCode,
-  message: string,
-  fieldErrors?: Record<string, string[]>,
-): CommandFailure {
+export function failure(code: CommandErrorCode, message: string, fieldErrors?: Record<string, string[]>): CommandFailure {
   return fieldErrors && Object.keys(fieldErrors).length > 0 ? { ok: false, code, message, fieldErrors } : { ok: false, code, message };
 }

@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { classifyAppendFailure } from './store-errors';
 
 // The client's error classes take a grpc ServiceError; these carry just what classification reads.
-const grpc = (details: string, code = 14) => Object.assign(new Error(details), { code, details, metadata: { get: () => [], getMap: () => ({}) } });
+const grpc = (details: string, code = 14) =>
+  Object.assign(new Error(details), { code, details, metadata: { get: () => [], getMap: () => ({}) } });
 
 describe('classifyAppendFailure', () => {
   it('knows nothing was written when the server refused the append', () => {
@@ -20,9 +21,11 @@ describe('classifyAppendFailure', () => {
   });
 
   it('knows nothing was written when no connection was ever established', () => {
-    expect(classifyAppendFailure(new UnavailableError(grpc('No connection established. Last error: connect ECONNREFUSED 127.0.0.1:2113') as never))).toBe(
-      'not_written',
-    );
+    expect(
+      classifyAppendFailure(
+        new UnavailableError(grpc('No connection established. Last error: connect ECONNREFUSED 127.0.0.1:2113') as never),
+      ),
+    ).toBe('not_written');
   });
 
   it('calls anything that may have reached the server unknown', () => {

@@ -45,7 +45,10 @@ function errorDetails(error: Error): string {
 
 /** Thrown by the append helpers when the outcome of an append cannot be known. */
 export class AppendOutcomeUnknownError extends Error {
-  constructor(readonly stream: string, cause: unknown) {
+  constructor(
+    readonly stream: string,
+    cause: unknown,
+  ) {
     super(`The append to ${stream} may or may not have been written`, { cause });
     this.name = 'AppendOutcomeUnknownError';
   }

@@ -5,7 +5,13 @@ import type { AccountEvent, AccountState, Decision, DomainError, EventMetadata }
 import { isDatabaseUnavailable } from '@/lib/db/client';
 import { getLogger } from '@/lib/log';
 import { CorruptStreamError, loadAccount } from '@/lib/eventstore/write-model/account-stream';
-import { claimCommandId, commandFingerprint, type Claim, type CommandAccepted, type CommandType } from '@/lib/eventstore/write-model/command-registry';
+import {
+  claimCommandId,
+  commandFingerprint,
+  type Claim,
+  type CommandAccepted,
+  type CommandType,
+} from '@/lib/eventstore/write-model/command-registry';
 import { accountEventIdFor, eventIdFor } from '@/lib/eventstore/serialization/ids';
 import { toEventData } from '@/lib/eventstore/serialization/events';
 import { accountStream } from '@/lib/eventstore/serialization/streams';
@@ -156,7 +162,12 @@ export function unavailable(error: unknown, what: string, run?: Pick<CommandRun,
   const log = commandLog(run);
   if (error instanceof AppendOutcomeUnknownError) {
     log.error({ err: error.cause, stream: error.stream, outcome: 'unknown' }, `${what}: outcome unknown`);
-    return failure('unknown', run ? UNKNOWN_MESSAGES[run.command] : `We could not confirm whether ${what} was done. Try again with the same form: it will not be done twice.`);
+    return failure(
+      'unknown',
+      run
+        ? UNKNOWN_MESSAGES[run.command]
+        : `We could not confirm whether ${what} was done. Try again with the same form: it will not be done twice.`,
+    );
   }
   if (error instanceof CorruptStreamError) {
     log.error({ err: error, outcome: 'unavailable' }, `${what}: unreadable event in the account's stream`);

@@ -68,10 +68,7 @@ export const DB_DEADLINE_MS = 1_000;
 export async function withDbDeadline<T>(query: PromiseLike<T>, deadlineMs: number = DB_DEADLINE_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new DatabaseUnavailableError(`The query model did not answer within ${deadlineMs} ms`)),
-      deadlineMs,
-    );
+    timer = setTimeout(() => reject(new DatabaseUnavailableError(`The query model did not answer within ${deadlineMs} ms`)), deadlineMs);
   });
   try {
     return await Promise.race([Promise.resolve(query).catch(rethrowAsUnavailable), timeout]);

@@ -15,9 +15,7 @@ export const PROJECTION_CHANNEL = 'eventbank_projection';
  */
 export const EVENTS_CHANNEL = 'eventbank_events';
 
-export type ProjectionNotice =
-  | { accountNumber: string; revision: bigint }
-  | { accountNumber: string; held: true };
+export type ProjectionNotice = { accountNumber: string; revision: bigint } | { accountNumber: string; held: true };
 
 export function formatProjectionNotice(notice: ProjectionNotice): string {
   return 'held' in notice ? `${notice.accountNumber}:held` : `${notice.accountNumber}:${notice.revision}`;

@@ -127,7 +127,9 @@ export const eventIndex = readModel.table(
     // fastupdate off: with it on, new rows wait in a pending list that every text search scans
     // linearly (2 MB of it made a rare-text search take 22-33 ms instead of 1.3 ms at 560,000
     // events); the worker pays a little more per insert instead.
-    index('event_index_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`).with({ fastupdate: false }),
+    index('event_index_search_idx')
+      .using('gin', sql`${t.searchText} gin_trgm_ops`)
+      .with({ fastupdate: false }),
   ],
 );
 
@@ -139,22 +141,36 @@ export const eventIndex = readModel.table(
 export const rebuildRuns = pgTable(
   'rebuild_runs',
   {
-  id: uuid('id').primaryKey(),
-  /** requested (from /system, for the worker to run) | running | done | failed */
-  status: text('status').notNull(),
-  startedAt: timestamp('started_at', { withTimezone: true }).notNull().default(sql`now()`),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().default(sql`now()`),
-  finishedAt: timestamp('finished_at', { withTimezone: true }),
-  /** Events of $all read so far. */
-  events: bigint('events', { mode: 'bigint' }).notNull().default(sql`0`),
-  /** $all position reached, and the store's last position when last looked at: progress is their ratio. */
-  position: bigint('position', { mode: 'bigint' }).notNull().default(sql`0`),
-  target: bigint('target', { mode: 'bigint' }).notNull().default(sql`0`),
-  /** Where it is (reading, catching up, swapping) or, when failed, why. */
-  message: text('message').notNull().default(''),
+    id: uuid('id').primaryKey(),
+    /** requested (from /system, for the worker to run) | running | done | failed */
+    status: text('status').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true })
+      .notNull()
+      .default(sql`now()`),
+    updatedAt: timestamp('updated_at', { withTimezone: true })
+      .notNull()
+      .default(sql`now()`),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** Events of $all read so far. */
+    events: bigint('events', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
+    /** $all position reached, and the store's last position when last looked at: progress is their ratio. */
+    position: bigint('position', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
+    target: bigint('target', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
+    /** Where it is (reading, catching up, swapping) or, when failed, why. */
+    message: text('message').notNull().default(''),
   },
   // At most one rebuild requested or running: a second request finds the first.
-  (t) => [uniqueIndex('rebuild_runs_one_active_idx').on(sql`(true)`).where(sql`${t.status} in ('requested', 'running')`)],
+  (t) => [
+    uniqueIndex('rebuild_runs_one_active_idx')
+      .on(sql`(true)`)
+      .where(sql`${t.status} in ('requested', 'running')`),
+  ],
 );
 
 export type RebuildRunRecord = typeof rebuildRuns.$inferSelect;
@@ -166,19 +182,29 @@ export const reconciliationRuns = pgTable(
     id: uuid('id').primaryKey(),
     /** requested (from the app, for the worker to run) | running | done | failed */
     status: text('status').notNull(),
-    startedAt: timestamp('started_at', { withTimezone: true }).notNull().default(sql`now()`),
+    startedAt: timestamp('started_at', { withTimezone: true })
+      .notNull()
+      .default(sql`now()`),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     /** The $all position the replay went up to: the report describes the bank as of that point. */
     position: bigint('position', { mode: 'bigint' }),
-    events: bigint('events', { mode: 'bigint' }).notNull().default(sql`0`),
+    events: bigint('events', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
     accounts: integer('accounts').notNull().default(0),
     /** Accounts changed while the check ran: left for the next run rather than reported. */
     skipped: integer('skipped').notNull().default(0),
     /** lib/reconciliation/compare.ts Difference[] */
-    differences: jsonb('differences').notNull().default(sql`'[]'::jsonb`),
+    differences: jsonb('differences')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     message: text('message').notNull().default(''),
   },
-  (t) => [uniqueIndex('reconciliation_runs_one_active_idx').on(sql`(true)`).where(sql`${t.status} in ('requested', 'running')`)],
+  (t) => [
+    uniqueIndex('reconciliation_runs_one_active_idx')
+      .on(sql`(true)`)
+      .where(sql`${t.status} in ('requested', 'running')`),
+  ],
 );
 
 export type ReconciliationRunRecord = typeof reconciliationRuns.$inferSelect;

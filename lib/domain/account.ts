@@ -5,9 +5,7 @@ import type { AccountEvent, AccountOpened, HolderNameChanged, MoneyDeposited, Pa
  * command. Pure: no clock, no randomness, no I/O — everything needed is passed in.
  */
 
-export type AccountState =
-  | { status: 'none' }
-  | { status: 'open'; accountNumber: string; holderName: string; balanceCents: bigint };
+export type AccountState = { status: 'none' } | { status: 'open'; accountNumber: string; holderName: string; balanceCents: bigint };
 
 export const initialAccountState: AccountState = { status: 'none' };
 
@@ -78,10 +76,7 @@ export function decideDeposit(state: AccountState, command: Deposit): Decision<M
 
 export type ChangeHolderName = { accountNumber: string; holderName: string };
 
-export function decideChangeHolderName(
-  state: AccountState,
-  command: ChangeHolderName,
-): Decision<HolderNameChanged> {
+export function decideChangeHolderName(state: AccountState, command: ChangeHolderName): Decision<HolderNameChanged> {
   if (state.status !== 'open') {
     return reject('not_found', `Account ${command.accountNumber} does not exist`, 'accountNumber');
   }

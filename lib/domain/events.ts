@@ -61,9 +61,7 @@ export function isAccountEventType(type: string): type is AccountEventType {
   return Object.prototype.hasOwnProperty.call(accountEventSchemas, type);
 }
 
-export type ParsedEvent =
-  | { ok: true; event: AccountEvent }
-  | { ok: false; reason: string };
+export type ParsedEvent = { ok: true; event: AccountEvent } | { ok: false; reason: string };
 
 /** Validates an event payload of a known type; the reason names every offending field. */
 export function parseAccountEvent(type: AccountEventType, data: unknown): ParsedEvent {

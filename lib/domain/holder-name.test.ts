@@ -41,7 +41,9 @@ describe('holder names', () => {
 
   it('refuse a name over 100 characters with one message that says how long it is', () => {
     const result = holderNameSchema.safeParse('N'.repeat(10_000));
-    expect(result.error?.issues.map((issue) => issue.message)).toEqual(['Holder name must be at most 100 characters (this one has 10,000)']);
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+      'Holder name must be at most 100 characters (this one has 10,000)',
+    ]);
     expect(holderNameSchema.safeParse('N'.repeat(100)).success).toBe(true);
     // Too long and invisible: the first problem only.
     expect(holderNameSchema.safeParse('\u200b'.repeat(101)).error?.issues).toHaveLength(1);

@@ -4,7 +4,10 @@ import { ALREADY_DONE, confirmationFor } from './confirmation';
 describe('confirmations', () => {
   it('say what was done, for the form that did it', () => {
     expect(
-      confirmationFor({ type: 'AccountOpened', data: { accountNumber: '1000000008', holderName: 'Ada', openingBalanceCents: 1000 } }, false),
+      confirmationFor(
+        { type: 'AccountOpened', data: { accountNumber: '1000000008', holderName: 'Ada', openingBalanceCents: 1000 } },
+        false,
+      ),
     ).toEqual({ form: 'open-account', message: 'Account 1000000008 opened for Ada with $10.00.' });
     expect(confirmationFor({ type: 'MoneyDeposited', data: { accountNumber: '1000000008', amountCents: 123456 } }, false)).toEqual({
       form: 'deposit',

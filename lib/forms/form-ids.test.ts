@@ -32,13 +32,15 @@ describe('the page nonce', () => {
   it('is one UUID', () => {
     expect(parseFormNonce(nonce)).toBe(nonce);
     expect(parseFormNonce(nonce.toUpperCase())).toBe(nonce);
-    for (const bad of [undefined, '', 'nonce', `${nonce}x`, ` ${nonce}`, [nonce], [nonce, other]]) expect(parseFormNonce(bad)).toBeUndefined();
+    for (const bad of [undefined, '', 'nonce', `${nonce}x`, ` ${nonce}`, [nonce], [nonce, other]])
+      expect(parseFormNonce(bad)).toBeUndefined();
   });
 
   it('is needed on the account pages and the open form only', () => {
     expect(isFormPage('/accounts/new')).toBe(true);
     expect(isFormPage('/accounts/1000000008')).toBe(true);
-    for (const path of ['/', '/events', '/accounts/1000000008/at/0', '/accounts/123', '/accounts/new/x']) expect(isFormPage(path)).toBe(false);
+    for (const path of ['/', '/events', '/accounts/1000000008/at/0', '/accounts/123', '/accounts/new/x'])
+      expect(isFormPage(path)).toBe(false);
   });
 
   it('is added to an address that lacks one, keeping every other pair as written', () => {

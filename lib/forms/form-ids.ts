@@ -77,10 +77,7 @@ export function searchNeedingNonce(search: string): string | null {
  * command whose confirmation it shows (`done`), the revision it must reach (`expect`, see
  * UpdatingNotice) and whether this submit found the command already done (`again`).
  */
-export function confirmationHref(
-  accountNumber: string,
-  done: { commandId: string; revision: bigint | string; again: boolean },
-): string {
+export function confirmationHref(accountNumber: string, done: { commandId: string; revision: bigint | string; again: boolean }): string {
   const params = new URLSearchParams({
     [FORM_NONCE_PARAM]: newFormNonce(),
     done: done.commandId,

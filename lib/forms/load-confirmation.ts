@@ -11,7 +11,11 @@ type Search = Record<string, string | string[] | undefined>;
  * read from the store; undefined when the address names none, or names an event that is not
  * that command's. A store that cannot be read costs the confirmation, not the page.
  */
-export async function loadConfirmation(accountNumber: string, search: Search, expected: string | undefined): Promise<Confirmation | undefined> {
+export async function loadConfirmation(
+  accountNumber: string,
+  search: Search,
+  expected: string | undefined,
+): Promise<Confirmation | undefined> {
   const commandId = parseDoneParam(search.done);
   if (!commandId || expected === undefined) return undefined;
   try {

@@ -122,11 +122,15 @@ describe('event log links', () => {
 describe('stream and event addresses', () => {
   it('take any stream name but refuse empty, control characters, overlong names and $all', () => {
     // Segments arrive percent-encoded, as in the address.
-    expect(parseStreamName('command-3f2b8c1e-4d5a-4b6c-9d7e-8f9a0b1c2d3e')).toEqual({ ok: true, value: 'command-3f2b8c1e-4d5a-4b6c-9d7e-8f9a0b1c2d3e' });
+    expect(parseStreamName('command-3f2b8c1e-4d5a-4b6c-9d7e-8f9a0b1c2d3e')).toEqual({
+      ok: true,
+      value: 'command-3f2b8c1e-4d5a-4b6c-9d7e-8f9a0b1c2d3e',
+    });
     expect(parseStreamName('%24%24account-1')).toEqual({ ok: true, value: '$$account-1' });
     expect(parseStreamName('orders%2Fwith%20spaces%3F')).toEqual({ ok: true, value: 'orders/with spaces?' });
     expect(parseStreamName('50%2525')).toEqual({ ok: true, value: '50%25' });
-    for (const bad of ['', 'a%00b', 'a%E2%80%AEb', 'x'.repeat(501), '%24all', '50%', '%E0%A4%A']) expect(parseStreamName(bad).ok, JSON.stringify(bad)).toBe(false);
+    for (const bad of ['', 'a%00b', 'a%E2%80%AEb', 'x'.repeat(501), '%24all', '50%', '%E0%A4%A'])
+      expect(parseStreamName(bad).ok, JSON.stringify(bad)).toBe(false);
     expect(streamHref('orders/with spaces?', { before: 3n })).toBe('/streams/orders%2Fwith%20spaces%3F?before=3');
     for (const name of ['orders/with spaces?', '$$x', '50%', 'ünïcode €']) {
       expect(parseStreamName(streamHref(name).slice('/streams/'.length))).toEqual({ ok: true, value: name });
@@ -143,6 +147,7 @@ describe('stream and event addresses', () => {
 
   it('take event ids as UUIDs only', () => {
     expect(parseEventId('3F2B8C1E-4D5A-4B6C-9D7E-8F9A0B1C2D3E')).toEqual({ ok: true, value: '3f2b8c1e-4d5a-4b6c-9d7e-8f9a0b1c2d3e' });
-    for (const bad of ['', 'abc', '3f2b8c1e4d5a4b6c9d7e8f9a0b1c2d3e', '3f2b8c1e-4d5a-4b6c-9d7e-8f9a0b1c2d3e0']) expect(parseEventId(bad).ok).toBe(false);
+    for (const bad of ['', 'abc', '3f2b8c1e4d5a4b6c9d7e8f9a0b1c2d3e', '3f2b8c1e-4d5a-4b6c-9d7e-8f9a0b1c2d3e0'])
+      expect(parseEventId(bad).ok).toBe(false);
   });
 });

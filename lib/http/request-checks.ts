@@ -20,14 +20,20 @@ export function malformedUrl(url: string): Refusal | null {
   if (!pathname.split('/').every(decodesCleanly)) {
     return { status: 400, message: 'Bad request: the address contains a malformed percent-escape.' };
   }
-  const parts = search.replace(/^\?/, '').split(/[&=]/).map((part) => part.replace(/\+/g, ' '));
+  const parts = search
+    .replace(/^\?/, '')
+    .split(/[&=]/)
+    .map((part) => part.replace(/\+/g, ' '));
   if (!parts.every(decodesCleanly)) {
     return { status: 400, message: 'Bad request: the query string contains a malformed percent-escape.' };
   }
   return null;
 }
 
-const mediaType = (contentType: string | null) => beforeFirst(contentType ?? '', ';').trim().toLowerCase();
+const mediaType = (contentType: string | null) =>
+  beforeFirst(contentType ?? '', ';')
+    .trim()
+    .toLowerCase();
 
 /** The text before the first `separator`, all of it when there is none. */
 function beforeFirst(text: string, separator: string): string {

@@ -19,7 +19,8 @@ const PARAMS = new Set(['account', 'since', 'operations']);
  */
 export function parseLiveParams(url: URL, headers: Headers): { ok: true; params: LiveParams } | { ok: false; message: string } {
   for (const name of new Set(url.searchParams.keys())) {
-    if (!PARAMS.has(name)) return { ok: false, message: `Unknown parameter "${printable(name)}": only account, since and operations are accepted.` };
+    if (!PARAMS.has(name))
+      return { ok: false, message: `Unknown parameter "${printable(name)}": only account, since and operations are accepted.` };
     if (url.searchParams.getAll(name).length > 1) return { ok: false, message: `The parameter ${name} is given more than once.` };
   }
   const params: LiveParams = {};
@@ -106,7 +107,11 @@ function frame(delivery: LiveDelivery): string {
 }
 
 /** The stream of one connection; resolves once its subscription is in place (or refused). */
-export async function openLiveStream(feed: LiveFeed, params: LiveParams, options: LiveStreamOptions = {}): Promise<ReadableStream<Uint8Array>> {
+export async function openLiveStream(
+  feed: LiveFeed,
+  params: LiveParams,
+  options: LiveStreamOptions = {},
+): Promise<ReadableStream<Uint8Array>> {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const retryMs = options.retryMs ?? 1_000;
   let controller!: ReadableStreamDefaultController<Uint8Array>;
@@ -179,7 +184,10 @@ export async function openLiveStream(feed: LiveFeed, params: LiveParams, options
     else unsubscribe = stop;
   } catch (error) {
     // Given up on (PostgreSQL unreachable or stuck): a subscription that still completes is dropped.
-    subscribing.then((stop) => stop(), () => {});
+    subscribing.then(
+      (stop) => stop(),
+      () => {},
+    );
     const reason = error instanceof TooManySubscribersError ? 'busy' : 'read-model-unavailable';
     if (!(error instanceof TooManySubscribersError)) {
       console.warn(`[live] cannot follow the read model: ${error instanceof Error ? error.message : String(error)}`);

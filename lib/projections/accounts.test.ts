@@ -81,9 +81,7 @@ describe('touchesOf', () => {
     ]);
   });
   it('a rename touches only its account, with no amount', () => {
-    expect(touchesOf(renameA)).toEqual([
-      { accountNumber: A, role: 'owner', kind: 'HolderNameChanged', amount: 0n, counterparty: null },
-    ]);
+    expect(touchesOf(renameA)).toEqual([{ accountNumber: A, role: 'owner', kind: 'HolderNameChanged', amount: 0n, counterparty: null }]);
   });
 });
 

@@ -67,13 +67,13 @@ export function touchesOf(projected: ProjectedEvent): Touch[] {
   }
 }
 
-const touch = (
-  accountNumber: string,
-  role: Touch['role'],
-  kind: HistoryKind,
-  amount: bigint,
-  counterparty: string | null,
-): Touch => ({ accountNumber, role, kind, amount, counterparty });
+const touch = (accountNumber: string, role: Touch['role'], kind: HistoryKind, amount: bigint, counterparty: string | null): Touch => ({
+  accountNumber,
+  role,
+  kind,
+  amount,
+  counterparty,
+});
 
 export function ownerOf(projected: ProjectedEvent): string {
   const owner = accountNumberFromStream(projected.streamId);

@@ -24,11 +24,17 @@ function event(account: string, revision: bigint, body: AccountEvent, position =
 }
 
 const opened = (account: string, cents = 0) =>
-  event(account, 0n, { type: 'AccountOpened', data: { accountNumber: account, holderName: `Holder ${account}`, openingBalanceCents: cents } });
+  event(account, 0n, {
+    type: 'AccountOpened',
+    data: { accountNumber: account, holderName: `Holder ${account}`, openingBalanceCents: cents },
+  });
 const deposited = (account: string, revision: bigint, cents: number, position?: bigint) =>
   event(account, revision, { type: 'MoneyDeposited', data: { accountNumber: account, amountCents: cents } }, position);
 const paid = (payer: string, revision: bigint, payee: string, cents: number) =>
-  event(payer, revision, { type: 'PaymentMade', data: { payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: cents, reference: 'rent' } });
+  event(payer, revision, {
+    type: 'PaymentMade',
+    data: { payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: cents, reference: 'rent' },
+  });
 
 const row = (number: string, balance: bigint, revision: bigint): AccountRow => ({
   number,
@@ -43,7 +49,14 @@ const idOf = (e: BatchEvent) => (e.kind === 'account' ? e.projected.id : e.id);
 describe('planBatch', () => {
   it('applies a stream in order, seeing what earlier events of the batch did', () => {
     const events = [opened(A, 500), deposited(A, 1n, 100), opened(B), paid(A, 2n, B, 250)];
-    const plan = planBatch({ events, rows: new Map([[A, null], [B, null]]), last: new Map() });
+    const plan = planBatch({
+      events,
+      rows: new Map([
+        [A, null],
+        [B, null],
+      ]),
+      last: new Map(),
+    });
     expect([...plan.outcomes.values()]).toEqual(['apply', 'apply', 'apply', 'apply']);
     expect(plan.inserts.map((r) => [r.number, r.balance, r.revision])).toEqual([
       [A, 350n, 2n],
@@ -57,9 +70,20 @@ describe('planBatch', () => {
       [A, 'PaymentMade', 350n],
       [B, 'PaymentReceived', 250n],
     ]);
-    expect(plan.revisions).toEqual(new Map([[A, 2n], [B, 0n]]));
+    expect(plan.revisions).toEqual(
+      new Map([
+        [A, 2n],
+        [B, 0n],
+      ]),
+    );
     expect(plan.applied).toBe(4);
-    expect(plan.index.find((e) => e.type === 'PaymentMade')).toMatchObject({ accountNumber: A, counterparty: B, amount: 250n, searchText: 'rent', commandId: 'c-1' });
+    expect(plan.index.find((e) => e.type === 'PaymentMade')).toMatchObject({
+      accountNumber: A,
+      counterparty: B,
+      amount: 250n,
+      searchText: 'rent',
+      commandId: 'c-1',
+    });
   });
 
   it('sorts by position, skips duplicates (also within the batch) and leaves events ahead of a gap alone', () => {
@@ -77,14 +101,30 @@ describe('planBatch', () => {
 
   it('holds back a payment to a payee without a row, and changes nothing for it', () => {
     const payment = paid(A, 1n, B, 5);
-    const plan = planBatch({ events: [payment], rows: new Map([[A, row(A, 10n, 0n)], [B, null]]), last: new Map() });
+    const plan = planBatch({
+      events: [payment],
+      rows: new Map([
+        [A, row(A, 10n, 0n)],
+        [B, null],
+      ]),
+      last: new Map(),
+    });
     expect(plan.outcomes.get(idOf(payment))).toBe('payee-missing');
     expect(plan.applied).toBe(0);
     expect(plan.updates).toEqual([]);
   });
 
   it('advances the revision for an unknown type, without a timeline entry', () => {
-    const unknown: BatchEvent = { kind: 'unknown', id: 'u', streamId: `account-${A}`, revision: 1n, position: 500n, created: at, type: 'LoyaltyPointsAwarded', rawMetadata: null };
+    const unknown: BatchEvent = {
+      kind: 'unknown',
+      id: 'u',
+      streamId: `account-${A}`,
+      revision: 1n,
+      position: 500n,
+      created: at,
+      type: 'LoyaltyPointsAwarded',
+      rawMetadata: null,
+    };
     const plan = planBatch({ events: [unknown], rows: new Map([[A, row(A, 10n, 0n)]]), last: new Map() });
     expect(plan.outcomes.get('u')).toBe('apply');
     expect(plan.updates[0]?.row.revision).toBe(1n);

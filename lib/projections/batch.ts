@@ -214,7 +214,15 @@ function addTimelineEntry(plan: BatchPlan, last: Map<string, LastEntry>, project
 export function indexEntryOf(projected: ProjectedEvent): IndexEntry {
   const { event } = projected;
   const base = {
-    ...indexBase(projected.id, projected.streamId, projected.revision, projected.position, projected.created, event.type, projected.rawMetadata),
+    ...indexBase(
+      projected.id,
+      projected.streamId,
+      projected.revision,
+      projected.position,
+      projected.created,
+      event.type,
+      projected.rawMetadata,
+    ),
     accountNumber: ownerOf(projected),
   };
   switch (event.type) {

@@ -69,10 +69,7 @@ export async function listAccounts(db: Db = getDb()): Promise<AccountSummary[]> 
 export type AccountListPage = { accounts: AccountSummary[]; total: number; page: number; pageSize: number; pageCount: number };
 
 /** One page of the accounts, the newest opened first (index accounts_opened_number_idx, read backwards), 1-based. */
-export async function listAccountsPage(
-  options: { page?: number; pageSize?: number } = {},
-  db: Db = getDb(),
-): Promise<AccountListPage> {
+export async function listAccountsPage(options: { page?: number; pageSize?: number } = {}, db: Db = getDb()): Promise<AccountListPage> {
   const pageSize = clampInt(options.pageSize ?? 50, 1, 200);
   const page = clampInt(options.page ?? 1, 1, Number.MAX_SAFE_INTEGER);
   const [[counted], rows] = await Promise.all([
@@ -102,10 +99,7 @@ export async function getAccountHistory(
 ): Promise<AccountHistoryPage> {
   const pageSize = clampInt(options.pageSize ?? 20, 1, 200);
   const page = clampInt(options.page ?? 1, 1, Number.MAX_SAFE_INTEGER);
-  const [counted] = await db
-    .select({ total: count() })
-    .from(accountHistory)
-    .where(eq(accountHistory.accountNumber, number));
+  const [counted] = await db.select({ total: count() }).from(accountHistory).where(eq(accountHistory.accountNumber, number));
   const total = counted?.total ?? 0;
   const rows = await db
     .select()
@@ -138,11 +132,7 @@ export async function getAccountHistory(
 }
 
 export async function getProjectionStatus(db: Db = getDb()): Promise<ProjectionStatus> {
-  const rows = await db
-    .select()
-    .from(projectionCheckpoint)
-    .where(eq(projectionCheckpoint.projection, ACCOUNTS_PROJECTION))
-    .limit(1);
+  const rows = await db.select().from(projectionCheckpoint).where(eq(projectionCheckpoint.projection, ACCOUNTS_PROJECTION)).limit(1);
   const row = rows[0];
   return row
     ? { lastPosition: row.position, eventsApplied: row.eventsApplied, updatedAt: row.updatedAt }

@@ -189,7 +189,8 @@ async function selectPage(
   }
   const order = sql.raw(direction === 'older' ? 'position desc' : 'position asc');
   const branches = branchConditions(filter).map(
-    (branch) => sql`(select ${COLUMNS} from ${eventIndex} where ${and(...branch, ...common) ?? sql`true`} order by ${order} limit ${limit})`,
+    (branch) =>
+      sql`(select ${COLUMNS} from ${eventIndex} where ${and(...branch, ...common) ?? sql`true`} order by ${order} limit ${limit})`,
   );
   const [only, ...others] = branches;
   const query =
@@ -206,11 +207,21 @@ async function selectPage(
  */
 function branchConditions(filter: EventFilter): SQL[][] {
   const types = filter.types && filter.types.length > 0 ? filter.types : null;
-  const typeIn = types ? sql`type in (${sql.join(types.map((t) => sql`${t}`), sql`, `)})` : null;
+  const typeIn = types
+    ? sql`type in (${sql.join(
+        types.map((t) => sql`${t}`),
+        sql`, `,
+      )})`
+    : null;
   if (filter.account) {
     const own = [sql`account_number = ${filter.account}`];
     const received = [sql`counterparty = ${filter.account}`, sql`account_number <> ${filter.account}`];
-    return typeIn ? [[...own, typeIn], [...received, typeIn]] : [own, received];
+    return typeIn
+      ? [
+          [...own, typeIn],
+          [...received, typeIn],
+        ]
+      : [own, received];
   }
   if (types) return types.map((type) => [sql`type = ${type}`]);
   return [[]];

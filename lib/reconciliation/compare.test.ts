@@ -10,7 +10,13 @@ const replayed = (number: string, balance: bigint, historyLength = 1): ReplayAcc
   history: [],
   historyLength,
 });
-const row = (number: string, balance: bigint, historyLength = 1): ReadModelAccount => ({ number, holderName: 'Ada', balance, revision: 0n, historyLength });
+const row = (number: string, balance: bigint, historyLength = 1): ReadModelAccount => ({
+  number,
+  holderName: 'Ada',
+  balance,
+  revision: 0n,
+  historyLength,
+});
 const entry = (position: bigint, balanceAfter: bigint, kind = 'MoneyDeposited'): ReplayHistory => ({
   eventId: `e${position}`,
   kind,
@@ -59,16 +65,25 @@ describe('firstDivergence', () => {
       { eventId: 'e1', position: 1n, kind: 'MoneyDeposited', balanceAfter: 5n },
       { eventId: 'e2', position: 2n, kind: 'MoneyDeposited', balanceAfter: 99n },
     ];
-    expect(firstDivergence([entry(1n, 5n), entry(2n, 8n), entry(3n, 9n)], stored)).toEqual({ eventId: 'e2', position: '2', type: 'MoneyDeposited' });
+    expect(firstDivergence([entry(1n, 5n), entry(2n, 8n), entry(3n, 9n)], stored)).toEqual({
+      eventId: 'e2',
+      position: '2',
+      type: 'MoneyDeposited',
+    });
   });
 
   it('is an entry one side lacks, whichever side', () => {
-    expect(firstDivergence([entry(1n, 5n), entry(2n, 8n)], [{ eventId: 'e1', position: 1n, kind: 'MoneyDeposited', balanceAfter: 5n }])?.eventId).toBe('e2');
     expect(
-      firstDivergence([entry(2n, 8n)], [
-        { eventId: 'x', position: 1n, kind: 'MoneyDeposited', balanceAfter: 3n },
-        { eventId: 'e2', position: 2n, kind: 'MoneyDeposited', balanceAfter: 8n },
-      ])?.eventId,
+      firstDivergence([entry(1n, 5n), entry(2n, 8n)], [{ eventId: 'e1', position: 1n, kind: 'MoneyDeposited', balanceAfter: 5n }])?.eventId,
+    ).toBe('e2');
+    expect(
+      firstDivergence(
+        [entry(2n, 8n)],
+        [
+          { eventId: 'x', position: 1n, kind: 'MoneyDeposited', balanceAfter: 3n },
+          { eventId: 'e2', position: 2n, kind: 'MoneyDeposited', balanceAfter: 8n },
+        ],
+      )?.eventId,
     ).toBe('x');
   });
 });

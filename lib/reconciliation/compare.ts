@@ -32,7 +32,8 @@ export function compareAccounts(replayed: ReadonlyMap<string, ReplayAccount>, ro
     if (actual.holderName !== expected.holderName) add(number, 'holderName', expected.holderName, actual.holderName);
     if (actual.balance !== expected.balance) add(number, 'balance', String(expected.balance), String(actual.balance));
     if (actual.revision !== expected.revision) add(number, 'revision', String(expected.revision), String(actual.revision));
-    if (actual.historyLength !== expected.historyLength) add(number, 'historyLength', String(expected.historyLength), String(actual.historyLength));
+    if (actual.historyLength !== expected.historyLength)
+      add(number, 'historyLength', String(expected.historyLength), String(actual.historyLength));
   }
   for (const [number, actual] of rows) {
     if (!replayed.has(number)) add(number, 'unexpected', null, `${actual.holderName}, ${actual.balance} cents`);
@@ -52,7 +53,14 @@ export function firstDivergence(replayed: readonly ReplayHistory[], stored: read
   for (let i = 0; i < length; i++) {
     const expected = replayed[i];
     const actual = stored[i];
-    if (expected && actual && expected.position === actual.position && expected.kind === actual.kind && expected.balanceAfter === actual.balanceAfter) continue;
+    if (
+      expected &&
+      actual &&
+      expected.position === actual.position &&
+      expected.kind === actual.kind &&
+      expected.balanceAfter === actual.balanceAfter
+    )
+      continue;
     // The earlier of the two entries is where they part.
     if (expected && (!actual || expected.position <= actual.position)) {
       return { eventId: expected.eventId, position: String(expected.position), type: expected.eventType };

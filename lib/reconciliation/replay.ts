@@ -91,7 +91,7 @@ export class Replayer {
    * of the accounts involved are put back in $all order, with their running balances.
    */
   retryHolds(): void {
-    for (let freed = true; freed; ) {
+    for (let freed = true; freed;) {
       freed = false;
       for (const [stream, events] of [...this.heldBack]) {
         const hold = this.holds.get(stream)!;
@@ -158,7 +158,14 @@ export class Replayer {
         this.hold(event, owner, 'AccountOpened out of place');
         return;
       }
-      const opened: ReplayAccount = { number: owner, holderName: storable(e.data.holderName), balance: 0n, revision: 0n, history: [], historyLength: 0 };
+      const opened: ReplayAccount = {
+        number: owner,
+        holderName: storable(e.data.holderName),
+        balance: 0n,
+        revision: 0n,
+        history: [],
+        historyLength: 0,
+      };
       accounts.set(owner, opened);
       this.moneyIn += BigInt(e.data.openingBalanceCents);
       this.touch(opened, event, 'AccountOpened', BigInt(e.data.openingBalanceCents), null);

@@ -18,7 +18,11 @@ export async function requestReconciliation(db: Db): Promise<ReconciliationReque
     await db.execute(sql`select pg_notify(${RECONCILE_CHANNEL}, ${RECONCILE_REQUESTED})`);
     return { accepted: true, run: created };
   }
-  const [active] = await db.select().from(reconciliationRuns).where(inArray(reconciliationRuns.status, ['requested', 'running'])).limit(1);
+  const [active] = await db
+    .select()
+    .from(reconciliationRuns)
+    .where(inArray(reconciliationRuns.status, ['requested', 'running']))
+    .limit(1);
   return active ? { accepted: false, active } : requestReconciliation(db);
 }
 

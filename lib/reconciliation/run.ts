@@ -45,9 +45,16 @@ export type ReconcileOptions = {
 
 export async function runReconciliation(options: ReconcileOptions): Promise<ReconciliationReport> {
   const { db } = options;
-  const [requested] = await db.select({ id: reconciliationRuns.id }).from(reconciliationRuns).where(eq(reconciliationRuns.status, 'requested')).limit(1);
+  const [requested] = await db
+    .select({ id: reconciliationRuns.id })
+    .from(reconciliationRuns)
+    .where(eq(reconciliationRuns.status, 'requested'))
+    .limit(1);
   const runId = options.runId ?? requested?.id ?? randomUUID();
-  await db.update(reconciliationRuns).set({ status: 'failed', message: 'interrupted', finishedAt: new Date() }).where(eq(reconciliationRuns.status, 'running'));
+  await db
+    .update(reconciliationRuns)
+    .set({ status: 'failed', message: 'interrupted', finishedAt: new Date() })
+    .where(eq(reconciliationRuns.status, 'running'));
   await db
     .insert(reconciliationRuns)
     .values({ id: runId, status: 'running', message: 'replaying' })
@@ -65,14 +72,21 @@ export async function runReconciliation(options: ReconcileOptions): Promise<Reco
         accounts: report.accounts,
         skipped: report.skipped,
         differences: report.differences,
-        message: report.differences.length === 0 ? 'no differences' : `${report.differences.length} difference${report.differences.length === 1 ? '' : 's'}`,
+        message:
+          report.differences.length === 0
+            ? 'no differences'
+            : `${report.differences.length} difference${report.differences.length === 1 ? '' : 's'}`,
       })
       .where(eq(reconciliationRuns.id, runId));
     await notify(db, runId);
     return report;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await db.update(reconciliationRuns).set({ status: 'failed', finishedAt: new Date(), message: `failed: ${message}`.slice(0, 2000) }).where(eq(reconciliationRuns.id, runId)).catch(() => {});
+    await db
+      .update(reconciliationRuns)
+      .set({ status: 'failed', finishedAt: new Date(), message: `failed: ${message}`.slice(0, 2000) })
+      .where(eq(reconciliationRuns.id, runId))
+      .catch(() => {});
     await notify(db, runId).catch(() => {});
     throw error;
   }
@@ -90,10 +104,18 @@ async function reconcile(options: ReconcileOptions, runId: string): Promise<Reco
 
   const rows = new Map<string, ReadModelAccount>();
   const lengths = new Map(
-    (await db.select({ account: accountHistory.accountNumber, length: count() }).from(accountHistory).groupBy(accountHistory.accountNumber)).map((r) => [r.account, r.length]),
+    (
+      await db.select({ account: accountHistory.accountNumber, length: count() }).from(accountHistory).groupBy(accountHistory.accountNumber)
+    ).map((r) => [r.account, r.length]),
   );
   for (const row of await db.select().from(accounts)) {
-    rows.set(row.number, { number: row.number, holderName: row.holderName, balance: row.balance, revision: row.revision, historyLength: lengths.get(row.number) ?? 0 });
+    rows.set(row.number, {
+      number: row.number,
+      holderName: row.holderName,
+      balance: row.balance,
+      revision: row.revision,
+      historyLength: lengths.get(row.number) ?? 0,
+    });
   }
 
   let differences = compareAccounts(replayed, rows);
@@ -116,13 +138,21 @@ async function reconcile(options: ReconcileOptions, runId: string): Promise<Reco
     detailed.retryHolds();
     const timelines = detailed.result().accounts;
     const stored = await db
-      .select({ account: accountHistory.accountNumber, eventId: accountHistory.eventId, position: accountHistory.position, kind: accountHistory.kind, balanceAfter: accountHistory.balanceAfter })
+      .select({
+        account: accountHistory.accountNumber,
+        eventId: accountHistory.eventId,
+        position: accountHistory.position,
+        kind: accountHistory.kind,
+        balanceAfter: accountHistory.balanceAfter,
+      })
       .from(accountHistory)
       .where(inArray(accountHistory.accountNumber, [...differing]))
       .orderBy(asc(accountHistory.accountNumber), asc(accountHistory.position));
     const byAccount = new Map<string, typeof stored>();
     for (const row of stored) byAccount.set(row.account, [...(byAccount.get(row.account) ?? []), row]);
-    const first = new Map([...differing].map((account) => [account, firstDivergence(timelines.get(account)?.history ?? [], byAccount.get(account) ?? [])]));
+    const first = new Map(
+      [...differing].map((account) => [account, firstDivergence(timelines.get(account)?.history ?? [], byAccount.get(account) ?? [])]),
+    );
     differences = differences.map((d) => ({ ...d, firstEvent: first.get(d.accountNumber) ?? null }));
   }
   return { runId, position: end ?? 0n, events: replayer.events, accounts: replayed.size, skipped: skipped.size, differences };
@@ -153,7 +183,12 @@ async function workerReaches(db: Db, position: bigint | null, timeoutMs: number)
 }
 
 /** Events of $all from the start up to `end` (inclusive), in pages, each read to its end. */
-async function replayUpTo(client: EventStoreDBClient, end: bigint | null, add: (event: RecordedEvent) => void, onProgress?: (events: number) => void) {
+async function replayUpTo(
+  client: EventStoreDBClient,
+  end: bigint | null,
+  add: (event: RecordedEvent) => void,
+  onProgress?: (events: number) => void,
+) {
   if (end === null) return;
   let from: Position | typeof START = START;
   let seen = 0;

@@ -41,6 +41,9 @@ export async function settle<T>(source: Source, what: string, work: () => Promis
     }
     console.error(`[system] reading ${what} failed`, error);
     const detail = error instanceof Error ? error.message.slice(0, 200) : String(error).slice(0, 200);
-    return { ok: false, message: `${what.charAt(0).toUpperCase()}${what.slice(1)} could not be read (${detail}). Reload the page to try again.` };
+    return {
+      ok: false,
+      message: `${what.charAt(0).toUpperCase()}${what.slice(1)} could not be read (${detail}). Reload the page to try again.`,
+    };
   }
 }

@@ -2,7 +2,14 @@
 
 export type SnapshotField = 'holderName' | 'balanceCents' | 'deposits' | 'paymentsMade' | 'paymentsReceived' | 'renames';
 
-export const SNAPSHOT_FIELDS: readonly SnapshotField[] = ['holderName', 'balanceCents', 'deposits', 'paymentsMade', 'paymentsReceived', 'renames'];
+export const SNAPSHOT_FIELDS: readonly SnapshotField[] = [
+  'holderName',
+  'balanceCents',
+  'deposits',
+  'paymentsMade',
+  'paymentsReceived',
+  'renames',
+];
 
 /**
  * The snapshot as plain strings (bigint-safe, serialisable to a client component or JSON);

@@ -6,12 +6,7 @@
  *  - the last point at or before a time: /accounts/<n>/at?asOf=<ISO 8601>
  * and the account page's time-travel control steps through them as /accounts/<n>?point=<k>.
  */
-export type PastStateTarget =
-  | bigint
-  | string
-  | { revision: bigint | string }
-  | { position: bigint | string }
-  | { asOf: Date | string };
+export type PastStateTarget = bigint | string | { revision: bigint | string } | { position: bigint | string } | { asOf: Date | string };
 
 /** Where an account's state right after one point of its history is shown. */
 export function pastStateHref(accountNumber: string, target: PastStateTarget): string {

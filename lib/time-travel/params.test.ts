@@ -6,7 +6,10 @@ describe('time-travel URL values', () => {
   it('accepts revisions from 0 to 2^63 - 1 and explains the rest', () => {
     expect(parseRevision('0')).toEqual({ ok: true, value: 0n });
     expect(parseRevision('9223372036854775807')).toEqual({ ok: true, value: 2n ** 63n - 1n });
-    expect(parseRevision('9223372036854775808')).toEqual({ ok: false, reason: 'Revision 9223372036854775808 is beyond any possible revision.' });
+    expect(parseRevision('9223372036854775808')).toEqual({
+      ok: false,
+      reason: 'Revision 9223372036854775808 is beyond any possible revision.',
+    });
     for (const bad of ['', '-1', '1.5', 'abc', '1e3', ' 1', '99999999999999999999']) {
       const parsed = parseRevision(bad);
       expect(parsed.ok).toBe(false);
@@ -46,8 +49,14 @@ describe('time-travel URL values', () => {
   it('takes a position or a moment, not both', () => {
     expect(parsePointQuery({})).toEqual({ ok: true, value: null });
     expect(parsePointQuery({ position: '42' })).toEqual({ ok: true, value: { by: 'position', position: 42n } });
-    expect(parsePointQuery({ asOf: '2026-12-06T10:30:00Z' })).toEqual({ ok: true, value: { by: 'asOf', at: new Date('2026-12-06T10:30:00Z') } });
-    expect(parsePointQuery({ position: '42', asOf: '2026-12-06T10:30:00Z' })).toEqual({ ok: false, reason: 'Give either “position” or “asOf”, not both.' });
+    expect(parsePointQuery({ asOf: '2026-12-06T10:30:00Z' })).toEqual({
+      ok: true,
+      value: { by: 'asOf', at: new Date('2026-12-06T10:30:00Z') },
+    });
+    expect(parsePointQuery({ position: '42', asOf: '2026-12-06T10:30:00Z' })).toEqual({
+      ok: false,
+      reason: 'Give either “position” or “asOf”, not both.',
+    });
     expect(parsePointQuery({ position: 'x' }).ok).toBe(false);
   });
 });

@@ -92,7 +92,10 @@ describe('PointWalker', () => {
   });
 
   it('stops right after a payment received, addressed by position or by number', () => {
-    for (const selector of [{ by: 'position', position: 20n }, { by: 'number', number: 2 }] as const) {
+    for (const selector of [
+      { by: 'position', position: 20n },
+      { by: 'number', number: 2 },
+    ] as const) {
       const target = walk(selector).target!;
       expect(target.point).toMatchObject({ kind: 'received', position: 20n });
       // The own stream was at revision 0 then.

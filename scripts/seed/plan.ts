@@ -39,17 +39,80 @@ export function randomFor(seed: string, phase: string, index: number): () => num
 }
 
 const FIRST_NAMES = [
-  'Ada', 'Alan', 'Amara', 'Ben', 'Chloe', 'Dmitri', 'Elena', 'Farah', 'Grace', 'Hiro', 'Ines', 'Jamal', 'Kai', 'Lena',
-  'Mateo', 'Nadia', 'Omar', 'Priya', 'Quentin', 'Rosa', 'Sven', 'Tara', 'Umar', 'Vera', 'Wen', 'Ximena', 'Yusuf', 'Zoe',
+  'Ada',
+  'Alan',
+  'Amara',
+  'Ben',
+  'Chloe',
+  'Dmitri',
+  'Elena',
+  'Farah',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jamal',
+  'Kai',
+  'Lena',
+  'Mateo',
+  'Nadia',
+  'Omar',
+  'Priya',
+  'Quentin',
+  'Rosa',
+  'Sven',
+  'Tara',
+  'Umar',
+  'Vera',
+  'Wen',
+  'Ximena',
+  'Yusuf',
+  'Zoe',
 ];
 const LAST_NAMES = [
-  'Lovelace', 'Turing', 'Okafor', 'Berg', 'Martin', 'Ivanov', 'Rossi', 'Haddad', 'Hopper', 'Tanaka', 'García', 'Khan',
-  'Nguyen', 'Schmidt', 'Silva', 'Novak', 'Cohen', 'Patel', 'Dubois', 'Moreno', 'Larsen', 'Walsh', 'Kowalski', 'Chen',
+  'Lovelace',
+  'Turing',
+  'Okafor',
+  'Berg',
+  'Martin',
+  'Ivanov',
+  'Rossi',
+  'Haddad',
+  'Hopper',
+  'Tanaka',
+  'García',
+  'Khan',
+  'Nguyen',
+  'Schmidt',
+  'Silva',
+  'Novak',
+  'Cohen',
+  'Patel',
+  'Dubois',
+  'Moreno',
+  'Larsen',
+  'Walsh',
+  'Kowalski',
+  'Chen',
 ];
 const BUSINESSES = ['Corner Bakery', 'City Utilities', 'Harbour Rentals', 'Green Grocers', 'Metro Transit', 'Bright Dental'];
 const REFERENCES = [
-  'Rent', 'Groceries', 'Dinner', 'Coffee', 'Birthday gift', 'Utilities', 'Loan repayment', 'Concert tickets', 'Books',
-  'Gym membership', 'Taxi', 'Holiday deposit', 'Phone bill', 'Insurance', 'School trip', 'Plumber', 'Flowers',
+  'Rent',
+  'Groceries',
+  'Dinner',
+  'Coffee',
+  'Birthday gift',
+  'Utilities',
+  'Loan repayment',
+  'Concert tickets',
+  'Books',
+  'Gym membership',
+  'Taxi',
+  'Holiday deposit',
+  'Phone bill',
+  'Insurance',
+  'School trip',
+  'Plumber',
+  'Flowers',
 ];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -97,7 +160,14 @@ export function activityCommand(seed: string, index: number, accountNumbers: rea
           : kindOfReference < 0.95
             ? `${pick(random, REFERENCES)} ${pick(random, MONTHS)}`
             : `Invoice ${between(random, 1000, 99999)}`;
-    return { kind: 'payment', commandId, payerAccountNumber: payer, payeeAccountNumber: payee, amountCents, ...(reference ? { reference } : {}) };
+    return {
+      kind: 'payment',
+      commandId,
+      payerAccountNumber: payer,
+      payeeAccountNumber: payee,
+      amountCents,
+      ...(reference ? { reference } : {}),
+    };
   }
   if (roll < 0.93) {
     const amountCents = random() < 0.8 ? between(random, 10_00, 500_00) : between(random, 500_00, 5_000_00);

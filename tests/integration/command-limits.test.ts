@@ -92,7 +92,13 @@ function withMovingStream(client: EventStoreDBClient, stream: string, accountNum
       return async (...args: Parameters<EventStoreDBClient['appendToStream']>) => {
         if (args[0] === stream) {
           interposed++;
-          await appendForCommand(target, stream, newCommandId(), [{ type: 'MoneyDeposited', data: { accountNumber, amountCents: 1 } }], 'any');
+          await appendForCommand(
+            target,
+            stream,
+            newCommandId(),
+            [{ type: 'MoneyDeposited', data: { accountNumber, amountCents: 1 } }],
+            'any',
+          );
         }
         return target.appendToStream(...args);
       };
@@ -107,7 +113,12 @@ describe('MakePayment when the payer keeps changing', () => {
     const payee = await opened('Quiet Payee', 0);
     const stream = accountStream(payer.accountNumber);
     const moving = withMovingStream(env.client, stream, payer.accountNumber);
-    const input = { commandId: newCommandId(), payerAccountNumber: payer.accountNumber, payeeAccountNumber: payee.accountNumber, amountCents: 300 };
+    const input = {
+      commandId: newCommandId(),
+      payerAccountNumber: payer.accountNumber,
+      payeeAccountNumber: payee.accountNumber,
+      amountCents: 300,
+    };
     // A deadline far away, so the cap is what stops it.
     const deps: CommandDeps = { ...env.deps, eventStore: moving.client, decisionSource: 'event-store', catchUpTimeoutMs: 600_000 };
 
@@ -140,7 +151,12 @@ describe('MakePayment when the payer keeps changing', () => {
       const deposited = await deposit({ commandId: newCommandId(), accountNumber: payer.accountNumber, amountCents: 100 }, env.deps);
       expect(deposited.ok).toBe(true);
 
-      const input = { commandId: newCommandId(), payerAccountNumber: payer.accountNumber, payeeAccountNumber: payee.accountNumber, amountCents: 300 };
+      const input = {
+        commandId: newCommandId(),
+        payerAccountNumber: payer.accountNumber,
+        payeeAccountNumber: payee.accountNumber,
+        amountCents: 300,
+      };
       const deps: CommandDeps = { ...env.deps, decisionSource: 'read-model', catchUpTimeoutMs: 1_000 };
       const result = await makePayment(input, deps);
       expect(result).toMatchObject({ ok: false, code: 'conflict', message: expect.stringMatching(/still updating; nothing was paid/) });

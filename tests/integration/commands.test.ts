@@ -36,8 +36,7 @@ async function projected(result: CommandResult) {
 }
 
 async function open(holderName: string, openingBalanceCents = 0) {
-  return (await projected(await openAccount({ commandId: newCommandId(), holderName, openingBalanceCents }, env.deps)))
-    .accountNumber;
+  return (await projected(await openAccount({ commandId: newCommandId(), holderName, openingBalanceCents }, env.deps))).accountNumber;
 }
 
 /** Runs a command that must be rejected and checks that nothing reached the store. */
@@ -103,7 +102,9 @@ describe('openAccount', () => {
 describe('deposit', () => {
   it('appends MoneyDeposited and the projection raises the balance', async () => {
     const account = await open('Dee', 100);
-    const result = await projected(await deposit({ commandId: newCommandId(), accountNumber: account, amountCents: 4_294_967_295 }, env.deps));
+    const result = await projected(
+      await deposit({ commandId: newCommandId(), accountNumber: account, amountCents: 4_294_967_295 }, env.deps),
+    );
     expect(result).toMatchObject({ accountNumber: account, streamRevision: 1n });
     expect((await getAccount(account, env.db))?.balanceCents).toBe(4_294_967_395n);
   });
@@ -128,18 +129,28 @@ describe('deposit', () => {
 
   it.each([0, -5, 2.5, 4_294_967_296, Number.NaN])('rejects amount %d without appending anything', async (amountCents) => {
     const account = await open('Dee', 0);
-    await expectRejected(() => deposit({ commandId: newCommandId(), accountNumber: account, amountCents }, env.deps), 'validation', 'amount');
+    await expectRejected(
+      () => deposit({ commandId: newCommandId(), accountNumber: account, amountCents }, env.deps),
+      'validation',
+      'amount',
+    );
   });
 
   it('rejects a malformed account number', async () => {
-    await expectRejected(() => deposit({ commandId: newCommandId(), accountNumber: '12ab', amountCents: 1 }, env.deps), 'validation', 'accountNumber');
+    await expectRejected(
+      () => deposit({ commandId: newCommandId(), accountNumber: '12ab', amountCents: 1 }, env.deps),
+      'validation',
+      'accountNumber',
+    );
   });
 });
 
 describe('changeHolderName', () => {
   it('records the new and previous name and the projection shows it', async () => {
     const account = await open('Old Name');
-    const result = await projected(await changeHolderName({ commandId: newCommandId(), accountNumber: account, holderName: 'New Name' }, env.deps));
+    const result = await projected(
+      await changeHolderName({ commandId: newCommandId(), accountNumber: account, holderName: 'New Name' }, env.deps),
+    );
     const stored = (await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(account));
     expect(stored.at(-1)?.data).toEqual({ accountNumber: account, holderName: 'New Name', previousHolderName: 'Old Name' });
     expect(result.streamRevision).toBe(1n);
@@ -161,7 +172,11 @@ describe('changeHolderName', () => {
     ['n'.repeat(101), 'validation'],
   ])('rejects name %j', async (holderName, code) => {
     const account = await open('Keeps Name');
-    await expectRejected(() => changeHolderName({ commandId: newCommandId(), accountNumber: account, holderName }, env.deps), code, 'holderName');
+    await expectRejected(
+      () => changeHolderName({ commandId: newCommandId(), accountNumber: account, holderName }, env.deps),
+      code,
+      'holderName',
+    );
   });
 
   it('rejects an unknown account', async () => {
@@ -179,7 +194,10 @@ describe('makePayment', () => {
     const payeeEventsBefore = (await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(payee)).length;
 
     const result = await projected(
-      await makePayment({ commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 2_500, reference: 'rent' }, env.deps),
+      await makePayment(
+        { commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 2_500, reference: 'rent' },
+        env.deps,
+      ),
     );
     expect(result).toMatchObject({ accountNumber: payer, streamRevision: 1n });
 
@@ -196,8 +214,18 @@ describe('makePayment', () => {
     expect((await getAccount(payee, env.db))?.balanceCents).toBe(2_550n);
     const payerHistory = await getAccountHistory(payer, { page: 1, pageSize: 10 }, env.db);
     const payeeHistory = await getAccountHistory(payee, { page: 1, pageSize: 10 }, env.db);
-    expect(payerHistory.entries[0]).toMatchObject({ kind: 'PaymentMade', amountCents: -2_500n, balanceAfterCents: 7_500n, counterparty: payee });
-    expect(payeeHistory.entries[0]).toMatchObject({ kind: 'PaymentReceived', amountCents: 2_500n, balanceAfterCents: 2_550n, counterparty: payer });
+    expect(payerHistory.entries[0]).toMatchObject({
+      kind: 'PaymentMade',
+      amountCents: -2_500n,
+      balanceAfterCents: 7_500n,
+      counterparty: payee,
+    });
+    expect(payeeHistory.entries[0]).toMatchObject({
+      kind: 'PaymentReceived',
+      amountCents: 2_500n,
+      balanceAfterCents: 2_550n,
+      counterparty: payer,
+    });
     expect(payeeHistory.total).toBe(2);
   });
 
@@ -257,12 +285,14 @@ describe('makePayment', () => {
   it('rejects unknown payer, unknown payee and paying oneself', async () => {
     const account = await open('Someone', 1_000);
     await expectRejected(
-      () => makePayment({ commandId: newCommandId(), payerAccountNumber: '1000000008', payeeAccountNumber: account, amountCents: 1 }, env.deps),
+      () =>
+        makePayment({ commandId: newCommandId(), payerAccountNumber: '1000000008', payeeAccountNumber: account, amountCents: 1 }, env.deps),
       'not_found',
       'accountNumber',
     );
     await expectRejected(
-      () => makePayment({ commandId: newCommandId(), payerAccountNumber: account, payeeAccountNumber: '2000000006', amountCents: 1 }, env.deps),
+      () =>
+        makePayment({ commandId: newCommandId(), payerAccountNumber: account, payeeAccountNumber: '2000000006', amountCents: 1 }, env.deps),
       'not_found',
       'payeeAccountNumber',
     );
@@ -287,7 +317,11 @@ describe('makePayment', () => {
     const payer = await open('Payer', 1_000);
     const payee = await open('Payee');
     await expectRejected(
-      () => makePayment({ commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 1, reference: 'r'.repeat(141) }, env.deps),
+      () =>
+        makePayment(
+          { commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 1, reference: 'r'.repeat(141) },
+          env.deps,
+        ),
       'validation',
       'reference',
     );
@@ -346,7 +380,11 @@ describe('command ids', () => {
     const account = await open('Half done', 0);
     const input = { commandId: newCommandId(), accountNumber: account, amountCents: 500 };
     // What a process that died between the two appends leaves behind:
-    const claim = { commandId: input.commandId, command: 'Deposit' as const, fingerprint: commandFingerprint('Deposit', { accountNumber: account, amountCents: 500 }) };
+    const claim = {
+      commandId: input.commandId,
+      command: 'Deposit' as const,
+      fingerprint: commandFingerprint('Deposit', { accountNumber: account, amountCents: 500 }),
+    };
     expect(await claimCommandId(env.client, claim, accountStream(account))).toEqual({ ok: true, fresh: true });
     const first = await projected(await deposit(input, env.deps));
     expect(await deposit(input, env.deps)).toEqual(first);
@@ -392,7 +430,11 @@ describe('hostile text', () => {
     ['\u200b\u200d', /invisible/],
     ['Ada\ud800', /invalid character/],
   ])('a holder name %j is refused with a clear message and nothing is written', async (holderName, message) => {
-    await expectRejected(() => openAccount({ commandId: newCommandId(), holderName, openingBalanceCents: 0 }, env.deps), 'validation', 'holderName');
+    await expectRejected(
+      () => openAccount({ commandId: newCommandId(), holderName, openingBalanceCents: 0 }, env.deps),
+      'validation',
+      'holderName',
+    );
     const result = await openAccount({ commandId: newCommandId(), holderName, openingBalanceCents: 0 }, env.deps);
     expect(!result.ok && result.fieldErrors?.holderName?.[0]).toMatch(message);
   });
@@ -401,7 +443,11 @@ describe('hostile text', () => {
     const payer = await open('Payer', 1_000);
     const payee = await open('Payee');
     await expectRejected(
-      () => makePayment({ commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 1, reference: 'rent\u202e' }, env.deps),
+      () =>
+        makePayment(
+          { commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 1, reference: 'rent\u202e' },
+          env.deps,
+        ),
       'validation',
       'reference',
     );

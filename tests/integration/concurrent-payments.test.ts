@@ -104,7 +104,9 @@ describe.each(['read-model', 'event-store'] as const)('concurrent payments from 
     expect(tally(results).other).toEqual([]);
     for (const account of ring) await settled(account);
 
-    const stored = (await readUserEvents(env.client)).filter((e) => e.type === 'PaymentMade' && ring.some((a) => e.streamId === accountStream(a)));
+    const stored = (await readUserEvents(env.client)).filter(
+      (e) => e.type === 'PaymentMade' && ring.some((a) => e.streamId === accountStream(a)),
+    );
     const storedIds = stored.map((e) => (e.metadata as { commandId: string }).commandId);
     expect(new Set(storedIds).size).toBe(storedIds.length); // no command paid twice
     for (const [i, command] of commands.entries()) {
@@ -164,7 +166,9 @@ describe.each(['read-model', 'event-store'] as const)('concurrent payments from 
     await settled(a);
     await settled(b);
 
-    const depositsOk = (await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(a) && e.type === 'MoneyDeposited').length;
+    const depositsOk = (await readUserEvents(env.client)).filter(
+      (e) => e.streamId === accountStream(a) && e.type === 'MoneyDeposited',
+    ).length;
     const rowA = (await getAccount(a, env.db))!;
     const rowB = (await getAccount(b, env.db))!;
     expect(rowA.balanceCents).toBeGreaterThanOrEqual(0n);

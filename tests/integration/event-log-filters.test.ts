@@ -32,7 +32,12 @@ beforeAll(async () => {
   bob = ok(await openAccount({ commandId: newCommandId(), holderName: 'Bob Builder', openingBalanceCents: 50_00 }, deps)).accountNumber;
   cy = ok(await openAccount({ commandId: newCommandId(), holderName: 'Cy Tenant', openingBalanceCents: 0 }, deps)).accountNumber;
   const pay = async (payer: string, payee: string, amountCents: number, reference?: string, commandId: string = newCommandId()) =>
-    ok(await makePayment({ commandId, payerAccountNumber: payer, payeeAccountNumber: payee, amountCents, ...(reference ? { reference } : {}) }, deps));
+    ok(
+      await makePayment(
+        { commandId, payerAccountNumber: payer, payeeAccountNumber: payee, amountCents, ...(reference ? { reference } : {}) },
+        deps,
+      ),
+    );
   ok(await deposit({ commandId: newCommandId(), accountNumber: cy, amountCents: 900_00 }, deps));
   rentCommand = newCommandId();
   await pay(cy, ada, 450_00, 'Rent March', rentCommand);
@@ -48,7 +53,10 @@ beforeAll(async () => {
 
   events = (await readUserEvents(env.client)).filter((e) => accountNumberFromStream(e.streamId) !== null);
   expect(events).toHaveLength(14);
-  await eventually('the worker to index every event', async () => (await findEvents({}, {}, { pageSize: 200 }, env.db)).events.length === events.length);
+  await eventually(
+    'the worker to index every event',
+    async () => (await findEvents({}, {}, { pageSize: 200 }, env.db)).events.length === events.length,
+  );
 });
 
 afterAll(async () => {
@@ -90,7 +98,11 @@ function matches(e: RecordedEvent, f: EventFilter): boolean {
 }
 
 /** The matching positions, newest first. */
-const expected = (f: EventFilter) => events.filter((e) => matches(e, f)).map(position).reverse();
+const expected = (f: EventFilter) =>
+  events
+    .filter((e) => matches(e, f))
+    .map(position)
+    .reverse();
 const positions = (list: IndexedEvent[]) => list.map((e) => e.position);
 
 /** Walks every page older, then every page back newer, checking the cursors at both ends. */
@@ -170,7 +182,13 @@ describe('findEvents', () => {
     expect(gaps.length).toBeGreaterThanOrEqual(2);
     const from = new Date(events[gaps[0]].created.getTime());
     const until = new Date(events[gaps.at(-1)!].created.getTime());
-    for (const f of [{ from }, { until }, { from, until }, { from, until, types: ['PaymentMade'] }, { from, account: bob }] as EventFilter[]) {
+    for (const f of [
+      { from },
+      { until },
+      { from, until },
+      { from, until, types: ['PaymentMade'] },
+      { from, account: bob },
+    ] as EventFilter[]) {
       const want = expected(f);
       expect(want.length).toBeGreaterThan(0);
       expect(want.length).toBeLessThan(events.length);
@@ -224,7 +242,14 @@ describe('findEvents', () => {
     expect(want.length).toBe(3);
     expect(positions((await findEvents(parsed.params.filter, parsed.params.cursor, {}, env.db)).events)).toEqual(want);
 
-    for (const bad of [{ account: '123' }, { min: '1,50' }, { from: '2026-02-31' }, { q: 'ab' }, { before: '1', after: '2' }, { type: ['Bad Type'] }]) {
+    for (const bad of [
+      { account: '123' },
+      { min: '1,50' },
+      { from: '2026-02-31' },
+      { q: 'ab' },
+      { before: '1', after: '2' },
+      { type: ['Bad Type'] },
+    ]) {
       expect(parseEventLogParams(bad).ok, JSON.stringify(bad)).toBe(false);
     }
   });

@@ -61,7 +61,12 @@ describe('readStreamPage', () => {
     const page = await readStreamPage(client, accountStream(account), {}, 10);
     expect(revisions(page)).toEqual(range(22, 13));
     expect(page).toMatchObject({ newer: null, older: 13n, lastRevision: 22n });
-    expect(page.entries[0]).toMatchObject({ streamId: accountStream(account), accountNumber: account, type: 'MoneyDeposited', summary: 'Deposited $0.22' });
+    expect(page.entries[0]).toMatchObject({
+      streamId: accountStream(account),
+      accountNumber: account,
+      type: 'MoneyDeposited',
+      summary: 'Deposited $0.22',
+    });
   });
 
   it('pages older with before= and back newer with after=, to both ends', async () => {
@@ -90,13 +95,24 @@ describe('readStreamPage', () => {
   });
 
   it('reads any stream, JSON or binary, and says when one does not exist', async () => {
-    expect((await readStreamPage(client, 'orders-1')).entries[0]).toMatchObject({ type: 'OrderPlaced', data: { sku: 'x', qty: 2 }, accountNumber: null });
-    expect((await readStreamPage(client, 'blobs-1')).entries[0]).toMatchObject({ data: '<binary, 3 bytes>', summary: 'Binary payload, 3 bytes' });
+    expect((await readStreamPage(client, 'orders-1')).entries[0]).toMatchObject({
+      type: 'OrderPlaced',
+      data: { sku: 'x', qty: 2 },
+      accountNumber: null,
+    });
+    expect((await readStreamPage(client, 'blobs-1')).entries[0]).toMatchObject({
+      data: '<binary, 3 bytes>',
+      summary: 'Binary payload, 3 bytes',
+    });
     expect(await readStreamPage(client, 'no-such-stream')).toEqual({ entries: [], older: null, newer: null, lastRevision: null });
   });
 
   it("gives the stream's metadata, or none", async () => {
-    const [metadataEvent] = await readStreamEvents(client, `$$${accountStream(account)}`, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
+    const [metadataEvent] = await readStreamEvents(client, `$$${accountStream(account)}`, {
+      direction: BACKWARDS,
+      fromRevision: END,
+      maxCount: 1,
+    });
     expect(await readStreamMetadata(client, accountStream(account))).toEqual({
       metadata: { maxAge: 86_400, eventbankNote: 'kept' },
       setAtPosition: metadataEvent.position!.commit,

@@ -155,7 +155,9 @@ describe('the live stream (SSE route)', () => {
     const a = await opened('Busy Bee');
     const result = await env.client.appendToStream(
       accountStream(a.accountNumber),
-      Array.from({ length: REPLAY_LIMIT + 5 }, () => jsonEvent({ type: 'MoneyDeposited', data: { accountNumber: a.accountNumber, amountCents: 1 } })),
+      Array.from({ length: REPLAY_LIMIT + 5 }, () =>
+        jsonEvent({ type: 'MoneyDeposited', data: { accountNumber: a.accountNumber, amountCents: 1 } }),
+      ),
     );
     expect(await waitForAccountRevision(a.accountNumber, result.nextExpectedRevision, { timeoutMs: 30_000 }, env.db)).toBe(true);
     const far = await stream(`?account=${a.accountNumber}`, { 'Last-Event-ID': head.toString() });
@@ -166,7 +168,12 @@ describe('the live stream (SSE route)', () => {
 
   it('shares one LISTEN connection between every stream of the process and fans each doorbell out to all of them', async () => {
     const a = await opened('Shared Sue');
-    const streams = await Promise.all([stream(''), stream(`?account=${a.accountNumber}`), stream(''), stream(`?account=${a.accountNumber}`)]);
+    const streams = await Promise.all([
+      stream(''),
+      stream(`?account=${a.accountNumber}`),
+      stream(''),
+      stream(`?account=${a.accountNumber}`),
+    ]);
     const feed = liveFeedFor(getDb());
     expect(feed.listens).toBe(1);
     expect(await listenConnections()).toBe(1);

@@ -48,8 +48,16 @@ describe('structured logs', () => {
         metadata: { commandId, correlationId, causationId: commandId },
       }),
     );
-    const line = await eventually('the worker to log the parking', () => logged.find((l) => l.level === 'warn' && l.message.includes('parking')));
-    expect(line.fields).toMatchObject({ stream: accountStream(poisoned), revision: 0n, eventType: 'AccountOpened', commandId, correlationId });
+    const line = await eventually('the worker to log the parking', () =>
+      logged.find((l) => l.level === 'warn' && l.message.includes('parking')),
+    );
+    expect(line.fields).toMatchObject({
+      stream: accountStream(poisoned),
+      revision: 0n,
+      eventType: 'AccountOpened',
+      commandId,
+      correlationId,
+    });
     expect(typeof line.fields?.eventId).toBe('string');
     expect(appended.nextExpectedRevision).toBe(0n);
   });
@@ -63,10 +71,20 @@ describe('structured logs', () => {
     const nowhere = createEventStoreClient(`esdb://127.0.0.1:${await freePort()}?tls=false`);
     try {
       const commandId = newCommandId();
-      const result = await deposit({ commandId, accountNumber: accountNumberFor('logs-nowhere'), amountCents: 100 }, { ...env.deps, eventStore: nowhere });
+      const result = await deposit(
+        { commandId, accountNumber: accountNumberFor('logs-nowhere'), amountCents: 100 },
+        { ...env.deps, eventStore: nowhere },
+      );
       expect(result).toMatchObject({ ok: false, code: 'unavailable' });
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatchObject({ level: 50, component: 'commands', command: 'Deposit', commandId, correlationId: commandId, outcome: 'unavailable' });
+      expect(lines[0]).toMatchObject({
+        level: 50,
+        component: 'commands',
+        command: 'Deposit',
+        commandId,
+        correlationId: commandId,
+        outcome: 'unavailable',
+      });
       expect((lines[0]!.err as { message?: string }).message).toMatch(/ECONNREFUSED|No connection established|unavailable/i);
     } finally {
       global.__eventbankLogger = previous;

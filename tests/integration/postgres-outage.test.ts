@@ -35,7 +35,8 @@ const recordingLogger: Logger = {
   warn: (...args: unknown[]) => void workerFailures.push(args.map(String).join(' ')),
   error: (...args: unknown[]) => void workerFailures.push(args.map(String).join(' ')),
 };
-const startWorker = () => (worker = startProjectionWorker({ client: deps.eventStore, db: deps.db, group: 'outage', logger: recordingLogger }));
+const startWorker = () =>
+  (worker = startProjectionWorker({ client: deps.eventStore, db: deps.db, group: 'outage', logger: recordingLogger }));
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'eventbank-outage-'));
@@ -77,7 +78,10 @@ describe('PostgreSQL down', () => {
     const payer = await open('Payer', 10_000);
     const payee = await open('Payee', 0);
     const pay = (source: CommandDeps['decisionSource']) =>
-      makePayment({ commandId: randomUUID(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 100 }, { ...deps, decisionSource: source });
+      makePayment(
+        { commandId: randomUUID(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 100 },
+        { ...deps, decisionSource: source },
+      );
 
     await worker.stop();
     await pg.stop();
@@ -86,7 +90,11 @@ describe('PostgreSQL down', () => {
     for (let i = 0; i < 6; i++) answers.push(await timed(() => pay('read-model')));
     console.log(`[outage] read-model payments with PostgreSQL down answered in ${answers.map((a) => a.ms).join(', ')} ms`);
     for (const { result } of answers) {
-      expect(result).toMatchObject({ ok: false, code: 'unavailable', message: expect.stringMatching(/database is unavailable.*nothing was done/) });
+      expect(result).toMatchObject({
+        ok: false,
+        code: 'unavailable',
+        message: expect.stringMatching(/database is unavailable.*nothing was done/),
+      });
     }
     // The event-store source does not need the query model: the store decides (credits count as 0).
     const fromStore = await timed(() => pay('event-store'));
@@ -119,13 +127,13 @@ describe('PostgreSQL down under a running worker', () => {
     const failuresBefore = workerFailures.length;
     await pg.stop(); // the worker keeps running
     // Commands that need only the store go on while PostgreSQL is down; the worker receives them.
-    const c = (await ok(openAccount({ commandId: randomUUID(), holderName: 'Worker C', openingBalanceCents: 700 }, storeOnly))).accountNumber;
+    const c = (await ok(openAccount({ commandId: randomUUID(), holderName: 'Worker C', openingBalanceCents: 700 }, storeOnly)))
+      .accountNumber;
     await ok(deposit({ commandId: randomUUID(), accountNumber: a, amountCents: 250 }, storeOnly));
     await ok(makePayment({ commandId: randomUUID(), payerAccountNumber: a, payeeAccountNumber: b, amountCents: 1_000 }, storeOnly));
     await ok(makePayment({ commandId: randomUUID(), payerAccountNumber: b, payeeAccountNumber: c, amountCents: 300 }, storeOnly));
     await ok(makePayment({ commandId: randomUUID(), payerAccountNumber: c, payeeAccountNumber: a, amountCents: 50 }, storeOnly));
     await eventually('the worker to meet the outage', () => workerFailures.length > failuresBefore);
-
 
     pg = await startPostgres();
     const expected = new Map([
@@ -133,27 +141,39 @@ describe('PostgreSQL down under a running worker', () => {
       [b, 1_000n + 1_000n - 300n],
       [c, 700n + 300n - 50n],
     ]);
-    await eventually('every balance to be projected', async () => {
-      for (const [account, balance] of expected) {
-        if ((await getAccount(account, deps.db))?.balanceCents !== balance) return false;
-      }
-      return true;
-    }, 60_000);
+    await eventually(
+      'every balance to be projected',
+      async () => {
+        for (const [account, balance] of expected) {
+          if ((await getAccount(account, deps.db))?.balanceCents !== balance) return false;
+        }
+        return true;
+      },
+      60_000,
+    );
 
     // Each account event of these streams indexed exactly once, each timeline entry once.
     const accounts = [...expected.keys()];
     const stored = (await Promise.all(accounts.map((account) => readStreamEvents(deps.eventStore, accountStream(account))))).flat();
     await eventually('every event to be indexed', async () => {
-      const [row] = await deps.db.select({ n: sql<number>`count(*)::int` }).from(eventIndex).where(inArray(eventIndex.accountNumber, accounts));
+      const [row] = await deps.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(eventIndex)
+        .where(inArray(eventIndex.accountNumber, accounts));
       return row?.n === stored.length;
     });
-    const indexed = await deps.db.select({ eventId: eventIndex.eventId }).from(eventIndex).where(inArray(eventIndex.accountNumber, accounts));
+    const indexed = await deps.db
+      .select({ eventId: eventIndex.eventId })
+      .from(eventIndex)
+      .where(inArray(eventIndex.accountNumber, accounts));
     expect(indexed.map((row) => row.eventId).sort()).toEqual(stored.map((event) => event.id).sort());
     for (const account of accounts) {
       const entries = (await getAccountHistory(account, { pageSize: 100 }, deps.db)).entries;
       // Own events plus the payments received: 3 payments, each received once.
       const own = stored.filter((event) => event.streamId === accountStream(account)).length;
-      const received = stored.filter((event) => event.type === 'PaymentMade' && (event.data as { payeeAccountNumber: string }).payeeAccountNumber === account).length;
+      const received = stored.filter(
+        (event) => event.type === 'PaymentMade' && (event.data as { payeeAccountNumber: string }).payeeAccountNumber === account,
+      ).length;
       expect(entries, account).toHaveLength(own + received);
       expect(new Set(entries.map((entry) => `${entry.eventId}:${entry.kind}`)).size, account).toBe(entries.length);
     }

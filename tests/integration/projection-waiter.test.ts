@@ -31,7 +31,10 @@ async function listeningConnections(): Promise<number> {
 describe('projection waiter', () => {
   it('is woken by a notification from another connection', async () => {
     const waiting = waitForProjection(env.db, '1000000008', 3n, 30_000);
-    await eventually('the waiter registered and listening', async () => pendingProjectionWaiters(env.db) === 1 && (await listeningConnections()) === 1);
+    await eventually(
+      'the waiter registered and listening',
+      async () => pendingProjectionWaiters(env.db) === 1 && (await listeningConnections()) === 1,
+    );
     await notify(formatProjectionNotice({ accountNumber: '1000000008', revision: 2n })); // not far enough
     await notify(formatProjectionNotice({ accountNumber: '2000000006', revision: 9n })); // someone else
     await notify(formatProjectionNotice({ accountNumber: '1000000008', revision: 3n }));

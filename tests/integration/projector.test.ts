@@ -73,7 +73,7 @@ async function deliver(db: Db, order: ProjectedEvent[]) {
 // Small seeded PRNG so a failing order can be reproduced.
 function shuffled<T>(items: T[], seed: number): T[] {
   let state = seed;
-  const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const copy = [...items];
   for (let i = copy.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
@@ -154,7 +154,10 @@ describe('projection I/O layer', () => {
       for (let round = 0, size = 1 + (seed % 5); queue.length > 0; round++) {
         if (round > 1_000) throw new Error('batches never converged');
         const batch = queue.slice(0, size);
-        const outcomes = await applyBatch(db, batch.map((projected) => ({ kind: 'account' as const, projected })));
+        const outcomes = await applyBatch(
+          db,
+          batch.map((projected) => ({ kind: 'account' as const, projected })),
+        );
         // What a batch could not apply yet (ahead of a predecessor, or paying a payee not opened
         // yet: the worker holds and later resumes those) is delivered again later.
         const retry = batch.filter((e) => outcomes.get(e.id) === 'ahead' || outcomes.get(e.id) === 'payee-missing');
@@ -169,7 +172,10 @@ describe('projection I/O layer', () => {
 
   it('indexes every applied event with the accounts, amount, text and ids it carries', async () => {
     const { db } = await env.createDatabase();
-    await applyBatch(db, events.map((projected) => ({ kind: 'account' as const, projected })));
+    await applyBatch(
+      db,
+      events.map((projected) => ({ kind: 'account' as const, projected })),
+    );
     const { index } = await dump(db);
     expect(index.map((e) => e.position)).toEqual(events.map((e) => e.position));
     const payment = index.find((e) => e.type === 'PaymentMade' && e.accountNumber === A && e.counterparty === B);

@@ -67,7 +67,13 @@ describe('queries', () => {
 
     const first = await getAccountHistory(A, { page: 1, pageSize: 5 }, db);
     expect(first).toMatchObject({ total: 13, page: 1, pageSize: 5, pageCount: 3 });
-    expect(first.entries.map((e) => e.kind)).toEqual(['PaymentMade', 'MoneyDeposited', 'MoneyDeposited', 'MoneyDeposited', 'MoneyDeposited']);
+    expect(first.entries.map((e) => e.kind)).toEqual([
+      'PaymentMade',
+      'MoneyDeposited',
+      'MoneyDeposited',
+      'MoneyDeposited',
+      'MoneyDeposited',
+    ]);
     expect(first.entries[0]).toMatchObject({ amountCents: -50n, balanceAfterCents: 116n, counterparty: B, revision: 12n });
     const last = await getAccountHistory(A, { page: 3, pageSize: 5 }, db);
     expect(last.entries.map((e) => [e.kind, e.balanceAfterCents])).toEqual([
@@ -75,7 +81,9 @@ describe('queries', () => {
       ['MoneyDeposited', 101n],
       ['AccountOpened', 100n],
     ]);
-    const positions = [...first.entries, ...(await getAccountHistory(A, { page: 2, pageSize: 5 }, db)).entries, ...last.entries].map((e) => e.position);
+    const positions = [...first.entries, ...(await getAccountHistory(A, { page: 2, pageSize: 5 }, db)).entries, ...last.entries].map(
+      (e) => e.position,
+    );
     expect(positions).toEqual([...positions].sort((x, y) => (x > y ? -1 : x < y ? 1 : 0)));
 
     const status = await getProjectionStatus(db);

@@ -64,7 +64,12 @@ async function someHistory() {
   const b = await open('Bob', 500);
   const c = await open('Cy', 0);
   ok(await deposit({ commandId: newCommandId(), accountNumber: b, amountCents: 250 }, env.deps));
-  const paid = ok(await makePayment({ commandId: newCommandId(), payerAccountNumber: a, payeeAccountNumber: c, amountCents: 1_234, reference: 'rent' }, env.deps));
+  const paid = ok(
+    await makePayment(
+      { commandId: newCommandId(), payerAccountNumber: a, payeeAccountNumber: c, amountCents: 1_234, reference: 'rent' },
+      env.deps,
+    ),
+  );
   ok(await changeHolderName({ commandId: newCommandId(), accountNumber: c, holderName: 'Cyrus' }, env.deps));
   // A poison event: the projection holds its stream, here and in a rebuild alike.
   await env.client.appendToStream(
@@ -82,14 +87,25 @@ describe('rebuild', () => {
     await settled();
     const before = await dump(env.db);
     const progress: RebuildProgress[] = [];
-    const result = await runRebuild({ client: env.client, db: env.db, batchSize: 7, progressEveryMs: 0, onProgress: (p) => progress.push(p) });
+    const result = await runRebuild({
+      client: env.client,
+      db: env.db,
+      batchSize: 7,
+      progressEveryMs: 0,
+      onProgress: (p) => progress.push(p),
+    });
     expect(result.applied).toBeGreaterThan(0);
     expect(await dump(env.db)).toEqual(before);
     expect(progress.at(-1)).toMatchObject({ phase: 'done', fraction: 1 });
     expect(progress.some((p) => p.phase === 'replaying' && p.fraction > 0 && p.fraction < 1)).toBe(true);
-    const [run] = await env.db.select().from(rebuildRuns).where(sql`id = ${result.runId}`);
+    const [run] = await env.db
+      .select()
+      .from(rebuildRuns)
+      .where(sql`id = ${result.runId}`);
     expect(run).toMatchObject({ status: 'done', message: 'done' });
-    const schemas = await env.db.execute<{ nspname: string }>(sql`select nspname from pg_namespace where nspname like 'readmodel%' order by 1`);
+    const schemas = await env.db.execute<{ nspname: string }>(
+      sql`select nspname from pg_namespace where nspname like 'readmodel%' order by 1`,
+    );
     expect(schemas.map((s) => s.nspname)).toEqual(['readmodel']);
   });
 
@@ -143,7 +159,10 @@ describe('rebuild', () => {
       }),
     ).rejects.toThrow('power cut');
     expect(await dump(env.db)).toEqual(before);
-    const [failed] = await env.db.select().from(rebuildRuns).where(sql`status = 'failed'`);
+    const [failed] = await env.db
+      .select()
+      .from(rebuildRuns)
+      .where(sql`status = 'failed'`);
     expect(failed?.message).toContain('power cut');
     await runRebuild({ client: env.client, db: env.db });
     expect(await dump(env.db)).toEqual(before);
@@ -160,7 +179,16 @@ describe('rebuild', () => {
     const runner = startOperationsRunner({ client: env.client, db: env.db, logger: quietLogger });
     try {
       const id = first.accepted ? first.run.id : '';
-      await eventually('the requested rebuild to finish', async () => (await env.db.select().from(rebuildRuns).where(sql`id = ${id}`))[0]?.status === 'done');
+      await eventually(
+        'the requested rebuild to finish',
+        async () =>
+          (
+            await env.db
+              .select()
+              .from(rebuildRuns)
+              .where(sql`id = ${id}`)
+          )[0]?.status === 'done',
+      );
     } finally {
       await runner.stop();
       await runner.idle();
@@ -191,7 +219,16 @@ describe('rebuild', () => {
       jsonEvent({ type: 'PaymentMade', data: { payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 300 } }),
       { expectedRevision: 0n },
     );
-    await eventually('the payer to be held on its payee', async () => (await env.db.select().from(projectionHolds).where(sql`stream = ${accountStream(payer)}`)).length > 0);
+    await eventually(
+      'the payer to be held on its payee',
+      async () =>
+        (
+          await env.db
+            .select()
+            .from(projectionHolds)
+            .where(sql`stream = ${accountStream(payer)}`)
+        ).length > 0,
+    );
     await env.client.appendToStream(
       accountStream(payee),
       jsonEvent({ type: 'AccountOpened', data: { accountNumber: payee, holderName: 'Late payee', openingBalanceCents: 0 } }),

@@ -32,10 +32,19 @@ describe('reconciliation', () => {
   let payee = '';
 
   it('finds no difference after random commands', async () => {
-    payer = (await projected(openAccount({ commandId: newCommandId(), holderName: 'Payer', openingBalanceCents: 5_000 }, env.deps))).accountNumber;
-    payee = (await projected(openAccount({ commandId: newCommandId(), holderName: 'Payee', openingBalanceCents: 0 }, env.deps))).accountNumber;
+    payer = (await projected(openAccount({ commandId: newCommandId(), holderName: 'Payer', openingBalanceCents: 5_000 }, env.deps)))
+      .accountNumber;
+    payee = (await projected(openAccount({ commandId: newCommandId(), holderName: 'Payee', openingBalanceCents: 0 }, env.deps)))
+      .accountNumber;
     for (let i = 0; i < 20; i++) {
-      await projected(i % 3 === 0 ? deposit({ commandId: newCommandId(), accountNumber: payee, amountCents: 10 + i }, env.deps) : makePayment({ commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 7 * i + 1 }, env.deps));
+      await projected(
+        i % 3 === 0
+          ? deposit({ commandId: newCommandId(), accountNumber: payee, amountCents: 10 + i }, env.deps)
+          : makePayment(
+              { commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 7 * i + 1 },
+              env.deps,
+            ),
+      );
     }
     const report = await runReconciliation({ client: env.client, db: env.db });
     expect(report.accounts).toBeGreaterThanOrEqual(2);
@@ -49,7 +58,10 @@ describe('reconciliation', () => {
       { accountNumber: payee, field: 'balance', expected: expect.any(String), actual: expect.any(String), firstEvent: null },
     ]);
     expect(BigInt(report.differences[0]!.actual!) - BigInt(report.differences[0]!.expected!)).toBe(1n);
-    const [run] = await env.db.select().from(reconciliationRuns).where(sql`id = ${report.runId}`);
+    const [run] = await env.db
+      .select()
+      .from(reconciliationRuns)
+      .where(sql`id = ${report.runId}`);
     expect(run).toMatchObject({ status: 'done', message: '1 difference' });
     await env.db.execute(sql`update readmodel.accounts set balance = balance - 1 where number = ${payee}`);
   });
@@ -60,7 +72,13 @@ describe('reconciliation', () => {
     await env.db.execute(sql`delete from readmodel.account_history where account_number = ${payee} and event_id = ${third!.event_id}`);
     const report = await runReconciliation({ client: env.client, db: env.db });
     expect(report.differences).toEqual([
-      { accountNumber: payee, field: 'historyLength', expected: expect.any(String), actual: expect.any(String), firstEvent: expect.objectContaining({ eventId: third!.event_id, position: third!.position }) },
+      {
+        accountNumber: payee,
+        field: 'historyLength',
+        expected: expect.any(String),
+        actual: expect.any(String),
+        firstEvent: expect.objectContaining({ eventId: third!.event_id, position: third!.position }),
+      },
     ]);
   });
 
@@ -82,7 +100,10 @@ describe('reconciliation', () => {
     try {
       const id = request.accepted ? request.run.id : '';
       const run = await eventually('the requested reconciliation to finish', async () => {
-        const [row] = await env.db.select().from(reconciliationRuns).where(sql`id = ${id}`);
+        const [row] = await env.db
+          .select()
+          .from(reconciliationRuns)
+          .where(sql`id = ${id}`);
         return row?.status === 'done' ? row : null;
       });
       expect(run.differences).toEqual([expect.objectContaining({ accountNumber: payee, field: 'historyLength' })]);

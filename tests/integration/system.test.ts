@@ -55,14 +55,19 @@ describe('the consumer group and its parked events', () => {
     const number = await opened('Poison Pete', 100);
     await env.client.appendToStream(
       accountStream(number),
-      jsonEvent({ type: 'HolderNameChanged', data: { accountNumber: number, holderName: 'Bad\u0000Name', previousHolderName: 'Poison Pete' } }),
+      jsonEvent({
+        type: 'HolderNameChanged',
+        data: { accountNumber: number, holderName: 'Bad\u0000Name', previousHolderName: 'Poison Pete' },
+      }),
     );
     const hold = await eventually('the hold', () => getStreamHold(number, env.db));
     const held = await listHeldStreams({}, env.db);
     expect(held.holds.map((h) => [h.stream, h.revision])).toContainEqual([accountStream(number), 1n]);
     expect(held.total).toBeGreaterThanOrEqual(1);
 
-    const parked = await eventually('the parked event', async () => (await readParkedEvents(env.client, GROUP)).find((p) => p.stream === accountStream(number)));
+    const parked = await eventually('the parked event', async () =>
+      (await readParkedEvents(env.client, GROUP)).find((p) => p.stream === accountStream(number)),
+    );
     expect(parked).toMatchObject({ revision: 1n, type: 'HolderNameChanged', byConsumer: true });
     // The worker's own words, as it gave them with the nack (the store's prefix taken off).
     expect(parked.reason).toBe(hold.reason);
@@ -90,7 +95,9 @@ describe('the consumer group and its parked events', () => {
     );
     const hold = await eventually('the payer hold', () => getStreamHold(payer, env.db));
     expect(hold.reason).toContain(payee);
-    const parked = await eventually('parked', async () => (await readParkedEvents(env.client, GROUP)).find((p) => p.stream === accountStream(payer)));
+    const parked = await eventually('parked', async () =>
+      (await readParkedEvents(env.client, GROUP)).find((p) => p.stream === accountStream(payer)),
+    );
     expect(parked.reason).toContain(payee);
 
     const feed = new LiveFeed(env.db);
@@ -102,14 +109,19 @@ describe('the consumer group and its parked events', () => {
         accountStream(payee),
         jsonEvent({ type: 'AccountOpened', data: { accountNumber: payee, holderName: 'Late Payee', openingBalanceCents: 0 } }),
       );
-      await eventually('the payee projected', async () => (await env.db.execute(sql`select 1 from readmodel.accounts where number = ${payee}`)).length === 1);
+      await eventually(
+        'the payee projected',
+        async () => (await env.db.execute(sql`select 1 from readmodel.accounts where number = ${payee}`)).length === 1,
+      );
       await replayParkedEvents(env.client, GROUP);
       await eventually('the payer resumed', async () => (await getStreamHold(payer, env.db)) === null);
       expect((await listHeldStreams({}, env.db)).holds.map((h) => h.stream)).not.toContain(accountStream(payer));
       expect((await readParkedEvents(env.client, GROUP)).map((p) => p.stream)).not.toContain(accountStream(payer));
       // The held event was indexed when it was held: the resume rings the doorbell at a position
       // the feed has read, and the payer's subscribers are told to refresh without a new id.
-      await eventually('a change without a new position for the payer', () => deliveries.some((d) => d.id === null && d.events[0]?.accountNumber === payer));
+      await eventually('a change without a new position for the payer', () =>
+        deliveries.some((d) => d.id === null && d.events[0]?.accountNumber === payer),
+      );
     } finally {
       await feed.close();
     }
@@ -128,7 +140,10 @@ describe('the consumer group and its parked events', () => {
 describe('projection lag', () => {
   it('is zero when caught up, and counts the account events (and their age) the worker has not applied', async () => {
     const number = await opened('Lag Larry', 1);
-    await eventually('caught up', async () => (await readProjectionLag(env.client, (await getCheckpoint(env.db)).lastPosition)).eventsBehind === 0);
+    await eventually(
+      'caught up',
+      async () => (await readProjectionLag(env.client, (await getCheckpoint(env.db)).lastPosition)).eventsBehind === 0,
+    );
     await worker.stop();
     try {
       for (let i = 0; i < 3; i++) await deposit({ commandId: newCommandId(), accountNumber: number, amountCents: 1 }, env.deps);
@@ -141,7 +156,10 @@ describe('projection lag', () => {
     } finally {
       worker = env.startWorker({ group: GROUP });
     }
-    await eventually('caught up again', async () => (await readProjectionLag(env.client, (await getCheckpoint(env.db)).lastPosition)).eventsBehind === 0);
+    await eventually(
+      'caught up again',
+      async () => (await readProjectionLag(env.client, (await getCheckpoint(env.db)).lastPosition)).eventsBehind === 0,
+    );
   });
 });
 
@@ -221,7 +239,10 @@ describe('failures', () => {
     const deadDb = createDb(`postgres://nobody:nothing@127.0.0.1:${await freePort()}/none`);
     try {
       const store = await settle('store', 'the consumer group', () => readConsumerGroup(deadStore, GROUP));
-      expect(store).toEqual({ ok: false, message: expect.stringMatching(/^The event store is not answering, so the consumer group cannot be shown/) });
+      expect(store).toEqual({
+        ok: false,
+        message: expect.stringMatching(/^The event store is not answering, so the consumer group cannot be shown/),
+      });
       const db = await settle('read-model', 'events per minute', () => getEventsPerMinute({}, deadDb.db));
       expect(db).toEqual({ ok: false, message: expect.stringMatching(/^The read model \(PostgreSQL\) is not answering/) });
     } finally {

@@ -43,7 +43,8 @@ const pay = (payerAccountNumber: string, payeeAccountNumber: string, amountCents
 
 async function found(accountNumber: string, selector: PointSelector, pages?: { own?: number; received?: number }): Promise<TimeTravelView> {
   const result = await loadTimeTravel(accountNumber, selector, deps, pages);
-  if (result.kind !== 'found') throw new Error(`expected a point, got ${JSON.stringify(result, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
+  if (result.kind !== 'found')
+    throw new Error(`expected a point, got ${JSON.stringify(result, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
   return result.view;
 }
 
@@ -73,7 +74,14 @@ describe('time travel', () => {
   it('replays the own stream to a revision and adds the payments received before it', async () => {
     const r0 = await found(ada, { by: 'revision', revision: 0n });
     expect(r0.point).toMatchObject({ number: 1, kind: 'own', type: 'AccountOpened', revision: '0', href: `/accounts/${ada}/at/0` });
-    expect(r0.state).toEqual({ holderName: 'Ada', balanceCents: '1000', deposits: '0', paymentsMade: '0', paymentsReceived: '0', renames: '0' });
+    expect(r0.state).toEqual({
+      holderName: 'Ada',
+      balanceCents: '1000',
+      deposits: '0',
+      paymentsMade: '0',
+      paymentsReceived: '0',
+      renames: '0',
+    });
     expect(r0.total).toBe(6);
     expect(r0.previous).toBeNull();
     expect(r0.next).toMatchObject({ number: 2, type: 'PaymentMade' });
@@ -220,7 +228,10 @@ describe('time travel and held streams', () => {
       ),
     );
     const position = appended.position!.commit;
-    await eventually('the held payment indexed', async () => (await env.db.select().from(eventIndex).where(eq(eventIndex.position, position))).length);
+    await eventually(
+      'the held payment indexed',
+      async () => (await env.db.select().from(eventIndex).where(eq(eventIndex.position, position))).length,
+    );
 
     const view = await found(payee, { by: 'latest' });
     expect(view.point).toMatchObject({ kind: 'received', position: String(position), payerHeld: true });

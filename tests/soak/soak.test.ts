@@ -21,7 +21,11 @@ function runSoak(args: string[]): Promise<{ code: number | null; stdout: string;
   delete env.DATABASE_URL;
   delete env.PAYMENT_DECISION_SOURCE;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'bench/soak.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'bench/soak.ts', ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -59,15 +63,24 @@ describe('a short soak', () => {
       dirs.push(kept);
       const out = path.join(dir, 'soak.json');
       const run = await runSoak([
-        '--seconds', '45',
-        '--clients', '12',
-        '--accounts', '10',
-        '--hot', '3',
-        '--fault-gap', '3',
-        '--down', '1.5',
-        '--checkpoint-every', '25',
-        '--settle-timeout', '30',
-        '--out', out,
+        '--seconds',
+        '45',
+        '--clients',
+        '12',
+        '--accounts',
+        '10',
+        '--hot',
+        '3',
+        '--fault-gap',
+        '3',
+        '--down',
+        '1.5',
+        '--checkpoint-every',
+        '25',
+        '--settle-timeout',
+        '30',
+        '--out',
+        out,
       ]);
       const report = JSON.parse(await readFile(out, 'utf8').catch(() => 'null')) as SoakReport | null;
       expect(report, `no report (kept ${dir}); exit ${run.code}\n${run.stderr.slice(-4000)}`).not.toBeNull();

@@ -15,7 +15,6 @@ import { freePort } from '../support/free-port';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-
 type Services = { child: ChildProcess; eventStoreConnectionString: string; databaseUrl: string };
 
 function startServices(env: NodeJS.ProcessEnv): Promise<Services> {

@@ -121,8 +121,11 @@ async function waitUntilUp(output: string[]) {
 }
 
 async function expectNothingLeft(output: string[]) {
-  await waitFor('every process of the stack to exit', () => stackProcesses().length === 0, 90_000, () =>
-    [...describeProcesses(stackProcesses()), '--- output:', tail(output)()].join('\n'),
+  await waitFor(
+    'every process of the stack to exit',
+    () => stackProcesses().length === 0,
+    90_000,
+    () => [...describeProcesses(stackProcesses()), '--- output:', tail(output)()].join('\n'),
   );
   for (const port of Object.values(ports)) expect(await accepts('127.0.0.1', port), `port ${port}`).toBe(false);
 }
@@ -200,7 +203,12 @@ describe('the stack after kill -9', () => {
 
   it('starts again on the same DATA_DIR, serves the app, and stops cleanly on SIGTERM', async () => {
     const { child: stack, output } = run(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'scripts/stack.ts', 'dev']);
-    await waitFor('the app to be ready', () => output.some((l) => l.includes('Eventbank is ready at http://localhost:')), 480_000, tail(output));
+    await waitFor(
+      'the app to be ready',
+      () => output.some((l) => l.includes('Eventbank is ready at http://localhost:')),
+      480_000,
+      tail(output),
+    );
     const exited = new Promise<number | null>((resolve) => stack.once('exit', (code) => resolve(code)));
     process.kill(stack.pid!, 'SIGTERM');
     expect(await exited).toBe(0);

@@ -26,7 +26,10 @@ function run(script: string, args: string[]): Promise<{ code: number | null; std
   return new Promise((resolve, reject) => {
     // No configured servers: a script that got past its options would fail differently (or start them).
     const env = { ...process.env, EVENTSTORE_CONNECTION_STRING: '', DATABASE_URL: '' };
-    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', script, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -37,14 +40,18 @@ function run(script: string, args: string[]): Promise<{ code: number | null; std
 }
 
 describe('command lines of the scripts', () => {
-  it.each(ENTRY_POINTS)('%s refuses an unknown option with exit code 2 and answers --help with the usage', { timeout: 60_000 }, async (name, script) => {
-    const refused = await run(script, ['--no-such-option']);
-    expect(refused.code, refused.stderr).toBe(2);
-    expect(refused.stderr).toContain(`${name}: Unknown option '--no-such-option'`);
-    expect(refused.stderr).toMatch(/Usage:/);
+  it.each(ENTRY_POINTS)(
+    '%s refuses an unknown option with exit code 2 and answers --help with the usage',
+    { timeout: 60_000 },
+    async (name, script) => {
+      const refused = await run(script, ['--no-such-option']);
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toContain(`${name}: Unknown option '--no-such-option'`);
+      expect(refused.stderr).toMatch(/Usage:/);
 
-    const help = await run(script, ['--help']);
-    expect(help.code, help.stderr).toBe(0);
-    expect(help.stdout).toMatch(/^Usage:/);
-  });
+      const help = await run(script, ['--help']);
+      expect(help.code, help.stderr).toBe(0);
+      expect(help.stdout).toMatch(/^Usage:/);
+    },
+  );
 });

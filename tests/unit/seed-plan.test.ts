@@ -22,7 +22,12 @@ describe('the seed plan', () => {
       const command = activityCommand('mix', i, ACCOUNTS);
       kinds.set(command.kind, (kinds.get(command.kind) ?? 0) + 1);
       const { kind: _kind, ...input } = command;
-      const schema = { payment: makePaymentInputSchema, deposit: depositInputSchema, rename: changeHolderNameInputSchema, open: openAccountInputSchema }[command.kind];
+      const schema = {
+        payment: makePaymentInputSchema,
+        deposit: depositInputSchema,
+        rename: changeHolderNameInputSchema,
+        open: openAccountInputSchema,
+      }[command.kind];
       expect(schema.safeParse(input).success, JSON.stringify(command)).toBe(true);
       if (command.kind === 'payment') expect(command.payeeAccountNumber).not.toBe(command.payerAccountNumber);
     }
@@ -42,7 +47,11 @@ describe('npm run seed arguments', () => {
       concurrency: 32,
       seed: 'eventbank',
     });
-    expect(parseSeedArgs(['--accounts=5', '--events=5', '--data-dir', '/tmp/x', '--concurrency', '4', '--seed', 'a.b'])).toMatchObject({ dataDir: '/tmp/x', concurrency: 4, seed: 'a.b' });
+    expect(parseSeedArgs(['--accounts=5', '--events=5', '--data-dir', '/tmp/x', '--concurrency', '4', '--seed', 'a.b'])).toMatchObject({
+      dataDir: '/tmp/x',
+      concurrency: 4,
+      seed: 'a.b',
+    });
     expect(parseSeedArgs(['--help'])).toBe('help');
   });
 

@@ -32,7 +32,10 @@ describe('server action state', () => {
 
   it('points at the field instead of repeating a reason already shown beside it', () => {
     const reason = 'Insufficient funds for this payment';
-    const state = failureState({ ok: false, code: 'insufficient_funds', message: reason, fieldErrors: { amount: [reason] } }, { amount: '500' });
+    const state = failureState(
+      { ok: false, code: 'insufficient_funds', message: reason, fieldErrors: { amount: [reason] } },
+      { amount: '500' },
+    );
     expect(state.fieldErrors).toEqual({ amount: [reason] });
     expect(state.message).toBe(invalidInput({}, {}).message);
     expect(state.message).not.toContain(reason);
@@ -66,7 +69,16 @@ describe('server action state', () => {
   });
 
   it('answers every failure code with an error or unknown state that says something', () => {
-    const codes: CommandErrorCode[] = ['validation', 'not_found', 'insufficient_funds', 'same_account', 'conflict', 'unavailable', 'unknown', 'command_reused'];
+    const codes: CommandErrorCode[] = [
+      'validation',
+      'not_found',
+      'insufficient_funds',
+      'same_account',
+      'conflict',
+      'unavailable',
+      'unknown',
+      'command_reused',
+    ];
     for (const code of codes) {
       const state = failureState({ ok: false, code, message: `reason for ${code}` }, { amount: '1' }, 'id', '/accounts/1000000008');
       expect(state.status, code).toBe(code === 'unknown' ? 'unknown' : 'error');

@@ -37,7 +37,12 @@ describe('text fields with a length limit', () => {
 describe('a field with errors', () => {
   it('shows one message, the first, tied to the input', () => {
     const markup = renderToStaticMarkup(
-      createElement(Field, { idPrefix: 't', name: 'payee', label: 'Payee', errors: ['Enter an account number', 'Account number must be 10 digits'] }),
+      createElement(Field, {
+        idPrefix: 't',
+        name: 'payee',
+        label: 'Payee',
+        errors: ['Enter an account number', 'Account number must be 10 digits'],
+      }),
     );
     expect(description(markup, 't-payee')).toBe('Enter an account number');
     expect(markup).not.toContain('must be 10 digits');

@@ -184,9 +184,7 @@ export default async function AccountPage({ params, searchParams }: Props) {
           <h2 id="history-heading" className="text-lg font-semibold">
             History
           </h2>
-          <p className="text-sm text-slate-600">
-            {history.total === 1 ? '1 event' : `${history.total} events`}, newest first
-          </p>
+          <p className="text-sm text-slate-600">{history.total === 1 ? '1 event' : `${history.total} events`}, newest first</p>
         </div>
         <HistoryTimeline entries={history.entries} />
         <Pagination basePath={`/accounts/${account.number}`} page={page} pageCount={history.pageCount} />

@@ -49,11 +49,14 @@ export async function TimeTravelSection({ accountNumber, start }: { accountNumbe
     return (
       <Frame>
         <p role="alert" className="text-sm text-slate-700">
-          This account’s history has {result.total === 1 ? '1 point' : `${result.total} points`}; point {point.by === 'number' ? point.number : ''} does not exist
-          (yet).
+          This account’s history has {result.total === 1 ? '1 point' : `${result.total} points`}; point{' '}
+          {point.by === 'number' ? point.number : ''} does not exist (yet).
         </p>
         <p className="flex flex-wrap gap-2">
-          <Link href={timeTravelHref(accountNumber, 1)} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
+          <Link
+            href={timeTravelHref(accountNumber, 1)}
+            className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+          >
             First point
           </Link>
           <Link

@@ -61,7 +61,10 @@ async function renderPayment(params: Props['params']) {
 
       <section aria-labelledby="payment-heading" className="space-y-1">
         <h1 id="payment-heading" className="text-2xl font-semibold tracking-tight">
-          Payment of <span className="tabular" data-testid="payment-amount">{formatMoney(indexed.amountCents ?? 0n)}</span>
+          Payment of{' '}
+          <span className="tabular" data-testid="payment-amount">
+            {formatMoney(indexed.amountCents ?? 0n)}
+          </span>
         </h1>
         <p className="text-slate-600 [overflow-wrap:anywhere]">
           {reference ? (
@@ -150,7 +153,10 @@ function SideCard({
           </div>
           <div>
             <dt className="text-xs text-slate-500">Change</dt>
-            <dd className={`font-semibold tabular ${side.amountCents < 0n ? 'text-red-700' : 'text-emerald-700'}`} data-testid="balance-change">
+            <dd
+              className={`font-semibold tabular ${side.amountCents < 0n ? 'text-red-700' : 'text-emerald-700'}`}
+              data-testid="balance-change"
+            >
               {formatSignedMoney(side.amountCents)}
             </dd>
           </div>

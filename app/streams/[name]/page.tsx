@@ -68,7 +68,8 @@ export default async function StreamPage({ params, searchParams }: Props) {
 
       <details className="rounded-xl border border-slate-200 bg-white shadow-sm" open={metadata.metadata !== null}>
         <summary className="cursor-pointer select-none px-4 py-2 text-sm font-medium text-slate-700">
-          Stream metadata {metadata.metadata === null ? '(none set)' : `(last set at $all position ${metadata.setAtPosition?.toString() ?? '?'})`}
+          Stream metadata{' '}
+          {metadata.metadata === null ? '(none set)' : `(last set at $all position ${metadata.setAtPosition?.toString() ?? '?'})`}
         </summary>
         <div className="px-4 pb-4">
           <JsonBlock label="Metadata" value={metadata.metadata ?? {}} testId="stream-metadata" />

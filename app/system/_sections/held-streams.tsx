@@ -13,10 +13,7 @@ export async function HeldStreamsSection() {
       failure={held.ok ? undefined : held.message}
     >
       {held.ok && (
-        <HeldStreamsView
-          holds={held.value.holds.map((h) => ({ ...h, revision: h.revision.toString() }))}
-          total={held.value.total}
-        />
+        <HeldStreamsView holds={held.value.holds.map((h) => ({ ...h, revision: h.revision.toString() }))} total={held.value.total} />
       )}
     </SystemSection>
   );

@@ -23,8 +23,8 @@ export async function ParkedEventsSection() {
       description={
         <>
           Events the worker gave up on, with the reason it gave, from the group&apos;s parked stream{' '}
-          <span className="break-all font-mono">$persistentsubscription-$all::{group}-parked</span>. Replaying sends them back
-          to the worker.
+          <span className="break-all font-mono">$persistentsubscription-$all::{group}-parked</span>. Replaying sends them back to the
+          worker.
         </>
       }
       failure={read.ok ? undefined : read.message}

@@ -133,8 +133,7 @@ export class StoreIndex {
 
   /** A tombstone on the stream, or on the stream a metastream belongs to, deletes both. */
   isTombstoned(streamId: string, durableOnly: boolean): boolean {
-    const check = (e: StreamEntry | undefined) =>
-      !!e && e.tombstone > 0 && (!durableOnly || e.tombstone < this.publishedEnd);
+    const check = (e: StreamEntry | undefined) => !!e && e.tombstone > 0 && (!durableOnly || e.tombstone < this.publishedEnd);
     return check(this.details(streamId)) || (isMetastream(streamId) && check(this.details(ownerOf(streamId))));
   }
 

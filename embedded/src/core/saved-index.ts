@@ -42,7 +42,8 @@ export function loadSnapshot(dataDir: string, backend: LogBackend): { index: Sto
     }
     const index = decodeSnapshot(bytes);
     const all = index.all;
-    if (all.length > 0 && all.at(all.length - 1) >= claimed.coveredEnd) throw new SnapshotInvalidError('it indexes records past its own end');
+    if (all.length > 0 && all.at(all.length - 1) >= claimed.coveredEnd)
+      throw new SnapshotInvalidError('it indexes records past its own end');
     return { index, coveredEnd: claimed.coveredEnd };
   } catch (e) {
     // Whatever is wrong with it, the snapshot is only an accelerator: never a reason not to start.

@@ -102,7 +102,8 @@ export async function createStore(options: StoreOptions): Promise<Store> {
   const { log } = opened;
   index.publishedEnd = log.end;
   const startup: StartupInfo = { index: snapshotEnd > 0 ? 'snapshot' : 'log', scannedBytes: log.end - (snapshotEnd || LOG_START) };
-  const every = options && 'dataDir' in options && options.snapshotEveryBytes !== undefined ? options.snapshotEveryBytes : SNAPSHOT_EVERY_BYTES;
+  const every =
+    options && 'dataDir' in options && options.snapshotEveryBytes !== undefined ? options.snapshotEveryBytes : SNAPSHOT_EVERY_BYTES;
   const store = new EmbeddedStore(index, log, dataDir, snapshotEnd, startup, every);
   if (index.all.length === 0) {
     try {
@@ -205,7 +206,8 @@ class EmbeddedStore implements Store {
     }
     for (const a of appends) {
       // a stream and its metastream in one commit would both write the metastream (re-creation, undelete)
-      if (!isMetastream(a.streamId) && seen.has(metastreamOf(a.streamId).toLowerCase())) throw new StreamAlreadyInAppendError(metastreamOf(a.streamId));
+      if (!isMetastream(a.streamId) && seen.has(metastreamOf(a.streamId).toLowerCase()))
+        throw new StreamAlreadyInAppendError(metastreamOf(a.streamId));
     }
     checkAppendSize(appends.flatMap((a) => a.events));
 
@@ -264,7 +266,15 @@ class EmbeddedStore implements Store {
     const view = this.view(streamId);
     checkCommit(view, expected, [randomUUID()]);
     const { recorded, done } = this.commit([
-      { streamId, revision: TOMBSTONE_REVISION, eventId: randomUUID(), type: TOMBSTONE_EVENT_TYPE, isJson: false, data: EMPTY, metadata: EMPTY },
+      {
+        streamId,
+        revision: TOMBSTONE_REVISION,
+        eventId: randomUUID(),
+        type: TOMBSTONE_EVENT_TYPE,
+        isJson: false,
+        data: EMPTY,
+        metadata: EMPTY,
+      },
     ]);
     await done;
     return { position: recorded[0].position };
@@ -323,18 +333,27 @@ class EmbeddedStore implements Store {
 
   /** Writes a snapshot of the index if every commit is durable (else leaves it for later). */
   private writeSnapshot(): Promise<void> {
-    if (this.dataDir === undefined || this.snapshotWrite || !this.log.isIdle || this.index.publishedEnd !== this.log.end) return Promise.resolve();
+    if (this.dataDir === undefined || this.snapshotWrite || !this.log.isIdle || this.index.publishedEnd !== this.log.end)
+      return Promise.resolve();
     const dataDir = this.dataDir;
     const end = this.log.end;
-    const bytes = encodeSnapshot(this.index, fingerprintOf((pos, length) => this.log.read(pos, length), end));
-    this.snapshotWrite = writeIndexFile(dataDir, bytes).then(
-      () => {
-        this.snapshotEnd = end;
-      },
-      (err: unknown) => console.warn(`embedded store: could not save the index snapshot in ${dataDir}: ${err instanceof Error ? err.message : String(err)}`),
-    ).finally(() => {
-      this.snapshotWrite = undefined;
-    });
+    const bytes = encodeSnapshot(
+      this.index,
+      fingerprintOf((pos, length) => this.log.read(pos, length), end),
+    );
+    this.snapshotWrite = writeIndexFile(dataDir, bytes)
+      .then(
+        () => {
+          this.snapshotEnd = end;
+        },
+        (err: unknown) =>
+          console.warn(
+            `embedded store: could not save the index snapshot in ${dataDir}: ${err instanceof Error ? err.message : String(err)}`,
+          ),
+      )
+      .finally(() => {
+        this.snapshotWrite = undefined;
+      });
     return this.snapshotWrite;
   }
 
@@ -384,7 +403,16 @@ class EmbeddedStore implements Store {
     for (let i = 0; i < drafts.length; i++) {
       const d = drafts[i];
       bufs[i] = encodeRecord(
-        { streamId: d.streamId, revision: d.revision, eventId: d.eventId, type: d.type, isJson: d.isJson, data: d.data, metadata: d.metadata, created },
+        {
+          streamId: d.streamId,
+          revision: d.revision,
+          eventId: d.eventId,
+          type: d.type,
+          isJson: d.isJson,
+          data: d.data,
+          metadata: d.metadata,
+          created,
+        },
         i === drafts.length - 1,
       );
     }
@@ -407,7 +435,12 @@ class EmbeddedStore implements Store {
         created,
       });
       const tombstone = d.revision === TOMBSTONE_REVISION;
-      const rec: IndexedRecord = { streamId: d.streamId, revision: tombstone ? -1 : Number(d.revision), idHash: this.index.ids.hash(d.streamId, d.eventId), position: pos };
+      const rec: IndexedRecord = {
+        streamId: d.streamId,
+        revision: tombstone ? -1 : Number(d.revision),
+        idHash: this.index.ids.hash(d.streamId, d.eventId),
+        position: pos,
+      };
       if (isMetastream(d.streamId) && d.revision !== TOMBSTONE_REVISION) rec.meta = parseMetadata(d.data);
       indexed.push(rec);
       pos += bufs[i].length;

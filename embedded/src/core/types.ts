@@ -32,11 +32,7 @@ export interface RecordedEvent extends ProposedEvent {
   created: bigint;
 }
 
-export type ExpectedRevision =
-  | { kind: 'any' }
-  | { kind: 'no_stream' }
-  | { kind: 'stream_exists' }
-  | { kind: 'exact'; revision: bigint };
+export type ExpectedRevision = { kind: 'any' } | { kind: 'no_stream' } | { kind: 'stream_exists' } | { kind: 'exact'; revision: bigint };
 
 export interface AppendResult {
   /** last event number written (or of the original batch when idempotent); -1n when the stream is still empty */

@@ -15,9 +15,7 @@ export interface StreamView {
   eventAt(revision: number): { eventId: string; position: number };
 }
 
-export type Decision =
-  | { kind: 'ok' }
-  | { kind: 'idempotent'; revision: number; position: number };
+export type Decision = { kind: 'ok' } | { kind: 'idempotent'; revision: number; position: number };
 
 export function checkCommit(view: StreamView, expected: ExpectedRevision, ids: readonly string[]): Decision {
   const wrong = () => new WrongExpectedVersionError(view.streamId, expected, BigInt(view.cur));

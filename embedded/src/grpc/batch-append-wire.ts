@@ -79,10 +79,7 @@ export class WireUuid {
 }
 
 export type WireExpected =
-  | { kind: 'stream_position'; position: string }
-  | { kind: 'no_stream' }
-  | { kind: 'any' }
-  | { kind: 'stream_exists' };
+  { kind: 'stream_position'; position: string } | { kind: 'no_stream' } | { kind: 'any' } | { kind: 'stream_exists' };
 
 export interface WireOptions {
   /** stream_identifier.stream_name; undefined when the StreamIdentifier itself is missing. */
@@ -647,7 +644,12 @@ class SuccessParts {
  * no_position }, stream_identifier }` bytes, as the generated classes would serialise it
  * (a negative revision means no_stream, an undefined position no_position).
  */
-export function encodeBatchAppendSuccess(correlation: WireUuid, streamName: string, currentRevision: bigint, position: bigint | undefined): Buffer {
+export function encodeBatchAppendSuccess(
+  correlation: WireUuid,
+  streamName: string,
+  currentRevision: bigint,
+  position: bigint | undefined,
+): Buffer {
   return new SuccessParts(correlation, streamName, currentRevision, position).write();
 }
 

@@ -160,11 +160,14 @@ export function batchAppendHandler(
           entry = { correlation, streamName, expected, batch: new ProposedBatch(), held: 0 };
           if (left !== undefined) {
             const timed = entry;
-            timed.timer = setTimeout(() => {
-              if (pending.get(key) !== timed) return;
-              drop(key);
-              respondError(correlation, timed.streamName, timeoutStatus());
-            }, Math.min(left, 2 ** 31 - 1));
+            timed.timer = setTimeout(
+              () => {
+                if (pending.get(key) !== timed) return;
+                drop(key);
+                respondError(correlation, timed.streamName, timeoutStatus());
+              },
+              Math.min(left, 2 ** 31 - 1),
+            );
             timed.timer.unref?.();
           }
           pending.set(key, entry);
@@ -193,7 +196,12 @@ export function batchAppendHandler(
       held += grown;
       budget.pendingAppends += grown;
       entry.held = entry.batch.bytes;
-      const limit = held > pendingAppendBytesPerCall ? pendingAppendBytesPerCall : budget.pendingAppends > pendingAppendBytesTotal ? pendingAppendBytesTotal : 0;
+      const limit =
+        held > pendingAppendBytesPerCall
+          ? pendingAppendBytesPerCall
+          : budget.pendingAppends > pendingAppendBytesTotal
+            ? pendingAppendBytesTotal
+            : 0;
       if (limit > 0) {
         drop(key);
         respondError(correlation, entry.streamName, maxAppendSizeStatus(Math.min(limit, 0xffffffff)));

@@ -64,7 +64,10 @@ function parseXFormat(s: string): string | undefined {
   const compact = s.replace(/\s+/g, '');
   const m = /^\{0x([0-9a-f]{1,8}),0x([0-9a-f]{1,4}),0x([0-9a-f]{1,4}),\{((?:0x[0-9a-f]{1,2},){7}0x[0-9a-f]{1,2})\}\}$/.exec(compact);
   if (!m) return undefined;
-  const bytes = m[4].split(',').map((b) => b.slice(2).padStart(2, '0')).join('');
+  const bytes = m[4]
+    .split(',')
+    .map((b) => b.slice(2).padStart(2, '0'))
+    .join('');
   return m[1].padStart(8, '0') + m[2].padStart(4, '0') + m[3].padStart(4, '0') + bytes;
 }
 

@@ -56,4 +56,3 @@ export const tombstoneHandler = (store: Store) =>
     resp.setPosition(pos);
     return resp;
   });
-

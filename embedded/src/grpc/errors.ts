@@ -18,7 +18,11 @@ import { expectedToNumber, toDecimal, toStreamIdentifier } from './convert.js';
 export type WireError = grpc.ServiceError;
 
 export function isWireError(err: unknown): err is WireError {
-  return err instanceof Error && typeof (err as Partial<WireError>).code === 'number' && (err as Partial<WireError>).metadata instanceof grpc.Metadata;
+  return (
+    err instanceof Error &&
+    typeof (err as Partial<WireError>).code === 'number' &&
+    (err as Partial<WireError>).metadata instanceof grpc.Metadata
+  );
 }
 
 /** Errors that know their own wire form (e.g. missing required metadata). */
@@ -55,8 +59,7 @@ export const streamNotFound = (stream: string): WireError =>
     'stream-name': stream,
   });
 
-export const accessDenied = (): WireError =>
-  serviceError(grpc.status.PERMISSION_DENIED, 'Access Denied', { exception: 'access-denied' });
+export const accessDenied = (): WireError => serviceError(grpc.status.PERMISSION_DENIED, 'Access Denied', { exception: 'access-denied' });
 
 export const maximumAppendSizeExceeded = (max: number = MAX_APPEND_SIZE): WireError =>
   serviceError(grpc.status.INVALID_ARGUMENT, `Maximum Append Size of ${max} Exceeded.`, {
@@ -110,8 +113,7 @@ export const persistentSubscriptionDropped = (stream: string, group: string): Wi
 /** Malformed request: INVALID_ARGUMENT without an exception key -> client UnknownError. */
 export const invalidArgument = (details: string): WireError => serviceError(grpc.status.INVALID_ARGUMENT, details);
 
-export const operationTimedOut = (message: string): WireError =>
-  serviceError(grpc.status.ABORTED, `Operation timed out: ${message}`);
+export const operationTimedOut = (message: string): WireError => serviceError(grpc.status.ABORTED, `Operation timed out: ${message}`);
 
 export const unknownError = (details: string): WireError => serviceError(grpc.status.UNKNOWN, details);
 

@@ -119,7 +119,7 @@ function writeRecorded(w: GrowingWriter, field: number, rec: RecordedEvent, stru
  * convert.ts `toStreamsReadEvent`.
  */
 export function encodeReadRespEvent(event: RecordedEvent | undefined, link: RecordedEvent | undefined, structuredUuids = false): Buffer {
-  const w = new GrowingWriter(((event?.data.length ?? 0) + (link?.data.length ?? 0) + (event?.metadata.length ?? 0)) + 384);
+  const w = new GrowingWriter((event?.data.length ?? 0) + (link?.data.length ?? 0) + (event?.metadata.length ?? 0) + 384);
   const readEvent = w.begin(1);
   if (event) writeRecorded(w, 1, event, structuredUuids, event.position);
   if (link) writeRecorded(w, 2, link, structuredUuids, link.position);
@@ -244,7 +244,16 @@ function putId(out: Buffer, pos: number, buf: Buffer, at: number, structured: bo
 }
 
 // What sizeReadResp worked out for the record, used by the writeReadResp call that follows it.
-const cur: { buf: Buffer; position: number; structured: boolean; created: Buffer; revision: number | bigint; contentType: Buffer; recLen: number; readEventLen: number } = {
+const cur: {
+  buf: Buffer;
+  position: number;
+  structured: boolean;
+  created: Buffer;
+  revision: number | bigint;
+  contentType: Buffer;
+  recLen: number;
+  readEventLen: number;
+} = {
   buf: Buffer.alloc(0),
   position: 0,
   structured: false,

@@ -68,4 +68,3 @@ export function gossipImplementation(endpoint: () => { host: string; port: numbe
     },
   };
 }
-

@@ -37,21 +37,45 @@ function keepingExistingProtoNames<T>(load: () => T): T {
 
 const modules = keepingExistingProtoNames(() => ({
   streamsPb: require('@eventstore/db-client/generated/streams_pb.js') as typeof import('@eventstore/db-client/generated/streams_pb.js'),
-  streamsGrpc: require('@eventstore/db-client/generated/streams_grpc_pb.js') as typeof import('@eventstore/db-client/generated/streams_grpc_pb.js'),
+  streamsGrpc:
+    require('@eventstore/db-client/generated/streams_grpc_pb.js') as typeof import('@eventstore/db-client/generated/streams_grpc_pb.js'),
   sharedPb: require('@eventstore/db-client/generated/shared_pb.js') as typeof import('@eventstore/db-client/generated/shared_pb.js'),
   statusPb: require('@eventstore/db-client/generated/status_pb.js') as typeof import('@eventstore/db-client/generated/status_pb.js'),
   codePb: require('@eventstore/db-client/generated/code_pb.js') as typeof import('@eventstore/db-client/generated/code_pb.js'),
-  persistentPb: require('@eventstore/db-client/generated/persistent_pb.js') as typeof import('@eventstore/db-client/generated/persistent_pb.js'),
-  persistentGrpc: require('@eventstore/db-client/generated/persistent_grpc_pb.js') as typeof import('@eventstore/db-client/generated/persistent_grpc_pb.js'),
-  serverFeaturesPb: require('@eventstore/db-client/generated/serverfeatures_pb.js') as typeof import('@eventstore/db-client/generated/serverfeatures_pb.js'),
-  serverFeaturesGrpc: require('@eventstore/db-client/generated/serverfeatures_grpc_pb.js') as typeof import('@eventstore/db-client/generated/serverfeatures_grpc_pb.js'),
+  persistentPb:
+    require('@eventstore/db-client/generated/persistent_pb.js') as typeof import('@eventstore/db-client/generated/persistent_pb.js'),
+  persistentGrpc:
+    require('@eventstore/db-client/generated/persistent_grpc_pb.js') as typeof import('@eventstore/db-client/generated/persistent_grpc_pb.js'),
+  serverFeaturesPb:
+    require('@eventstore/db-client/generated/serverfeatures_pb.js') as typeof import('@eventstore/db-client/generated/serverfeatures_pb.js'),
+  serverFeaturesGrpc:
+    require('@eventstore/db-client/generated/serverfeatures_grpc_pb.js') as typeof import('@eventstore/db-client/generated/serverfeatures_grpc_pb.js'),
   gossipPb: require('@eventstore/db-client/generated/gossip_pb.js') as typeof import('@eventstore/db-client/generated/gossip_pb.js'),
-  gossipGrpc: require('@eventstore/db-client/generated/gossip_grpc_pb.js') as typeof import('@eventstore/db-client/generated/gossip_grpc_pb.js'),
+  gossipGrpc:
+    require('@eventstore/db-client/generated/gossip_grpc_pb.js') as typeof import('@eventstore/db-client/generated/gossip_grpc_pb.js'),
 }));
 
-export const { streamsPb, streamsGrpc, sharedPb, statusPb, codePb, persistentPb, persistentGrpc, serverFeaturesPb, serverFeaturesGrpc, gossipPb, gossipGrpc } = modules;
+export const {
+  streamsPb,
+  streamsGrpc,
+  sharedPb,
+  statusPb,
+  codePb,
+  persistentPb,
+  persistentGrpc,
+  serverFeaturesPb,
+  serverFeaturesGrpc,
+  gossipPb,
+  gossipGrpc,
+} = modules;
 
 /** google.protobuf well-known types from the client's own google-protobuf instance. */
-export const anyPb = clientRequire('google-protobuf/google/protobuf/any_pb.js') as typeof import('google-protobuf/google/protobuf/any_pb.js');
-export const emptyPb = clientRequire('google-protobuf/google/protobuf/empty_pb.js') as typeof import('google-protobuf/google/protobuf/empty_pb.js');
-export const timestampPb = clientRequire('google-protobuf/google/protobuf/timestamp_pb.js') as typeof import('google-protobuf/google/protobuf/timestamp_pb.js');
+export const anyPb = clientRequire(
+  'google-protobuf/google/protobuf/any_pb.js',
+) as typeof import('google-protobuf/google/protobuf/any_pb.js');
+export const emptyPb = clientRequire(
+  'google-protobuf/google/protobuf/empty_pb.js',
+) as typeof import('google-protobuf/google/protobuf/empty_pb.js');
+export const timestampPb = clientRequire(
+  'google-protobuf/google/protobuf/timestamp_pb.js',
+) as typeof import('google-protobuf/google/protobuf/timestamp_pb.js');

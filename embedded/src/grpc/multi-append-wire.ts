@@ -148,7 +148,14 @@ export function decodeAppendRequest(bytes: Uint8Array): WireAppendRequest {
         req.stream = reader.readString();
         return true;
       case 2: {
-        const rec: WireRecord = { recordId: undefined, properties: {}, propertiesSize: 0, format: 0, schemaName: '', data: new Uint8Array(0) };
+        const rec: WireRecord = {
+          recordId: undefined,
+          properties: {},
+          propertiesSize: 0,
+          format: 0,
+          schemaName: '',
+          data: new Uint8Array(0),
+        };
         reader.readMessage(rec, (o: WireRecord, r: Reader) => readRecord(r, o));
         req.records.push(rec);
         return true;

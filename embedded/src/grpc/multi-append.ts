@@ -150,7 +150,8 @@ export function appendSessionHandler(store: Store, budget: MemoryBudget): grpc.h
         requests.push(req);
         budget.pendingAppends += bytes.length;
         held += bytes.length;
-        if (budget.pendingAppends > total) throw Object.assign(new MaximumAppendSizeExceededError(Math.min(total, 0xffffffff)), { size: held });
+        if (budget.pendingAppends > total)
+          throw Object.assign(new MaximumAppendSizeExceededError(Math.min(total, 0xffffffff)), { size: held });
         if (budget.pendingAppends > budget.pendingAppendsPeak) budget.pendingAppendsPeak = budget.pendingAppends;
       } catch (err) {
         fail(err);

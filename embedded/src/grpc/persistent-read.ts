@@ -94,10 +94,19 @@ export function handleRead(subsystem: PersistentSubsystem, call: ReadCall, budge
       } else if (msg.kind === 'nack') {
         nack(msg.ids, msg.action, msg.reason);
       } else if (msg.req.hasAck()) {
-        handle.ack(msg.req.getAck()!.getIdsList().map((id) => parseUuid(id, 'event id')));
+        handle.ack(
+          msg.req
+            .getAck()!
+            .getIdsList()
+            .map((id) => parseUuid(id, 'event id')),
+        );
       } else if (msg.req.hasNack()) {
         const n = msg.req.getNack()!;
-        nack(n.getIdsList().map((id) => parseUuid(id, 'event id')), n.getAction(), n.getReason());
+        nack(
+          n.getIdsList().map((id) => parseUuid(id, 'event id')),
+          n.getAction(),
+          n.getReason(),
+        );
       } else if (msg.req.hasOptions()) {
         throw new BadRequestError('Options may only be sent once');
       }

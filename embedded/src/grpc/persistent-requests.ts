@@ -155,7 +155,12 @@ export function parseCreate(req: pb.CreateReq): GroupRequest {
     }
     default:
       // 6.2.1: stream in field 1, start in the deprecated settings.revision (§14.2)
-      return { stream: streamNameOrEmpty(o.getStreamIdentifier()), group, startFrom: streamStart(toBigInt(settingsMsg!.getRevision(), 'revision')), settings };
+      return {
+        stream: streamNameOrEmpty(o.getStreamIdentifier()),
+        group,
+        startFrom: streamStart(toBigInt(settingsMsg!.getRevision(), 'revision')),
+        settings,
+      };
   }
 }
 
@@ -174,7 +179,12 @@ export function parseUpdate(req: pb.UpdateReq): GroupRequest {
       return { stream: streamNameOrEmpty(so.getStreamIdentifier()), group, startFrom: explicitStreamStart(so), settings };
     }
     default:
-      return { stream: streamNameOrEmpty(o.getStreamIdentifier()), group, startFrom: streamStart(toBigInt(settingsMsg!.getRevision(), 'revision')), settings };
+      return {
+        stream: streamNameOrEmpty(o.getStreamIdentifier()),
+        group,
+        startFrom: streamStart(toBigInt(settingsMsg!.getRevision(), 'revision')),
+        settings,
+      };
   }
 }
 
@@ -203,7 +213,9 @@ export function parseReplayParked(req: pb.ReplayParkedReq): GroupRef & { stopAt?
   const isAll = o.getStreamOptionCase() === persistentPb.ReplayParkedReq.Options.StreamOptionCase.ALL;
   const stream = isAll ? ALL : parseStreamName(o.getStreamIdentifier());
   const stopAt =
-    o.getStopAtOptionCase() === persistentPb.ReplayParkedReq.Options.StopAtOptionCase.STOP_AT ? toBigInt(o.getStopAt(), 'stop_at') : undefined;
+    o.getStopAtOptionCase() === persistentPb.ReplayParkedReq.Options.StopAtOptionCase.STOP_AT
+      ? toBigInt(o.getStopAt(), 'stop_at')
+      : undefined;
   return { stream, group: o.getGroupName(), ...(stopAt !== undefined ? { stopAt } : {}) };
 }
 

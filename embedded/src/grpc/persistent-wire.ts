@@ -124,13 +124,14 @@ export function encodeDelivery(d: Delivery, structured: boolean): Buffer {
 // ---------------------------------------------------------------- requests
 
 export type ReadRequest =
-  | { kind: 'ack'; ids: string[] }
-  | { kind: 'nack'; ids: string[]; action: number; reason: string }
-  | { kind: 'other'; req: pb.ReadReq };
+  { kind: 'ack'; ids: string[] } | { kind: 'nack'; ids: string[]; action: number; reason: string } | { kind: 'other'; req: pb.ReadReq };
 
 class Reader {
   pos = 0;
-  constructor(readonly buf: Uint8Array, readonly end = buf.length) {}
+  constructor(
+    readonly buf: Uint8Array,
+    readonly end = buf.length,
+  ) {}
 
   done(): boolean {
     return this.pos >= this.end;

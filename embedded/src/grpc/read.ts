@@ -21,7 +21,13 @@ type Call = grpc.ServerWritableStream<ReadReq, ReadResp>;
  * Sends one record. Synchronous unless a link must be resolved or grpc-js asks us to wait for
  * 'drain': reads send one message per event, so avoiding a promise per event matters.
  */
-export function sendRecord(call: Call, store: Store, rec: RecordedEvent, resolveLinks: boolean, structuredUuids: boolean): void | Promise<void> {
+export function sendRecord(
+  call: Call,
+  store: Store,
+  rec: RecordedEvent,
+  resolveLinks: boolean,
+  structuredUuids: boolean,
+): void | Promise<void> {
   if (resolveLinks && rec.type === LINK_EVENT_TYPE) {
     return resolveRecord(store, rec, true).then(({ event, link }) => writeMessage(call, encodeReadRespEvent(event, link, structuredUuids)));
   }
@@ -98,7 +104,13 @@ export async function sendRawRecords(
 }
 
 /** `sendRecord` for a raw record: synchronous unless a link is resolved or grpc-js is full. */
-export function sendRawRecord(call: Call, store: Store, r: RawRecord, resolveLinks: boolean, structuredUuids: boolean): void | Promise<void> {
+export function sendRawRecord(
+  call: Call,
+  store: Store,
+  r: RawRecord,
+  resolveLinks: boolean,
+  structuredUuids: boolean,
+): void | Promise<void> {
   if (resolveLinks && isLinkRecord(r.buf, r.off)) {
     return sendRecord(call, store, toRecorded(r.buf, r.off, r.position), true, structuredUuids);
   }
@@ -131,7 +143,13 @@ async function sendBatched(
 }
 
 /** Adds one raw record's ReadResp to a batch (resolving a link if asked), flushing when it is full. */
-export function addRawToBatch(direct: DirectReadWriter, store: Store, r: RawRecord, resolveLinks: boolean, structuredUuids: boolean): void | Promise<void> {
+export function addRawToBatch(
+  direct: DirectReadWriter,
+  store: Store,
+  r: RawRecord,
+  resolveLinks: boolean,
+  structuredUuids: boolean,
+): void | Promise<void> {
   if (resolveLinks && isLinkRecord(r.buf, r.off)) {
     return resolveRecord(store, toRecorded(r.buf, r.off, r.position), true).then(({ event, link }) => {
       direct.batch.addMessage(encodeReadRespEvent(event, link, structuredUuids));

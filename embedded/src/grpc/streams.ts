@@ -30,7 +30,10 @@ export const streamsServiceDefinition: grpc.ServiceDefinition = (() => {
       ...read,
       responseSerialize: (value: unknown) => (Buffer.isBuffer(value) ? value : read.responseSerialize(value)),
     },
-    batchAppend: fastBatchAppendMethod(generated.batchAppend as Parameters<typeof fastBatchAppendMethod>[0]) as grpc.MethodDefinition<unknown, unknown>,
+    batchAppend: fastBatchAppendMethod(generated.batchAppend as Parameters<typeof fastBatchAppendMethod>[0]) as grpc.MethodDefinition<
+      unknown,
+      unknown
+    >,
   };
 })();
 

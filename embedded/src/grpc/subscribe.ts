@@ -210,8 +210,7 @@ async function run(call: Call, store: Store, source: Source, start: bigint, deli
 
 export async function subscribeToStream(call: Call, store: Store, req: StreamSub): Promise<void> {
   assertReadable(store, req.stream);
-  const start =
-    req.from === 'start' ? -1n : req.from === 'end' ? store.streamState(req.stream).lastRevision : req.from;
+  const start = req.from === 'start' ? -1n : req.from === 'end' ? store.streamState(req.stream).lastRevision : req.from;
   const source: Source = {
     key: (rec) => rec.revision,
     accepts: (rec) => rec.streamId === req.stream,

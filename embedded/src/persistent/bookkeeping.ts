@@ -90,11 +90,14 @@ export async function writeCheckpoint(store: Store, stream: string, isAll: boole
 // ---- parked messages ----
 
 /** The parked link for an event: `"{number}@{stream}"` of the original event, not JSON. */
-export function parkedLink(target: RecordedEvent | undefined, rawLink: RecordedEvent | undefined, reason: string, eventNumber: bigint): ProposedEvent {
+export function parkedLink(
+  target: RecordedEvent | undefined,
+  rawLink: RecordedEvent | undefined,
+  reason: string,
+  eventNumber: bigint,
+): ProposedEvent {
   const data = target ? utf8.encode(`${target.revision}@${target.streamId}`) : rawLink!.data;
-  const metadata = utf8.encode(
-    JSON.stringify({ added: new Date().toISOString(), reason, subscriptionEventNumber: Number(eventNumber) }),
-  );
+  const metadata = utf8.encode(JSON.stringify({ added: new Date().toISOString(), reason, subscriptionEventNumber: Number(eventNumber) }));
   return { eventId: randomUUID(), type: '$>', isJson: false, data, metadata };
 }
 

@@ -19,9 +19,7 @@ export interface AllFilter {
  * Where a group starts when it has no checkpoint, exactly as the client asked (for GetInfo).
  * Stream groups: revision, -1n = end. `$all` groups: commit/prepare, (0,0) = start, (-1,-1) = end.
  */
-export type StartFrom =
-  | { kind: 'stream'; revision: bigint }
-  | { kind: 'all'; commit: bigint; prepare: bigint };
+export type StartFrom = { kind: 'stream'; revision: bigint } | { kind: 'all'; commit: bigint; prepare: bigint };
 
 export interface GroupDefinition {
   /** stream name, or `$all` */

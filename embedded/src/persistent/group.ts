@@ -278,7 +278,11 @@ export class Group {
       }
     }
     const { checkpointAfterMs, minCheckpointCount } = this.def.settings;
-    if (checkpointAfterMs > 0 && now - this.lastCheckpointAt >= checkpointAfterMs && this.tracker.pendingCount() >= Math.max(1, minCheckpointCount)) {
+    if (
+      checkpointAfterMs > 0 &&
+      now - this.lastCheckpointAt >= checkpointAfterMs &&
+      this.tracker.pendingCount() >= Math.max(1, minCheckpointCount)
+    ) {
       void this.checkpoint();
     }
     this.dispatch();
@@ -292,7 +296,7 @@ export class Group {
       const from = replayFrom(this.store, this.parkedStream);
       let next = from;
       let replayed = 0;
-      for (let more = true; more && !this.stopped(); ) {
+      for (let more = true; more && !this.stopped();) {
         const batch = await readForwards(this.store, this.parkedStream, next, MAX_READ);
         more = batch.length === MAX_READ;
         for (const link of batch) {

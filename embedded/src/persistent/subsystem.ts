@@ -267,7 +267,7 @@ export class PersistentSubsystem {
       if (req.stream === ALL) throw fail('Bad stream name.');
       if (start.revision < -1n) throw fail('Invalid start revision.');
     } else {
-      const oneNegative = (start.commit < 0n) !== (start.prepare < 0n);
+      const oneNegative = start.commit < 0n !== start.prepare < 0n;
       if (oneNegative || (start.commit >= 0n && start.prepare > start.commit) || start.commit < -1n || start.prepare < -1n) {
         throw fail('Invalid start position.');
       }

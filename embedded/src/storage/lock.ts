@@ -58,7 +58,10 @@ export class DataDirInUseError extends Error {
 
 /** The directory's filesystem cannot hold a socket file (some FUSE and host-shared mounts). */
 class SocketFileUnsupported extends Error {
-  constructor(readonly dir: string, cause: unknown) {
+  constructor(
+    readonly dir: string,
+    cause: unknown,
+  ) {
     super(`${dir} cannot hold the lock socket ${SOCKET_FILE_NAME} (${(cause as Error).message})`, { cause });
   }
 }
@@ -128,7 +131,8 @@ async function acquireSocket(dir: string, key: string): Promise<() => Promise<vo
   const info = newInfo();
   const name = socketName(key);
   const global = await listen(name, info).catch(async (e: unknown) => {
-    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw new Error(`Could not lock data directory ${dir}: ${(e as Error).message}`, { cause: e });
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE')
+      throw new Error(`Could not lock data directory ${dir}: ${(e as Error).message}`, { cause: e });
     throw new DataDirInUseError(dir, (await whoHolds(name)) ?? describeLockFile(dir));
   });
   let local: { server: net.Server; close: () => Promise<void> } | undefined;
@@ -224,7 +228,11 @@ function socketPathTooLong(dir: string): boolean {
   return Buffer.byteLength(path.join(dir, `${SOCKET_FILE_NAME}.${randomUUID()}.stale`)) > 100;
 }
 
-async function acquireSocketFile(dir: string, info: LockInfo, elsewhere: string): Promise<{ server: net.Server; close: () => Promise<void> }> {
+async function acquireSocketFile(
+  dir: string,
+  info: LockInfo,
+  elsewhere: string,
+): Promise<{ server: net.Server; close: () => Promise<void> }> {
   // A directory too long for a socket address is reached through its descriptor (Linux).
   let dirFd: number | undefined;
   let base = dir;
@@ -387,7 +395,8 @@ async function acquireFile(dir: string): Promise<() => Promise<void>> {
     }
     const text = readText(file);
     if (text === undefined) continue; // removed in between: try again
-    if (attempt >= 3 || !ownerIsGone(text)) throw new DataDirInUseError(dir, `${describeLockFile(dir)}; if no server runs there, delete ${file}`);
+    if (attempt >= 3 || !ownerIsGone(text))
+      throw new DataDirInUseError(dir, `${describeLockFile(dir)}; if no server runs there, delete ${file}`);
     // Stale: remove it, unless it changed since we judged it.
     if (readText(file) === text) fs.rmSync(file, { force: true });
   }
@@ -396,7 +405,8 @@ async function acquireFile(dir: string): Promise<() => Promise<void>> {
 function ownerIsGone(text: string): boolean {
   const parsed = parseInfo(text);
   // A bare number is the old format: a pid written on this host.
-  const info = parsed !== undefined && parsed.host === undefined && Object.keys(parsed).length === 1 ? { ...parsed, host: os.hostname() } : parsed;
+  const info =
+    parsed !== undefined && parsed.host === undefined && Object.keys(parsed).length === 1 ? { ...parsed, host: os.hostname() } : parsed;
   if (info === undefined || typeof info.pid !== 'number' || !Number.isInteger(info.pid) || info.pid <= 0) return false; // not ours to judge
   if (info.host !== os.hostname()) return false; // cannot check a process on another host
   const boot = Date.now() - os.uptime() * 1000;

@@ -47,7 +47,10 @@ export class Log {
   private closed = false;
   private backendClosed = false;
 
-  private constructor(private readonly backend: LogBackend, end: number) {
+  private constructor(
+    private readonly backend: LogBackend,
+    end: number,
+  ) {
     this.reserved = this.written = this.durable = end;
   }
 

@@ -61,8 +61,7 @@ export function encodeRecord(r: RecordFields, commitEnd: boolean): Buffer {
 }
 
 export type RecordCheck =
-  | { ok: true; length: number }
-  | { ok: false; reason: 'incomplete' | 'bad-length' | 'bad-checksum'; needed?: number };
+  { ok: true; length: number } | { ok: false; reason: 'incomplete' | 'bad-length' | 'bad-checksum'; needed?: number };
 
 /**
  * Validates the record starting at `off`; `length` is the full record size including the header.
@@ -217,7 +216,20 @@ export interface RecordLayout {
 }
 
 export function emptyLayout(): RecordLayout {
-  return { isJson: false, revisionAt: 0, createdAt: 0, idAt: 0, streamAt: 0, streamLen: 0, typeAt: 0, typeLen: 0, dataAt: 0, dataLen: 0, metaAt: 0, metaLen: 0 };
+  return {
+    isJson: false,
+    revisionAt: 0,
+    createdAt: 0,
+    idAt: 0,
+    streamAt: 0,
+    streamLen: 0,
+    typeAt: 0,
+    typeLen: 0,
+    dataAt: 0,
+    dataLen: 0,
+    metaAt: 0,
+    metaLen: 0,
+  };
 }
 
 /** Fills `into` with the layout of the validated record at `off` (no allocation: readers reuse one). */

@@ -154,7 +154,9 @@ function scan(backend: LogBackend, start: number, size: number, visit: RecordVis
       }
     }
     if (pos + off >= size) {
-      return commitStart === off ? { end: pos + off, stop: pos + off } : { end: pos + commitStart, stop: size, problem: 'unfinished-commit' };
+      return commitStart === off
+        ? { end: pos + off, stop: pos + off }
+        : { end: pos + commitStart, stop: size, problem: 'unfinished-commit' };
     }
     if (commitStart === 0) {
       // One commit larger than the chunk: grow and retry (bounded by the file size, checked above).

@@ -95,7 +95,11 @@ const MAX_PARKED_LISTED = 200;
  * still parked. Read with resolveLinkTos to get the event each one points to. One bounded
  * read, consumed to its end.
  */
-export async function readParkedEvents(client: EventStoreDBClient, group: string, options: { limit?: number } = {}): Promise<ParkedEvent[]> {
+export async function readParkedEvents(
+  client: EventStoreDBClient,
+  group: string,
+  options: { limit?: number } = {},
+): Promise<ParkedEvent[]> {
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 50), 1), MAX_PARKED_LISTED);
   const resolved: ResolvedEvent[] = [];
   try {
@@ -138,7 +142,9 @@ const NACKED = "Client explicitly NAK'ed message.\n";
 
 function reasonOf(recorded: unknown): { reason: string | null; byConsumer: boolean } {
   if (typeof recorded !== 'string') return { reason: null, byConsumer: false };
-  return recorded.startsWith(NACKED) ? { reason: recorded.slice(NACKED.length), byConsumer: true } : { reason: recorded, byConsumer: false };
+  return recorded.startsWith(NACKED)
+    ? { reason: recorded.slice(NACKED.length), byConsumer: true }
+    : { reason: recorded, byConsumer: false };
 }
 
 /** `"<revision>@<stream>"`, the link's payload. */

@@ -23,7 +23,11 @@ export type ProjectionLag = {
 
 export const MAX_COUNTED = 1_000;
 
-export async function readProjectionLag(client: EventStoreDBClient, checkpoint: bigint | null, now: Date = new Date()): Promise<ProjectionLag> {
+export async function readProjectionLag(
+  client: EventStoreDBClient,
+  checkpoint: bigint | null,
+  now: Date = new Date(),
+): Promise<ProjectionLag> {
   const newest = await readAll(client, { direction: BACKWARDS, fromPosition: END, maxCount: 1 });
   const storePosition = newest[0]?.event?.position?.commit ?? null;
   const after = await readAll(client, {
@@ -33,7 +37,13 @@ export async function readProjectionLag(client: EventStoreDBClient, checkpoint: 
   });
   const behind = after.filter(({ event }) => {
     const commit = event?.position?.commit;
-    return event !== undefined && commit !== undefined && (checkpoint === null || commit > checkpoint) && event.streamId.startsWith(ACCOUNT_STREAM_PREFIX) && !event.type.startsWith('$');
+    return (
+      event !== undefined &&
+      commit !== undefined &&
+      (checkpoint === null || commit > checkpoint) &&
+      event.streamId.startsWith(ACCOUNT_STREAM_PREFIX) &&
+      !event.type.startsWith('$')
+    );
   });
   const oldest = behind[0]?.event?.created;
   return {

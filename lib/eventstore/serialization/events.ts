@@ -33,9 +33,7 @@ export type StoredAccountEvent = {
 };
 
 export type DecodedEvent =
-  | { kind: 'account'; value: StoredAccountEvent }
-  | { kind: 'unknown'; type: string }
-  | { kind: 'invalid'; type: string; reason: string };
+  { kind: 'account'; value: StoredAccountEvent } | { kind: 'unknown'; type: string } | { kind: 'invalid'; type: string; reason: string };
 
 export function fromRecorded(recorded: RecordedEvent): DecodedEvent {
   if (!isAccountEventType(recorded.type)) return { kind: 'unknown', type: recorded.type };

@@ -45,7 +45,11 @@ export function toOwnPoint(recorded: RecordedEvent): StoredOwnPoint {
   const decoded = fromRecorded(recorded);
   if (decoded.kind === 'account') return { ...base, event: decoded.value.event, problem: null };
   if (decoded.kind === 'unknown') {
-    return { ...base, event: null, problem: { kind: 'unknown', reason: `${recorded.type} is not an account event; it changes nothing here` } };
+    return {
+      ...base,
+      event: null,
+      problem: { kind: 'unknown', reason: `${recorded.type} is not an account event; it changes nothing here` },
+    };
   }
   return { ...base, event: null, problem: { kind: 'unreadable', reason: decoded.reason } };
 }

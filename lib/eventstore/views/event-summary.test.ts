@@ -3,15 +3,16 @@ import { summarizeEvent } from './event-summary';
 
 describe('summarizeEvent', () => {
   it('describes each account event in one line', () => {
-    expect(summarizeEvent('AccountOpened', { accountNumber: '1000000008', holderName: 'Ada', openingBalanceCents: 150000 }))
-      .toBe('Opened for Ada with $1,500.00');
+    expect(summarizeEvent('AccountOpened', { accountNumber: '1000000008', holderName: 'Ada', openingBalanceCents: 150000 })).toBe(
+      'Opened for Ada with $1,500.00',
+    );
     expect(summarizeEvent('MoneyDeposited', { accountNumber: '1000000008', amountCents: 5 })).toBe('Deposited $0.05');
-    expect(
-      summarizeEvent('HolderNameChanged', { accountNumber: '1000000008', holderName: 'Bea', previousHolderName: 'Ada' }),
-    ).toBe('Holder name Ada → Bea');
-    expect(
-      summarizeEvent('PaymentMade', { payerAccountNumber: '1000000008', payeeAccountNumber: '2000000006', amountCents: 1234 }),
-    ).toBe('Paid $12.34 from 1000000008 to 2000000006');
+    expect(summarizeEvent('HolderNameChanged', { accountNumber: '1000000008', holderName: 'Bea', previousHolderName: 'Ada' })).toBe(
+      'Holder name Ada → Bea',
+    );
+    expect(summarizeEvent('PaymentMade', { payerAccountNumber: '1000000008', payeeAccountNumber: '2000000006', amountCents: 1234 })).toBe(
+      'Paid $12.34 from 1000000008 to 2000000006',
+    );
     expect(
       summarizeEvent('PaymentMade', {
         payerAccountNumber: '1000000008',

@@ -62,14 +62,14 @@ export function canonicalJson(value: unknown): string {
 
 /** sha-256 of the command type and its parsed content (without the command id). */
 export function commandFingerprint(command: CommandType, content: Record<string, unknown>): string {
-  return createHash('sha256').update(`${command}\n${canonicalJson(content)}`, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(`${command}\n${canonicalJson(content)}`, 'utf8')
+    .digest('hex');
 }
 
 export type Claim = { commandId: string; command: CommandType; fingerprint: string };
 
-export type ClaimOutcome =
-  | { ok: true; fresh: boolean }
-  | { ok: false; existing: CommandAccepted | null };
+export type ClaimOutcome = { ok: true; fresh: boolean } | { ok: false; existing: CommandAccepted | null };
 
 /** Claims the command id for this command and content; see the comment at the top. */
 export async function claimCommandId(
@@ -80,11 +80,10 @@ export async function claimCommandId(
 ): Promise<ClaimOutcome> {
   const record: CommandAccepted = { command: claim.command, fingerprint: claim.fingerprint, stream };
   try {
-    await client.appendToStream(
-      commandStream(claim.commandId),
-      jsonEvent({ id: randomUUID(), type: COMMAND_ACCEPTED, data: record }),
-      { expectedRevision: NO_STREAM, ...options },
-    );
+    await client.appendToStream(commandStream(claim.commandId), jsonEvent({ id: randomUUID(), type: COMMAND_ACCEPTED, data: record }), {
+      expectedRevision: NO_STREAM,
+      ...options,
+    });
     return { ok: true, fresh: true };
   } catch (error) {
     if (!(error instanceof WrongExpectedVersionError)) throw error;

@@ -60,7 +60,12 @@ export class PayerStateCache {
       const decoded = fromRecorded(recorded);
       if (decoded.kind === 'invalid') throw new CorruptStreamError(stream, recorded.revision, decoded.reason);
       if (decoded.kind === 'account') state = evolve(state, decoded.value.event);
-      recent.push({ id: recorded.id, revision, position: recorded.position?.commit, ownBalanceCents: state.status === 'open' ? state.balanceCents : null });
+      recent.push({
+        id: recorded.id,
+        revision,
+        position: recorded.position?.commit,
+        ownBalanceCents: state.status === 'open' ? state.balanceCents : null,
+      });
     }
     const entry: CachedAccount = { state, revision, recent: recent.slice(-this.recentPerAccount) };
     return this.store(accountNumber, entry);

@@ -29,7 +29,6 @@ export type TestEnvironment = {
   stop: () => Promise<void>;
 };
 
-
 export const quietLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 export async function startTestEnvironment(): Promise<TestEnvironment> {
@@ -92,7 +91,9 @@ export async function eventually<T>(what: string, check: () => Promise<T> | T, t
       lastError = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${what}${lastError ? `: ${lastError instanceof Error ? lastError.message : inspect(lastError)}` : ''}`);
+      throw new Error(
+        `Timed out waiting for ${what}${lastError ? `: ${lastError instanceof Error ? lastError.message : inspect(lastError)}` : ''}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

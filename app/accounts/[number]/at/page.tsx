@@ -69,7 +69,14 @@ function AsOfForm({ number }: { number: string }) {
         <label htmlFor="as-of" className="block text-sm font-medium">
           Date and time (UTC)
         </label>
-        <input id="as-of" name="asOf" type="datetime-local" step={1} required className="w-full rounded-md border border-slate-300 px-3 py-2" />
+        <input
+          id="as-of"
+          name="asOf"
+          type="datetime-local"
+          step={1}
+          required
+          className="w-full rounded-md border border-slate-300 px-3 py-2"
+        />
         <button type="submit" className="rounded-md bg-brand-700 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-800">
           Show the account then
         </button>
