@@ -56,10 +56,10 @@ describe('retryWithBackoff', () => {
       ),
     ).rejects.toBeInstanceOf(TypeError);
     expect(attempts).toBe(2);
-    // eslint-disable-next-line @typescript-eslint/only-throw-error -- what a thrown non-Error becomes is the point
     await expect(
       retryWithBackoff(
         async () => {
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- what a thrown non-Error becomes is the point
           throw 'text';
         },
         { retries: 1, minDelayMs: 1 },
