@@ -38,4 +38,16 @@ describe('logs', () => {
     expect((line.err as { message: string }).message).toContain('postgres://bank:***@db');
     expect((line.err as { stack: string }).stack).toContain('ECONNREFUSED');
   });
+
+  it("leave out the store client's copy of the error it wrapped (same message, a second stack)", () => {
+    const { logger, lines } = capture();
+    const error = Object.assign(new Error('14 UNAVAILABLE: No connection established'), {
+      code: 14,
+      _raw: Object.assign(new Error('14 UNAVAILABLE: No connection established'), { details: 'No connection established' }),
+    });
+    logger.error({ err: error }, 'the deposit failed');
+    const err = lines[0]?.err as Record<string, unknown>;
+    expect(err).toMatchObject({ message: '14 UNAVAILABLE: No connection established', code: 14 });
+    expect(err).not.toHaveProperty('_raw');
+  });
 });

@@ -38,6 +38,17 @@ function isSerializedError(value: object): boolean {
   return 'message' in value && 'stack' in value && 'type' in value;
 }
 
+/**
+ * An error as pino serializes it, masked, without `_raw`: @eventstore/db-client keeps there the
+ * gRPC error it wrapped, the same message and a second stack, which doubled every outage line.
+ */
+function serializeError(error: unknown): unknown {
+  const serialized = redactDeep(pino.stdSerializers.errWithCause(error as Error));
+  if (serialized === null || typeof serialized !== 'object' || !('_raw' in serialized)) return serialized;
+  const { _raw: _wrapped, ...rest } = serialized as Record<string, unknown>;
+  return rest;
+}
+
 /** info and debug to stdout, warn and above to stderr (each line to one of them only). */
 function byLevel(): pino.DestinationStream {
   return pino.multistream(
@@ -54,7 +65,7 @@ export function createLogger(options: { destination?: pino.DestinationStream; le
     {
       level: options.level ?? 'info',
       base: { pid: process.pid },
-      serializers: { err: (error: unknown) => redactDeep(pino.stdSerializers.errWithCause(error as Error)) },
+      serializers: { err: serializeError },
       formatters: { log: (object) => redactDeep(object) as Record<string, unknown> },
       hooks: {
         // The message string, and any %s arguments, are not seen by the formatters.
