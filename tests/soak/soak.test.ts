@@ -90,7 +90,11 @@ describe('a short soak', () => {
 
       const injected = new Set(report!.faults.filter((f) => !f.error).map((f) => f.kind));
       expect([...injected].sort()).toEqual([...FAULT_KINDS].sort());
-      expect(report!.poisons.map((p) => p.kind).sort()).toEqual(['nul-holder-name', 'unknown-type']);
+      // The poison fault may come round more than once before every kind has been injected: each time it appends
+      // an unknown event type; the NUL holder name only once here (one victim per four cold accounts).
+      const poisonKinds = report!.poisons.map((p) => p.kind);
+      expect(new Set(poisonKinds)).toEqual(new Set(['nul-holder-name', 'unknown-type']));
+      expect(poisonKinds.filter((kind) => kind === 'nul-holder-name')).toHaveLength(1);
       // The poisoned account is held, and only it.
       expect(report!.accounts.held).toHaveLength(1);
       const finalCheck = report!.checkpoints.at(-1)!;
