@@ -1,3 +1,4 @@
+import 'server-only';
 import path from 'node:path';
 import { ConfigError, type Config } from '@/lib/config';
 import { embeddedDatabaseUrl } from '@/lib/db/embedded-postgres';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { CancelledError, DeadlineExceededError, TimeoutError, UnavailableError } from '@eventstore/db-client';
 import { isDatabaseUnavailable } from '@/lib/db/client';
 
