@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { commandLineOrExit, parseCommandLine, validateOptions } from '@/lib/cli/command-line';
 import { freePort } from '@/tests/support/free-port';
-import { isFormPage, searchNeedingNonce } from '@/lib/forms/form-ids';
+import { timePages, withFormNonce, type PageTiming } from './page-timing';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET_P95_MS = 150;
@@ -54,26 +54,7 @@ const optionsSchema = z
   .refine((o) => (o['data-dir'] === undefined) !== (o.url === undefined), { message: 'give exactly one of --data-dir and --url' });
 
 type Target = { id: string; label: string; owner: 'event views' | 'time travel'; paths: string[] };
-type Result = Target & {
-  samples: number;
-  p50: number;
-  p95: number;
-  max: number;
-  mean: number;
-  statuses: Record<string, number>;
-  pass: boolean;
-};
-
-/**
- * A page with forms is redirected (307) to an address carrying the nonce its command ids derive
- * from (proxy.ts): ask for that address directly, as a browser does after the redirect.
- */
-function withFormNonce(pathname: string): string {
-  const url = new URL(pathname, 'http://localhost');
-  if (!isFormPage(url.pathname)) return pathname;
-  url.search = searchNeedingNonce(url.search) ?? url.search;
-  return url.pathname + url.search + url.hash;
-}
+type Result = Target & PageTiming;
 
 async function main() {
   const options = commandLineOrExit('bench:pages', USAGE, () => {
@@ -271,31 +252,7 @@ async function olderPageOf(base: string, pathname: string): Promise<string> {
 // ---- Measuring ------------------------------------------------------------------------------------
 
 async function measure(base: string, target: Target, samples: number, warmup: number): Promise<Result> {
-  const statuses: Record<string, number> = {};
-  const times: number[] = [];
-  for (let i = 0; i < warmup + samples; i++) {
-    const pathname = target.paths[i % target.paths.length];
-    const started = performance.now();
-    const response = await fetch(base + withFormNonce(pathname), { redirect: 'manual' });
-    await response.arrayBuffer();
-    const elapsed = performance.now() - started;
-    if (i < warmup) continue;
-    times.push(elapsed);
-    statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-  }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)];
-  const p95 = at(0.95);
-  return {
-    ...target,
-    samples,
-    p50: at(0.5),
-    p95,
-    max: times[times.length - 1],
-    mean: times.reduce((a, b) => a + b, 0) / times.length,
-    statuses,
-    pass: p95 <= TARGET_P95_MS && Object.keys(statuses).every((s) => s === '200'),
-  };
+  return { ...target, ...(await timePages(base, target.paths, { samples, warmup, targetP95Ms: TARGET_P95_MS })) };
 }
 
 const ms = (v: number) => `${v.toFixed(1).padStart(7)} ms`;

@@ -26,7 +26,7 @@ import { createDb, type Db } from '@/lib/db/client';
 import { createEventStoreClient } from '@/lib/eventstore/connection/client';
 import { loadTimeTravel, type TimeTravelDeps } from '@/lib/time-travel/load';
 import type { PointSelector } from '@/lib/time-travel/points';
-import { isFormPage, searchNeedingNonce } from '@/lib/forms/form-ids';
+import { timePages, timing, type PageTiming, type Timing } from './page-timing';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET_P95_MS = 150;
@@ -73,20 +73,8 @@ export type SampledAccount = {
 };
 
 export type Target = { id: string; label: string; group: SampledAccount['group'] | 'all'; paths: string[] };
-type Timing = { samples: number; p50: number; p95: number; max: number; mean: number };
-type PageResult = Target & Timing & { statuses: Record<string, number>; pass: boolean };
+type PageResult = Target & PageTiming;
 type ReplayResult = { id: string; label: string; group: string } & Timing & { pass: boolean };
-
-/**
- * A page with forms is redirected (307) to an address carrying the nonce its command ids derive
- * from (proxy.ts): ask for that address directly, as a browser does after the redirect.
- */
-function withFormNonce(pathname: string): string {
-  const url = new URL(pathname, 'http://localhost');
-  if (!isFormPage(url.pathname)) return pathname;
-  url.search = searchNeedingNonce(url.search) ?? url.search;
-  return url.pathname + url.search + url.hash;
-}
 
 async function main() {
   const options = commandLineOrExit('bench:time-travel', USAGE, () => {
@@ -321,33 +309,8 @@ function replayTargets(sample: SampledAccount[]): ReplayTarget[] {
 
 // ---- Measuring --------------------------------------------------------------------------------------
 
-function timing(times: number[]): Timing {
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)];
-  return {
-    samples: times.length,
-    p50: at(0.5),
-    p95: at(0.95),
-    max: times[times.length - 1],
-    mean: times.reduce((a, b) => a + b, 0) / times.length,
-  };
-}
-
 async function measurePage(base: string, target: Target, samples: number, warmup: number): Promise<PageResult> {
-  const statuses: Record<string, number> = {};
-  const times: number[] = [];
-  for (let i = 0; i < warmup + samples; i++) {
-    const pathname = target.paths[i % target.paths.length];
-    const started = performance.now();
-    const response = await fetch(base + withFormNonce(pathname), { redirect: 'manual' });
-    await response.arrayBuffer();
-    const elapsed = performance.now() - started;
-    if (i < warmup) continue;
-    times.push(elapsed);
-    statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-  }
-  const result = timing(times);
-  return { ...target, ...result, statuses, pass: result.p95 <= TARGET_P95_MS && Object.keys(statuses).every((s) => s === '200') };
+  return { ...target, ...(await timePages(base, target.paths, { samples, warmup, targetP95Ms: TARGET_P95_MS })) };
 }
 
 async function measureReplay(deps: TimeTravelDeps, target: ReplayTarget, samples: number, warmup: number): Promise<ReplayResult> {

@@ -1,17 +1,6 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, redactSecrets } from './log';
-
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: createLogger({ destination }), lines };
-}
+import { captureLogs as capture } from '@/tests/support/capture-logs';
+import { redactSecrets } from './log';
 
 describe('logs', () => {
   it('mask the password of a connection string wherever it appears', () => {

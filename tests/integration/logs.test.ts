@@ -1,11 +1,11 @@
-import { Writable } from 'node:stream';
 import { jsonEvent } from '@eventstore/db-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deposit } from '@/lib/commands';
 import { createEventStoreClient } from '@/lib/eventstore/connection/client';
 import { accountNumberFor } from '@/lib/eventstore/serialization/ids';
 import { accountStream } from '@/lib/eventstore/serialization/streams';
-import { createLogger, type LogFields, type Logger } from '@/lib/log';
+import type { LogFields, Logger } from '@/lib/log';
+import { captureLogs as jsonLines } from '../support/capture-logs';
 import { freePort } from '../support/free-port';
 import { eventually, newCommandId, startTestEnvironment, type TestEnvironment } from './support/environment';
 
@@ -20,17 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.stop();
 });
-
-function jsonLines() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: createLogger({ destination }), lines };
-}
 
 describe('structured logs', () => {
   it("the worker's line about an event it parks carries the stream, revision, event, command and correlation ids", async () => {

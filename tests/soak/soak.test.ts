@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAULT_KINDS, parseSoakArgs, UsageError } from '@/bench/soak/options';
 import type { SoakReport } from '@/bench/soak/run';
+import { runScript, type ScriptRun } from '../support/run-script';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Kept when the soak fails: its JSON and the services' logs are the evidence.
@@ -14,25 +14,13 @@ afterAll(async () => {
   for (const { dir, passed } of dirs) if (passed) await rm(dir, { recursive: true, force: true });
 });
 
-function runSoak(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runSoak(args: string[]): Promise<ScriptRun> {
   // The embedded stack, whatever this shell points at: the soak kills and restarts what it starts.
   const env = { ...process.env };
   delete env.EVENTSTORE_CONNECTION_STRING;
   delete env.DATABASE_URL;
   delete env.PAYMENT_DECISION_SOURCE;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'bench/soak.ts', ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runScript('bench/soak.ts', args, { cwd: ROOT, env });
 }
 
 describe('soak flags', () => {

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { runScript, type ScriptRun } from '../support/run-script';
 
 // Spawned as npm runs them (react-server condition: see package.json). Every script and benchmark takes its options through lib/cli/command-line.ts (the embedded
 // store's CLI has its own, tested in embedded/test/cli.test.ts): --help prints the usage and
@@ -22,21 +22,9 @@ const ENTRY_POINTS = [
   ['worker', 'worker/index.ts'],
 ] as const;
 
-function run(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // No configured servers: a script that got past its options would fail differently (or start them).
-    const env = { ...process.env, EVENTSTORE_CONNECTION_STRING: '', DATABASE_URL: '' };
-    const child = spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', script, ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(script: string, args: string[]): Promise<ScriptRun> {
+  // No configured servers: a script that got past its options would fail differently (or start them).
+  return runScript(script, args, { env: { ...process.env, EVENTSTORE_CONNECTION_STRING: '', DATABASE_URL: '' } });
 }
 
 describe('command lines of the scripts', () => {
