@@ -52,7 +52,8 @@ const USAGE = `Usage: npm run bench:loop -- [--quick] [--phases <list>] [--secon
   --seconds   how long each load runs (default 20, quick 4)
   --backlog   events in the catch-up backlog (default 100000, quick 5000)
   --out       results JSON (default bench/results/loop.json; the chart goes beside it)
-  --cpu-prof  profile the catch-up worker into this directory (a .cpuprofile; see bench/profile-summary.ts)
+  --cpu-prof  CPU profiles of the store, the worker and the catch-up worker into this directory (.cpuprofile files
+              by service; see bench/profile-summary.ts)
   --help      show this help`;
 
 function options(argv: readonly string[]) {
@@ -119,7 +120,7 @@ async function main(): Promise<number> {
   process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
   try {
-    stack = await startStack({ log });
+    stack = await startStack({ log, cpuProfileDir: opts.cpuProf });
     await stack.worker.start();
     const client = createEventStoreClient(stack.eventStoreConnectionString);
     const { db, close } = createDb(stack.databaseUrl, { max: 20 });

@@ -66,92 +66,148 @@ const text = (value: bigint | Date | string | null | undefined) =>
   value === null || value === undefined ? null : value instanceof Date ? value.toISOString() : String(value);
 const json = (value: unknown) => JSON.stringify(value ?? null);
 
+/** What became of each event of a batch: the plan's outcome, or 'held' when its stream is held (with `skipHeld`). */
+export type AppliedOutcome = BatchOutcome | 'held';
+
+export type ApplyBatchOptions = {
+  /**
+   * Leave out the events of held streams (projection_holds), read in the same transaction as
+   * the rows: their outcome is 'held' and the caller handles them one by one.
+   */
+  skipHeld?: boolean;
+};
+
 export async function applyBatch(
   db: Db,
   events: readonly BatchEvent[],
   tables: ReadModelTables = LIVE,
-): Promise<Map<string, BatchOutcome>> {
+  options: ApplyBatchOptions = {},
+): Promise<Map<string, AppliedOutcome>> {
   if (events.length === 0) return new Map();
   // Two workers of one group may apply overlapping batches: the loser plans again from the rows
   // the winner left (it then finds its events duplicates).
   for (let attempt = 1; ; attempt++) {
     try {
-      return await applyOnce(db, events, tables);
+      return await applyOnce(db, events, tables, options);
     } catch (error) {
       if (!(error instanceof ConcurrentProjectionError) || attempt >= 20) throw error;
     }
   }
 }
 
-async function applyOnce(db: Db, events: readonly BatchEvent[], tables: ReadModelTables): Promise<Map<string, BatchOutcome>> {
+const streamOf = (event: BatchEvent) => (event.kind === 'unknown' ? event.streamId : event.projected.streamId);
+const eventIdOf = (event: BatchEvent) => (event.kind === 'unknown' ? event.id : event.projected.id);
+
+/**
+ * Every round trip to PostgreSQL costs far more than the statement (each wakes a server process:
+ * the worker's largest CPU cost under live load was socket writes), so the statements are sent in
+ * two pipelines: the reads the plan needs, then every write. One connection runs them in order.
+ */
+async function applyOnce(
+  db: Db,
+  events: readonly BatchEvent[],
+  tables: ReadModelTables,
+  options: ApplyBatchOptions,
+): Promise<Map<string, AppliedOutcome>> {
   return db.transaction(async (tx) => {
     const numbers = new Set<string>();
     for (const event of events) {
-      if (event.kind === 'unknown') numbers.add(accountOf(event.streamId));
-      else {
-        numbers.add(accountOf(event.projected.streamId));
-        if (event.projected.event.type === 'PaymentMade') numbers.add(event.projected.event.data.payeeAccountNumber);
-      }
+      numbers.add(accountOf(streamOf(event)));
+      if (event.kind === 'account' && event.projected.event.type === 'PaymentMade')
+        numbers.add(event.projected.event.data.payeeAccountNumber);
     }
     const sorted = [...numbers].sort();
-    // Locked in a fixed order so two batches touching the same accounts cannot deadlock.
-    const locked = await tx.execute<RawAccountRow>(sql`
-      select number, holder_name, balance::text, revision::text, opened_at, updated_at
-      from ${tables.accounts} where number = any(${array(sorted)}::text[])
-      order by number for update`);
+    const streams = [...new Set(events.map(streamOf))];
+    const [locked, newest, held] = await Promise.all([
+      // Locked in a fixed order so two batches touching the same accounts cannot deadlock.
+      tx.execute<RawAccountRow>(sql`
+        select number, holder_name, balance::text, revision::text, opened_at, updated_at
+        from ${tables.accounts} where number = any(${array(sorted)}::text[])
+        order by number for update`),
+      // One backward probe of the primary key per account (DISTINCT ON read every entry of each).
+      tx.execute<{ account_number: string; last_position: string; last_balance: string }>(sql`
+        select a.n as account_number, h.position::text as last_position, h.balance_after::text as last_balance
+        from unnest(${array(sorted)}::text[]) as a(n)
+        cross join lateral (select position, balance_after from ${tables.history} where account_number = a.n order by position desc limit 1) h`),
+      options.skipHeld
+        ? tx.execute<{ stream: string }>(sql`select stream from ${tables.holds} where stream = any(${array(streams)}::text[])`)
+        : Promise.resolve([]),
+    ]);
     const rows = new Map<string, AccountRow | null>(sorted.map((n) => [n, null]));
     for (const row of locked) rows.set(row.number, toAccountRow(row));
-
-    // One backward probe of the primary key per account (DISTINCT ON read every entry of each).
-    const newest = await tx.execute<{ account_number: string; last_position: string; last_balance: string }>(sql`
-      select a.n as account_number, h.position::text as last_position, h.balance_after::text as last_balance
-      from unnest(${array(sorted)}::text[]) as a(n)
-      cross join lateral (select position, balance_after from ${tables.history} where account_number = a.n order by position desc limit 1) h`);
     const last = new Map<string, LastEntry>(
       newest.map((r) => [r.account_number, { position: BigInt(r.last_position), balanceAfter: BigInt(r.last_balance) }]),
     );
+    const heldStreams = new Set(held.map((r) => r.stream));
+    const outcomes = new Map<string, AppliedOutcome>();
+    const applicable = heldStreams.size === 0 ? events : events.filter((event) => !heldStreams.has(streamOf(event)));
+    for (const event of events) if (heldStreams.has(streamOf(event))) outcomes.set(eventIdOf(event), 'held');
 
-    const plan = planBatch({ events, rows, last });
-    if (plan.applied === 0) return plan.outcomes;
+    const plan = planBatch({ events: applicable, rows, last });
+    for (const [id, outcome] of plan.outcomes) outcomes.set(id, outcome);
+    if (plan.applied === 0) return outcomes;
 
+    const writes: Promise<unknown>[] = [];
+    // Drizzle's queries run each time they are awaited: counted once through then().
+    let inserted: Promise<number> | undefined;
+    let updated: Promise<number> | undefined;
     if (plan.inserts.length > 0) {
-      const inserted = await tx.execute(sql`
+      const r = plan.inserts;
+      inserted = tx
+        .execute(
+          sql`
         insert into ${tables.accounts} (number, holder_name, balance, revision, opened_at, updated_at)
-        select * from unnest(${array(plan.inserts.map((r) => r.number))}::text[], ${array(plan.inserts.map((r) => r.holderName))}::text[],
-          ${array(plan.inserts.map((r) => text(r.balance)))}::text[]::bigint[], ${array(plan.inserts.map((r) => text(r.revision)))}::text[]::bigint[],
-          ${array(plan.inserts.map((r) => text(r.openedAt)))}::text[]::timestamptz[], ${array(plan.inserts.map((r) => text(r.updatedAt)))}::text[]::timestamptz[])
-        on conflict (number) do nothing returning number`);
-      if (inserted.length !== plan.inserts.length) throw new ConcurrentProjectionError('an account opened in this batch');
+        select * from unnest(${array(r.map((x) => x.number))}::text[], ${array(r.map((x) => x.holderName))}::text[],
+          ${array(r.map((x) => text(x.balance)))}::text[]::bigint[], ${array(r.map((x) => text(x.revision)))}::text[]::bigint[],
+          ${array(r.map((x) => text(x.openedAt)))}::text[]::timestamptz[], ${array(r.map((x) => text(x.updatedAt)))}::text[]::timestamptz[])
+        on conflict (number) do nothing returning number`,
+        )
+        .then((rows) => rows.length);
+      writes.push(inserted);
     }
     if (plan.updates.length > 0) {
       const u = plan.updates;
-      const updated = await tx.execute(sql`
+      updated = tx
+        .execute(
+          sql`
         update ${tables.accounts} a set holder_name = v.holder_name, balance = v.balance, revision = v.revision, updated_at = v.updated_at
         from unnest(${array(u.map((x) => x.row.number))}::text[], ${array(u.map((x) => x.row.holderName))}::text[],
           ${array(u.map((x) => text(x.row.balance)))}::text[]::bigint[], ${array(u.map((x) => text(x.row.revision)))}::text[]::bigint[],
           ${array(u.map((x) => text(x.row.updatedAt)))}::text[]::timestamptz[], ${array(u.map((x) => text(x.loadedRevision)))}::text[]::bigint[])
           as v(number, holder_name, balance, revision, updated_at, loaded_revision)
         where a.number = v.number and a.revision = v.loaded_revision
-        returning a.number`);
-      if (updated.length !== u.length) throw new ConcurrentProjectionError('an account row');
+        returning a.number`,
+        )
+        .then((rows) => rows.length);
+      writes.push(updated);
     }
-    if (plan.history.length > 0) await insertHistory(tx, tables, plan.history);
-    for (const entry of plan.late) await insertLateEntry(tx, tables, entry);
-    await insertIndex(tx, tables, plan.index);
-
-    await tx.execute(sql`
-      insert into ${tables.checkpoint} (projection, position, events_applied) values (${ACCOUNTS_PROJECTION}, ${text(plan.position)}::bigint, ${plan.applied})
-      on conflict (projection) do update set
-        position = greatest(${tables.checkpoint}.position, excluded.position),
-        events_applied = ${tables.checkpoint}.events_applied + excluded.events_applied,
-        updated_at = now()`);
+    if (plan.history.length > 0) writes.push(insertHistory(tx, tables, plan.history));
+    if (plan.late.length > 0) {
+      // A late entry reads the history it is slotted into, so it waits for the writes before it.
+      await Promise.all(writes);
+      for (const entry of plan.late) await insertLateEntry(tx, tables, entry);
+    }
+    writes.push(insertIndex(tx, tables, plan.index));
+    writes.push(
+      tx.execute(sql`
+        insert into ${tables.checkpoint} (projection, position, events_applied) values (${ACCOUNTS_PROJECTION}, ${text(plan.position)}::bigint, ${plan.applied})
+        on conflict (projection) do update set
+          position = greatest(${tables.checkpoint}.position, excluded.position),
+          events_applied = ${tables.checkpoint}.events_applied + excluded.events_applied,
+          updated_at = now()`),
+    );
     // Only the live read model has waiters; a rebuild's copy is silent until it is swapped in.
     if (tables.schema === READ_MODEL_SCHEMA) {
       const notices = [...plan.revisions].map(([accountNumber, revision]) => formatProjectionNotice({ accountNumber, revision }));
-      await tx.execute(sql`select pg_notify(${PROJECTION_CHANNEL}, n) from unnest(${array(notices)}::text[]) n`);
-      await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${text(plan.position)})`);
+      writes.push(
+        tx.execute(sql`select pg_notify(${PROJECTION_CHANNEL}, n) from unnest(${array(notices)}::text[]) n
+          union all select pg_notify(${EVENTS_CHANNEL}, ${text(plan.position)})`),
+      );
     }
-    return plan.outcomes;
+    await Promise.all(writes);
+    if (inserted && (await inserted) !== plan.inserts.length) throw new ConcurrentProjectionError('an account opened in this batch');
+    if (updated && (await updated) !== plan.updates.length) throw new ConcurrentProjectionError('an account row');
+    return outcomes;
   });
 }
 
@@ -203,8 +259,9 @@ export async function insertIndex(tx: Executor, tables: ReadModelTables, entries
 
 /** One event, as a batch of one. */
 export async function applyEvent(db: Db, projected: ProjectedEvent, tables: ReadModelTables = LIVE): Promise<ApplyOutcome> {
-  const outcomes = await applyBatch(db, [{ kind: 'account', projected }], tables);
-  return appliedOutcome(outcomes.get(projected.id)!);
+  const outcome = (await applyBatch(db, [{ kind: 'account', projected }], tables)).get(projected.id);
+  if (outcome === undefined || outcome === 'held') throw new Error(`no outcome for ${projected.id}`); // held only with skipHeld
+  return appliedOutcome(outcome);
 }
 
 export const appliedOutcome = (outcome: BatchOutcome): ApplyOutcome => (outcome === 'apply' ? 'applied' : outcome);

@@ -42,7 +42,7 @@ import {
   type RecordedEvent,
   PersistentSubscriptionExistsError,
   START,
-  excludeSystemEvents,
+  streamNameFilter,
   persistentSubscriptionToAllSettingsFromDefaults,
   type EventStoreDBClient,
   type PersistentSubscriptionToAll,
@@ -52,7 +52,7 @@ import { isDataError, isDatabaseUnavailable, type Db } from '@/lib/db/client';
 import { fromRecorded } from '@/lib/eventstore/serialization/events';
 import { getLogger, messageFirst, type LogFields, type MessageLogger } from '@/lib/log';
 import { retryWithBackoff } from '@/lib/retry';
-import type { BatchEvent } from '@/lib/projections/batch';
+import type { BatchEvent, BatchOutcome } from '@/lib/projections/batch';
 import {
   indexEntryOfRecorded as indexEntryWith,
   isProjected,
@@ -61,18 +61,18 @@ import {
   payeeOf,
   toBatchEvent as toBatchEventWith,
 } from './delivered';
-import { accountNumberFromStream } from '@/lib/eventstore/serialization/streams';
+import { ACCOUNT_STREAM_PREFIX, accountNumberFromStream } from '@/lib/eventstore/serialization/streams';
 import {
   applyBatch,
   appliedOutcome,
   appliedRevision,
   deleteHold,
   findHold,
-  findHolds,
   listHolds,
   recordHold,
   recordIndexOnly,
   storedHoldReason,
+  type ApplyBatchOptions,
   type ApplyOutcome,
 } from './projector';
 
@@ -123,7 +123,6 @@ export type ProjectionWorker = {
   resume: (stream: string) => Promise<boolean>;
 };
 
-/** Creates the $all consumer group from the start of $all if it does not exist yet; system events filtered server-side. */
 /**
  * The group's settings. The defaults read 20 events per catch-up read and buffer 500, which
  * paces a worker catching up on a backlog far below what it can apply; these keep two batches
@@ -132,13 +131,16 @@ export type ProjectionWorker = {
 export const GROUP_SETTINGS = { readBatchSize: 500, historyBufferSize: 2_000, liveBufferSize: 2_000 } as const;
 
 /**
- * Creates the $all consumer group from the start of $all if it does not exist yet (system
- * events filtered server-side); a group made with other buffer settings is brought to these.
+ * Creates the $all consumer group from the start of $all if it does not exist yet, delivering
+ * account streams only (filtered server-side: command records are half of all events and the
+ * worker has nothing to do with them); a group made with other buffer settings is brought to
+ * these. A filter cannot be changed on an existing group: one made by an earlier version
+ * (system events excluded, command records delivered and acked unapplied) keeps working.
  */
 export async function ensureGroup(client: EventStoreDBClient, group: string, maxRetryCount = 50): Promise<void> {
   const settings = persistentSubscriptionToAllSettingsFromDefaults({ startFrom: START, maxRetryCount, ...GROUP_SETTINGS });
   try {
-    await client.createPersistentSubscriptionToAll(group, settings, { filter: excludeSystemEvents() });
+    await client.createPersistentSubscriptionToAll(group, settings, { filter: streamNameFilter({ prefixes: [ACCOUNT_STREAM_PREFIX] }) });
   } catch (error) {
     if (!(error instanceof PersistentSubscriptionExistsError)) throw error;
     const current = (await client.getPersistentSubscriptionToAllInfo(group)).settings;
@@ -199,7 +201,9 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     }
     try {
       const outcome = appliedOutcome(
-        (await applyWithLocalRetries([event], `${recorded.streamId}@${recorded.revision}`, eventFields(recorded))).get(recorded.id)!,
+        (await applyWithLocalRetries([event], `${recorded.streamId}@${recorded.revision}`, eventFields(recorded))).get(
+          recorded.id,
+        ) as BatchOutcome,
       );
       if (outcome === 'payee-missing') {
         return { cannot: payeeMissing(payeeOf(event)) };
@@ -367,8 +371,13 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
    * A database hiccup should not spend the event's server-side retries (and get it parked),
    * so transient failures are retried here first, with backoff.
    */
-  async function applyWithLocalRetries(events: BatchEvent[], label: string, fields: LogFields = { events: events.length }) {
-    return retryWithBackoff(() => applyBatch(db, events), {
+  async function applyWithLocalRetries(
+    events: BatchEvent[],
+    label: string,
+    fields: LogFields = { events: events.length },
+    options: ApplyBatchOptions = {},
+  ) {
+    return retryWithBackoff(() => applyBatch(db, events, undefined, options), {
       retries: Infinity,
       minDelayMs: 50,
       maxDelayMs: 500,
@@ -394,20 +403,10 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     const toAck: PersistentSubscriptionToAllResolvedEvent[] = [];
     const single: PersistentSubscriptionToAllResolvedEvent[] = [];
     const candidates: Array<{ resolved: PersistentSubscriptionToAllResolvedEvent; event: BatchEvent }> = [];
-    const streams = new Set<string>();
-    for (const resolved of batch) {
-      const recorded = resolved.event;
-      if (recorded && accountNumberFromStream(recorded.streamId) !== null) streams.add(recorded.streamId);
-    }
-    const holds = await findHolds(db, [...streams]);
     for (const resolved of batch) {
       const recorded = resolved.event;
       if (!recorded || !isProjected(recorded)) {
         toAck.push(resolved);
-        continue;
-      }
-      if (holds.has(recorded.streamId)) {
-        single.push(resolved);
         continue;
       }
       const event = toBatchEvent(recorded, resolved.commitPosition);
@@ -417,9 +416,12 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     if (candidates.length > 0) {
       let outcomes: Map<string, string> | null = null;
       try {
+        // Events of held streams are left out ('held') and go through handle() below.
         outcomes = await applyWithLocalRetries(
           candidates.map((c) => c.event),
           `a batch of ${candidates.length} events`,
+          undefined,
+          { skipHeld: true },
         );
       } catch (error) {
         if (!isDataError(error)) throw error;

@@ -27,7 +27,12 @@ export type SoakStack = {
   stop: () => Promise<void>;
 };
 
-export async function startStack(options: { env?: NodeJS.ProcessEnv; log: (message: string) => void }): Promise<SoakStack> {
+export async function startStack(options: {
+  env?: NodeJS.ProcessEnv;
+  log: (message: string) => void;
+  /** Writes a CPU profile of each Node service (store, worker) under <dir>/<service>/ when it exits. */
+  cpuProfileDir?: string;
+}): Promise<SoakStack> {
   const env = options.env ?? process.env;
   const dir = fs.mkdtempSync(path.join(tmpdir(), 'eventbank-soak-'));
   // As root, embedded PostgreSQL runs as an unprivileged user that must traverse this directory.
@@ -43,6 +48,8 @@ export async function startStack(options: { env?: NodeJS.ProcessEnv; log: (messa
     worker: path.join(dir, 'worker.log'),
   };
   const started: ServiceProcess[] = [];
+  const profile = (service: string) =>
+    options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(options.cpuProfileDir, service)}`] : [];
   const stop = async () => {
     // Worker first (it writes to both), the databases last.
     for (const service of [...started].reverse()) await service.stop().catch(() => {});
@@ -62,6 +69,8 @@ export async function startStack(options: { env?: NodeJS.ProcessEnv; log: (messa
         logs['event store'],
         /^(esdb:\/\/\S+)$/,
         onUnexpectedExit,
+        false,
+        profile('store'),
       );
       started.push(store);
       eventStoreConnectionString = await store.start();
@@ -99,6 +108,8 @@ export async function startStack(options: { env?: NodeJS.ProcessEnv; log: (messa
       logs.worker,
       undefined,
       onUnexpectedExit,
+      false,
+      profile('worker'),
     );
     started.push(worker);
     return { dir, eventStoreConnectionString, databaseUrl, projectionGroup, store, postgres, worker, unexpectedExits, logs, stop };

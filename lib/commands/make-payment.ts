@@ -4,7 +4,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { decideMakePayment, type MakePayment } from '@/lib/domain';
 import { withDbDeadline, type Db } from '@/lib/db/client';
 import { waitForProjection } from '@/lib/db/projection-waiter';
-import { accountHistory } from '@/lib/db/schema';
+import { accountHistory, accounts } from '@/lib/db/schema';
 import { PayerStateCache, type CachedAccount } from '@/lib/eventstore/write-model/payer-state-cache';
 import { readCommandRecord } from '@/lib/eventstore/write-model/command-registry';
 import { accountStream } from '@/lib/eventstore/serialization/streams';
@@ -111,15 +111,14 @@ async function payFromReadModel(run: CommandRun, command: MakePayment, deps: Com
   const ownEventId = run.eventId();
   const read = <T>(query: PromiseLike<T>) => withDbDeadline(query, deps.dbDeadlineMs);
   for (;;) {
-    // The row first, then our own event: the worker writes both in one transaction, so if the
-    // row's revision already covers an earlier submit of this command, the lookup below finds it;
-    // if not, an append at that revision must fail. (The other order lets the worker apply the
-    // earlier submit in between: the lookup misses it and the append at the newer revision
-    // succeeds, paying twice.)
-    const payerRow = await read(getAccount(payer, deps.db));
+    // The payer's row and our own event in one statement, so from one snapshot: the worker
+    // writes both in one transaction, so if the row's revision already covers an earlier submit
+    // of this command, the lookup finds it; if not, an append at that revision must fail. (Read
+    // apart, row after event, the worker could apply the earlier submit in between: the lookup
+    // misses it and the append at the newer revision succeeds, paying twice.)
+    const { payerRow, applied, payeeProjected } = await read(readPaymentContext(deps.db, payer, payee, ownEventId));
     // Already applied by an earlier submit of this command: same answer, nothing appended.
-    const done = await read(findAppliedPayment(deps.db, ownEventId, payer));
-    if (done) return success(payer, done.revision, done.position);
+    if (applied) return success(payer, applied.revision, applied.position);
 
     if (!payerRow) {
       const appearing = await waitForUnprojectedAccount(deps, payer, deadline);
@@ -128,7 +127,7 @@ async function payFromReadModel(run: CommandRun, command: MakePayment, deps: Com
       if (appearing === 'timeout') return stillUpdating();
       continue;
     }
-    const payeeExists = (await read(getAccount(payee, deps.db))) !== null || (await existsInStore(deps, payee));
+    const payeeExists = payeeProjected || (await existsInStore(deps, payee));
 
     const decision = decideMakePayment({ payer: { accountNumber: payer, balanceCents: payerRow.balanceCents }, payeeExists }, command);
     if (!decision.ok) {
@@ -270,13 +269,40 @@ async function payeeExistsAnywhere(deps: CommandDeps, cache: PayerStateCache, pa
   return (await cache.refresh(deps.eventStore, payee)).state.status === 'open';
 }
 
-async function findAppliedPayment(db: Db, eventId: string, payer: string) {
-  const rows = await db
-    .select({ revision: accountHistory.revision, position: accountHistory.position })
-    .from(accountHistory)
-    .where(and(eq(accountHistory.eventId, eventId), eq(accountHistory.accountNumber, payer)))
-    .limit(1);
-  return rows[0] ?? null;
+type PaymentContext = {
+  payerRow: { balanceCents: bigint; revision: bigint } | null;
+  /** This command's PaymentMade as the read model applied it, if it did. */
+  applied: { revision: bigint; position: bigint } | null;
+  payeeProjected: boolean;
+};
+
+/** Everything the read-model decision needs, in one round trip (each one costs more than the statement). */
+async function readPaymentContext(db: Db, payer: string, payee: string, eventId: string): Promise<PaymentContext> {
+  const [row] = await db.execute<{
+    balance: string | null;
+    revision: string | null;
+    applied_revision: string | null;
+    applied_position: string | null;
+    payee_projected: boolean;
+  }>(sql`
+    select p.${sql.identifier(accounts.balance.name)}::text as balance, p.${sql.identifier(accounts.revision.name)}::text as revision,
+      h.revision::text as applied_revision, h.position::text as applied_position,
+      exists (select 1 from ${accounts} where ${accounts.number} = ${payee}) as payee_projected
+    from (select 1) as one
+    left join ${accounts} p on p.${sql.identifier(accounts.number.name)} = ${payer}
+    left join lateral (
+      select ${accountHistory.revision} as revision, ${accountHistory.position} as position from ${accountHistory}
+      where ${accountHistory.eventId} = ${eventId} and ${accountHistory.accountNumber} = ${payer} limit 1
+    ) h on true`);
+  if (!row) throw new Error('the payment context query returned no row');
+  return {
+    payerRow: row.balance !== null && row.revision !== null ? { balanceCents: BigInt(row.balance), revision: BigInt(row.revision) } : null,
+    applied:
+      row.applied_revision !== null && row.applied_position !== null
+        ? { revision: BigInt(row.applied_revision), position: BigInt(row.applied_position) }
+        : null,
+    payeeProjected: row.payee_projected,
+  };
 }
 
 async function existsInStore(deps: CommandDeps, accountNumber: string): Promise<boolean> {

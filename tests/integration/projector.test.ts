@@ -8,8 +8,7 @@ import { appendForCommand } from '@/lib/commands/support';
 import { fromRecorded } from '@/lib/eventstore/serialization/events';
 import { accountStream } from '@/lib/eventstore/serialization/streams';
 import type { ProjectedEvent } from '@/lib/projections/accounts';
-import { applyBatch, applyEvent, type ApplyOutcome } from '@/worker/projector';
-import type { BatchOutcome } from '@/lib/projections/batch';
+import { applyBatch, applyEvent, type AppliedOutcome, type ApplyOutcome } from '@/worker/projector';
 import { newCommandId, readUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
 
 let env: TestEnvironment;
@@ -150,7 +149,7 @@ describe('projection I/O layer', () => {
     for (const seed of [3, 11, 2026]) {
       const { db } = await env.createDatabase();
       let queue = shuffled([...events, ...events.filter((_, i) => i % 2 === 0)], seed);
-      const counts = new Map<BatchOutcome, number>();
+      const counts = new Map<AppliedOutcome, number>();
       for (let round = 0, size = 1 + (seed % 5); queue.length > 0; round++) {
         if (round > 1_000) throw new Error('batches never converged');
         const batch = queue.slice(0, size);
