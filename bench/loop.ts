@@ -20,6 +20,8 @@ import { whenParentExits } from '@/lib/when-parent-exits';
 import { measureFsync } from './fsync-rate.js';
 import { appendBacklog } from './loop/backlog';
 import { closedLoop, hotPick, openAccounts, openLoop, pay, uniformPick, type Payment } from './loop/bank';
+import { productionBuildProblem } from './loop/http';
+import { httpPhase } from './loop/http-phase';
 import { LagTracker } from './loop/lag';
 import { rawBatchedRate } from './loop/raw-limit';
 import { sampleRss, summarize, since } from './loop/stats';
@@ -29,7 +31,7 @@ import { ServiceProcess } from './soak/services';
 import { startStack, type SoakStack } from './soak/stack';
 
 const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const PHASES = ['commands', 'rate', 'contended', 'hot', 'catchup', 'resume'] as const;
+const PHASES = ['commands', 'http', 'rate', 'contended', 'hot', 'catchup', 'resume'] as const;
 type Phase = (typeof PHASES)[number];
 
 const TARGETS = {
@@ -48,12 +50,13 @@ const TARGETS = {
 const USAGE = `Usage: npm run bench:loop -- [--quick] [--phases <list>] [--seconds <n>] [--backlog <n>] [--out <file>]
 
   --quick     short phases and a small backlog (a smoke run of a minute or two)
-  --phases    comma list of ${PHASES.join(',')} (default all)
+  --phases    comma list of ${PHASES.join(',')} (default all);
+              http posts the payment form to the production build (run \`npm run build\` first)
   --seconds   how long each load runs (default 20, quick 4)
   --backlog   events in the catch-up backlog (default 100000, quick 5000)
   --out       results JSON (default bench/results/loop.json; the chart goes beside it)
-  --cpu-prof  CPU profiles of the store, the worker and the catch-up worker into this directory (.cpuprofile files
-              by service; see bench/profile-summary.ts)
+  --cpu-prof  CPU profiles into this directory, by service: the store, the worker, the catch-up worker and
+              the http phase's Next server (.cpuprofile files; see bench/profile-summary.ts)
   --help      show this help`;
 
 function options(argv: readonly string[]) {
@@ -96,6 +99,12 @@ const latency = (payments: readonly Payment[]) => summarize(payments.map((p) => 
 
 async function main(): Promise<number> {
   const opts = commandLineOrExit('bench:loop', USAGE, () => options(process.argv.slice(2)));
+  // Before minutes of set-up, not after the phases before it.
+  const noBuild = opts.phases.has('http') ? productionBuildProblem() : undefined;
+  if (noBuild) {
+    console.error(`[loop] ${noBuild}`);
+    return 2;
+  }
   const log = (message: string) => console.log(`[loop] ${message}`);
   const figures: Figure[] = [];
   const series: Series[] = [];
@@ -153,6 +162,10 @@ async function main(): Promise<number> {
         );
         series.push({ label: `${clients} clients`, samples: payments.map((p) => p.latencyMs) });
       }
+    }
+
+    if (opts.phases.has('http')) {
+      await httpPhase({ stack, db, accounts, ms, cpuProf: opts.cpuProf, figure, series, cleanups, log });
     }
 
     if (opts.phases.has('rate')) {

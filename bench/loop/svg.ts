@@ -3,7 +3,7 @@
 
 export type Series = { label: string; samples: readonly number[] };
 
-const COLORS = ['#1d4ed8', '#b91c1c', '#15803d', '#a16207', '#7c3aed', '#0e7490', '#be185d', '#4b5563'];
+const COLORS = ['#1d4ed8', '#b91c1c', '#15803d', '#a16207', '#7c3aed', '#0e7490', '#be185d', '#4b5563', '#ea580c', '#65a30d', '#0f172a'];
 
 export function latencyCdfSvg(title: string, series: readonly Series[], width = 760, height = 420): string {
   const pad = { left: 56, right: 200, top: 36, bottom: 44 };
