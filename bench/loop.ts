@@ -121,12 +121,18 @@ async function main(): Promise<number> {
 
   let stack: SoakStack | undefined;
   const cleanups: Array<() => Promise<void>> = [];
-  const stopAll = async () => {
+  const stopAll = async (keepData = false) => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
     await stack?.stop();
+    // The stack's store and PostgreSQL data run to gigabytes after a catch-up backlog: kept
+    // (with the services' logs) only when the run failed.
+    if (!stack) return;
+    if (keepData) log(`the stack's data and logs are kept in ${stack.dir}`);
+    else fs.rmSync(stack.dir, { recursive: true, force: true });
   };
   whenParentExits(() => void stopAll().then(() => process.exit(1)));
   process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  let succeeded = false;
 
   try {
     stack = await startStack({ log, cpuProfileDir: opts.cpuProf });
@@ -347,9 +353,10 @@ async function main(): Promise<number> {
     console.log(
       `\n${renderTable(figures)}\n\nWritten ${path.relative(process.cwd(), opts.out)} and ${path.relative(process.cwd(), svgFile)}.`,
     );
+    succeeded = true;
     return 0;
   } finally {
-    await stopAll();
+    await stopAll(!succeeded);
   }
 }
 

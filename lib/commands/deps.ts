@@ -4,6 +4,7 @@ import { loadConfig, type PaymentDecisionSource } from '@/lib/config';
 import { getDb, type Db } from '@/lib/db/client';
 import { getEventStore } from '@/lib/eventstore/connection/client';
 import { PayerStateCache } from '@/lib/eventstore/write-model/payer-state-cache';
+import type { StreamQueue } from './stream-queue';
 
 /** What handlers talk to. Server actions use the process-wide defaults; tests pass their own. */
 export type CommandDeps = {
@@ -17,6 +18,8 @@ export type CommandDeps = {
   payerCache?: PayerStateCache;
   /** How long one query-model read may take before the command answers "unavailable". */
   dbDeadlineMs?: number;
+  /** Payments from one payer run one at a time (see stream-queue.ts); one per process by default. */
+  streamQueue?: StreamQueue;
 };
 
 const globalForCache = globalThis as unknown as { __eventbankPayerCache?: PayerStateCache };

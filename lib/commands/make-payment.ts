@@ -8,14 +8,16 @@ import { accountHistory, accounts } from '@/lib/db/schema';
 import { PayerStateCache, type CachedAccount } from '@/lib/eventstore/write-model/payer-state-cache';
 import { readCommandRecord } from '@/lib/eventstore/write-model/command-registry';
 import { accountStream } from '@/lib/eventstore/serialization/streams';
-import { getAccount } from '@/lib/queries';
 import { defaultDeps, type CommandDeps } from './deps';
 import { failure, type CommandResult } from './result';
 import { AppendOutcomeUnknownError } from './store-errors';
 import { makePaymentInputSchema, type MakePaymentInput } from './schemas';
+import { StreamQueue } from './stream-queue';
 import { CommandRun, domainFailure, isFailure, isWrongExpectedVersion, success, unavailable, validationFailure } from './support';
 
 const DEFAULT_CATCH_UP_TIMEOUT_MS = 5000;
+/** Payments from one payer run one at a time in this process (see stream-queue.ts). */
+const processQueue = new StreamQueue();
 /** Decide-again rounds of the event-store source before answering "conflict" (a hot account); immediate, like runAccountCommand's (no backoff: see lib/commands/support.ts). */
 export const MAX_STORE_ATTEMPTS = 25;
 
@@ -65,12 +67,33 @@ export async function makePayment(input: MakePaymentInput, deps: CommandDeps = d
   };
   const run = new CommandRun(deps.eventStore, commandId, 'MakePayment', content);
   const deadline = Date.now() + (deps.catchUpTimeoutMs ?? DEFAULT_CATCH_UP_TIMEOUT_MS);
+  const cache = deps.payerCache ?? fallbackCache;
+  // Before the claim: a duplicate of this command can only append after it (see payFromEventStore).
+  const seenBefore = cache.peek(content.payerAccountNumber)?.revision ?? 'no_stream';
   let result: CommandResult;
   try {
-    result =
+    // The claim is this command's own: made before queueing behind the payer's other payments,
+    // so the queue holds only what must be one at a time (decide and append).
+    const [claimed, prefetched] = await Promise.all([
+      run.ensureClaimed(accountStream(content.payerAccountNumber)),
+      // The event-store source's reads of the query model need no particular moment (see
+      // incomingCreditsLowerBound): made now, beside the claim, rather than in the payer's queue.
       deps.decisionSource === 'event-store'
-        ? await payFromEventStore(run, content, deps, deadline)
-        : await payFromReadModel(run, content, deps, deadline);
+        ? readQueryModelOrNull(deps, content.payerAccountNumber, content.payeeAccountNumber)
+        : Promise.resolve(null),
+    ]);
+    result =
+      claimed !== 'fresh' && claimed !== 'retry'
+        ? claimed
+        : await (deps.streamQueue ?? processQueue).run(
+            content.payerAccountNumber,
+            deadline,
+            () =>
+              deps.decisionSource === 'event-store'
+                ? payFromEventStore(run, content, deps, deadline, seenBefore, prefetched)
+                : payFromReadModel(run, content, deps, deadline),
+            () => failure('conflict', 'Too many payments from this account at once; nothing was paid. Please try again in a moment.'),
+          );
   } catch (error) {
     result = unavailable(error, 'the payment', run);
   }
@@ -127,6 +150,17 @@ async function payFromReadModel(run: CommandRun, command: MakePayment, deps: Com
       if (appearing === 'timeout') return stillUpdating();
       continue;
     }
+    // The payment before this one from this payer (queued behind it) is appended but not yet
+    // applied: an append at the row's revision would only fail. Wait for it instead.
+    const appended = appendedHere.get(payer);
+    if (appended !== undefined && payerRow.revision < appended) {
+      const remaining = deadline - Date.now();
+      const waited = remaining > 0 ? await waitForProjection(deps.db, payer, appended, remaining) : 'timeout';
+      if (waited === 'held') return heldAccount();
+      if (waited === 'timeout') return stillApplying();
+      continue;
+    }
+    if (appended !== undefined) appendedHere.delete(payer);
     const payeeExists = payeeProjected || (await existsInStore(deps, payee));
 
     const decision = decideMakePayment({ payer: { accountNumber: payer, balanceCents: payerRow.balanceCents }, payeeExists }, command);
@@ -139,16 +173,15 @@ async function payFromReadModel(run: CommandRun, command: MakePayment, deps: Com
       const remaining = deadline - Date.now();
       const waited = remaining > 0 ? await waitForProjection(deps.db, payer, behind, remaining) : 'timeout';
       if (waited === 'held') return heldAccount();
-      if (waited === 'timeout') {
-        return failure('conflict', "The account's latest changes are still being applied; nothing was paid. Please try again in a moment.");
-      }
+      if (waited === 'timeout') return stillApplying();
       continue;
     }
 
     try {
-      const appended = await run.append(accountStream(payer), decision.events, payerRow.revision);
-      if (isFailure(appended)) return appended;
-      return success(payer, appended.streamRevision, appended.position);
+      const done = await run.append(accountStream(payer), decision.events, payerRow.revision);
+      if (isFailure(done)) return done;
+      rememberAppended(payer, done.streamRevision);
+      return success(payer, done.streamRevision, done.position);
     } catch (error) {
       if (!isWrongExpectedVersion(error)) throw error;
       // The payer's stream is ahead of the model: let the worker apply those events, then decide again.
@@ -166,29 +199,60 @@ async function payFromReadModel(run: CommandRun, command: MakePayment, deps: Com
   }
 }
 
+/**
+ * The last revision this process appended to a payer's stream under the read-model source, until
+ * the read model shows it: a hint for the next payment from that payer (never trusted for
+ * money: its append is still guarded by the row's revision). Bounded: the oldest goes first.
+ */
+const appendedHere = new Map<string, bigint>();
+const APPENDED_HERE_MAX = 10_000;
+
+function rememberAppended(payer: string, revision: bigint) {
+  appendedHere.delete(payer);
+  appendedHere.set(payer, revision);
+  if (appendedHere.size > APPENDED_HERE_MAX) appendedHere.delete(appendedHere.keys().next().value!);
+}
+
 const fallbackCache = new PayerStateCache();
 
-async function payFromEventStore(run: CommandRun, command: MakePayment, deps: CommandDeps, deadline: number): Promise<CommandResult> {
+async function payFromEventStore(
+  run: CommandRun,
+  command: MakePayment,
+  deps: CommandDeps,
+  deadline: number,
+  seenBefore: bigint | 'no_stream',
+  prefetched: PaymentContext | null,
+): Promise<CommandResult> {
   const { payerAccountNumber: payer, payeeAccountNumber: payee } = command;
   const cache = deps.payerCache ?? fallbackCache;
   const ownEventId = run.eventId();
   const stream = accountStream(payer);
-  // Any duplicate of this command can only have appended after it was claimed, which is after
-  // this point: so checking the events folded after `seenBefore` for our own id is enough.
-  const seenBefore = cache.peek(payer)?.revision ?? 'no_stream';
   let payeeExists: boolean | undefined;
   let searchedWholeStream = false;
+  let queryModel = prefetched;
 
   for (let attempt = 0; attempt < MAX_STORE_ATTEMPTS; attempt++) {
-    const entry = await cache.refresh(deps.eventStore, payer);
+    // The first try decides on the cached state as it is, without reading the store: its append
+    // is guarded by that state's revision, and our own event is looked for in it all the same.
+    // Only a refusal needs the latest state (a refusal appends nothing, so nothing guards it).
+    const cached = attempt === 0 ? cache.peek(payer) : undefined;
+    const entry = cached ?? (await cache.refresh(deps.eventStore, payer));
     const done = await findOwnEvent(deps, cache, entry, ownEventId, seenBefore);
     if (done) return success(payer, done.revision, done.position);
 
-    if (entry.state.status !== 'open') return domainFailure(notFound(payer, 'payerAccountNumber'));
-    payeeExists ??= await payeeExistsAnywhere(deps, cache, payee);
-    const balanceCents = entry.state.balanceCents + (await incomingCreditsLowerBound(deps, payer, entry));
+    if (entry.state.status !== 'open') {
+      if (cached) continue;
+      return domainFailure(notFound(payer, 'payerAccountNumber'));
+    }
+    // Read again after a conflict or before a refusal: the credits may have grown meanwhile.
+    if (attempt > 0) queryModel = await readQueryModelOrNull(deps, payer, payee);
+    payeeExists ??= queryModel?.payeeProjected || (await cache.refresh(deps.eventStore, payee)).state.status === 'open';
+    const balanceCents = entry.state.balanceCents + (await incomingCreditsLowerBound(deps, payer, entry, queryModel?.payerRow ?? null));
     const decision = decideMakePayment({ payer: { accountNumber: payer, balanceCents }, payeeExists }, command);
-    if (!decision.ok) return domainFailure(decision.error);
+    if (!decision.ok) {
+      if (cached) continue;
+      return domainFailure(decision.error);
+    }
 
     const claimed = await run.ensureClaimed(stream);
     if (claimed !== 'fresh' && claimed !== 'retry') return claimed;
@@ -202,6 +266,12 @@ async function payFromEventStore(run: CommandRun, command: MakePayment, deps: Co
     try {
       const appended = await run.append(stream, decision.events, entry.revision);
       if (isFailure(appended)) return appended;
+      cache.recordAppended(
+        payer,
+        entry,
+        decision.events.map((event, index) => ({ id: run.eventId(index), event })),
+        appended.position,
+      );
       return success(payer, appended.streamRevision, appended.position);
     } catch (error) {
       if (!isWrongExpectedVersion(error)) throw error;
@@ -231,13 +301,19 @@ async function findInStream(deps: CommandDeps, accountNumber: string, eventId: s
 }
 
 /**
- * Credits the payer has received, as far as the query model has applied them:
- * balance(row) − own-stream balance at the row's revision. 0 when the model cannot be read.
+ * Credits the payer has received, as far as the query model had applied them when `row` was
+ * read: balance(row) − own-stream balance at the row's revision. Payments are final, so any
+ * snapshot of them, however old, is at most the truth. 0 without a row (none yet, or the query
+ * model could not be read).
  */
-async function incomingCreditsLowerBound(deps: CommandDeps, payer: string, entry: CachedAccount): Promise<bigint> {
+async function incomingCreditsLowerBound(
+  deps: CommandDeps,
+  payer: string,
+  entry: CachedAccount,
+  row: PaymentContext['payerRow'],
+): Promise<bigint> {
+  if (!row) return 0n;
   try {
-    const row = await withDbDeadline(getAccount(payer, deps.db), deps.dbDeadlineMs);
-    if (!row) return 0n;
     const ownAtRevision =
       entry.revision === row.revision && entry.state.status === 'open'
         ? entry.state.balanceCents
@@ -252,21 +328,21 @@ async function incomingCreditsLowerBound(deps: CommandDeps, payer: string, entry
   }
 }
 
+/** The payer's row and whether the payee has one; null when the query model cannot be read (the store decides alone). */
+async function readQueryModelOrNull(deps: CommandDeps, payer: string, payee: string): Promise<PaymentContext | null> {
+  try {
+    return await withDbDeadline(readPaymentContext(deps.db, payer, payee, null), deps.dbDeadlineMs);
+  } catch {
+    return null;
+  }
+}
+
 async function sumOfReceivedPayments(db: Db, accountNumber: string): Promise<bigint> {
   const rows = await db
     .select({ total: sql<string>`coalesce(sum(${accountHistory.amount}), 0)::text` })
     .from(accountHistory)
     .where(and(eq(accountHistory.accountNumber, accountNumber), eq(accountHistory.kind, 'PaymentReceived')));
   return BigInt(rows[0]?.total ?? '0');
-}
-
-async function payeeExistsAnywhere(deps: CommandDeps, cache: PayerStateCache, payee: string): Promise<boolean> {
-  try {
-    if ((await withDbDeadline(getAccount(payee, deps.db), deps.dbDeadlineMs)) !== null) return true;
-  } catch {
-    // The query model is out of reach: the store knows as well.
-  }
-  return (await cache.refresh(deps.eventStore, payee)).state.status === 'open';
 }
 
 type PaymentContext = {
@@ -277,7 +353,7 @@ type PaymentContext = {
 };
 
 /** Everything the read-model decision needs, in one round trip (each one costs more than the statement). */
-async function readPaymentContext(db: Db, payer: string, payee: string, eventId: string): Promise<PaymentContext> {
+async function readPaymentContext(db: Db, payer: string, payee: string, eventId: string | null): Promise<PaymentContext> {
   const [row] = await db.execute<{
     balance: string | null;
     revision: string | null;
@@ -332,6 +408,10 @@ async function waitForUnprojectedAccount(
 
 function notFound(accountNumber: string, field: string) {
   return { code: 'not_found' as const, message: `Account ${accountNumber} does not exist`, field };
+}
+
+function stillApplying() {
+  return failure('conflict', "The account's latest changes are still being applied; nothing was paid. Please try again in a moment.");
 }
 
 function stillUpdating() {

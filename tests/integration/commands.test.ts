@@ -1,3 +1,4 @@
+import type { EventStoreDBClient } from '@eventstore/db-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonEvent } from '@eventstore/db-client';
 import { changeHolderName, deposit, makePayment, openAccount, type CommandResult } from '@/lib/commands';
@@ -402,6 +403,54 @@ describe('command ids', () => {
     expect(await makePayment(input, { ...deps, payerCache: new PayerStateCache() })).toEqual(first);
     expect((await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(payer))).toHaveLength(2);
   });
+
+  it('does not refuse on the cached state of the event-store source when the stream has moved on (a deposit made elsewhere)', async () => {
+    const payer = await open('Cached Payer', 100);
+    const payee = await open('Payee');
+    const deps = { ...env.deps, decisionSource: 'event-store' as const, payerCache: new PayerStateCache() };
+    await projected(
+      await makePayment({ commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 50 }, deps),
+    );
+    // The cache says 50 left; a deposit through another path (not the cache) makes it 550.
+    expect(deps.payerCache.peek(payer)?.state).toMatchObject({ balanceCents: 50n });
+    expectOk(await deposit({ commandId: newCommandId(), accountNumber: payer, amountCents: 500 }, env.deps));
+    const paid = await makePayment(
+      { commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 400 },
+      deps,
+    );
+    expect(paid).toMatchObject({ ok: true, streamRevision: 3n });
+    // A payment the cache can afford is appended without reading the store first, guarded by the cached revision.
+    expect(deps.payerCache.peek(payer)).toMatchObject({ revision: 3n, state: { balanceCents: 150n } });
+  });
+
+  it.each(['read-model', 'event-store'] as const)(
+    'payments racing from one payer in one process are queued: all land, each with one append that succeeds (%s source)',
+    async (decisionSource) => {
+      const payer = await open('Hot Payer', 10_000);
+      const payee = await open('Payee');
+      let appends = 0;
+      const counting = Object.create(env.client, {
+        appendToStream: {
+          value: (...args: Parameters<EventStoreDBClient['appendToStream']>) => {
+            if (args[0] === accountStream(payer)) appends += 1;
+            return env.client.appendToStream(...args);
+          },
+        },
+      }) as EventStoreDBClient;
+      const deps = { ...env.deps, eventStore: counting, decisionSource, payerCache: new PayerStateCache() };
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          makePayment({ commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 10 }, deps),
+        ),
+      );
+      expect(results.every((r) => r.ok)).toBe(true);
+      expect(results.map((r) => (r.ok ? Number(r.streamRevision) : -1)).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
+      // Unqueued, each of the 20 raced the others and most appends failed on the revision.
+      expect(appends).toBe(20);
+    },
+  );
 
   it('a retry of a stored payment that finds PostgreSQL down answers its success, not "nothing was done" (read-model source)', async () => {
     const payer = await open('Payer', 1_000);

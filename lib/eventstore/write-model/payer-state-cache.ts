@@ -1,6 +1,6 @@
 import 'server-only';
 import { FORWARDS, START, type EventStoreDBClient } from '@eventstore/db-client';
-import { evolve, initialAccountState, type AccountState } from '@/lib/domain';
+import { evolve, initialAccountState, type AccountEvent, type AccountState } from '@/lib/domain';
 import { CorruptStreamError } from './account-stream';
 import { readStreamEvents } from '../connection/read-stream';
 import { fromRecorded } from '../serialization/events';
@@ -69,6 +69,33 @@ export class PayerStateCache {
     }
     const entry: CachedAccount = { state, revision, recent: recent.slice(-this.recentPerAccount) };
     return this.store(accountNumber, entry);
+  }
+
+  /**
+   * Folds events this process has just appended onto `base`, the entry their append was guarded
+   * by (expectedRevision = base.revision), so the next decision need not read them back. The
+   * last event's position is the append's; earlier ones' are unknown.
+   */
+  recordAppended(
+    accountNumber: string,
+    base: CachedAccount,
+    appended: ReadonlyArray<{ id: string; event: AccountEvent }>,
+    position: bigint,
+  ): CachedAccount {
+    let state = base.state;
+    let revision = base.revision;
+    const recent = [...base.recent];
+    appended.forEach(({ id, event }, index) => {
+      state = evolve(state, event);
+      revision = revision === 'no_stream' ? 0n : revision + 1n;
+      recent.push({
+        id,
+        revision,
+        position: index === appended.length - 1 ? position : undefined,
+        ownBalanceCents: state.status === 'open' ? state.balanceCents : null,
+      });
+    });
+    return this.store(accountNumber, { state, revision, recent: recent.slice(-this.recentPerAccount) });
   }
 
   /**
