@@ -51,7 +51,8 @@ const USAGE = `Usage: npm run bench:loop -- [--quick] [--phases <list>] [--secon
 
   --quick     short phases and a small backlog (a smoke run of a minute or two)
   --phases    comma list of ${PHASES.join(',')} (default all);
-              http posts the payment form to the production build (run \`npm run build\` first)
+              http posts the payment form to the production build (\`npm run build\` first; left out of
+              a default run when there is none)
   --seconds   how long each load runs (default 20, quick 4)
   --backlog   events in the catch-up backlog (default 100000, quick 5000)
   --out       results JSON (default bench/results/loop.json; the chart goes beside it)
@@ -84,6 +85,7 @@ function options(argv: readonly string[]) {
   return {
     quick,
     phases,
+    phasesChosen: values.phases !== undefined,
     seconds: number('seconds', values.seconds, quick ? 4 : 20, 1, 3600),
     backlog: number('backlog', values.backlog, quick ? 5_000 : 100_000, 100, 10_000_000),
     out: path.resolve(values.out ?? path.join(REPO, 'bench', 'results', 'loop.json')),
@@ -101,9 +103,14 @@ async function main(): Promise<number> {
   const opts = commandLineOrExit('bench:loop', USAGE, () => options(process.argv.slice(2)));
   // Before minutes of set-up, not after the phases before it.
   const noBuild = opts.phases.has('http') ? productionBuildProblem() : undefined;
-  if (noBuild) {
+  if (noBuild && opts.phasesChosen) {
     console.error(`[loop] ${noBuild}`);
     return 2;
+  }
+  if (noBuild) {
+    // A default run measures what it can: everything but HTTP.
+    console.log('[loop] no production build (`npm run build`): the http phase is left out');
+    opts.phases.delete('http');
   }
   const log = (message: string) => console.log(`[loop] ${message}`);
   const figures: Figure[] = [];
@@ -315,6 +322,16 @@ async function main(): Promise<number> {
       );
       await worker.stop();
       await stack.worker.start();
+      // The stack's own worker was stopped for the backlog: its group now delivers all of it
+      // again (duplicates to the read model). Let it get through them before anything else is
+      // timed, or the next phase measures that instead.
+      const settling = process.hrtime.bigint();
+      const marker = await pay(deps('event-store'), uniformPick(accounts));
+      if (marker.revision === undefined) throw new Error(`a payment after the catch-up failed: ${marker.outcome}`);
+      tracker.reset();
+      tracker.expect(marker.payer, marker.revision, marker.ackedAt);
+      await tracker.drain(30 * 60_000);
+      log(`the stack's worker went through the backlog again (duplicates) in ${(since(settling) / 1000).toFixed(1)} s`);
     }
 
     if (opts.phases.has('resume')) {
