@@ -92,7 +92,18 @@ export async function makePayment(input: MakePaymentInput, deps: CommandDeps = d
               deps.decisionSource === 'event-store'
                 ? payFromEventStore(run, content, deps, deadline, seenBefore, prefetched)
                 : payFromReadModel(run, content, deps, deadline),
-            () => failure('conflict', 'Too many payments from this account at once; nothing was paid. Please try again in a moment.'),
+            () =>
+              claimed === 'fresh'
+                ? failure('conflict', 'Too many payments from this account at once; nothing was paid. Please try again in a moment.')
+                : // An earlier submit of this very command may be ahead in the queue, still paying.
+                  unavailable(
+                    new AppendOutcomeUnknownError(
+                      accountStream(content.payerAccountNumber),
+                      new Error('an earlier submit is still in progress'),
+                    ),
+                    'the payment',
+                    run,
+                  ),
           );
   } catch (error) {
     result = unavailable(error, 'the payment', run);

@@ -7,6 +7,7 @@ import { getAccount, getAccountHistory, waitForAccountRevision } from '@/lib/que
 import { accountStream } from '@/lib/eventstore/serialization/streams';
 import { claimCommandId, commandFingerprint } from '@/lib/eventstore/write-model/command-registry';
 import { PayerStateCache } from '@/lib/eventstore/write-model/payer-state-cache';
+import { StreamQueue } from '@/lib/commands/stream-queue';
 import { newCommandId, readUserEvents as readAllUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
 
 /** Events on account streams: what "nothing was appended" means (command-<id> records are not account history). */
@@ -451,6 +452,37 @@ describe('command ids', () => {
       expect(appends).toBe(20);
     },
   );
+
+  it("a payment that waits too long behind its payer's queue says nothing was paid, and a retry that does says the outcome is unknown", async () => {
+    const payer = await open('Queued Payer', 1_000);
+    const payee = await open('Payee');
+    const queue = new StreamQueue();
+    let unblock = () => {};
+    const blocked = queue.run(
+      payer,
+      Date.now() + 60_000,
+      () => new Promise<void>((resolve) => (unblock = resolve)),
+      () => undefined,
+    );
+    const deps = { ...env.deps, streamQueue: queue, catchUpTimeoutMs: 200 };
+    const input = { commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 100 };
+    try {
+      expect(await makePayment(input, deps)).toMatchObject({
+        ok: false,
+        code: 'conflict',
+        message: expect.stringMatching(/nothing was paid/),
+      });
+      // The same command again: its id is claimed already, and for all this attempt knows an earlier one is still paying.
+      expect(await makePayment(input, deps)).toMatchObject({ ok: false, code: 'unknown' });
+    } finally {
+      unblock();
+      await blocked;
+    }
+    expect((await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(payer))).toHaveLength(1);
+    // Once the queue moves, the retry pays, once.
+    expectOk(await makePayment(input, deps));
+    expect((await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(payer))).toHaveLength(2);
+  });
 
   it('a retry of a stored payment that finds PostgreSQL down answers its success, not "nothing was done" (read-model source)', async () => {
     const payer = await open('Payer', 1_000);
