@@ -68,47 +68,48 @@ export async function makePayment(input: MakePaymentInput, deps: CommandDeps = d
   const run = new CommandRun(deps.eventStore, commandId, 'MakePayment', content);
   const deadline = Date.now() + (deps.catchUpTimeoutMs ?? DEFAULT_CATCH_UP_TIMEOUT_MS);
   const cache = deps.payerCache ?? fallbackCache;
-  // Before the claim: a duplicate of this command can only append after it (see payFromEventStore).
+  // Before the claim (made just before the append): a duplicate of this command can only append after it.
   const seenBefore = cache.peek(content.payerAccountNumber)?.revision ?? 'no_stream';
   let result: CommandResult;
   try {
     // The claim is this command's own: made before queueing behind the payer's other payments,
     // so the queue holds only what must be one at a time (decide and append).
-    const [claimed, prefetched] = await Promise.all([
-      run.ensureClaimed(accountStream(content.payerAccountNumber)),
-      // The event-store source's reads of the query model need no particular moment (see
-      // incomingCreditsLowerBound): made now, beside the claim, rather than in the payer's queue.
+    // The event-store source's reads of the query model need no particular moment (see
+    // incomingCreditsLowerBound): made now rather than in the payer's queue.
+    const prefetched =
       deps.decisionSource === 'event-store'
-        ? readQueryModelOrNull(deps, content.payerAccountNumber, content.payeeAccountNumber)
-        : Promise.resolve(null),
-    ]);
-    result =
-      claimed !== 'fresh' && claimed !== 'retry'
-        ? claimed
-        : await (deps.streamQueue ?? processQueue).run(
-            content.payerAccountNumber,
-            deadline,
-            () =>
-              deps.decisionSource === 'event-store'
-                ? payFromEventStore(run, content, deps, deadline, seenBefore, prefetched)
-                : payFromReadModel(run, content, deps, deadline),
-            () =>
-              claimed === 'fresh'
-                ? failure('conflict', 'Too many payments from this account at once; nothing was paid. Please try again in a moment.')
-                : // An earlier submit of this very command may be ahead in the queue, still paying.
-                  unavailable(
-                    new AppendOutcomeUnknownError(
-                      accountStream(content.payerAccountNumber),
-                      new Error('an earlier submit is still in progress'),
-                    ),
-                    'the payment',
-                    run,
-                  ),
-          );
+        ? await readQueryModelOrNull(deps, content.payerAccountNumber, content.payeeAccountNumber)
+        : null;
+    result = await (deps.streamQueue ?? processQueue).run(
+      content.payerAccountNumber,
+      deadline,
+      () =>
+        deps.decisionSource === 'event-store'
+          ? payFromEventStore(run, content, deps, deadline, seenBefore, prefetched)
+          : payFromReadModel(run, content, deps, deadline),
+      () => tooBusy(run, deps, content.payerAccountNumber),
+    );
   } catch (error) {
     result = unavailable(error, 'the payment', run);
   }
   return confirmNothingWasDone(run, deps, content.payerAccountNumber, result);
+}
+
+/**
+ * The answer for a payment that waited in its payer's queue past its deadline. An earlier submit
+ * of this very command may be ahead in that queue, still paying: only a command id nobody has
+ * claimed for it (claims come just before an append) was surely never paid.
+ */
+async function tooBusy(run: CommandRun, deps: CommandDeps, payer: string): Promise<CommandResult> {
+  const claimed = await readCommandRecord(deps.eventStore, run.commandId).catch(() => 'unreadable' as const);
+  if (claimed !== 'unreadable' && (!claimed || claimed.command !== run.claim.command || claimed.fingerprint !== run.claim.fingerprint)) {
+    return failure('conflict', 'Too many payments from this account at once; nothing was paid. Please try again in a moment.');
+  }
+  return unavailable(
+    new AppendOutcomeUnknownError(accountStream(payer), new Error('an earlier submit may still be in progress')),
+    'the payment',
+    run,
+  );
 }
 
 /** Failures that claim nothing was done, and could be wrong for a retry of a command that was. */

@@ -16,7 +16,7 @@ export class StreamQueue {
    * Runs `work` once every command queued before it on `key` has finished; answers `onTimeout()`
    * without running it when that wait outlasts `deadline` (epoch ms).
    */
-  async run<T>(key: string, deadline: number, work: () => Promise<T>, onTimeout: () => T): Promise<T> {
+  async run<T>(key: string, deadline: number, work: () => Promise<T>, onTimeout: () => T | Promise<T>): Promise<T> {
     const before = this.tails.get(key);
     let release = () => {};
     const mine = new Promise<void>((resolve) => (release = resolve));
@@ -28,7 +28,7 @@ export class StreamQueue {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     });
     try {
-      if (before && !(await settlesBy(before, deadline))) return onTimeout();
+      if (before && !(await settlesBy(before, deadline))) return await onTimeout();
       return await work();
     } finally {
       release();

@@ -5,7 +5,7 @@ import { changeHolderName, deposit, makePayment, openAccount, type CommandResult
 import { createDb } from '@/lib/db/client';
 import { getAccount, getAccountHistory, waitForAccountRevision } from '@/lib/queries';
 import { accountStream } from '@/lib/eventstore/serialization/streams';
-import { claimCommandId, commandFingerprint } from '@/lib/eventstore/write-model/command-registry';
+import { claimCommandId, commandFingerprint, readCommandRecord } from '@/lib/eventstore/write-model/command-registry';
 import { PayerStateCache } from '@/lib/eventstore/write-model/payer-state-cache';
 import { StreamQueue } from '@/lib/commands/stream-queue';
 import { newCommandId, readUserEvents as readAllUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
@@ -453,7 +453,7 @@ describe('command ids', () => {
     },
   );
 
-  it("a payment that waits too long behind its payer's queue says nothing was paid, and a retry that does says the outcome is unknown", async () => {
+  it("a payment that waits too long behind its payer's queue says nothing was paid, and one whose id an earlier submit claimed says the outcome is unknown", async () => {
     const payer = await open('Queued Payer', 1_000);
     const payee = await open('Payee');
     const queue = new StreamQueue();
@@ -466,22 +466,29 @@ describe('command ids', () => {
     );
     const deps = { ...env.deps, streamQueue: queue, catchUpTimeoutMs: 200 };
     const input = { commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 100 };
+    const retried = { ...input, commandId: newCommandId() };
     try {
       expect(await makePayment(input, deps)).toMatchObject({
         ok: false,
         code: 'conflict',
         message: expect.stringMatching(/nothing was paid/),
       });
-      // The same command again: its id is claimed already, and for all this attempt knows an earlier one is still paying.
-      expect(await makePayment(input, deps)).toMatchObject({ ok: false, code: 'unknown' });
+      // An earlier submit of `retried` claimed its id (and for all this attempt knows is still paying, ahead in the queue).
+      const { commandId, ...content } = retried;
+      const claim = { commandId, command: 'MakePayment' as const, fingerprint: commandFingerprint('MakePayment', content) };
+      expect(await claimCommandId(env.client, claim, accountStream(payer))).toEqual({ ok: true, fresh: true });
+      expect(await makePayment(retried, deps)).toMatchObject({ ok: false, code: 'unknown' });
     } finally {
       unblock();
       await blocked;
     }
+    // Refused in the queue, nothing was written for it: not even its command id.
     expect((await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(payer))).toHaveLength(1);
-    // Once the queue moves, the retry pays, once.
+    expect(await readCommandRecord(env.client, input.commandId)).toBeNull();
+    // Once the queue moves, both pay, once each.
     expectOk(await makePayment(input, deps));
-    expect((await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(payer))).toHaveLength(2);
+    expectOk(await makePayment(retried, deps));
+    expect((await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(payer))).toHaveLength(3);
   });
 
   it('a retry of a stored payment that finds PostgreSQL down answers its success, not "nothing was done" (read-model source)', async () => {
