@@ -1,3 +1,4 @@
+import { accountNumberFor } from '@/lib/eventstore/serialization/ids';
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonEvent } from '@eventstore/db-client';
@@ -283,6 +284,24 @@ describe('makePayment', () => {
     await projected(expectOk(await makePayment(input, env.deps)));
     expect((await getAccount(payer, env.db))?.balanceCents).toBe(200n);
   });
+
+  it.each(['read-model', 'event-store'] as const)(
+    'a refused payment writes nothing, not even its command id (%s source)',
+    async (decisionSource) => {
+      const payer = await open('Short Of Money', 100);
+      const payee = await open('Payee');
+      const deps = { ...env.deps, decisionSource, payerCache: new PayerStateCache() };
+      const refused = [
+        { commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: payee, amountCents: 101 },
+        { commandId: newCommandId(), payerAccountNumber: payer, payeeAccountNumber: accountNumberFor('never-opened'), amountCents: 1 },
+      ];
+      for (const input of refused) {
+        expect(await makePayment(input, deps)).toMatchObject({ ok: false });
+        expect(await readCommandRecord(env.client, input.commandId)).toBeNull();
+      }
+      expect((await readUserEvents(env.client)).filter((e) => e.streamId === accountStream(payer))).toHaveLength(1);
+    },
+  );
 
   it('rejects unknown payer, unknown payee and paying oneself', async () => {
     const account = await open('Someone', 1_000);
