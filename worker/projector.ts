@@ -4,7 +4,16 @@ import { PROJECTION_CHANNEL, EVENTS_CHANNEL, formatProjectionNotice } from '@/li
 import { READ_MODEL_SCHEMA, projectionHolds } from '@/lib/db/schema';
 import { ACCOUNTS_PROJECTION } from '@/lib/queries';
 import type { AccountRow, ProjectedEvent } from '@/lib/projections/accounts';
-import { planBatch, type BatchEvent, type BatchOutcome, type IndexEntry, type LastEntry, type LateEntry } from '@/lib/projections/batch';
+import {
+  idOf,
+  planBatch,
+  streamIdOf,
+  type BatchEvent,
+  type BatchOutcome,
+  type IndexEntry,
+  type LastEntry,
+  type LateEntry,
+} from '@/lib/projections/batch';
 import { storableText } from '@/lib/projections/storable';
 
 /**
@@ -95,9 +104,6 @@ export async function applyBatch(
   }
 }
 
-const streamOf = (event: BatchEvent) => (event.kind === 'unknown' ? event.streamId : event.projected.streamId);
-const eventIdOf = (event: BatchEvent) => (event.kind === 'unknown' ? event.id : event.projected.id);
-
 /**
  * Every round trip to PostgreSQL costs far more than the statement (each wakes a server process:
  * the worker's largest CPU cost under live load was socket writes), so the statements are sent in
@@ -112,12 +118,12 @@ async function applyOnce(
   return db.transaction(async (tx) => {
     const numbers = new Set<string>();
     for (const event of events) {
-      numbers.add(accountOf(streamOf(event)));
+      numbers.add(accountOf(streamIdOf(event)));
       if (event.kind === 'account' && event.projected.event.type === 'PaymentMade')
         numbers.add(event.projected.event.data.payeeAccountNumber);
     }
     const sorted = [...numbers].sort();
-    const streams = [...new Set(events.map(streamOf))];
+    const streams = [...new Set(events.map(streamIdOf))];
     const [locked, newest, held] = await Promise.all([
       // Locked in a fixed order so two batches touching the same accounts cannot deadlock.
       tx.execute<RawAccountRow>(sql`
@@ -140,8 +146,8 @@ async function applyOnce(
     );
     const heldStreams = new Set(held.map((r) => r.stream));
     const outcomes = new Map<string, AppliedOutcome>();
-    const applicable = heldStreams.size === 0 ? events : events.filter((event) => !heldStreams.has(streamOf(event)));
-    for (const event of events) if (heldStreams.has(streamOf(event))) outcomes.set(eventIdOf(event), 'held');
+    const applicable = heldStreams.size === 0 ? events : events.filter((event) => !heldStreams.has(streamIdOf(event)));
+    for (const event of events) if (heldStreams.has(streamIdOf(event))) outcomes.set(idOf(event), 'held');
 
     const plan = planBatch({ events: applicable, rows, last });
     for (const [id, outcome] of plan.outcomes) outcomes.set(id, outcome);

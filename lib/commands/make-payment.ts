@@ -102,7 +102,7 @@ export async function makePayment(input: MakePaymentInput, deps: CommandDeps = d
  */
 async function tooBusy(run: CommandRun, deps: CommandDeps, payer: string): Promise<CommandResult> {
   const claimed = await readCommandRecord(deps.eventStore, run.commandId).catch(() => 'unreadable' as const);
-  if (claimed !== 'unreadable' && (!claimed || claimed.command !== run.claim.command || claimed.fingerprint !== run.claim.fingerprint)) {
+  if (claimed !== 'unreadable' && !run.isClaimedBy(claimed)) {
     return failure('conflict', 'Too many payments from this account at once; nothing was paid. Please try again in a moment.');
   }
   return unavailable(
@@ -132,7 +132,7 @@ async function confirmNothingWasDone(run: CommandRun, deps: CommandDeps, payer: 
     // The store is out of reach: a first attempt (by far the usual case) did nothing; keep the answer.
     return result;
   }
-  if (!claimed || claimed.command !== run.claim.command || claimed.fingerprint !== run.claim.fingerprint) return result;
+  if (!run.isClaimedBy(claimed)) return result;
   try {
     const stored = await findInStream(deps, payer, run.eventId());
     return stored ? success(payer, stored.revision, stored.position) : result;

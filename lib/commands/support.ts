@@ -70,6 +70,11 @@ export class CommandRun {
     return accountEventIdFor(this.claim.commandId, this.command, this.claim.fingerprint, index);
   }
 
+  /** Whether a stored claim record is this very command (same command and content), not another use of its id. */
+  isClaimedBy(record: CommandAccepted | null | undefined): boolean {
+    return !!record && record.command === this.claim.command && record.fingerprint === this.claim.fingerprint;
+  }
+
   /** Claims the command id once per handling: 'fresh' the first time it is ever claimed, 'retry' for an exact retry. */
   async ensureClaimed(stream: string): Promise<'fresh' | 'retry' | CommandFailure> {
     if (!this.claimOutcome) {

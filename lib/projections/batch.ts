@@ -289,6 +289,7 @@ function accountOfStream(streamId: string): string {
 
 const positionOf = (event: BatchEvent) => (event.kind === 'unknown' ? event.position : event.projected.position);
 const revisionOf = (event: BatchEvent) => (event.kind === 'unknown' ? event.revision : event.projected.revision);
-const idOf = (event: BatchEvent) => (event.kind === 'unknown' ? event.id : event.projected.id);
+export const idOf = (event: BatchEvent) => (event.kind === 'unknown' ? event.id : event.projected.id);
+export const streamIdOf = (event: BatchEvent) => (event.kind === 'unknown' ? event.streamId : event.projected.streamId);
 const compare = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
 const max = (a: bigint | null, b: bigint) => (a === null || b > a ? b : a);
