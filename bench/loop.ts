@@ -17,6 +17,7 @@ import { EVENTS_CHANNEL } from '@/lib/db/projection-channel';
 import { createEventStoreClient } from '@/lib/eventstore/connection/client';
 import { PayerStateCache } from '@/lib/eventstore/write-model/payer-state-cache';
 import { whenParentExits } from '@/lib/when-parent-exits';
+import { DEFAULT_REBUILD_BATCH, runRebuild } from '@/worker/rebuild';
 import { measureFsync } from './fsync-rate.js';
 import { appendBacklog } from './loop/backlog';
 import { closedLoop, hotPick, openAccounts, openLoop, pay, uniformPick, type Payment } from './loop/bank';
@@ -31,7 +32,7 @@ import { ServiceProcess } from './soak/services';
 import { startStack, type SoakStack } from './soak/stack';
 
 const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const PHASES = ['commands', 'http', 'rate', 'contended', 'hot', 'catchup', 'resume'] as const;
+const PHASES = ['commands', 'http', 'rate', 'contended', 'hot', 'catchup', 'rebuild', 'resume'] as const;
 type Phase = (typeof PHASES)[number];
 
 const TARGETS = {
@@ -42,6 +43,8 @@ const TARGETS = {
   contended: { op: '>=', value: 300, unit: 'payments/s' },
   conflicts: { op: '<', value: 2, unit: '%' },
   catchup: { op: '>=', value: 10_000, unit: 'events/s' },
+  // The other way a backlog reaches an empty read model: \`npm run rebuild\`, judged alike.
+  rebuild: { op: '>=', value: 10_000, unit: 'events/s' },
   catchupShare: { op: '>=', value: 0.5, unit: '× raw' },
   workerRss: { op: '<', value: 200, unit: 'MB' },
   resume: { op: '<', value: 2_000, unit: 'ms' },
@@ -54,7 +57,7 @@ const USAGE = `Usage: npm run bench:loop -- [--quick] [--phases <list>] [--secon
               http posts the payment form to the production build (\`npm run build\` first; left out of
               a default run when there is none)
   --seconds   how long each load runs (default 20, quick 4)
-  --backlog   events in the catch-up backlog (default 100000, quick 5000)
+  --backlog   events in the catch-up backlog, which the rebuild replays too (default 100000, quick 5000)
   --out       results JSON (default bench/results/loop.json; the chart goes beside it)
   --cpu-prof  CPU profiles into this directory, by service: the store, the worker, the catch-up worker and
               the http phase's Next server (.cpuprofile files; see bench/profile-summary.ts)
@@ -159,6 +162,14 @@ async function main(): Promise<number> {
 
     log('opening 1,000 accounts');
     const accounts = await openAccounts(deps('read-model'), 1_000, 100_000_000);
+    /** One payment, returned once the read model shows it: everything before it is projected too. */
+    const projectedPayment = async (when: string, timeoutMs: number) => {
+      const paid = await pay(deps('event-store'), uniformPick(accounts));
+      if (paid.revision === undefined) throw new Error(`a payment ${when} failed: ${paid.outcome}`);
+      tracker.reset();
+      tracker.expect(paid.payer, paid.revision, paid.ackedAt);
+      await tracker.drain(timeoutMs);
+    };
 
     if (opts.phases.has('commands')) {
       for (const clients of [1, 10, 50]) {
@@ -326,12 +337,26 @@ async function main(): Promise<number> {
       // again (duplicates to the read model). Let it get through them before anything else is
       // timed, or the next phase measures that instead.
       const settling = process.hrtime.bigint();
-      const marker = await pay(deps('event-store'), uniformPick(accounts));
-      if (marker.revision === undefined) throw new Error(`a payment after the catch-up failed: ${marker.outcome}`);
-      tracker.reset();
-      tracker.expect(marker.payer, marker.revision, marker.ackedAt);
-      await tracker.drain(30 * 60_000);
+      await projectedPayment('after the catch-up', 30 * 60_000);
       log(`the stack's worker went through the backlog again (duplicates) in ${(since(settling) / 1000).toFixed(1)} s`);
+    }
+
+    if (opts.phases.has('rebuild')) {
+      if (!opts.phases.has('catchup')) {
+        log(`appending a backlog of ${opts.backlog.toLocaleString('en')} events for the rebuild to replay`);
+        await appendBacklog(client, opts.backlog);
+        await projectedPayment('after the backlog', 30 * 60_000);
+      }
+      log('rebuilding the read model from the store (npm run rebuild), the stack idle');
+      const result = await runRebuild({ client, db });
+      figure(
+        'rebuild',
+        `Rebuild from the store, ${result.events.toLocaleString('en')} events into a fresh copy, swapped in`,
+        result.events / result.seconds,
+        'events/s',
+        { seconds: result.seconds, batch: DEFAULT_REBUILD_BATCH },
+        TARGETS.rebuild,
+      );
     }
 
     if (opts.phases.has('resume')) {
@@ -340,11 +365,7 @@ async function main(): Promise<number> {
         await stack.worker.kill9();
         const started = process.hrtime.bigint();
         await stack.worker.start();
-        const paid = await pay(deps('event-store'), uniformPick(accounts));
-        if (paid.revision === undefined) throw new Error(`a payment to time the resume failed: ${paid.outcome}`);
-        tracker.reset();
-        tracker.expect(paid.payer, paid.revision, paid.ackedAt);
-        await tracker.drain(30_000);
+        await projectedPayment('to time the resume', 30_000);
         times.push(since(started));
       }
       const t = summarize(times);

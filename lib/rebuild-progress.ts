@@ -3,7 +3,8 @@
  * Progress is measured in $all positions (they grow with every event's size, so the fraction
  * tracks the work), rates over the whole run so far.
  */
-export type RebuildPhase = 'replaying' | 'swapping' | 'done';
+/** indexing: the indexes only the pages use, built once over the filled copy (worker/rebuild-schema.ts). */
+export type RebuildPhase = 'replaying' | 'indexing' | 'swapping' | 'done';
 
 export type RebuildProgress = {
   runId: string;

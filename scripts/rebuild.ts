@@ -8,20 +8,20 @@ import { migrate } from '@/lib/db/migrate';
 import { createEventStoreClient } from '@/lib/eventstore/connection/client';
 import { progressBar, type RebuildProgress } from '@/lib/rebuild-progress';
 import { toolConnections } from '@/lib/tool-connections';
-import { RebuildRunningError, runRebuild } from '@/worker/rebuild';
+import { DEFAULT_REBUILD_BATCH, RebuildRunningError, runRebuild } from '@/worker/rebuild';
 
 const USAGE = `Usage: npm run rebuild -- [--batch <n>]
 
 Rebuilds the read model (PostgreSQL schema readmodel) from every event in the store, into a
 fresh copy, then swaps the copy in atomically. The app and the worker keep running.
 
-  --batch   events read and applied per transaction (default 1000, 1 to 10000)
+  --batch   events read and applied per transaction (default ${DEFAULT_REBUILD_BATCH}, 1 to 10000)
   --help    show this help`;
 
 function options(argv: readonly string[]): { batchSize: number } | 'help' {
   const parsed = parseCommandLine(argv, { batch: { type: 'string' } });
   if (parsed === 'help') return 'help';
-  return { batchSize: integerOption('batch', parsed.values.batch, 1, 10_000) ?? 1000 };
+  return { batchSize: integerOption('batch', parsed.values.batch, 1, 10_000) ?? DEFAULT_REBUILD_BATCH };
 }
 
 async function main(): Promise<number> {

@@ -22,6 +22,7 @@ import {
   type ReadModelTables,
 } from './projector';
 import { readStreamEvents } from '@/lib/eventstore/connection/read-stream';
+import { buildDeferredIndexes, prepareCopy } from './rebuild-schema';
 
 /**
  * Blue/green rebuild of the read model from the store.
@@ -29,10 +30,11 @@ import { readStreamEvents } from '@/lib/eventstore/connection/read-stream';
  *  1. One at a time: a session advisory lock on a reserved connection (released by PostgreSQL
  *     if this process dies), and a row in rebuild_runs that shows progress to the terminal and
  *     to /system.
- *  2. A fresh schema `readmodel_next` with a copy of every read-model table (CREATE TABLE ...
- *     LIKE ... INCLUDING ALL: columns, keys, indexes), filled by replaying $all from the start
- *     through the same projection the worker uses, in batches. The live `readmodel` keeps
- *     serving and the worker keeps projecting into it meanwhile; nothing here writes to it.
+ *  2. A fresh schema `readmodel_next` with a copy of every read-model table (rebuild-schema.ts:
+ *     columns, keys and the indexes by their live names, those only the pages use built after
+ *     the load), filled by replaying $all from the start through the same projection the worker
+ *     uses, in batches. The live `readmodel` keeps serving and the worker keeps projecting into
+ *     it meanwhile; nothing here writes to it.
  *  3. When a read reaches the end of $all, the swap, in one transaction: lock the live tables
  *     (this waits for the worker's transaction in hand and holds its next one), apply what was
  *     appended since the last read, rename `readmodel` away and `readmodel_next` into its place,
@@ -47,6 +49,8 @@ const OLD_SCHEMA = 'readmodel_old';
 const TABLES = ['accounts', 'account_history', 'projection_checkpoint', 'projection_holds', 'event_index'] as const;
 // Arbitrary but fixed, distinct from the migration lock.
 const REBUILD_LOCK_KEY = 7_261_524_032;
+/** Events per page and transaction: larger pages measured faster up to about this size (bench:loop's rebuild phase). */
+export const DEFAULT_REBUILD_BATCH = 2500;
 
 export class RebuildRunningError extends Error {
   constructor(readonly since: Date | null) {
@@ -74,7 +78,7 @@ export type RebuildResult = { runId: string; events: number; applied: number; se
 
 export async function runRebuild(options: RebuildOptions): Promise<RebuildResult> {
   const { client, db } = options;
-  const batchSize = options.batchSize ?? 1000;
+  const batchSize = options.batchSize ?? DEFAULT_REBUILD_BATCH;
   const decode = options.decode ?? fromRecorded;
   const lock = await db.$client.reserve();
   try {
@@ -129,21 +133,29 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
     };
 
     try {
-      await prepareNextSchema(db);
+      const copy = await prepareCopy(db, READ_MODEL_SCHEMA, NEXT_SCHEMA, TABLES);
       await report('replaying', true);
-      // Replay until a page comes back short: then the copy is close to the store's end.
+      // Replay until a page comes back short: then the copy is close to the store's end. The
+      // next page is read while this one is written: the store and PostgreSQL work at once.
+      let reading = readPage(client, cursor, batchSize);
       for (;;) {
-        const page = await readPage(client, cursor, batchSize);
+        const page = await reading;
+        if (page.last) cursor = page.last;
+        const full = page.read === batchSize;
+        if (full) {
+          reading = readPage(client, cursor, batchSize);
+          // Awaited on the next turn; when the replay below fails first, it is never awaited.
+          reading.catch(() => {});
+        }
         events += page.events.length;
         applied += await replay(db, next, page.events, decode);
-        if (page.last) {
-          cursor = page.last;
-          position = page.last.commit;
-        }
+        if (page.last) position = page.last.commit;
         await report('replaying');
-        if (page.read < batchSize) break;
+        if (!full) break;
       }
       await retryHolds(db, client, next, decode);
+      await report('indexing', true);
+      await buildDeferredIndexes(db, copy);
       await options.beforeSwap?.();
       await report('swapping', true);
       const tail = await swap(db, client, next, cursor, batchSize, decode);
@@ -177,17 +189,6 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
       throw error;
     }
   }
-}
-
-/** A fresh, empty copy of every read-model table (a crashed run's leftovers are dropped first). */
-async function prepareNextSchema(db: Db): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.execute(sql.raw(`drop schema if exists "${NEXT_SCHEMA}" cascade`));
-    await tx.execute(sql.raw(`create schema "${NEXT_SCHEMA}"`));
-    for (const table of TABLES) {
-      await tx.execute(sql.raw(`create table "${NEXT_SCHEMA}"."${table}" (like "${READ_MODEL_SCHEMA}"."${table}" including all)`));
-    }
-  });
 }
 
 /**

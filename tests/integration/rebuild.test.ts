@@ -3,6 +3,7 @@ import { asc, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeHolderName, deposit, makePayment, openAccount, type CommandResult } from '@/lib/commands';
 import type { Db } from '@/lib/db/client';
+import { migrate } from '@/lib/db/migrate';
 import { accountHistory, accounts, eventIndex, projectionCheckpoint, projectionHolds, rebuildRuns } from '@/lib/db/schema';
 import { accountStream } from '@/lib/eventstore/serialization/streams';
 import { waitForAccountRevision } from '@/lib/queries';
@@ -45,6 +46,16 @@ async function dump(db: Db) {
     index: await db.select().from(eventIndex).orderBy(asc(eventIndex.position)),
     checkpoint: (await db.select().from(projectionCheckpoint)).map((c) => c.position),
   };
+}
+
+/** The read model's indexes and constraints, by name, with their definitions. */
+async function readModelShape(db: Db) {
+  return db.execute<{ name: string; definition: string }>(sql`
+    select indexname as name, indexdef as definition from pg_indexes where schemaname = 'readmodel'
+    union all
+    select c.conname, pg_get_constraintdef(c.oid) from pg_constraint c
+    join pg_namespace n on n.oid = c.connamespace where n.nspname = 'readmodel'
+    order by 1, 2`);
 }
 
 /** Waits until the worker has seen everything in the store: every account event is in the index (held ones too). */
@@ -98,6 +109,7 @@ describe('rebuild', () => {
     expect(await dump(env.db)).toEqual(before);
     expect(progress.at(-1)).toMatchObject({ phase: 'done', fraction: 1 });
     expect(progress.some((p) => p.phase === 'replaying' && p.fraction > 0 && p.fraction < 1)).toBe(true);
+    expect([...new Set(progress.map((p) => p.phase))]).toEqual(['replaying', 'indexing', 'swapping', 'done']);
     const [run] = await env.db
       .select()
       .from(rebuildRuns)
@@ -130,6 +142,33 @@ describe('rebuild', () => {
     // A quiet rebuild of the same store must find exactly what the live one left.
     await runRebuild({ client: env.client, db: env.db });
     expect(await dump(env.db)).toEqual(afterLiveRebuild);
+  });
+
+  it('leaves the read model with the indexes and constraints the migrations made, by name', async () => {
+    // The copy is filled before most of its indexes exist and they are built at the end: a
+    // rebuild that forgot one, or renamed one (a later migration names them), would show here.
+    const before = await readModelShape(env.db);
+    expect(before.map((i) => i.name)).toContain('event_index_search_idx');
+    await someHistory();
+    await settled();
+    await runRebuild({ client: env.client, db: env.db });
+    expect(await readModelShape(env.db)).toEqual(before);
+  });
+
+  it('gives a read model rebuilt by an earlier release its index names back (migration 0007)', async () => {
+    const { db, databaseUrl } = await env.createDatabase();
+    const migrated = await readModelShape(db);
+    // What CREATE TABLE ... LIKE named them, as rebuilds did before.
+    await db.execute(
+      sql.raw(`alter index readmodel.event_index_search_idx rename to event_index_search_text_idx;
+        alter index readmodel.accounts_opened_number_idx rename to accounts_opened_at_number_idx;
+        alter index readmodel.event_index_command_idx rename to event_index_command_id_idx;
+        alter table readmodel.account_history rename constraint account_history_account_number_position_pk to account_history_pkey;
+        delete from drizzle.__drizzle_migrations where created_at = (select max(created_at) from drizzle.__drizzle_migrations);`),
+    );
+    expect(await readModelShape(db)).not.toEqual(migrated);
+    await migrate(databaseUrl);
+    expect(await readModelShape(db)).toEqual(migrated);
   });
 
   it('refuses a second rebuild while one runs', async () => {
