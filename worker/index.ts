@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const client = createEventStoreClient(eventStoreConnectionString);
   const { db, close } = createDb(databaseUrl);
   const logger = messageFirst(log);
-  const worker = startProjectionWorker({ client, db, group: config.projectionGroup, logger });
+  const worker = startProjectionWorker({ client, db, group: config.projectionGroup, logger, fillEmptyReadModel: true });
   const operations = startOperationsRunner({ client, db, logger });
   log.info(`projecting $all into PostgreSQL (group "${config.projectionGroup}")`);
 

@@ -74,7 +74,14 @@ export type RebuildOptions = {
   beforeSwap?: () => Promise<void>;
 };
 
-export type RebuildResult = { runId: string; events: number; applied: number; seconds: number };
+export type RebuildResult = {
+  runId: string;
+  events: number;
+  applied: number;
+  seconds: number;
+  /** The last $all position the new read model holds: every event up to it is in it (null: $all was empty). */
+  last: Position | null;
+};
 
 export async function runRebuild(options: RebuildOptions): Promise<RebuildResult> {
   const { client, db } = options;
@@ -161,7 +168,10 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
       const tail = await swap(db, client, next, cursor, batchSize, decode);
       events += tail.events;
       applied += tail.applied;
-      if (tail.position !== null) position = tail.position;
+      if (tail.last !== null) {
+        cursor = tail.last;
+        position = tail.last.commit;
+      }
       await db
         .update(rebuildRuns)
         .set({
@@ -177,7 +187,7 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
       await db.execute(sql`select pg_notify(${REBUILD_CHANNEL}, ${runId})`);
       target = position > target ? position : target;
       await report('done', true);
-      return { runId, events, applied, seconds: (Date.now() - startedAt) / 1000 };
+      return { runId, events, applied, seconds: (Date.now() - startedAt) / 1000, last: cursor === START ? null : cursor };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await db
@@ -302,13 +312,13 @@ async function swap(
   from: Position | typeof START,
   batchSize: number,
   decode: Decode,
-): Promise<{ events: number; applied: number; position: bigint | null }> {
+): Promise<{ events: number; applied: number; last: Position | null }> {
   return db.transaction(async (tx) => {
     const live = TABLES.map((t) => `"${READ_MODEL_SCHEMA}"."${t}"`).join(', ');
     await tx.execute(sql.raw(`lock table ${live} in access exclusive mode`));
     let events = 0;
     let applied = 0;
-    let position: bigint | null = null;
+    let last: Position | null = null;
     let cursor = from;
     for (;;) {
       const page = await readPage(client, cursor, batchSize);
@@ -316,7 +326,7 @@ async function swap(
       applied += await replay(tx as unknown as Db, next, page.events, decode);
       if (page.last) {
         cursor = page.last;
-        position = page.last.commit;
+        last = page.last;
       }
       if (page.read < batchSize) break;
     }
@@ -326,8 +336,8 @@ async function swap(
     // In the same transaction: a statement of the worker's waiting on the old tables' lock then
     // finds them gone and is retried against the new ones, instead of writing into the old ones.
     await tx.execute(sql.raw(`drop schema "${OLD_SCHEMA}" cascade`));
-    await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${String(position ?? 0n)})`);
-    return { events, applied, position };
+    await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${String(last?.commit ?? 0n)})`);
+    return { events, applied, last };
   });
 }
 

@@ -47,12 +47,14 @@ import {
   type EventStoreDBClient,
   type PersistentSubscriptionToAll,
   type PersistentSubscriptionToAllResolvedEvent,
+  type Position,
 } from '@eventstore/db-client';
 import { isDataError, isDatabaseUnavailable, type Db } from '@/lib/db/client';
 import { fromRecorded } from '@/lib/eventstore/serialization/events';
 import { getLogger, messageFirst, type LogFields, type MessageLogger } from '@/lib/log';
 import { retryWithBackoff } from '@/lib/retry';
 import type { BatchEvent, BatchOutcome } from '@/lib/projections/batch';
+import { fillEmptyReadModel } from './empty-read-model';
 import {
   indexEntryOfRecorded as indexEntryWith,
   isProjected,
@@ -112,6 +114,12 @@ export type ProjectionWorkerOptions = {
   batchSize?: number;
   /** How often it logs what it applied lately (when it applied anything). */
   statsEveryMs?: number;
+  /**
+   * Before it first subscribes, fill an empty read model from the store with a rebuild
+   * (worker/empty-read-model.ts); a group it then creates starts where the rebuild ended.
+   * The worker process does; tests that project through the group itself do not.
+   */
+  fillEmptyReadModel?: boolean;
 };
 
 export type ProjectionWorker = {
@@ -131,14 +139,19 @@ export type ProjectionWorker = {
 export const GROUP_SETTINGS = { readBatchSize: 500, historyBufferSize: 2_000, liveBufferSize: 2_000 } as const;
 
 /**
- * Creates the $all consumer group from the start of $all if it does not exist yet, delivering
+ * Creates the $all consumer group from `startFrom` (default: the start of $all) if it does not exist yet, delivering
  * account streams only (filtered server-side: command records are half of all events and the
  * worker has nothing to do with them); a group made with other buffer settings is brought to
  * these. A filter cannot be changed on an existing group: one made by an earlier version
  * (system events excluded, command records delivered and acked unapplied) keeps working.
  */
-export async function ensureGroup(client: EventStoreDBClient, group: string, maxRetryCount = 50): Promise<void> {
-  const settings = persistentSubscriptionToAllSettingsFromDefaults({ startFrom: START, maxRetryCount, ...GROUP_SETTINGS });
+export async function ensureGroup(
+  client: EventStoreDBClient,
+  group: string,
+  maxRetryCount = 50,
+  startFrom: Position | typeof START = START,
+): Promise<void> {
+  const settings = persistentSubscriptionToAllSettingsFromDefaults({ startFrom, maxRetryCount, ...GROUP_SETTINGS });
   try {
     await client.createPersistentSubscriptionToAll(group, settings, { filter: streamNameFilter({ prefixes: [ACCOUNT_STREAM_PREFIX] }) });
   } catch (error) {
@@ -462,7 +475,8 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     let progressed = false;
     try {
       if (!groupEnsured) {
-        await ensureGroup(client, group, maxRetryCount);
+        const filledTo = options.fillEmptyReadModel ? await fillEmptyReadModel(client, db, logger) : null;
+        await ensureGroup(client, group, maxRetryCount, filledTo ?? START);
         groupEnsured = true;
       }
       if (stopping) return;

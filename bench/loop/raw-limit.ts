@@ -1,19 +1,23 @@
 // The limit the catch-up is judged against: how fast this machine's PostgreSQL accepts the rows
 // the projection wrote for a backlog (timeline entries, index rows, account rows), written by a
-// bare script in batches of the same size, one transaction each, with no logic at all.
+// bare script in batches, one transaction each, with no logic at all. Into tables made as a
+// rebuild makes its copy (worker/rebuild-schema.ts), with every index from the start, or with
+// the indexes only the pages use built after the load, as a rebuild does (`indexesAtEnd`).
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
+import { READ_MODEL_SCHEMA } from '@/lib/db/schema';
+import { buildDeferredIndexes, prepareCopy } from '@/worker/rebuild-schema';
 import { since } from './stats';
 
 const p = (values: readonly (string | null)[]) => sql.param(values);
 
-export async function rawBatchedRate(db: Db, batchEvents: number): Promise<{ eventsPerSecond: number; events: number; seconds: number }> {
-  await db.execute(
-    sql.raw(`drop schema if exists bench_raw cascade; create schema bench_raw;
-    create table bench_raw.accounts (like readmodel.accounts including all);
-    create table bench_raw.account_history (like readmodel.account_history including all);
-    create table bench_raw.event_index (like readmodel.event_index including all);`),
-  );
+export async function rawBatchedRate(
+  db: Db,
+  batchEvents: number,
+  options: { indexesAtEnd?: boolean } = {},
+): Promise<{ eventsPerSecond: number; events: number; seconds: number }> {
+  const copy = await prepareCopy(db, READ_MODEL_SCHEMA, 'bench_raw', ['accounts', 'account_history', 'event_index']);
+  if (!options.indexesAtEnd) await buildDeferredIndexes(db, copy);
   const index = await db.execute<Record<string, string | null>>(
     sql`select position::text, event_id::text, stream, revision::text, type, account_number, counterparty, amount::text, search_text, command_id, correlation_id, causation_id, created::text from readmodel.event_index order by position`,
   );
@@ -47,6 +51,7 @@ export async function rawBatchedRate(db: Db, batchEvents: number): Promise<{ eve
         ${col(batch, 'search_text')}::text[], ${col(batch, 'command_id')}::text[], ${col(batch, 'correlation_id')}::text[], ${col(batch, 'causation_id')}::text[], ${col(batch, 'created')}::text[]::timestamptz[])`);
     });
   }
+  if (options.indexesAtEnd) await buildDeferredIndexes(db, copy);
   const seconds = since(started) / 1000;
   await db.execute(sql.raw('drop schema bench_raw cascade'));
   return { eventsPerSecond: index.length / seconds, events: index.length, seconds };

@@ -250,6 +250,50 @@ describe('rebuild', () => {
     expect(await dump(env.db)).toEqual(before);
   });
 
+  describe('a worker finding the read model empty while the store has history', () => {
+    const emptyReadModel = () =>
+      env.db.execute(
+        sql.raw(
+          'truncate readmodel.accounts, readmodel.account_history, readmodel.event_index, readmodel.projection_checkpoint, readmodel.projection_holds',
+        ),
+      );
+
+    it('fills it from the store, though its group had delivered everything before (PostgreSQL lost, the store kept)', async () => {
+      const { a } = await someHistory();
+      await settled();
+      const before = await dump(env.db);
+      await worker.stop();
+      await emptyReadModel();
+      // The newest records in $all can be thousands of a group's checkpoints, after the history.
+      const checkpoints = Array.from({ length: 1_500 }, (_, i) => jsonEvent({ type: '$SubscriptionCheckpoint', data: { i } }));
+      await env.client.appendToStream('$persistentsubscription-test-checkpoint', checkpoints);
+      // The group's checkpoint is past every event: it would deliver none of them again.
+      worker = env.startWorker({ fillEmptyReadModel: true });
+      await eventually('the read model to be filled', async () => (await lastIndexedPosition()) >= before.index.at(-1)!.position);
+      expect(await dump(env.db)).toEqual(before);
+      const paid = ok(await deposit({ commandId: newCommandId(), accountNumber: a, amountCents: 1 }, env.deps));
+      expect(await waitForAccountRevision(a, paid.streamRevision, { timeoutMs: 15_000 }, env.db)).toBe(true);
+    });
+
+    it('starts a new group where the fill ended, so the group does not deliver it all again', async () => {
+      const { c } = await someHistory();
+      await settled();
+      const before = await dump(env.db);
+      await worker.stop();
+      await emptyReadModel();
+      const group = `fresh-${newCommandId().slice(0, 8)}`;
+      worker = env.startWorker({ group, fillEmptyReadModel: true });
+      await eventually('the read model to be filled', async () => (await lastIndexedPosition()) >= before.index.at(-1)!.position);
+      expect(await dump(env.db)).toEqual(before);
+      const info = await eventually('the group', () => env.client.getPersistentSubscriptionToAllInfo(group).catch(() => null));
+      // At the end of $all when the fill read it: its last account event, or a command record after it.
+      const startFrom = info.settings.startFrom;
+      expect(typeof startFrom === 'object' && startFrom.commit >= before.index.at(-1)!.position).toBe(true);
+      const paid = ok(await deposit({ commandId: newCommandId(), accountNumber: c, amountCents: 1 }, env.deps));
+      expect(await waitForAccountRevision(c, paid.streamRevision, { timeoutMs: 15_000 }, env.db)).toBe(true);
+    });
+  });
+
   it('resumes, in the copy as live, a payment held because its payee was opened only later', async () => {
     const payer = await open('Early payer', 1_000);
     const payee = accountNumberFor(`late-payee-${newCommandId()}`);

@@ -25,7 +25,7 @@ export type TestEnvironment = {
   deps: CommandDeps;
   /** Another fresh, migrated database on the same server. */
   createDatabase: () => Promise<{ db: Db; databaseUrl: string }>;
-  startWorker: (options?: { group?: string; logger?: Logger }) => ProjectionWorker;
+  startWorker: (options?: { group?: string; logger?: Logger; fillEmptyReadModel?: boolean }) => ProjectionWorker;
   stop: () => Promise<void>;
 };
 
@@ -64,6 +64,7 @@ export async function startTestEnvironment(): Promise<TestEnvironment> {
         db,
         group: options.group ?? 'eventbank-projections',
         logger: options.logger ?? quietLogger,
+        fillEmptyReadModel: options.fillEmptyReadModel,
       });
       workers.push(worker);
       return worker;
