@@ -10,12 +10,32 @@ export function storableText(text: string): string {
   return text.replace(UNSTORABLE, '\uFFFD');
 }
 
-/** A JSON value with every string (and key) made storable. */
+/**
+ * A JSON value with every string (and key) made storable. The value itself when nothing needs
+ * replacing, as nearly always: copying every payload made garbage on the projection's hot path.
+ */
 export function storableJson(value: unknown): unknown {
-  if (typeof value === 'string') return storableText(value);
-  if (Array.isArray(value)) return value.map(storableJson);
+  return isStorable(value) ? value : storableCopy(value);
+}
+
+const UNSTORABLE_TEST = new RegExp(UNSTORABLE.source);
+
+function isStorable(value: unknown): boolean {
+  if (typeof value === 'string') return !UNSTORABLE_TEST.test(value);
+  if (Array.isArray(value)) return value.every(isStorable);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storableJson(v)]));
+    for (const key in value) {
+      if (UNSTORABLE_TEST.test(key) || !isStorable((value as Record<string, unknown>)[key])) return false;
+    }
+  }
+  return true;
+}
+
+function storableCopy(value: unknown): unknown {
+  if (typeof value === 'string') return storableText(value);
+  if (Array.isArray(value)) return value.map(storableCopy);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storableCopy(v)]));
   }
   return value;
 }
