@@ -91,52 +91,7 @@ export type ApplyBatchOptions = {
    * the rows: their outcome is 'held' and the caller handles them one by one.
    */
   skipHeld?: boolean;
-  /** The rows as this batch's only writer left them (a rebuild's copy): planned from memory. */
-  soleWriter?: SoleWriterState;
 };
-
-/**
- * What a sole writer of a read-model copy knows after its own batches: every account row and
- * newest timeline entry it wrote, and that nothing else exists (the copy started empty). A
- * batch planned from it needs no reads and takes no row locks: in a rebuild those were a
- * round trip and a locked, rewritten tuple per account, every page. Anything it cannot follow
- * (a late entry shifting a timeline, a failed batch) makes it forget, and batches read again.
- */
-export class SoleWriterState {
-  private rows = new Map<string, AccountRow>();
-  private last = new Map<string, LastEntry>();
-  private valid = true;
-
-  /** Rows and newest entries of these accounts, or null when it no longer knows. */
-  lookup(numbers: readonly string[]): { rows: Map<string, AccountRow | null>; last: Map<string, LastEntry> } | null {
-    if (!this.valid) return null;
-    const rows = new Map<string, AccountRow | null>();
-    const last = new Map<string, LastEntry>();
-    for (const n of numbers) {
-      rows.set(n, this.rows.get(n) ?? null);
-      const entry = this.last.get(n);
-      if (entry) last.set(n, entry);
-    }
-    return { rows, last };
-  }
-
-  /** A committed batch's plan. */
-  record(plan: ReturnType<typeof planBatch>): void {
-    if (plan.late.length > 0) return this.forget();
-    for (const row of plan.inserts) this.rows.set(row.number, row);
-    for (const { row } of plan.updates) this.rows.set(row.number, row);
-    for (const h of plan.history) {
-      const newest = this.last.get(h.accountNumber);
-      if (!newest || h.position > newest.position) this.last.set(h.accountNumber, { position: h.position, balanceAfter: h.balanceAfter });
-    }
-  }
-
-  forget(): void {
-    this.valid = false;
-    this.rows.clear();
-    this.last.clear();
-  }
-}
 
 export async function applyBatch(
   db: Db,
@@ -151,7 +106,6 @@ export async function applyBatch(
     try {
       return await applyOnce(db, events, tables, options);
     } catch (error) {
-      options.soleWriter?.forget(); // not so sole, or a batch it cannot follow
       if (!(error instanceof ConcurrentProjectionError) || attempt >= 20) throw error;
     }
   }
@@ -177,31 +131,26 @@ async function applyOnce(
     }
     const sorted = [...numbers].sort();
     const streams = [...new Set(events.map(streamIdOf))];
-    const known = options.skipHeld ? null : (options.soleWriter?.lookup(sorted) ?? null);
-    const [locked, newest, held] = known
-      ? [[], [], []]
-      : await Promise.all([
-          // Locked in a fixed order so two batches touching the same accounts cannot deadlock.
-          tx.execute<RawAccountRow>(sql`
+    const [locked, newest, held] = await Promise.all([
+      // Locked in a fixed order so two batches touching the same accounts cannot deadlock.
+      tx.execute<RawAccountRow>(sql`
         select number, holder_name, balance::text, revision::text, opened_at, updated_at
         from ${tables.accounts} where number = any(${array(sorted)}::text[])
         order by number for update`),
-          // One backward probe of the primary key per account (DISTINCT ON read every entry of each).
-          tx.execute<{ account_number: string; last_position: string; last_balance: string }>(sql`
+      // One backward probe of the primary key per account (DISTINCT ON read every entry of each).
+      tx.execute<{ account_number: string; last_position: string; last_balance: string }>(sql`
         select a.n as account_number, h.position::text as last_position, h.balance_after::text as last_balance
         from unnest(${array(sorted)}::text[]) as a(n)
         cross join lateral (select position, balance_after from ${tables.history} where account_number = a.n order by position desc limit 1) h`),
-          options.skipHeld
-            ? tx.execute<{ stream: string }>(sql`select stream from ${tables.holds} where stream = any(${array(streams)}::text[])`)
-            : Promise.resolve([]),
-        ]);
-    const rows = known?.rows ?? new Map<string, AccountRow | null>(sorted.map((n) => [n, null]));
+      options.skipHeld
+        ? tx.execute<{ stream: string }>(sql`select stream from ${tables.holds} where stream = any(${array(streams)}::text[])`)
+        : Promise.resolve([]),
+    ]);
+    const rows = new Map<string, AccountRow | null>(sorted.map((n) => [n, null]));
     for (const row of locked) rows.set(row.number, toAccountRow(row));
-    const last =
-      known?.last ??
-      new Map<string, LastEntry>(
-        newest.map((r) => [r.account_number, { position: BigInt(r.last_position), balanceAfter: BigInt(r.last_balance) }]),
-      );
+    const last = new Map<string, LastEntry>(
+      newest.map((r) => [r.account_number, { position: BigInt(r.last_position), balanceAfter: BigInt(r.last_balance) }]),
+    );
     const heldStreams = new Set(held.map((r) => r.stream));
     const outcomes = new Map<string, AppliedOutcome>();
     const applicable = heldStreams.size === 0 ? events : events.filter((event) => !heldStreams.has(streamIdOf(event)));
@@ -287,8 +236,6 @@ async function applyOnce(
     await Promise.all(writes);
     if (inserted && (await inserted) !== plan.inserts.length) throw new ConcurrentProjectionError('an account opened in this batch');
     if (updated && (await updated) !== plan.updates.length) throw new ConcurrentProjectionError('an account row');
-    // Before the commit: a commit that fails makes applyBatch forget it again.
-    options.soleWriter?.record(plan);
     return outcomes;
   });
 }

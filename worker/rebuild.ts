@@ -18,7 +18,6 @@ import {
   listHolds,
   recordHold,
   recordIndexOnly,
-  SoleWriterState,
   tablesOf,
   type ReadModelTables,
 } from './projector';
@@ -142,8 +141,6 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
 
     try {
       const copy = await prepareCopy(db, READ_MODEL_SCHEMA, NEXT_SCHEMA, TABLES);
-      // The copy starts empty and only this run writes it (the rebuild lock).
-      const state = new SoleWriterState();
       await report('replaying', true);
       // Replay until a page comes back short: then the copy is close to the store's end. The
       // next page is read while this one is written: the store and PostgreSQL work at once.
@@ -158,17 +155,17 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
           reading.catch(() => {});
         }
         events += page.events.length;
-        applied += await replay(db, next, page.events, decode, state);
+        applied += await replay(db, next, page.events, decode);
         if (page.last) position = page.last.commit;
         await report('replaying');
         if (!full) break;
       }
-      await retryHolds(db, client, next, decode, state);
+      await retryHolds(db, client, next, decode);
       await report('indexing', true);
       await buildDeferredIndexes(db, copy);
       await options.beforeSwap?.();
       await report('swapping', true);
-      const tail = await swap(db, client, next, cursor, batchSize, decode, state);
+      const tail = await swap(db, client, next, cursor, batchSize, decode);
       events += tail.events;
       applied += tail.applied;
       if (tail.last !== null) {
@@ -209,13 +206,7 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
  * hold policy: an event that cannot be applied holds its stream there, and the stream's later
  * events are only indexed. Returns how many were applied.
  */
-async function replay(
-  db: Db,
-  tables: ReadModelTables,
-  recorded: readonly RecordedEvent[],
-  decode: Decode,
-  state: SoleWriterState,
-): Promise<number> {
+async function replay(db: Db, tables: ReadModelTables, recorded: readonly RecordedEvent[], decode: Decode): Promise<number> {
   const projected = recorded.filter(isProjected);
   if (projected.length === 0) return 0;
   let holds = await findHolds(db, [...new Set(projected.map((e) => e.streamId))], tables);
@@ -230,13 +221,12 @@ async function replay(
       db,
       current.map((r) => r.event),
       tables,
-      { soleWriter: state },
     ).catch(async (error: unknown) => {
       if (!isDataError(error)) throw error;
       // The database refuses something in this run: one at a time, so only its stream is held.
       const single = new Map<string, string>();
       for (const r of current) {
-        const one = await applyBatch(db, [r.event], tables, { soleWriter: state }).catch((e: unknown) => {
+        const one = await applyBatch(db, [r.event], tables).catch((e: unknown) => {
           if (!isDataError(e)) throw e;
           return new Map([[r.recorded.id, `database refused it: ${e instanceof Error ? e.message : String(e)}`]]);
         });
@@ -297,20 +287,14 @@ async function replay(
  * when it subscribes and every minute): a payment held because its payee was opened only later
  * in $all applies now, so the copy ends as the live read model does. Until a pass frees none.
  */
-async function retryHolds(
-  db: Db,
-  client: EventStoreDBClient,
-  tables: ReadModelTables,
-  decode: Decode,
-  state: SoleWriterState,
-): Promise<void> {
+async function retryHolds(db: Db, client: EventStoreDBClient, tables: ReadModelTables, decode: Decode): Promise<void> {
   for (let freed = true; freed;) {
     freed = false;
     for (const { stream } of await listHolds(db, tables)) {
       const hold = await findHold(db, stream, tables);
       if (!hold) continue;
       await deleteHold(db, stream, tables);
-      await replay(db, tables, await readStreamEvents(client, stream, { direction: FORWARDS, fromRevision: hold.revision }), decode, state);
+      await replay(db, tables, await readStreamEvents(client, stream, { direction: FORWARDS, fromRevision: hold.revision }), decode);
       const again = await findHold(db, stream, tables);
       if (!again || again.revision !== hold.revision) freed = true;
     }
@@ -328,7 +312,6 @@ async function swap(
   from: Position | typeof START,
   batchSize: number,
   decode: Decode,
-  state: SoleWriterState,
 ): Promise<{ events: number; applied: number; last: Position | null }> {
   return db.transaction(async (tx) => {
     const live = TABLES.map((t) => `"${READ_MODEL_SCHEMA}"."${t}"`).join(', ');
@@ -340,14 +323,14 @@ async function swap(
     for (;;) {
       const page = await readPage(client, cursor, batchSize);
       events += page.events.length;
-      applied += await replay(tx as unknown as Db, next, page.events, decode, state);
+      applied += await replay(tx as unknown as Db, next, page.events, decode);
       if (page.last) {
         cursor = page.last;
         last = page.last;
       }
       if (page.read < batchSize) break;
     }
-    await retryHolds(tx as unknown as Db, client, next, decode, state);
+    await retryHolds(tx as unknown as Db, client, next, decode);
     await tx.execute(sql.raw(`alter schema "${READ_MODEL_SCHEMA}" rename to "${OLD_SCHEMA}"`));
     await tx.execute(sql.raw(`alter schema "${NEXT_SCHEMA}" rename to "${READ_MODEL_SCHEMA}"`));
     // In the same transaction: a statement of the worker's waiting on the old tables' lock then
