@@ -51,8 +51,8 @@ const TABLES = ['accounts', 'account_history', 'projection_checkpoint', 'project
 const REBUILD_LOCK_KEY = 7_261_524_032;
 /**
  * Events per page and transaction. The worker's memory peak grows with the page (its heap holds
- * the page read ahead too): 191 MB with 500, 210-235 MB with 1,000-2,500, which filled an empty
- * read model some 15 % faster (bench:loop --phases catchup). The worker's target is 200 MB.
+ * the page read ahead too): 191-193 MB with 500, 210-236 MB with 1,000-2,500, which filled an empty
+ * read model some 15-20 % faster (bench:loop --phases catchup). The worker's target is 200 MB.
  */
 export const DEFAULT_REBUILD_BATCH = 500;
 
