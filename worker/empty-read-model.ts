@@ -22,7 +22,11 @@ export async function fillEmptyReadModel(client: EventStoreDBClient, db: Db, log
     logger.info(`read model filled: ${result.events} events in ${result.seconds.toFixed(1)} s`);
     return result.last;
   } catch (error) {
-    if (!(error instanceof RebuildRunningError)) throw error;
+    if (!(error instanceof RebuildRunningError)) {
+      // Tried again, from the start, when the worker next tries to subscribe (with backoff).
+      logger.warn('filling the empty read model failed; the live tables are untouched', { err: error });
+      throw error;
+    }
     logger.info(`${error.message} It fills the read model; subscribing meanwhile.`);
     return null;
   }

@@ -147,4 +147,12 @@ describe('planBatch', () => {
     expect(plan.inserts[0]?.holderName).toBe('Ada\ufffd');
     expect(plan.index[0]?.searchText).toBe('Ada\ufffd');
   });
+
+  it('cuts a long command id to 200 characters without leaving half a surrogate pair', () => {
+    const long = `${'x'.repeat(199)}😀`; // the emoji's two halves are characters 200 and 201
+    const opening = event(A, 0n, { type: 'AccountOpened', data: { accountNumber: A, holderName: 'Ada', openingBalanceCents: 0 } });
+    if (opening.kind === 'account') opening.projected.rawMetadata = { commandId: long, correlationId: long, causationId: 'c' };
+    const plan = planBatch({ events: [opening], rows: new Map([[A, null]]), last: new Map() });
+    expect(plan.index[0]?.commandId).toBe(`${'x'.repeat(199)}\ufffd`);
+  });
 });

@@ -264,7 +264,8 @@ function indexBase(
   rawMetadata: unknown,
 ): Omit<IndexEntry, 'accountNumber'> {
   const metadata = eventMetadataSchema.safeParse(rawMetadata);
-  const id = (value: string | undefined) => (value === undefined ? null : storableText(value).slice(0, 200));
+  // Cut first: a cut through a surrogate pair leaves half of it, which storableText then replaces.
+  const id = (value: string | undefined) => (value === undefined ? null : storableText(value.slice(0, 200)));
   return {
     position,
     eventId,
