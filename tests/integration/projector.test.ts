@@ -182,4 +182,14 @@ describe('projection I/O layer', () => {
     expect(payment?.commandId).toMatch(/^[0-9a-f-]{36}$/);
     expect(index.find((e) => e.type === 'HolderNameChanged' && e.accountNumber === C)).toMatchObject({ searchText: 'Cyrus', amount: null });
   });
+
+  it('applies an event whose metadata ids are long and hostile (cut at 200 characters inside an emoji, U+0000)', async () => {
+    const { db } = await env.createDatabase();
+    const long = `${'x'.repeat(199)}😀 and more`;
+    const opening = { ...events[0]!, rawMetadata: { commandId: long, correlationId: 'nul\u0000', causationId: long } };
+    expect(await applyEvent(db, opening)).toBe('applied');
+    const { index, historyRows } = await dump(db);
+    expect(index[0]).toMatchObject({ commandId: `${'x'.repeat(199)}\ufffd`, correlationId: 'nul\ufffd' });
+    expect(historyRows[0]?.metadata).toEqual({ commandId: long, correlationId: 'nul\ufffd', causationId: long });
+  });
 });
