@@ -359,7 +359,8 @@ export type Hold = { stream: string; accountNumber: string; revision: bigint; ev
 
 /** The reason as projection_holds keeps it. */
 export function storedHoldReason(reason: string): string {
-  return storableText(reason).slice(0, 2000);
+  // Cut first, so that half a surrogate pair left by the cut is made storable too.
+  return storableText(reason.slice(0, 2000));
 }
 
 /** Records (or moves) the hold of a stream, indexes the held event and tells waiters, in one transaction. */

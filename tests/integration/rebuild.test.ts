@@ -251,40 +251,41 @@ describe('rebuild', () => {
   });
 
   describe('a worker finding the read model empty while the store has history', () => {
-    const emptyReadModel = () =>
-      env.db.execute(
+    /** Some history, projected; then the worker stopped and the read model emptied, as after losing PostgreSQL's data. */
+    const historyThenEmpty = async () => {
+      const accounts = await someHistory();
+      await settled();
+      const before = await dump(env.db);
+      await worker.stop();
+      await env.db.execute(
         sql.raw(
           'truncate readmodel.accounts, readmodel.account_history, readmodel.event_index, readmodel.projection_checkpoint, readmodel.projection_holds',
         ),
       );
+      return { ...accounts, before };
+    };
+    const filledAgain = async (before: Awaited<ReturnType<typeof dump>>) => {
+      await eventually('the read model to be filled', async () => (await lastIndexedPosition()) >= before.index.at(-1)!.position);
+      expect(await dump(env.db)).toEqual(before);
+    };
 
     it('fills it from the store, though its group had delivered everything before (PostgreSQL lost, the store kept)', async () => {
-      const { a } = await someHistory();
-      await settled();
-      const before = await dump(env.db);
-      await worker.stop();
-      await emptyReadModel();
+      const { a, before } = await historyThenEmpty();
       // The newest records in $all can be thousands of a group's checkpoints, after the history.
       const checkpoints = Array.from({ length: 1_500 }, (_, i) => jsonEvent({ type: '$SubscriptionCheckpoint', data: { i } }));
       await env.client.appendToStream('$persistentsubscription-test-checkpoint', checkpoints);
       // The group's checkpoint is past every event: it would deliver none of them again.
       worker = env.startWorker({ fillEmptyReadModel: true });
-      await eventually('the read model to be filled', async () => (await lastIndexedPosition()) >= before.index.at(-1)!.position);
-      expect(await dump(env.db)).toEqual(before);
+      await filledAgain(before);
       const paid = ok(await deposit({ commandId: newCommandId(), accountNumber: a, amountCents: 1 }, env.deps));
       expect(await waitForAccountRevision(a, paid.streamRevision, { timeoutMs: 15_000 }, env.db)).toBe(true);
     });
 
     it('starts a new group where the fill ended, so the group does not deliver it all again', async () => {
-      const { c } = await someHistory();
-      await settled();
-      const before = await dump(env.db);
-      await worker.stop();
-      await emptyReadModel();
+      const { c, before } = await historyThenEmpty();
       const group = `fresh-${newCommandId().slice(0, 8)}`;
       worker = env.startWorker({ group, fillEmptyReadModel: true });
-      await eventually('the read model to be filled', async () => (await lastIndexedPosition()) >= before.index.at(-1)!.position);
-      expect(await dump(env.db)).toEqual(before);
+      await filledAgain(before);
       const info = await eventually('the group', () => env.client.getPersistentSubscriptionToAllInfo(group).catch(() => null));
       // At the end of $all when the fill read it: its last account event, or a command record after it.
       const startFrom = info.settings.startFrom;
