@@ -72,8 +72,6 @@ export async function makePayment(input: MakePaymentInput, deps: CommandDeps = d
   const seenBefore = cache.peek(content.payerAccountNumber)?.revision ?? 'no_stream';
   let result: CommandResult;
   try {
-    // The claim is this command's own: made before queueing behind the payer's other payments,
-    // so the queue holds only what must be one at a time (decide and append).
     // The event-store source's reads of the query model need no particular moment (see
     // incomingCreditsLowerBound): made now rather than in the payer's queue.
     const prefetched =
