@@ -10,6 +10,7 @@ import {
   streamIdOf,
   type BatchEvent,
   type BatchOutcome,
+  type BatchPlan,
   type IndexEntry,
   type LastEntry,
   type LateEntry,
@@ -123,34 +124,14 @@ async function applyOnce(
   options: ApplyBatchOptions,
 ): Promise<Map<string, AppliedOutcome>> {
   return db.transaction(async (tx) => {
-    const numbers = new Set<string>();
-    for (const event of events) {
-      numbers.add(accountOf(streamIdOf(event)));
-      if (event.kind === 'account' && event.projected.event.type === 'PaymentMade')
-        numbers.add(event.projected.event.data.payeeAccountNumber);
-    }
-    const sorted = [...numbers].sort();
+    const sorted = accountsTouched(events);
     const streams = [...new Set(events.map(streamIdOf))];
-    const [locked, newest, held] = await Promise.all([
-      // Locked in a fixed order so two batches touching the same accounts cannot deadlock.
-      tx.execute<RawAccountRow>(sql`
-        select number, holder_name, balance::text, revision::text, opened_at, updated_at
-        from ${tables.accounts} where number = any(${array(sorted)}::text[])
-        order by number for update`),
-      // One backward probe of the primary key per account (DISTINCT ON read every entry of each).
-      tx.execute<{ account_number: string; last_position: string; last_balance: string }>(sql`
-        select a.n as account_number, h.position::text as last_position, h.balance_after::text as last_balance
-        from unnest(${array(sorted)}::text[]) as a(n)
-        cross join lateral (select position, balance_after from ${tables.history} where account_number = a.n order by position desc limit 1) h`),
+    const [{ rows, last }, held] = await Promise.all([
+      loadPlanInputs(tx, tables, sorted, { lock: true }),
       options.skipHeld
         ? tx.execute<{ stream: string }>(sql`select stream from ${tables.holds} where stream = any(${array(streams)}::text[])`)
         : Promise.resolve([]),
     ]);
-    const rows = new Map<string, AccountRow | null>(sorted.map((n) => [n, null]));
-    for (const row of locked) rows.set(row.number, toAccountRow(row));
-    const last = new Map<string, LastEntry>(
-      newest.map((r) => [r.account_number, { position: BigInt(r.last_position), balanceAfter: BigInt(r.last_balance) }]),
-    );
     const heldStreams = new Set(held.map((r) => r.stream));
     const outcomes = new Map<string, AppliedOutcome>();
     const applicable = heldStreams.size === 0 ? events : events.filter((event) => !heldStreams.has(streamIdOf(event)));
@@ -165,49 +146,11 @@ async function applyOnce(
     let inserted: Promise<number> | undefined;
     let updated: Promise<number> | undefined;
     if (plan.inserts.length > 0) {
-      const r = plan.inserts;
-      inserted = tx
-        .execute(
-          sql`
-        insert into ${tables.accounts} (number, holder_name, balance, revision, opened_at, updated_at)
-        select number, holder_name, balance, revision, opened_at, updated_at
-        from json_to_recordset(${recordset(
-          r.map((x) => ({
-            number: x.number,
-            holder_name: x.holderName,
-            balance: text(x.balance),
-            revision: text(x.revision),
-            opened_at: text(x.openedAt),
-            updated_at: text(x.updatedAt),
-          })),
-        )}::text::json)
-          as v(number text, holder_name text, balance bigint, revision bigint, opened_at timestamptz, updated_at timestamptz)
-        on conflict (number) do nothing returning number`,
-        )
-        .then((rows) => rows.length);
+      inserted = tx.execute(accountInserts(tables, plan.inserts)).then((rows) => rows.length);
       writes.push(inserted);
     }
     if (plan.updates.length > 0) {
-      const u = plan.updates;
-      updated = tx
-        .execute(
-          sql`
-        update ${tables.accounts} a set holder_name = v.holder_name, balance = v.balance, revision = v.revision, updated_at = v.updated_at
-        from json_to_recordset(${recordset(
-          u.map((x) => ({
-            number: x.row.number,
-            holder_name: x.row.holderName,
-            balance: text(x.row.balance),
-            revision: text(x.row.revision),
-            updated_at: text(x.row.updatedAt),
-            loaded_revision: text(x.loadedRevision),
-          })),
-        )}::text::json)
-          as v(number text, holder_name text, balance bigint, revision bigint, updated_at timestamptz, loaded_revision bigint)
-        where a.number = v.number and a.revision = v.loaded_revision
-        returning a.number`,
-        )
-        .then((rows) => rows.length);
+      updated = tx.execute(accountUpdates(tables, plan.updates)).then((rows) => rows.length);
       writes.push(updated);
     }
     if (plan.history.length > 0) writes.push(insertHistory(tx, tables, plan.history));
@@ -217,14 +160,7 @@ async function applyOnce(
       for (const entry of plan.late) await insertLateEntry(tx, tables, entry);
     }
     writes.push(insertIndex(tx, tables, plan.index));
-    writes.push(
-      tx.execute(sql`
-        insert into ${tables.checkpoint} (projection, position, events_applied) values (${ACCOUNTS_PROJECTION}, ${text(plan.position)}::bigint, ${plan.applied})
-        on conflict (projection) do update set
-          position = greatest(${tables.checkpoint}.position, excluded.position),
-          events_applied = ${tables.checkpoint}.events_applied + excluded.events_applied,
-          updated_at = now()`),
-    );
+    writes.push(tx.execute(checkpointAdvance(tables, plan)));
     // Only the live read model has waiters; a rebuild's copy is silent until it is swapped in.
     if (tables.schema === READ_MODEL_SCHEMA) {
       const notices = [...plan.revisions].map(([accountNumber, revision]) => formatProjectionNotice({ accountNumber, revision }));
@@ -240,7 +176,115 @@ async function applyOnce(
   });
 }
 
-async function insertHistory(tx: Executor, tables: ReadModelTables, rows: readonly (LateEntry & { balanceAfter: bigint })[]) {
+/** Every account a batch's events touch (their owners, and payees), sorted. */
+export function accountsTouched(events: readonly BatchEvent[]): string[] {
+  const numbers = new Set<string>();
+  for (const event of events) {
+    numbers.add(accountOf(streamIdOf(event)));
+    if (event.kind === 'account' && event.projected.event.type === 'PaymentMade')
+      numbers.add(event.projected.event.data.payeeAccountNumber);
+  }
+  return [...numbers].sort();
+}
+
+/**
+ * What planBatch needs of these accounts (sorted): their rows, and the newest timeline entry of
+ * each. `lock` takes the rows FOR UPDATE, in that fixed order so that two batches touching the
+ * same accounts cannot deadlock.
+ */
+export async function loadPlanInputs(
+  executor: Executor,
+  tables: ReadModelTables,
+  sorted: readonly string[],
+  { lock }: { lock: boolean },
+): Promise<{ rows: Map<string, AccountRow | null>; last: Map<string, LastEntry> }> {
+  const [locked, newest] = await Promise.all([
+    executor.execute<RawAccountRow>(sql`
+      select number, holder_name, balance::text, revision::text, opened_at, updated_at
+      from ${tables.accounts} where number = any(${array(sorted)}::text[])
+      order by number ${lock ? sql`for update` : sql``}`),
+    // One backward probe of the primary key per account (DISTINCT ON read every entry of each).
+    executor.execute<{ account_number: string; last_position: string; last_balance: string }>(sql`
+      select a.n as account_number, h.position::text as last_position, h.balance_after::text as last_balance
+      from unnest(${array(sorted)}::text[]) as a(n)
+      cross join lateral (select position, balance_after from ${tables.history} where account_number = a.n order by position desc limit 1) h`),
+  ]);
+  const rows = new Map<string, AccountRow | null>(sorted.map((n) => [n, null]));
+  for (const row of locked) rows.set(row.number, toAccountRow(row));
+  const last = new Map<string, LastEntry>(
+    newest.map((r) => [r.account_number, { position: BigInt(r.last_position), balanceAfter: BigInt(r.last_balance) }]),
+  );
+  return { rows, last };
+}
+
+/**
+ * A plan's writes as one statement: data-modifying CTEs, each run once and to completion, in one
+ * implicit transaction. For a writer that sends a statement without waiting for the one before
+ * (the rebuild's fill, fill-pipeline.ts); the live path keeps separate statements, which it needs
+ * for late entries and notifications. Returns the account rows inserted and updated, for the
+ * same checks against another writer. A plan with late entries cannot be written this way.
+ */
+export function planStatement(tables: ReadModelTables, plan: BatchPlan) {
+  if (plan.late.length > 0) throw new Error('a plan with late entries is written entry by entry (applyBatch)');
+  const ctes = [];
+  let inserted = sql`0`;
+  let updated = sql`0`;
+  if (plan.inserts.length > 0) {
+    ctes.push(sql`inserted as (${accountInserts(tables, plan.inserts)})`);
+    inserted = sql`(select count(*) from inserted)::int`;
+  }
+  if (plan.updates.length > 0) {
+    ctes.push(sql`updated as (${accountUpdates(tables, plan.updates)})`);
+    updated = sql`(select count(*) from updated)::int`;
+  }
+  if (plan.history.length > 0) ctes.push(sql`history as (${historyInserts(tables, plan.history)})`);
+  if (plan.index.length > 0) ctes.push(sql`indexed as (${indexInserts(tables, plan.index)})`);
+  ctes.push(sql`checkpoint as (${checkpointAdvance(tables, plan)})`);
+  return sql`with ${sql.join(ctes, sql`, `)} select ${inserted} as inserted, ${updated} as updated`;
+}
+
+// The writes of a plan, each a statement of its own or a CTE of planStatement's.
+
+const accountInserts = (tables: ReadModelTables, rows: readonly AccountRow[]) => sql`
+  insert into ${tables.accounts} (number, holder_name, balance, revision, opened_at, updated_at)
+  select number, holder_name, balance, revision, opened_at, updated_at
+  from json_to_recordset(${recordset(
+    rows.map((x) => ({
+      number: x.number,
+      holder_name: x.holderName,
+      balance: text(x.balance),
+      revision: text(x.revision),
+      opened_at: text(x.openedAt),
+      updated_at: text(x.updatedAt),
+    })),
+  )}::text::json)
+    as v(number text, holder_name text, balance bigint, revision bigint, opened_at timestamptz, updated_at timestamptz)
+  on conflict (number) do nothing returning number`;
+
+const accountUpdates = (tables: ReadModelTables, updates: BatchPlan['updates']) => sql`
+  update ${tables.accounts} a set holder_name = v.holder_name, balance = v.balance, revision = v.revision, updated_at = v.updated_at
+  from json_to_recordset(${recordset(
+    updates.map((x) => ({
+      number: x.row.number,
+      holder_name: x.row.holderName,
+      balance: text(x.row.balance),
+      revision: text(x.row.revision),
+      updated_at: text(x.row.updatedAt),
+      loaded_revision: text(x.loadedRevision),
+    })),
+  )}::text::json)
+    as v(number text, holder_name text, balance bigint, revision bigint, updated_at timestamptz, loaded_revision bigint)
+  where a.number = v.number and a.revision = v.loaded_revision
+  returning a.number`;
+
+const checkpointAdvance = (tables: ReadModelTables, plan: BatchPlan) => sql`
+  insert into ${tables.checkpoint} (projection, position, events_applied) values (${ACCOUNTS_PROJECTION}, ${text(plan.position)}::bigint, ${plan.applied})
+  on conflict (projection) do update set
+    position = greatest(${tables.checkpoint}.position, excluded.position),
+    events_applied = ${tables.checkpoint}.events_applied + excluded.events_applied,
+    updated_at = now()`;
+
+function historyInserts(tables: ReadModelTables, rows: readonly (LateEntry & { balanceAfter: bigint })[]) {
   const doc = rows.map((r) => ({
     account_number: r.accountNumber,
     kind: r.kind,
@@ -257,7 +301,7 @@ async function insertHistory(tx: Executor, tables: ReadModelTables, rows: readon
     metadata: r.metadata ?? null,
   }));
   // A JSON null comes out of json_to_recordset as SQL NULL: kept the JSON null the column held.
-  await tx.execute(sql`
+  return sql`
     insert into ${tables.history}
       (account_number, kind, amount, balance_after, counterparty, event_id, event_type, stream, revision, position, occurred_at, data, metadata)
     select account_number, kind, amount, balance_after, counterparty, event_id, event_type, stream, revision, position, occurred_at,
@@ -265,7 +309,37 @@ async function insertHistory(tx: Executor, tables: ReadModelTables, rows: readon
     from json_to_recordset(${recordset(doc)}::text::json) as r(account_number text, kind text, amount bigint, balance_after bigint,
       counterparty text, event_id uuid, event_type text, stream text, revision bigint, position bigint, occurred_at timestamptz,
       data jsonb, metadata jsonb)
-    on conflict do nothing`);
+    on conflict do nothing`;
+}
+
+function indexInserts(tables: ReadModelTables, entries: readonly IndexEntry[]) {
+  const doc = entries.map((e) => ({
+    position: text(e.position),
+    event_id: e.eventId,
+    stream: e.stream,
+    revision: text(e.revision),
+    type: e.type,
+    account_number: e.accountNumber,
+    counterparty: e.counterparty,
+    amount: text(e.amount),
+    search_text: e.searchText,
+    command_id: e.commandId,
+    correlation_id: e.correlationId,
+    causation_id: e.causationId,
+    created: text(e.created),
+  }));
+  return sql`
+    insert into ${tables.index}
+      (position, event_id, stream, revision, type, account_number, counterparty, amount, search_text, command_id, correlation_id, causation_id, created)
+    select position, event_id, stream, revision, type, account_number, counterparty, amount, search_text, command_id, correlation_id, causation_id, created
+    from json_to_recordset(${recordset(doc)}::text::json) as r(position bigint, event_id uuid, stream text, revision bigint, type text,
+      account_number text, counterparty text, amount bigint, search_text text, command_id text, correlation_id text, causation_id text,
+      created timestamptz)
+    on conflict do nothing`;
+}
+
+async function insertHistory(tx: Executor, tables: ReadModelTables, rows: readonly (LateEntry & { balanceAfter: bigint })[]) {
+  await tx.execute(historyInserts(tables, rows));
 }
 
 /**
@@ -289,29 +363,7 @@ async function insertLateEntry(tx: Executor, tables: ReadModelTables, entry: Lat
 /** Index rows, written once per event whatever the path that saw it (applied, unknown, held). */
 export async function insertIndex(tx: Executor, tables: ReadModelTables, entries: readonly IndexEntry[]) {
   if (entries.length === 0) return;
-  const doc = entries.map((e) => ({
-    position: text(e.position),
-    event_id: e.eventId,
-    stream: e.stream,
-    revision: text(e.revision),
-    type: e.type,
-    account_number: e.accountNumber,
-    counterparty: e.counterparty,
-    amount: text(e.amount),
-    search_text: e.searchText,
-    command_id: e.commandId,
-    correlation_id: e.correlationId,
-    causation_id: e.causationId,
-    created: text(e.created),
-  }));
-  await tx.execute(sql`
-    insert into ${tables.index}
-      (position, event_id, stream, revision, type, account_number, counterparty, amount, search_text, command_id, correlation_id, causation_id, created)
-    select position, event_id, stream, revision, type, account_number, counterparty, amount, search_text, command_id, correlation_id, causation_id, created
-    from json_to_recordset(${recordset(doc)}::text::json) as r(position bigint, event_id uuid, stream text, revision bigint, type text,
-      account_number text, counterparty text, amount bigint, search_text text, command_id text, correlation_id text, causation_id text,
-      created timestamptz)
-    on conflict do nothing`);
+  await tx.execute(indexInserts(tables, entries));
 }
 
 /** One event, as a batch of one. */

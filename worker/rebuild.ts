@@ -23,6 +23,8 @@ import {
 } from './projector';
 import { readStreamEvents } from '@/lib/eventstore/connection/read-stream';
 import { buildDeferredIndexes, prepareCopy } from './rebuild-schema';
+import { FillBrokenError, FillPipeline } from './fill-pipeline';
+import { getLogger } from '@/lib/log';
 
 /**
  * Blue/green rebuild of the read model from the store.
@@ -33,8 +35,10 @@ import { buildDeferredIndexes, prepareCopy } from './rebuild-schema';
  *  2. A fresh schema `readmodel_next` with a copy of every read-model table (rebuild-schema.ts:
  *     columns, keys and the indexes by their live names, those only the pages use built after
  *     the load), filled by replaying $all from the start through the same projection the worker
- *     uses, in batches. The live `readmodel` keeps serving and the worker keeps projecting into
- *     it meanwhile; nothing here writes to it.
+ *     uses, in batches. Pages that simply apply in order take the fast path (fill-pipeline.ts:
+ *     planned from memory, written while the next is planned); any other page is replayed the
+ *     careful way, with the worker's hold policy. The live `readmodel` keeps serving and the
+ *     worker keeps projecting into it meanwhile; nothing here writes to it.
  *  3. When a read reaches the end of $all, the swap, in one transaction: lock the live tables
  *     (this waits for the worker's transaction in hand and holds its next one), apply what was
  *     appended since the last read, rename `readmodel` away and `readmodel_next` into its place,
@@ -74,6 +78,8 @@ export type RebuildOptions = {
   /** A row of rebuild_runs already created for this run (a request from /system), else one is made. */
   runId?: string;
   decode?: Decode;
+  /** Tests: how many accounts the fill keeps in memory (FILL_CACHED_ACCOUNTS). */
+  cachedAccounts?: number;
   /** Tests: runs just before the swap takes its locks. */
   beforeSwap?: () => Promise<void>;
 };
@@ -143,26 +149,55 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
       await db.execute(sql`select pg_notify(${REBUILD_CHANNEL}, ${runId})`);
     };
 
-    try {
+    // Every page of $all up to a short one (then the copy is close to the store's end). The next
+    // page is read while this one is written: the store and PostgreSQL work at once.
+    const replayAll = async (fast: boolean) => {
+      events = 0;
+      applied = 0;
+      cursor = START;
+      position = 0n;
       const copy = await prepareCopy(db, READ_MODEL_SCHEMA, NEXT_SCHEMA, TABLES);
       await report('replaying', true);
-      // Replay until a page comes back short: then the copy is close to the store's end. The
-      // next page is read while this one is written: the store and PostgreSQL work at once.
-      let reading = readPage(client, cursor, batchSize);
-      for (;;) {
-        const page = await reading;
-        if (page.last) cursor = page.last;
-        const full = page.read === batchSize;
-        if (full) {
-          reading = readPage(client, cursor, batchSize);
-          // Awaited on the next turn; when the replay below fails first, it is never awaited.
-          reading.catch(() => {});
+      const pipeline = fast ? await FillPipeline.open(db, next, decode, options.cachedAccounts) : null;
+      try {
+        let reading = readPage(client, cursor, batchSize);
+        for (;;) {
+          const page = await reading;
+          if (page.last) cursor = page.last;
+          const full = page.read === batchSize;
+          if (full) {
+            reading = readPage(client, cursor, batchSize);
+            // Awaited on the next turn; when the replay below fails first, it is never awaited.
+            reading.catch(() => {});
+          }
+          events += page.events.length;
+          const sent = pipeline ? await pipeline.send(page.events) : 'careful';
+          if (sent === 'careful') {
+            await pipeline?.drain();
+            applied += await replay(db, next, page.events, decode);
+            await pipeline?.reload(page.events);
+          } else applied += sent;
+          if (page.last) position = page.last.commit;
+          await report('replaying');
+          if (!full) break;
         }
-        events += page.events.length;
-        applied += await replay(db, next, page.events, decode);
-        if (page.last) position = page.last.commit;
-        await report('replaying');
-        if (!full) break;
+        await pipeline?.drain();
+      } finally {
+        pipeline?.close();
+      }
+      return copy;
+    };
+
+    try {
+      let copy;
+      try {
+        copy = await replayAll(true);
+      } catch (error) {
+        if (!(error instanceof FillBrokenError) || !isDataError(error.cause)) throw error;
+        // PostgreSQL refused a page, and the pages sent after it were planned on it: the copy
+        // is filled again from the start, the careful way, which holds just the refused event's stream.
+        getLogger().child({ component: 'rebuild' }).warn({ reason: error.message }, 'filling the copy again, the careful way');
+        copy = await replayAll(false);
       }
       await retryHolds(db, client, next, decode);
       await report('indexing', true);
