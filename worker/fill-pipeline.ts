@@ -88,10 +88,12 @@ export class FillPipeline {
     if (plan.late.length > 0) return 'careful';
     if (plan.applied === 0) return 0;
 
+    // Only the counts are kept for the check: the plan (payloads and all) can go before the page is written.
+    const [inserts, updates] = [plan.inserts.length, plan.updates.length];
     const sent = this.conn
       .execute<{ inserted: number; updated: number }>(planStatement(this.tables, plan))
       .then(([counts]) => {
-        if (counts?.inserted !== plan.inserts.length || counts.updated !== plan.updates.length) {
+        if (counts?.inserted !== inserts || counts.updated !== updates) {
           throw new Error('another writer changed the copy');
         }
       })
