@@ -44,7 +44,8 @@ async function main(): Promise<number> {
     const result = await runRebuild({ client, db, batchSize: parsed.batchSize, onProgress: show });
     if (tty) process.stdout.write('\n');
     console.log(
-      `Rebuilt the read model from ${result.events.toLocaleString('en')} events (${result.applied.toLocaleString('en')} applied) in ${result.seconds.toFixed(1)} s.`,
+      `Rebuilt the read model from ${result.events.toLocaleString('en')} events (${result.applied.toLocaleString('en')} applied) in ${result.seconds.toFixed(1)} s` +
+        (result.carefulPages > 0 ? `; ${result.carefulPages} of its pages were replayed the careful way (events to hold).` : '.'),
     );
     return 0;
   } catch (error) {

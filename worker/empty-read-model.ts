@@ -19,7 +19,9 @@ export async function fillEmptyReadModel(client: EventStoreDBClient, db: Db, log
   logger.info('the read model is empty and the store has history: rebuilding it from the store before subscribing');
   try {
     const result = await runRebuild({ client, db });
-    logger.info(`read model filled: ${result.events} events in ${result.seconds.toFixed(1)} s`);
+    logger.info(
+      `read model filled: ${result.events} events in ${result.seconds.toFixed(1)} s (${result.carefulPages} pages the careful way)`,
+    );
     return result.last;
   } catch (error) {
     if (!(error instanceof RebuildRunningError)) {

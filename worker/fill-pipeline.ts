@@ -136,7 +136,9 @@ export class FillPipeline {
     for (const stream of holds.keys()) this.held.add(stream);
   }
 
-  close(): void {
+  /** Gives the connection back once nothing sent is running on it (a failed fill may leave pages in flight). */
+  async close(): Promise<void> {
+    await Promise.all(this.inFlight.splice(0));
     this.release();
   }
 

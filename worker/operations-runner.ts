@@ -49,7 +49,9 @@ export function startOperationsRunner(options: { client: EventStoreDBClient; db:
       );
       try {
         const result = await runRebuild({ client, db });
-        logger.info(`rebuild done: ${result.events} events replayed in ${result.seconds.toFixed(1)} s`);
+        logger.info(
+          `rebuild done: ${result.events} events replayed in ${result.seconds.toFixed(1)} s (${result.carefulPages} pages the careful way)`,
+        );
       } catch (error) {
         if (error instanceof RebuildRunningError) logger.info(`${error.message}`);
         else logger.error('rebuild failed; the live read model is untouched', { err: error });

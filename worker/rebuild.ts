@@ -91,6 +91,8 @@ export type RebuildResult = {
   seconds: number;
   /** The last $all position the new read model holds: every event up to it is in it (null: $all was empty). */
   last: Position | null;
+  /** Pages of the fill replayed the careful way (held streams, or all of them after PostgreSQL refused a page). */
+  carefulPages: number;
 };
 
 export async function runRebuild(options: RebuildOptions): Promise<RebuildResult> {
@@ -133,6 +135,7 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
     let applied = 0;
     let cursor: Position | typeof START = START;
     let position = 0n;
+    let carefulPages = 0;
     let target = await lastPosition(client);
     let lastReport = 0;
     const report = async (phase: RebuildProgress['phase'], force = false) => {
@@ -154,6 +157,7 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
     const replayAll = async (fast: boolean) => {
       events = 0;
       applied = 0;
+      carefulPages = 0;
       cursor = START;
       position = 0n;
       const copy = await prepareCopy(db, READ_MODEL_SCHEMA, NEXT_SCHEMA, TABLES);
@@ -173,6 +177,7 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
           events += page.events.length;
           const sent = pipeline ? await pipeline.send(page.events) : 'careful';
           if (sent === 'careful') {
+            carefulPages += 1;
             await pipeline?.drain();
             applied += await replay(db, next, page.events, decode);
             await pipeline?.reload(page.events);
@@ -183,7 +188,7 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
         }
         await pipeline?.drain();
       } finally {
-        pipeline?.close();
+        await pipeline?.close();
       }
       return copy;
     };
@@ -226,7 +231,7 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildResult
       await db.execute(sql`select pg_notify(${REBUILD_CHANNEL}, ${runId})`);
       target = position > target ? position : target;
       await report('done', true);
-      return { runId, events, applied, seconds: (Date.now() - startedAt) / 1000, last: cursor === START ? null : cursor };
+      return { runId, events, applied, seconds: (Date.now() - startedAt) / 1000, last: cursor === START ? null : cursor, carefulPages };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       await db
