@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BACKWARDS, END, FORWARDS, START, type EventStoreDBClient, type Position, type RecordedEvent } from '@eventstore/db-client';
 import { eq, sql } from 'drizzle-orm';
-import { isDataError, type Db } from '@/lib/db/client';
+import { dataErrorMessage, isDataError, type Db } from '@/lib/db/client';
 import { EVENTS_CHANNEL } from '@/lib/db/projection-channel';
 import { READ_MODEL_SCHEMA, rebuildRuns } from '@/lib/db/schema';
 import { fromRecorded } from '@/lib/eventstore/serialization/events';
@@ -272,7 +272,7 @@ async function replay(db: Db, tables: ReadModelTables, recorded: readonly Record
       for (const r of current) {
         const one = await applyBatch(db, [r.event], tables).catch((e: unknown) => {
           if (!isDataError(e)) throw e;
-          return new Map([[r.recorded.id, `database refused it: ${e instanceof Error ? e.message : String(e)}`]]);
+          return new Map([[r.recorded.id, `database refused it: ${dataErrorMessage(e)}`]]);
         });
         single.set(r.recorded.id, one.get(r.recorded.id)!);
       }

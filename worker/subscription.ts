@@ -49,7 +49,7 @@ import {
   type PersistentSubscriptionToAllResolvedEvent,
   type Position,
 } from '@eventstore/db-client';
-import { isDataError, isDatabaseUnavailable, type Db } from '@/lib/db/client';
+import { dataErrorMessage, isDataError, isDatabaseUnavailable, type Db } from '@/lib/db/client';
 import { fromRecorded } from '@/lib/eventstore/serialization/events';
 import { getLogger, messageFirst, type LogFields, type MessageLogger } from '@/lib/log';
 import { retryWithBackoff } from '@/lib/retry';
@@ -223,7 +223,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
       }
       return outcome;
     } catch (error) {
-      if (isDataError(error)) return { cannot: `database refused it: ${errorMessage(error)}` };
+      if (isDataError(error)) return { cannot: `database refused it: ${dataErrorMessage(error)}` };
       throw error;
     }
   }

@@ -111,9 +111,23 @@ function rethrowAsUnavailable(error: unknown): never {
 
 /** SQLSTATE class 22 (data exception) or 23 (integrity): the same statement will fail the same way again. */
 export function isDataError(error: unknown): boolean {
+  return dataErrorOf(error) !== null;
+}
+
+/**
+ * PostgreSQL's own words for a data error ("value … is out of range for type bigint"). Drizzle
+ * wraps them in "Failed query: " with the whole statement and its parameters, which is no reason
+ * to show anyone (a hold's reason is shown on /system).
+ */
+export function dataErrorMessage(error: unknown): string {
+  const cause = dataErrorOf(error);
+  return cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
+}
+
+function dataErrorOf(error: unknown): unknown {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code)) return true;
+    if (typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code)) return e;
   }
-  return false;
+  return null;
 }

@@ -150,7 +150,8 @@ describe('rebuild', () => {
     const after = await dump(env.db);
     const hold = after.holds.find((h) => h.stream === accountStream(a));
     expect(hold).toMatchObject({ revision: refused.streamRevision });
-    expect(hold?.reason).toMatch(/^database refused it: /);
+    // PostgreSQL's words, not Drizzle's wrapper with the statement and its parameters.
+    expect(hold?.reason).toMatch(/^database refused it: value "\d+" is out of range for type bigint$/);
     const rowOf = (dumped: typeof before, n: string) => dumped.accounts.find((r) => r.number === n);
     for (const n of [b, c]) expect(rowOf(after, n)).toEqual(rowOf(before, n));
     expect(rowOf(after, a)?.revision).toBe(first.streamRevision);
