@@ -1,6 +1,7 @@
 import { BACKWARDS, END, type EventStoreDBClient, type Position } from '@eventstore/db-client';
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
+import { accounts, eventIndex, projectionHolds } from '@/lib/db/schema';
 import type { MessageLogger } from '@/lib/log';
 import { RebuildRunningError, runRebuild } from './rebuild';
 
@@ -36,9 +37,9 @@ export async function fillEmptyReadModel(client: EventStoreDBClient, db: Db, log
 
 async function isEmpty(db: Db): Promise<boolean> {
   const [row] = await db.execute<{ empty: boolean }>(sql`
-    select not exists (select 1 from readmodel.accounts)
-      and not exists (select 1 from readmodel.event_index)
-      and not exists (select 1 from readmodel.projection_holds) as empty`);
+    select not exists (select 1 from ${accounts})
+      and not exists (select 1 from ${eventIndex})
+      and not exists (select 1 from ${projectionHolds}) as empty`);
   return row?.empty === true;
 }
 

@@ -1,7 +1,7 @@
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { rebuildRuns, reconciliationRuns } from '@/lib/db/schema';
+import { accounts, eventIndex, rebuildRuns, reconciliationRuns } from '@/lib/db/schema';
 import { RECONCILE_CHANNEL, RECONCILE_REQUESTED, runReconciliation } from '@/lib/reconciliation/run';
 import { REBUILD_CHANNEL, REBUILD_REQUESTED } from '@/lib/rebuild-requests';
 import { RebuildRunningError, runRebuild } from './rebuild';
@@ -93,7 +93,7 @@ export function startOperationsRunner(options: { client: EventStoreDBClient; db:
 
 async function predatesEventIndex(db: Db): Promise<boolean> {
   const [row] = await db.execute<{ outdated: boolean }>(
-    sql`select exists (select 1 from readmodel.accounts) and not exists (select 1 from readmodel.event_index) as outdated`,
+    sql`select exists (select 1 from ${accounts}) and not exists (select 1 from ${eventIndex}) as outdated`,
   );
   return row?.outdated === true;
 }
