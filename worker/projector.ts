@@ -1,4 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Db } from '@/lib/db/client';
 import { PROJECTION_CHANNEL, EVENTS_CHANNEL, formatProjectionNotice } from '@/lib/db/projection-channel';
 import { READ_MODEL_SCHEMA, projectionHolds } from '@/lib/db/schema';
@@ -16,13 +17,14 @@ import {
   type LateEntry,
 } from '@/lib/projections/batch';
 import { storableText } from '@/lib/projections/storable';
+import { accountStream } from '@/lib/eventstore/serialization/streams';
 
 /**
- * The one I/O layer of the accounts projection. For a batch of events it locks the rows they
+ * The one I/O layer of the accounts projection. For a batch of events it reads the rows they
  * touch, asks the pure projection (lib/projections/batch.ts) what to do, and writes the rows,
- * the timeline entries, the event index, the checkpoint and the notifications in a single
- * transaction, so the batch is either fully applied (and recorded as applied through each
- * account's revision) or not at all. One event is a batch of one.
+ * the timeline entries, the event index, the checkpoint and the notifications in one statement,
+ * guarded by the revisions it read, so the batch is either fully applied (and recorded as
+ * applied through each account's revision) or not at all. One event is a batch of one.
  *
  * Outcomes per event:
  *  - 'apply'     : effect committed.
@@ -105,19 +107,60 @@ export async function applyBatch(
   // the winner left (it then finds its events duplicates).
   for (let attempt = 1; ; attempt++) {
     try {
-      return await applyOnce(db, events, tables, options);
+      return await applyGuarded(db, events, tables, options);
     } catch (error) {
-      if (!(error instanceof ConcurrentProjectionError) || attempt >= 20) throw error;
+      if (!(error instanceof ConcurrentProjectionError || isConcurrencyFailure(error)) || attempt >= 20) throw error;
     }
   }
 }
 
+/** serialization_failure (eventbank.expect_rows: another writer changed a row) or a deadlock between two writers. */
+function isConcurrencyFailure(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === '40001' || code === '40P01') return true;
+  }
+  return false;
+}
+
 /**
- * Every round trip to PostgreSQL costs far more than the statement (each wakes a server process:
- * the worker's largest CPU cost under live load was socket writes), so the statements are sent in
- * two pipelines: the reads the plan needs, then every write. One connection runs them in order.
+ * Two round trips, no transaction: one statement reads what the plan needs (the rows, the newest
+ * timeline entries, the holds), one writes the whole plan (planStatement), guarded by the
+ * revisions read. If another writer changed a row in between, the write fails as a whole and the
+ * batch is planned again. Every round trip costs far more than its statement here (each wakes a
+ * PostgreSQL process): socket writes were a third of the worker's time under live load, when a
+ * batch took four (BEGIN, reads, writes, COMMIT). A plan with late entries, which read the
+ * timeline they are slotted into, is applied in a transaction instead (applyLocked).
  */
-async function applyOnce(
+async function applyGuarded(
+  db: Db,
+  events: readonly BatchEvent[],
+  tables: ReadModelTables,
+  options: ApplyBatchOptions,
+): Promise<Map<string, AppliedOutcome>> {
+  const { rows, last, held } = await readPlanInputs(db, tables, accountsTouched(events));
+  const heldStreams = options.skipHeld ? held : new Set<string>();
+  const outcomes = new Map<string, AppliedOutcome>();
+  const applicable = heldStreams.size === 0 ? events : events.filter((event) => !heldStreams.has(streamIdOf(event)));
+  for (const event of events) if (heldStreams.has(streamIdOf(event))) outcomes.set(idOf(event), 'held');
+
+  const plan = planBatch({ events: applicable, rows, last });
+  for (const [id, outcome] of plan.outcomes) outcomes.set(id, outcome);
+  if (plan.applied === 0) return outcomes;
+  if (plan.late.length > 0) return applyLocked(db, events, tables, options);
+  const statement = planStatement(tables, plan);
+  // Inside a caller's transaction (a rebuild's swap), in a savepoint of its own: a statement that
+  // fails would otherwise abort the caller's transaction with it.
+  if (db instanceof PgTransaction) await db.transaction((tx) => tx.execute(statement));
+  else await db.execute(statement);
+  return outcomes;
+}
+
+/**
+ * In one transaction, the rows locked: the reads the plan needs go as one pipeline, then every
+ * write as another. One connection runs them in order. For plans with late entries.
+ */
+async function applyLocked(
   db: Db,
   events: readonly BatchEvent[],
   tables: ReadModelTables,
@@ -162,13 +205,7 @@ async function applyOnce(
     writes.push(insertIndex(tx, tables, plan.index));
     writes.push(tx.execute(checkpointAdvance(tables, plan)));
     // Only the live read model has waiters; a rebuild's copy is silent until it is swapped in.
-    if (tables.schema === READ_MODEL_SCHEMA) {
-      const notices = [...plan.revisions].map(([accountNumber, revision]) => formatProjectionNotice({ accountNumber, revision }));
-      writes.push(
-        tx.execute(sql`select pg_notify(${PROJECTION_CHANNEL}, n) from unnest(${array(notices)}::text[]) n
-          union all select pg_notify(${EVENTS_CHANNEL}, ${text(plan.position)})`),
-      );
-    }
+    if (tables.schema === READ_MODEL_SCHEMA) writes.push(tx.execute(notifications(plan)));
     await Promise.all(writes);
     if (inserted && (await inserted) !== plan.inserts.length) throw new ConcurrentProjectionError('an account opened in this batch');
     if (updated && (await updated) !== plan.updates.length) throw new ConcurrentProjectionError('an account row');
@@ -218,29 +255,75 @@ export async function loadPlanInputs(
 }
 
 /**
+ * What planBatch needs of these accounts (sorted), in one statement: each row, its newest timeline
+ * entry, and whether its stream is held. No locks (applyGuarded's write is guarded instead).
+ */
+export async function readPlanInputs(
+  executor: Executor,
+  tables: ReadModelTables,
+  sorted: readonly string[],
+): Promise<{ rows: Map<string, AccountRow | null>; last: Map<string, LastEntry>; held: Set<string> }> {
+  const found = await executor.execute<
+    Partial<RawAccountRow> & { n: string; last_position: string | null; last_balance: string | null; held: boolean }
+  >(sql`
+    select a.n, r.number, r.holder_name, r.balance::text, r.revision::text, r.opened_at, r.updated_at,
+      h.position::text as last_position, h.balance_after::text as last_balance,
+      exists (select 1 from ${tables.holds} where stream = a.stream) as held
+    from unnest(${array(sorted)}::text[], ${array(sorted.map(accountStream))}::text[]) as a(n, stream)
+    left join ${tables.accounts} r on r.number = a.n
+    left join lateral (select position, balance_after from ${tables.history} where account_number = a.n order by position desc limit 1) h on true`);
+  const rows = new Map<string, AccountRow | null>();
+  const last = new Map<string, LastEntry>();
+  const held = new Set<string>();
+  for (const f of found) {
+    rows.set(f.n, f.number === null || f.number === undefined ? null : toAccountRow(f as RawAccountRow));
+    if (f.last_position !== null && f.last_balance !== null) {
+      last.set(f.n, { position: BigInt(f.last_position), balanceAfter: BigInt(f.last_balance) });
+    }
+    if (f.held) held.add(accountStream(f.n));
+  }
+  return { rows, last, held };
+}
+
+/**
  * A plan's writes as one statement: data-modifying CTEs, each run once and to completion, in one
- * implicit transaction. For a writer that sends a statement without waiting for the one before
- * (the rebuild's fill, fill-pipeline.ts); the live path keeps separate statements, which it needs
- * for late entries and notifications. Returns the account rows inserted and updated, for the
- * same checks against another writer. A plan with late entries cannot be written this way.
+ * implicit transaction, for writers that send it without a transaction around their reads (the
+ * live worker's applyGuarded, the rebuild's fill). It checks what it changed against the plan:
+ * fewer rows than planned (another writer changed or inserted one) fails it as a whole with
+ * serialization_failure (eventbank.expect_rows, migration 0008). The live read model's waiters are
+ * told at its commit. A plan with late entries cannot be written this way.
  */
 export function planStatement(tables: ReadModelTables, plan: BatchPlan) {
-  if (plan.late.length > 0) throw new Error('a plan with late entries is written entry by entry (applyBatch)');
+  if (plan.late.length > 0) throw new Error('a plan with late entries is written entry by entry (applyLocked)');
   const ctes = [];
-  let inserted = sql`0`;
-  let updated = sql`0`;
+  const results = [sql`1`];
   if (plan.inserts.length > 0) {
     ctes.push(sql`inserted as (${accountInserts(tables, plan.inserts)})`);
-    inserted = sql`(select count(*) from inserted)::int`;
+    results.push(
+      sql`eventbank.expect_rows((select count(*) from inserted), ${plan.inserts.length}::bigint, 'an account opened in this batch')`,
+    );
   }
   if (plan.updates.length > 0) {
     ctes.push(sql`updated as (${accountUpdates(tables, plan.updates)})`);
-    updated = sql`(select count(*) from updated)::int`;
+    results.push(sql`eventbank.expect_rows((select count(*) from updated), ${plan.updates.length}::bigint, 'an account row')`);
   }
   if (plan.history.length > 0) ctes.push(sql`history as (${historyInserts(tables, plan.history)})`);
   if (plan.index.length > 0) ctes.push(sql`indexed as (${indexInserts(tables, plan.index)})`);
   ctes.push(sql`checkpoint as (${checkpointAdvance(tables, plan)})`);
-  return sql`with ${sql.join(ctes, sql`, `)} select ${inserted} as inserted, ${updated} as updated`;
+  // Only the live read model has waiters; a rebuild's copy is silent until it is swapped in.
+  if (tables.schema === READ_MODEL_SCHEMA) {
+    ctes.push(sql`notified as (${notifications(plan)})`);
+    // A CTE that only selects runs only when it is read.
+    results.push(sql`(select count(*) from notified)`);
+  }
+  return sql`with ${sql.join(ctes, sql`, `)} select ${sql.join(results, sql`, `)}`;
+}
+
+/** Read-your-writes: each account's applied revision, and the event views' doorbell. */
+function notifications(plan: BatchPlan) {
+  const notices = [...plan.revisions].map(([accountNumber, revision]) => formatProjectionNotice({ accountNumber, revision }));
+  return sql`select pg_notify(${PROJECTION_CHANNEL}, n) from unnest(${array(notices)}::text[]) n
+    union all select pg_notify(${EVENTS_CHANNEL}, ${text(plan.position)})`;
 }
 
 // The writes of a plan, each a statement of its own or a CTE of planStatement's.
