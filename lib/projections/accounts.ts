@@ -4,7 +4,7 @@ import { accountNumberFromStream } from '@/lib/eventstore/serialization/streams'
 /**
  * The accounts projection, pure: how one event changes an account row of the query model.
  * The I/O layer (worker/projector.ts) loads rows, asks these functions, and writes the result
- * together with the applied-event record in one transaction.
+ * together with the applied-event record in one statement.
  */
 
 export type AccountRow = {

@@ -15,10 +15,10 @@ import { storableJson, storableText } from './storable';
 
 /**
  * The accounts projection for many events at once, pure: given the rows the events touch (as
- * locked in the database) and each touched account's newest timeline entry, it decides every
+ * read from the database) and each touched account's newest timeline entry, it decides every
  * event's outcome and what to write. The I/O layer (worker/projector.ts) loads those, calls
- * planBatch, and writes the plan in one transaction, so a batch is applied entirely or not at
- * all, exactly as a single event is.
+ * planBatch, and writes the plan in one statement guarded by the revisions it read, so a batch
+ * is applied entirely or not at all, exactly as a single event is.
  *
  * Events are planned in $all order. Each sees the rows as the events before it in the batch
  * left them, so the revision check (duplicate | apply | ahead) is the one a single event gets.
