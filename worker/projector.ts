@@ -139,13 +139,7 @@ async function applyGuarded(
   options: ApplyBatchOptions,
 ): Promise<Map<string, AppliedOutcome>> {
   const { rows, last, held } = await readPlanInputs(db, tables, accountsTouched(events));
-  const heldStreams = options.skipHeld ? held : new Set<string>();
-  const outcomes = new Map<string, AppliedOutcome>();
-  const applicable = heldStreams.size === 0 ? events : events.filter((event) => !heldStreams.has(streamIdOf(event)));
-  for (const event of events) if (heldStreams.has(streamIdOf(event))) outcomes.set(idOf(event), 'held');
-
-  const plan = planBatch({ events: applicable, rows, last });
-  for (const [id, outcome] of plan.outcomes) outcomes.set(id, outcome);
+  const { plan, outcomes } = planUnheld(events, options.skipHeld ? held : new Set(), rows, last);
   if (plan.applied === 0) return outcomes;
   if (plan.late.length > 0) return applyLocked(db, events, tables, options);
   const statement = planStatement(tables, plan);
@@ -154,6 +148,21 @@ async function applyGuarded(
   if (db instanceof PgTransaction) await db.transaction((tx) => tx.execute(statement));
   else await db.execute(statement);
   return outcomes;
+}
+
+/** The plan of the events whose stream is not held; the others' outcome is 'held'. */
+function planUnheld(
+  events: readonly BatchEvent[],
+  heldStreams: ReadonlySet<string>,
+  rows: ReadonlyMap<string, AccountRow | null>,
+  last: ReadonlyMap<string, LastEntry>,
+) {
+  const outcomes = new Map<string, AppliedOutcome>();
+  const applicable = heldStreams.size === 0 ? events : events.filter((event) => !heldStreams.has(streamIdOf(event)));
+  for (const event of events) if (heldStreams.has(streamIdOf(event))) outcomes.set(idOf(event), 'held');
+  const plan = planBatch({ events: applicable, rows, last });
+  for (const [id, outcome] of plan.outcomes) outcomes.set(id, outcome);
+  return { plan, outcomes };
 }
 
 /**
@@ -175,13 +184,7 @@ async function applyLocked(
         ? tx.execute<{ stream: string }>(sql`select stream from ${tables.holds} where stream = any(${array(streams)}::text[])`)
         : Promise.resolve([]),
     ]);
-    const heldStreams = new Set(held.map((r) => r.stream));
-    const outcomes = new Map<string, AppliedOutcome>();
-    const applicable = heldStreams.size === 0 ? events : events.filter((event) => !heldStreams.has(streamIdOf(event)));
-    for (const event of events) if (heldStreams.has(streamIdOf(event))) outcomes.set(idOf(event), 'held');
-
-    const plan = planBatch({ events: applicable, rows, last });
-    for (const [id, outcome] of plan.outcomes) outcomes.set(id, outcome);
+    const { plan, outcomes } = planUnheld(events, new Set(held.map((r) => r.stream)), rows, last);
     if (plan.applied === 0) return outcomes;
 
     const writes: Promise<unknown>[] = [];
