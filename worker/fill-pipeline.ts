@@ -5,7 +5,7 @@ import type { AccountRow } from '@/lib/projections/accounts';
 import { planBatch, type BatchEvent, type LastEntry } from '@/lib/projections/batch';
 import { accountNumberFromStream } from '@/lib/eventstore/serialization/streams';
 import { isProjected, toBatchEvent, type Decode } from './delivered';
-import { accountsTouched, findHolds, loadPlanInputs, planStatement, type ReadModelTables } from './projector';
+import { accountsTouched, planStatement, readPlanInputs, type ReadModelTables } from './projector';
 
 /**
  * Accounts whose rows the fill keeps in memory (some 500 bytes each). Past it the least recently
@@ -111,24 +111,18 @@ export class FillPipeline {
     this.throwIfBroken();
   }
 
-  /** After a page replayed the careful way: what it wrote, read back (drain first). */
+  /** After a page replayed the careful way: what it wrote, and the holds it made, read back (drain first). */
   async reload(recorded: readonly RecordedEvent[]): Promise<void> {
-    const streams = [...new Set(recorded.filter(isProjected).map((r) => r.streamId))];
     const numbers = new Set<string>();
     for (const r of recorded) {
       if (!isProjected(r)) continue;
-      const event = toBatchEvent(this.decode, r);
       numbers.add(accountNumberFromStream(r.streamId)!); // isProjected: an account stream
-      if (!('cannot' in event) && event.kind === 'account' && event.projected.event.type === 'PaymentMade') {
-        numbers.add(event.projected.event.data.payeeAccountNumber);
-      }
+      const event = toBatchEvent(this.decode, r);
+      if (!('cannot' in event)) for (const n of accountsTouched([event])) numbers.add(n);
     }
-    const [inputs, holds] = await Promise.all([
-      loadPlanInputs(this.conn, this.tables, [...numbers].sort(), { lock: false }),
-      findHolds(this.conn, streams, this.tables),
-    ]);
-    this.learn(inputs);
-    for (const stream of holds.keys()) this.held.add(stream);
+    const read = await readPlanInputs(this.conn, this.tables, [...numbers].sort());
+    this.learn(read);
+    for (const stream of read.held) this.held.add(stream);
   }
 
   /** Gives the connection back once nothing sent is running on it (a failed fill may leave pages in flight). */
@@ -154,7 +148,7 @@ export class FillPipeline {
     }
     if (missing.length > 0) {
       // Behind the pages in flight on this connection, so it reads what they wrote.
-      const read = await loadPlanInputs(this.conn, this.tables, missing, { lock: false });
+      const read = await readPlanInputs(this.conn, this.tables, missing);
       this.throwIfBroken();
       this.learn(read);
       for (const [n, row] of read.rows) rows.set(n, row);

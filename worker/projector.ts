@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
-import type { Db } from '@/lib/db/client';
+import { isConcurrencyFailure, type Db } from '@/lib/db/client';
 import { PROJECTION_CHANNEL, EVENTS_CHANNEL, formatProjectionNotice } from '@/lib/db/projection-channel';
 import { READ_MODEL_SCHEMA, projectionHolds } from '@/lib/db/schema';
 import { ACCOUNTS_PROJECTION } from '@/lib/queries';
@@ -114,15 +114,6 @@ export async function applyBatch(
   }
 }
 
-/** serialization_failure (eventbank.expect_rows: another writer changed a row) or a deadlock between two writers. */
-function isConcurrencyFailure(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (code === '40001' || code === '40P01') return true;
-  }
-  return false;
-}
-
 /**
  * Two round trips, no transaction: one statement reads what the plan needs (the rows, the newest
  * timeline entries, the holds), one writes the whole plan (planStatement), guarded by the
@@ -177,14 +168,13 @@ async function applyLocked(
 ): Promise<Map<string, AppliedOutcome>> {
   return db.transaction(async (tx) => {
     const sorted = accountsTouched(events);
-    const streams = [...new Set(events.map(streamIdOf))];
-    const [{ rows, last }, held] = await Promise.all([
-      loadPlanInputs(tx, tables, sorted, { lock: true }),
-      options.skipHeld
-        ? tx.execute<{ stream: string }>(sql`select stream from ${tables.holds} where stream = any(${array(streams)}::text[])`)
-        : Promise.resolve([]),
+    // Locked in a fixed order so two batches touching the same accounts cannot deadlock; the read
+    // runs after the lock on the transaction's one connection, so it sees the rows as locked.
+    const [, { rows, last, held }] = await Promise.all([
+      tx.execute(sql`select 1 from ${tables.accounts} where number = any(${array(sorted)}::text[]) order by number for update`),
+      readPlanInputs(tx, tables, sorted),
     ]);
-    const { plan, outcomes } = planUnheld(events, new Set(held.map((r) => r.stream)), rows, last);
+    const { plan, outcomes } = planUnheld(events, options.skipHeld ? held : new Set(), rows, last);
     if (plan.applied === 0) return outcomes;
 
     const writes: Promise<unknown>[] = [];
@@ -228,38 +218,9 @@ export function accountsTouched(events: readonly BatchEvent[]): string[] {
 }
 
 /**
- * What planBatch needs of these accounts (sorted): their rows, and the newest timeline entry of
- * each. `lock` takes the rows FOR UPDATE, in that fixed order so that two batches touching the
- * same accounts cannot deadlock.
- */
-export async function loadPlanInputs(
-  executor: Executor,
-  tables: ReadModelTables,
-  sorted: readonly string[],
-  { lock }: { lock: boolean },
-): Promise<{ rows: Map<string, AccountRow | null>; last: Map<string, LastEntry> }> {
-  const [locked, newest] = await Promise.all([
-    executor.execute<RawAccountRow>(sql`
-      select number, holder_name, balance::text, revision::text, opened_at, updated_at
-      from ${tables.accounts} where number = any(${array(sorted)}::text[])
-      order by number ${lock ? sql`for update` : sql``}`),
-    // One backward probe of the primary key per account (DISTINCT ON read every entry of each).
-    executor.execute<{ account_number: string; last_position: string; last_balance: string }>(sql`
-      select a.n as account_number, h.position::text as last_position, h.balance_after::text as last_balance
-      from unnest(${array(sorted)}::text[]) as a(n)
-      cross join lateral (select position, balance_after from ${tables.history} where account_number = a.n order by position desc limit 1) h`),
-  ]);
-  const rows = new Map<string, AccountRow | null>(sorted.map((n) => [n, null]));
-  for (const row of locked) rows.set(row.number, toAccountRow(row));
-  const last = new Map<string, LastEntry>(
-    newest.map((r) => [r.account_number, { position: BigInt(r.last_position), balanceAfter: BigInt(r.last_balance) }]),
-  );
-  return { rows, last };
-}
-
-/**
  * What planBatch needs of these accounts (sorted), in one statement: each row, its newest timeline
- * entry, and whether its stream is held. No locks (applyGuarded's write is guarded instead).
+ * entry, and whether its stream is held. It takes no locks: applyGuarded's write is guarded
+ * instead, and applyLocked locks the rows first.
  */
 export async function readPlanInputs(
   executor: Executor,

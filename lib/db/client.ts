@@ -114,6 +114,11 @@ export function isDataError(error: unknown): boolean {
   return dataErrorOf(error) !== null;
 }
 
+/** serialization_failure (eventbank.expect_rows: another writer changed a row) or a deadlock: the same work, planned again, can pass. */
+export function isConcurrencyFailure(error: unknown): boolean {
+  return causeWithCode(error, (code) => code === '40001' || code === '40P01') !== null;
+}
+
 /**
  * PostgreSQL's own words for a data error ("value … is out of range for type bigint"). Drizzle
  * wraps them in "Failed query: " with the whole statement and its parameters, which is no reason
@@ -124,10 +129,13 @@ export function dataErrorMessage(error: unknown): string {
   return cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
 }
 
-function dataErrorOf(error: unknown): unknown {
+const dataErrorOf = (error: unknown) => causeWithCode(error, (code) => /^2[23][0-9A-Z]{3}$/.test(code));
+
+/** The error, or one of its causes (Drizzle wraps PostgreSQL's), whose SQLSTATE passes `test`. */
+function causeWithCode(error: unknown, test: (code: string) => boolean): unknown {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code)) return e;
+    if (typeof code === 'string' && test(code)) return e;
   }
   return null;
 }
