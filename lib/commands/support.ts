@@ -51,6 +51,7 @@ export async function appendForCommand(
 export class CommandRun {
   readonly claim: Claim;
   private claimOutcome: 'fresh' | 'retry' | null = null;
+  private readonly eventIds: string[] = [];
 
   constructor(
     readonly client: EventStoreDBClient,
@@ -67,7 +68,13 @@ export class CommandRun {
 
   /** The id the index-th account event of this command gets: derived from id, type and content. */
   eventId(index = 0): string {
-    return accountEventIdFor(this.claim.commandId, this.command, this.claim.fingerprint, index);
+    // Asked for several times per handling (the lookup of an earlier submit, then the append).
+    let id = this.eventIds[index];
+    if (id === undefined) {
+      id = accountEventIdFor(this.claim.commandId, this.command, this.claim.fingerprint, index);
+      this.eventIds[index] = id;
+    }
+    return id;
   }
 
   /** Whether a stored claim record is this very command (same command and content), not another use of its id. */

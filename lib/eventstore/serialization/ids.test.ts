@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { v5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { hasValidCheckDigit } from '@/lib/domain';
 import { accountEventIdFor, accountNumberFor, eventIdFor, uuidV5 } from './ids';
@@ -6,6 +8,18 @@ describe('derived ids', () => {
   it('uuidV5 matches the RFC 4122 test vector', () => {
     // Python: uuid.uuid5(uuid.NAMESPACE_DNS, 'python.org')
     expect(uuidV5('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('886313e1-3b8a-5372-9b90-0c9aee199e5d');
+  });
+
+  it('uuidV5 agrees with the uuid package for any name and namespace, and refuses a namespace that is not a UUID', () => {
+    const names = ['', 'a', 'Zürich ✓', '😀 emoji', 'x'.repeat(1000)];
+    for (let i = 0; i < 200; i++) names.push(`${randomUUID()}:MakePayment:${i}`);
+    for (const name of names) {
+      const namespace = randomUUID();
+      expect(uuidV5(name, namespace)).toBe(v5(name, namespace));
+      expect(uuidV5(name, namespace.toUpperCase())).toBe(v5(name, namespace));
+      expect(uuidV5(name)).toBe(v5(name, 'b3c1a7e2-5f0d-4c8e-9a61-2d7f4e8b9c10'));
+    }
+    expect(() => uuidV5('x', 'not-a-uuid')).toThrow(/not a UUID namespace/);
   });
 
   it('keeps the ids already stored: known values pinned (any change would break idempotency of old commands)', () => {
