@@ -4,11 +4,12 @@ import { and, eq, sql } from 'drizzle-orm';
 import { decideMakePayment, type MakePayment } from '@/lib/domain';
 import { withDbDeadline, type Db } from '@/lib/db/client';
 import { waitForProjection } from '@/lib/db/projection-waiter';
-import { accountHistory, accounts } from '@/lib/db/schema';
+import { accountHistory } from '@/lib/db/schema';
 import { PayerStateCache, type CachedAccount } from '@/lib/eventstore/write-model/payer-state-cache';
 import { readCommandRecord } from '@/lib/eventstore/write-model/command-registry';
 import { accountStream } from '@/lib/eventstore/serialization/streams';
 import { defaultDeps, type CommandDeps } from './deps';
+import { readPaymentView, type PaymentView } from './payment-view';
 import { failure, type CommandResult } from './result';
 import { AppendOutcomeUnknownError } from './store-errors';
 import { makePaymentInputSchema, type MakePaymentInput } from './schemas';
@@ -149,7 +150,7 @@ async function payFromReadModel(run: CommandRun, command: MakePayment, deps: Com
     // of this command, the lookup finds it; if not, an append at that revision must fail. (Read
     // apart, row after event, the worker could apply the earlier submit in between: the lookup
     // misses it and the append at the newer revision succeeds, paying twice.)
-    const { payerRow, applied, payeeProjected } = await read(readPaymentContext(deps.db, payer, payee, ownEventId));
+    const { payerRow, applied, payeeProjected } = await read(readPaymentView(deps.db, payer, payee, ownEventId));
     // Already applied by an earlier submit of this command: same answer, nothing appended.
     if (applied) return success(payer, applied.revision, applied.position);
 
@@ -231,7 +232,7 @@ async function payFromEventStore(
   deps: CommandDeps,
   deadline: number,
   seenBefore: bigint | 'no_stream',
-  prefetched: PaymentContext | null,
+  prefetched: PaymentView | null,
 ): Promise<CommandResult> {
   const { payerAccountNumber: payer, payeeAccountNumber: payee } = command;
   const cache = deps.payerCache ?? fallbackCache;
@@ -320,7 +321,7 @@ async function incomingCreditsLowerBound(
   deps: CommandDeps,
   payer: string,
   entry: CachedAccount,
-  row: PaymentContext['payerRow'],
+  row: PaymentView['payerRow'],
 ): Promise<bigint> {
   if (!row) return 0n;
   try {
@@ -339,9 +340,9 @@ async function incomingCreditsLowerBound(
 }
 
 /** The payer's row and whether the payee has one; null when the query model cannot be read (the store decides alone). */
-async function readQueryModelOrNull(deps: CommandDeps, payer: string, payee: string): Promise<PaymentContext | null> {
+async function readQueryModelOrNull(deps: CommandDeps, payer: string, payee: string): Promise<PaymentView | null> {
   try {
-    return await withDbDeadline(readPaymentContext(deps.db, payer, payee, null), deps.dbDeadlineMs);
+    return await withDbDeadline(readPaymentView(deps.db, payer, payee, null), deps.dbDeadlineMs);
   } catch {
     return null;
   }
@@ -353,42 +354,6 @@ async function sumOfReceivedPayments(db: Db, accountNumber: string): Promise<big
     .from(accountHistory)
     .where(and(eq(accountHistory.accountNumber, accountNumber), eq(accountHistory.kind, 'PaymentReceived')));
   return BigInt(rows[0]?.total ?? '0');
-}
-
-type PaymentContext = {
-  payerRow: { balanceCents: bigint; revision: bigint } | null;
-  /** This command's PaymentMade as the read model applied it, if it did. */
-  applied: { revision: bigint; position: bigint } | null;
-  payeeProjected: boolean;
-};
-
-/** Everything the read-model decision needs, in one round trip (each one costs more than the statement). */
-async function readPaymentContext(db: Db, payer: string, payee: string, eventId: string | null): Promise<PaymentContext> {
-  const [row] = await db.execute<{
-    balance: string | null;
-    revision: string | null;
-    applied_revision: string | null;
-    applied_position: string | null;
-    payee_projected: boolean;
-  }>(sql`
-    select p.${sql.identifier(accounts.balance.name)}::text as balance, p.${sql.identifier(accounts.revision.name)}::text as revision,
-      h.revision::text as applied_revision, h.position::text as applied_position,
-      exists (select 1 from ${accounts} where ${accounts.number} = ${payee}) as payee_projected
-    from (select 1) as one
-    left join ${accounts} p on p.${sql.identifier(accounts.number.name)} = ${payer}
-    left join lateral (
-      select ${accountHistory.revision} as revision, ${accountHistory.position} as position from ${accountHistory}
-      where ${accountHistory.eventId} = ${eventId} and ${accountHistory.accountNumber} = ${payer} limit 1
-    ) h on true`);
-  if (!row) throw new Error('the payment context query returned no row');
-  return {
-    payerRow: row.balance !== null && row.revision !== null ? { balanceCents: BigInt(row.balance), revision: BigInt(row.revision) } : null,
-    applied:
-      row.applied_revision !== null && row.applied_position !== null
-        ? { revision: BigInt(row.applied_revision), position: BigInt(row.applied_position) }
-        : null,
-    payeeProjected: row.payee_projected,
-  };
 }
 
 async function existsInStore(deps: CommandDeps, accountNumber: string): Promise<boolean> {
