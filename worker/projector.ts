@@ -23,7 +23,7 @@ import { accountStream } from '@/lib/eventstore/serialization/streams';
  * The one I/O layer of the accounts projection. For a batch of events it reads the rows they
  * touch, asks the pure projection (lib/projections/batch.ts) what to do, and writes the rows,
  * the timeline entries, the event index, the checkpoint and the notifications in one statement,
- * guarded by the revisions it read, so the batch is either fully applied (and recorded as
+ * guarded by the rows it read, so the batch is either fully applied (and recorded as
  * applied through each account's revision) or not at all. One event is a batch of one.
  *
  * Outcomes per event:
@@ -117,7 +117,7 @@ export async function applyBatch(
 /**
  * Two round trips, no transaction: one statement reads what the plan needs (the rows, the newest
  * timeline entries, the holds), one writes the whole plan (planStatement), guarded by the
- * revisions read. If another writer changed a row in between, the write fails as a whole and the
+ * rows read (revision and balance). If another writer changed a row in between, the write fails as a whole and the
  * batch is planned again. Every round trip costs far more than its statement here (each wakes a
  * PostgreSQL process): socket writes were a third of the worker's time under live load, when a
  * batch took four (BEGIN, reads, writes, COMMIT). A plan with late entries, which read the
@@ -318,10 +318,11 @@ const accountUpdates = (tables: ReadModelTables, updates: BatchPlan['updates']) 
       revision: text(x.row.revision),
       updated_at: text(x.row.updatedAt),
       loaded_revision: text(x.loadedRevision),
+      loaded_balance: text(x.loadedBalance),
     })),
   )}::text::json)
-    as v(number text, holder_name text, balance bigint, revision bigint, updated_at timestamptz, loaded_revision bigint)
-  where a.number = v.number and a.revision = v.loaded_revision
+    as v(number text, holder_name text, balance bigint, revision bigint, updated_at timestamptz, loaded_revision bigint, loaded_balance bigint)
+  where a.number = v.number and a.revision = v.loaded_revision and a.balance = v.loaded_balance
   returning a.number`;
 
 const checkpointAdvance = (tables: ReadModelTables, plan: BatchPlan) => sql`

@@ -95,7 +95,9 @@ describe('planBatch', () => {
     expect(plan.outcomes.get(idOf(stale))).toBe('duplicate');
     expect(plan.outcomes.get(idOf(dup))).toBe('apply');
     expect(plan.outcomes.get(idOf(ahead))).toBe('ahead');
-    expect(plan.updates).toEqual([{ row: expect.objectContaining({ balance: 15n, revision: 3n }), loadedRevision: 2n }]);
+    expect(plan.updates).toEqual([
+      { row: expect.objectContaining({ balance: 15n, revision: 3n }), loadedRevision: 2n, loadedBalance: 10n },
+    ]);
     expect(plan.history).toHaveLength(1);
   });
 

@@ -17,7 +17,7 @@ import { storableJson, storableText } from './storable';
  * The accounts projection for many events at once, pure: given the rows the events touch (as
  * read from the database) and each touched account's newest timeline entry, it decides every
  * event's outcome and what to write. The I/O layer (worker/projector.ts) loads those, calls
- * planBatch, and writes the plan in one statement guarded by the revisions it read, so a batch
+ * planBatch, and writes the plan in one statement guarded by the rows it read, so a batch
  * is applied entirely or not at all, exactly as a single event is.
  *
  * Events are planned in $all order. Each sees the rows as the events before it in the batch
@@ -87,8 +87,12 @@ export type BatchPlan = {
   outcomes: Map<string, BatchOutcome>;
   /** Rows to insert (accounts opened in the batch). */
   inserts: AccountRow[];
-  /** Rows to update, each with the revision it had when loaded (a guard against another writer). */
-  updates: Array<{ row: AccountRow; loadedRevision: bigint }>;
+  /**
+   * Rows to update, each with the revision and balance it had when loaded: the guard against
+   * another writer. Both, since a credit moves the payee's balance and not its revision, and
+   * the pair never comes back (credits only add; every own event moves the revision).
+   */
+  updates: Array<{ row: AccountRow; loadedRevision: bigint; loadedBalance: bigint }>;
   history: HistoryRow[];
   late: LateEntry[];
   index: IndexEntry[];
@@ -150,7 +154,7 @@ export function planBatch({ events, rows: loaded, last: loadedLast }: BatchInput
     const row = rows.get(number);
     if (!row) continue;
     const before = loaded.get(number);
-    if (before) plan.updates.push({ row, loadedRevision: before.revision });
+    if (before) plan.updates.push({ row, loadedRevision: before.revision, loadedBalance: before.balance });
     else plan.inserts.push(row);
   }
   return plan;

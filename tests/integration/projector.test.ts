@@ -8,7 +8,19 @@ import { appendForCommand } from '@/lib/commands/support';
 import { fromRecorded } from '@/lib/eventstore/serialization/events';
 import { accountStream } from '@/lib/eventstore/serialization/streams';
 import type { ProjectedEvent } from '@/lib/projections/accounts';
-import { applyBatch, applyEvent, type AppliedOutcome, type ApplyOutcome } from '@/worker/projector';
+import { isConcurrencyFailure } from '@/lib/db/client';
+import { READ_MODEL_SCHEMA } from '@/lib/db/schema';
+import { planBatch, type BatchEvent } from '@/lib/projections/batch';
+import {
+  accountsTouched,
+  applyBatch,
+  applyEvent,
+  planStatement,
+  readPlanInputs,
+  tablesOf,
+  type AppliedOutcome,
+  type ApplyOutcome,
+} from '@/worker/projector';
 import { newCommandId, readUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
 
 let env: TestEnvironment;
@@ -139,6 +151,38 @@ describe('projection I/O layer', () => {
     const { db: reference } = await env.createDatabase();
     await deliver(reference, events);
     expect(await dump(db)).toEqual(await dump(reference));
+  });
+
+  it('two writers that planned from one read, crediting one payee: the second write fails as a whole, no credit is lost', async () => {
+    const { db } = await env.createDatabase();
+    await deliver(db, events.slice(0, -1));
+    // The scenario's last event (C pays B 5) and a made-up next payment of A's to B, each a batch
+    // of its own, as two workers of one group would get them. A credit leaves B's revision alone.
+    const cPaysB = events.at(-1)!;
+    const aPaysB: ProjectedEvent = {
+      ...cPaysB,
+      id: '0b7c3f5e-2a41-4d7b-9c1e-5f6a7b8c9d0e',
+      streamId: accountStream(A),
+      revision: 4n,
+      position: cPaysB.position + 1_000n,
+      event: { type: 'PaymentMade', data: { payerAccountNumber: A, payeeAccountNumber: B, amountCents: 40 } },
+    };
+    const [first, second]: BatchEvent[][] = [[{ kind: 'account', projected: cPaysB }], [{ kind: 'account', projected: aPaysB }]];
+    const tables = tablesOf(READ_MODEL_SCHEMA);
+    const read = await readPlanInputs(db, tables, accountsTouched([...first, ...second]));
+    const balanceBefore = read.rows.get(B)!.balance;
+    await db.execute(planStatement(tables, planBatch({ events: first, ...read })));
+    const failed = await db.execute(planStatement(tables, planBatch({ events: second, ...read }))).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(isConcurrencyFailure(failed)).toBe(true);
+    // Nothing of the failed batch was written; planned again, it applies on the first one's rows.
+    expect((await dump(db)).index.map((e) => e.eventId)).not.toContain(aPaysB.id);
+    expect([...(await applyBatch(db, second)).values()]).toEqual(['apply']);
+    const rows = (await dump(db)).accountRows;
+    expect(rows.find((r) => r.number === B)!.balance).toBe(balanceBefore + 5n + 40n);
+    expect(rows.find((r) => r.number === A)!.revision).toBe(4n);
   });
 
   it('gives the same read model when events arrive in batches, shuffled and repeated', { timeout: 120_000 }, async () => {
