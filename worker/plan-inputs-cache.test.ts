@@ -88,28 +88,4 @@ describe('PlanInputsCache', () => {
     expect(cache.lookup(['1', '3'])).not.toBeNull();
     expect(cache.size).toBe(2);
   });
-
-  it('sets memory aside after a refused write, twice as long after each refusal in a row, until one goes through', () => {
-    const cache = new PlanInputsCache();
-    const remember = () => cache.learn({ rows: new Map([['1', row('1', 1n, 0n)]]), last: new Map(), held: new Set() });
-    const trustedWithin = (batches: number) => {
-      for (let i = 0; i < batches; i++) if (cache.lookup(['1'])) return i;
-      return null;
-    };
-    remember();
-    cache.refused(['1']);
-    expect(cache.size).toBe(0); // its accounts forgotten
-    remember();
-    expect(trustedWithin(5)).toBe(1); // one batch set aside
-    cache.refused(['1']);
-    remember();
-    expect(trustedWithin(5)).toBe(2);
-    cache.refused(['1']);
-    remember();
-    expect(trustedWithin(10)).toBe(4);
-    cache.confirmed();
-    cache.refused(['1']);
-    remember();
-    expect(trustedWithin(5)).toBe(1);
-  });
 });

@@ -8,9 +8,6 @@ export type PlanInputs = { rows: Map<string, AccountRow | null>; last: Map<strin
 /** Accounts the live worker remembers (some 500 bytes each); past it the least recently used are forgotten. */
 export const LIVE_CACHED_ACCOUNTS = 20_000;
 
-/** The longest memory is set aside for, in batches. */
-const MAX_DISTRUST = 1024;
-
 /**
  * The live worker's memory of the accounts it last read or wrote, so that a batch touching only
  * remembered accounts is planned without reading: one round trip to PostgreSQL instead of two,
@@ -26,22 +23,11 @@ const MAX_DISTRUST = 1024;
  */
 export class PlanInputsCache {
   private readonly entries = new Map<string, { row: AccountRow; last: LastEntry | null }>();
-  /**
-   * Batches left to plan from a read before memory is tried again, and how many the next refusal
-   * sets. Memory that keeps turning out stale (another worker shares the group and writes the
-   * same accounts) would cost a refused write before every read: it is set aside instead, for
-   * twice as long after each refusal in a row.
-   */
-  private distrust = { skip: 0, next: 1 };
 
   constructor(private readonly maxAccounts = LIVE_CACHED_ACCOUNTS) {}
 
-  /** The inputs for these accounts when every one of them is remembered (and memory is trusted now), else null. */
+  /** The inputs for these accounts when every one of them is remembered, else null. */
   lookup(sorted: readonly string[]): PlanInputs | null {
-    if (this.distrust.skip > 0) {
-      this.distrust.skip -= 1;
-      return null;
-    }
     const rows = new Map<string, AccountRow | null>();
     const last = new Map<string, LastEntry>();
     for (const number of sorted) {
@@ -72,18 +58,6 @@ export class PlanInputsCache {
       const entry = this.entries.get(h.accountNumber);
       if (entry) entry.last = { position: h.position, balanceAfter: h.balanceAfter };
     }
-  }
-
-  /** A write planned from memory went through: memory is trusted again at once after the next refusal. */
-  confirmed(): void {
-    this.distrust.next = 1;
-  }
-
-  /** A write planned from memory failed: its accounts are forgotten and memory set aside for a while. */
-  refused(numbers: Iterable<string>): void {
-    this.forget(numbers);
-    this.distrust.skip = this.distrust.next;
-    this.distrust.next = Math.min(this.distrust.next * 2, MAX_DISTRUST);
   }
 
   forget(numbers: Iterable<string>): void {

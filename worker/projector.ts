@@ -141,13 +141,7 @@ async function applyGuarded(
     if (plan.late.length === 0 && [...plan.outcomes.values()].every((o) => o === 'apply' || o === 'duplicate')) {
       if (plan.applied === 0) return outcomes;
       const streams = options.skipHeld ? [...new Set(events.map(streamIdOf))] : null;
-      try {
-        await execute(db, planStatement(tables, plan, { accounts: sorted, last: remembered.last, streams }));
-      } catch (error) {
-        cache.refused(sorted);
-        throw error;
-      }
-      cache.confirmed();
+      await writeWith(cache, sorted, () => execute(db, planStatement(tables, plan, { accounts: sorted, last: remembered.last, streams })));
       cache.wrote(plan);
       return outcomes;
     }
@@ -161,15 +155,19 @@ async function applyGuarded(
     cache?.forget(sorted);
     return applyLocked(db, events, tables, options);
   }
-  try {
-    await execute(db, planStatement(tables, plan));
-  } catch (error) {
-    // What it read is in doubt now: read again.
-    cache?.forget(sorted);
-    throw error;
-  }
+  await writeWith(cache, sorted, () => execute(db, planStatement(tables, plan)));
   cache?.wrote(plan);
   return outcomes;
+}
+
+/** A write that fails leaves the worker's memory of its accounts in doubt: they are read again. */
+async function writeWith(cache: PlanInputsCache | undefined, accounts: readonly string[], write: () => Promise<unknown>) {
+  try {
+    await write();
+  } catch (error) {
+    cache?.forget(accounts);
+    throw error;
+  }
 }
 
 /**
