@@ -1,4 +1,4 @@
-import { asc, eq, sql, type SQL } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import { isConcurrencyFailure, type Db } from '@/lib/db/client';
 import { PROJECTION_CHANNEL, EVENTS_CHANNEL, formatProjectionNotice } from '@/lib/db/projection-channel';
@@ -18,7 +18,6 @@ import {
 } from '@/lib/projections/batch';
 import { storableText } from '@/lib/projections/storable';
 import { accountStream } from '@/lib/eventstore/serialization/streams';
-import type { PlanInputsCache } from './plan-inputs-cache';
 
 /**
  * The one I/O layer of the accounts projection. For a batch of events it reads the rows they
@@ -95,8 +94,6 @@ export type ApplyBatchOptions = {
    * the rows: their outcome is 'held' and the caller handles them one by one.
    */
   skipHeld?: boolean;
-  /** The live worker's memory of the rows it read and wrote: a batch of remembered accounts is planned without a read. */
-  cache?: PlanInputsCache;
 };
 
 export async function applyBatch(
@@ -132,50 +129,16 @@ async function applyGuarded(
   tables: ReadModelTables,
   options: ApplyBatchOptions,
 ): Promise<Map<string, AppliedOutcome>> {
-  const sorted = accountsTouched(events);
-  const { cache } = options;
-  const remembered = cache?.lookup(sorted);
-  if (cache && remembered) {
-    const { plan, outcomes } = planUnheld(events, new Set(), remembered.rows, remembered.last);
-    // Only a plan that simply applies goes from memory; anything else is decided on a read.
-    if (plan.late.length === 0 && [...plan.outcomes.values()].every((o) => o === 'apply' || o === 'duplicate')) {
-      if (plan.applied === 0) return outcomes;
-      const streams = options.skipHeld ? [...new Set(events.map(streamIdOf))] : null;
-      await writeWith(cache, sorted, () => execute(db, planStatement(tables, plan, { accounts: sorted, last: remembered.last, streams })));
-      cache.wrote(plan);
-      return outcomes;
-    }
-  }
-  const inputs = await readPlanInputs(db, tables, sorted);
-  cache?.learn(inputs);
-  const { plan, outcomes } = planUnheld(events, options.skipHeld ? inputs.held : new Set(), inputs.rows, inputs.last);
+  const { rows, last, held } = await readPlanInputs(db, tables, accountsTouched(events));
+  const { plan, outcomes } = planUnheld(events, options.skipHeld ? held : new Set(), rows, last);
   if (plan.applied === 0) return outcomes;
-  if (plan.late.length > 0) {
-    // Written in a locked transaction that keeps no memory of its own.
-    cache?.forget(sorted);
-    return applyLocked(db, events, tables, options);
-  }
-  await writeWith(cache, sorted, () => execute(db, planStatement(tables, plan)));
-  cache?.wrote(plan);
+  if (plan.late.length > 0) return applyLocked(db, events, tables, options);
+  const statement = planStatement(tables, plan);
+  // Inside a caller's transaction (a rebuild's swap), in a savepoint of its own: a statement that
+  // fails would otherwise abort the caller's transaction with it.
+  if (db instanceof PgTransaction) await db.transaction((tx) => tx.execute(statement));
+  else await db.execute(statement);
   return outcomes;
-}
-
-/** A write that fails leaves the worker's memory of its accounts in doubt: they are read again. */
-async function writeWith(cache: PlanInputsCache | undefined, accounts: readonly string[], write: () => Promise<unknown>) {
-  try {
-    await write();
-  } catch (error) {
-    cache?.forget(accounts);
-    throw error;
-  }
-}
-
-/**
- * Inside a caller's transaction (a rebuild's swap), in a savepoint of its own: a statement that
- * fails would otherwise abort the caller's transaction with it.
- */
-function execute(db: Db, statement: SQL) {
-  return db instanceof PgTransaction ? db.transaction((tx) => tx.execute(statement)) : db.execute(statement);
 }
 
 /** The plan of the events whose stream is not held; the others' outcome is 'held'. */
@@ -294,11 +257,10 @@ export async function readPlanInputs(
  * serialization_failure (eventbank.expect_rows, migration 0008). The live read model's waiters are
  * told at its commit. A plan with late entries cannot be written this way.
  */
-export function planStatement(tables: ReadModelTables, plan: BatchPlan, expected?: Remembered) {
+export function planStatement(tables: ReadModelTables, plan: BatchPlan) {
   if (plan.late.length > 0) throw new Error('a plan with late entries is written entry by entry (applyLocked)');
   const ctes = [];
   const results = [sql`1`];
-  if (expected) results.push(...rememberedStillTrue(tables, expected));
   if (plan.inserts.length > 0) {
     ctes.push(sql`inserted as (${accountInserts(tables, plan.inserts)})`);
     results.push(
@@ -319,28 +281,6 @@ export function planStatement(tables: ReadModelTables, plan: BatchPlan, expected
     results.push(sql`(select count(*) from notified)`);
   }
   return sql`with ${sql.join(ctes, sql`, `)} select ${sql.join(results, sql`, `)}`;
-}
-
-/**
- * What a plan made from the worker's memory (PlanInputsCache) stood on besides the rows its
- * updates guard: each touched account's newest timeline entry, and, when held streams are left
- * out, that none of the batch's streams is held. Read in the statement's snapshot, before its writes.
- */
-type Remembered = { accounts: readonly string[]; last: ReadonlyMap<string, LastEntry>; streams: readonly string[] | null };
-
-function rememberedStillTrue(tables: ReadModelTables, { accounts, last, streams }: Remembered) {
-  const positions = accounts.map((n) => text(last.get(n)?.position));
-  const checks = [
-    sql`eventbank.expect_rows((select count(*) from unnest(${array(accounts)}::text[], ${array(positions)}::text[]) as c(n, p)
-      where c.p::bigint is not distinct from (select position from ${tables.history} where account_number = c.n order by position desc limit 1)),
-      ${accounts.length}::bigint, 'a timeline')`,
-  ];
-  if (streams) {
-    checks.push(
-      sql`eventbank.expect_rows((select count(*) from ${tables.holds} where stream = any(${array(streams)}::text[])), 0::bigint, 'a held stream')`,
-    );
-  }
-  return checks;
 }
 
 /** Read-your-writes: each account's applied revision, and the event views' doorbell. */

@@ -64,7 +64,6 @@ import {
   toBatchEvent as toBatchEventWith,
 } from './delivered';
 import { ACCOUNT_STREAM_PREFIX, accountNumberFromStream } from '@/lib/eventstore/serialization/streams';
-import { PlanInputsCache } from './plan-inputs-cache';
 import {
   applyBatch,
   appliedOutcome,
@@ -193,8 +192,6 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     return run;
   }
   let inFlight: Promise<unknown> = Promise.resolve();
-  // The rows this worker last read and wrote: most batches are then written without a read first.
-  const planInputs = new PlanInputsCache();
   // Ends every backoff wait at once when the worker stops.
   const stopped = new AbortController();
 
@@ -396,7 +393,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
     fields: LogFields = { events: events.length },
     options: ApplyBatchOptions = {},
   ) {
-    return retryWithBackoff(() => applyBatch(db, events, undefined, { ...options, cache: planInputs }), {
+    return retryWithBackoff(() => applyBatch(db, events, undefined, options), {
       retries: Infinity,
       minDelayMs: 50,
       maxDelayMs: 500,

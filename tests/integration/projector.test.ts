@@ -17,12 +17,10 @@ import {
   applyEvent,
   planStatement,
   readPlanInputs,
-  recordHold,
   tablesOf,
   type AppliedOutcome,
   type ApplyOutcome,
 } from '@/worker/projector';
-import { PlanInputsCache } from '@/worker/plan-inputs-cache';
 import { newCommandId, readUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
 
 let env: TestEnvironment;
@@ -81,22 +79,6 @@ async function deliver(db: Db, order: ProjectedEvent[]) {
     if (outcome === 'ahead') queue.push(next);
   }
   return outcomes;
-}
-
-/** The same client, counting the statements sent through it. */
-function countingDb(db: Db): { db: Db; statements: () => number } {
-  let statements = 0;
-  const counted = new Proxy(db, {
-    get(target, key, receiver) {
-      const value: unknown = Reflect.get(target, key, receiver);
-      if (key !== 'execute' || typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        statements += 1;
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { db: counted, statements: () => statements };
 }
 
 // Small seeded PRNG so a failing order can be reproduced.
@@ -229,85 +211,6 @@ describe('projection I/O layer', () => {
       expect(counts.get('apply')).toBe(events.length);
       expect(await dump(db)).toEqual(expected);
     }
-  });
-
-  it(
-    'from the worker’s memory of its rows: the same read model in fewer statements, also with two workers whose memories go stale',
-    { timeout: 120_000 },
-    async () => {
-      const { db: reference } = await env.createDatabase();
-      await deliver(reference, events);
-      const expected = await dump(reference);
-      const asBatch = (batch: ProjectedEvent[]) => batch.map((projected) => ({ kind: 'account' as const, projected }));
-
-      // Two at a time, in order: every batch after the first few touches only remembered accounts.
-      const statementsWith = async (cache: PlanInputsCache | undefined) => {
-        const { db } = await env.createDatabase();
-        const counted = countingDb(db);
-        for (let i = 0; i < events.length; i += 2) {
-          const outcomes = await applyBatch(counted.db, asBatch(events.slice(i, i + 2)), undefined, { skipHeld: true, cache });
-          expect([...outcomes.values()]).toEqual(events.slice(i, i + 2).map(() => 'apply'));
-        }
-        expect(await dump(db)).toEqual(expected);
-        return counted.statements();
-      };
-      const cache = new PlanInputsCache();
-      expect(await statementsWith(cache)).toBeLessThan(await statementsWith(undefined));
-      expect(cache.size).toBe(3);
-
-      // Two workers of one group taking turns, each with its own memory, each made stale by the other.
-      for (const seed of [5, 17]) {
-        const { db } = await env.createDatabase();
-        const workers = [new PlanInputsCache(), new PlanInputsCache()];
-        let queue = shuffled([...events, ...events.filter((_, i) => i % 3 === 0)], seed);
-        let applied = 0;
-        for (let round = 0; queue.length > 0; round++) {
-          if (round > 1_000) throw new Error('batches never converged');
-          const batch = queue.slice(0, 1 + (round % 3));
-          const outcomes = await applyBatch(db, asBatch(batch), undefined, { skipHeld: true, cache: workers[round % 2] });
-          applied += [...outcomes.values()].filter((o) => o === 'apply').length;
-          const retry = batch.filter((e) => outcomes.get(e.id) === 'ahead' || outcomes.get(e.id) === 'payee-missing');
-          queue = [...queue.slice(batch.length), ...retry];
-        }
-        expect(applied).toBe(events.length);
-        expect(await dump(db)).toEqual(expected);
-      }
-    },
-  );
-
-  it('from memory: a stream held since it was remembered is left out (held), and a timeline that moved fails the write', async () => {
-    const { db } = await env.createDatabase();
-    const tables = tablesOf(READ_MODEL_SCHEMA);
-    const cache = new PlanInputsCache();
-    const asBatch = (batch: ProjectedEvent[]) => batch.map((projected) => ({ kind: 'account' as const, projected }));
-    await applyBatch(db, asBatch(events.slice(0, 5)), undefined, { skipHeld: true, cache });
-    // B's next event is at index 5 (B pays C); B's stream is held behind the worker's back.
-    const bPaysC = events[5]!;
-    expect(bPaysC.streamId).toBe(accountStream(B));
-    await recordHold(
-      db,
-      { stream: accountStream(B), accountNumber: B, revision: bPaysC.revision, eventId: bPaysC.id, reason: 'test' },
-      null,
-    );
-    // Planned from memory, the write is refused by its check of holds; read again, the event is held.
-    const counted = countingDb(db);
-    expect([...(await applyBatch(counted.db, asBatch([bPaysC]), undefined, { skipHeld: true, cache })).values()]).toEqual(['held']);
-    expect(counted.statements()).toBe(2);
-    expect((await dump(db)).accountRows.find((r) => r.number === B)!.revision).toBe(1n);
-    expect(cache.lookup([B])).toBeNull();
-
-    // A plan from a remembered timeline entry that is no longer the newest is refused as a whole.
-    const cPaysA = events[7]!;
-    const read = await readPlanInputs(db, tables, accountsTouched(asBatch([cPaysA])));
-    const plan = planBatch({ events: asBatch([cPaysA]), ...read });
-    const stale = new Map(read.last);
-    stale.set(A, { position: 1n, balanceAfter: 0n });
-    const failed = await db.execute(planStatement(tables, plan, { accounts: [A, C].sort(), last: stale, streams: null })).then(
-      () => null,
-      (error: unknown) => error,
-    );
-    expect(isConcurrencyFailure(failed)).toBe(true);
-    expect((await dump(db)).index.map((e) => e.eventId)).not.toContain(cPaysA.id);
   });
 
   it('indexes every applied event with the accounts, amount, text and ids it carries', async () => {
