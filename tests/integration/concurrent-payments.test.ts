@@ -5,7 +5,14 @@ import { accountStream } from '@/lib/eventstore/serialization/streams';
 import type { ProjectionWorker } from '@/worker/subscription';
 import type { CommandDeps } from '@/lib/commands';
 import { PayerStateCache } from '@/lib/eventstore/write-model/payer-state-cache';
-import { eventually, newCommandId, readUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
+import {
+  eventually,
+  newCommandId,
+  readUserEvents,
+  startTestEnvironment,
+  type TestEnvironment,
+  openProjectedAccount,
+} from './support/environment';
 
 let env: TestEnvironment;
 let worker: ProjectionWorker;
@@ -20,12 +27,7 @@ afterAll(async () => {
   await env?.stop();
 });
 
-async function open(holderName: string, openingBalanceCents: number): Promise<string> {
-  const result = await openAccount({ commandId: newCommandId(), holderName, openingBalanceCents }, env.deps);
-  if (!result.ok) throw new Error(result.message);
-  expect(await waitForAccountRevision(result.accountNumber, result.streamRevision, { timeoutMs: 15_000 }, env.db)).toBe(true);
-  return result.accountNumber;
-}
+const open = (holderName: string, openingBalanceCents: number) => openProjectedAccount(env.deps, holderName, openingBalanceCents);
 
 const tally = (results: CommandResult[]) => ({
   ok: results.filter((r) => r.ok).length,

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makePayment, openAccount } from '@/lib/commands';
+import { makePayment } from '@/lib/commands';
 import { readPaymentView, type PaymentView } from '@/lib/commands/payment-view';
 import type { Db } from '@/lib/db/client';
 import { waitForAccountRevision } from '@/lib/queries';
 import { accountEventIdFor } from '@/lib/eventstore/serialization/ids';
 import { commandFingerprint } from '@/lib/eventstore/write-model/command-registry';
-import { newCommandId, startTestEnvironment, type TestEnvironment } from './support/environment';
+import { newCommandId, startTestEnvironment, type TestEnvironment, openProjectedAccount } from './support/environment';
 
 let env: TestEnvironment;
 
@@ -18,12 +18,7 @@ afterAll(async () => {
   await env?.stop();
 });
 
-async function open(holderName: string, openingBalanceCents: number): Promise<string> {
-  const result = await openAccount({ commandId: newCommandId(), holderName, openingBalanceCents }, env.deps);
-  if (!result.ok) throw new Error(result.message);
-  expect(await waitForAccountRevision(result.accountNumber, result.streamRevision, { timeoutMs: 15_000 }, env.db)).toBe(true);
-  return result.accountNumber;
-}
+const open = (holderName: string, openingBalanceCents: number) => openProjectedAccount(env.deps, holderName, openingBalanceCents);
 
 /** The same client, counting the statements sent through it. */
 function countingDb(db: Db): { db: Db; statements: () => number } {

@@ -16,7 +16,7 @@ import { getAccount, getAccountHistory, listStreamHolds, waitForAccountRevision 
 import { startProjectionWorker, type Logger, type ProjectionWorker } from '@/worker/subscription';
 import { freePort } from '../support/free-port';
 import { inArray, sql } from 'drizzle-orm';
-import { eventually, quietLogger } from './support/environment';
+import { eventually, quietLogger, openProjectedAccount } from './support/environment';
 
 // PostgreSQL is stopped and started again under the app: its own server, not the shared test one.
 let dir: string;
@@ -60,12 +60,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function open(holderName: string, openingBalanceCents: number) {
-  const result = await openAccount({ commandId: randomUUID(), holderName, openingBalanceCents }, deps);
-  if (!result.ok) throw new Error(result.message);
-  expect(await waitForAccountRevision(result.accountNumber, result.streamRevision, { timeoutMs: 15_000 }, deps.db)).toBe(true);
-  return result.accountNumber;
-}
+const open = (holderName: string, openingBalanceCents: number) => openProjectedAccount(deps, holderName, openingBalanceCents);
 
 async function timed(run: () => Promise<CommandResult>) {
   const started = performance.now();

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import { FORWARDS, START, type EventStoreDBClient } from '@eventstore/db-client';
 import { startEventStore } from '@eventbank/embedded-eventstore';
-import type { CommandDeps } from '@/lib/commands';
+import { openAccount, type CommandDeps } from '@/lib/commands';
+import { waitForAccountRevision } from '@/lib/queries';
 import { createDb, type Db } from '@/lib/db/client';
 import { startEmbeddedPostgres } from '@/lib/db/embedded-postgres';
 import { migrate } from '@/lib/db/migrate';
@@ -111,3 +112,13 @@ export async function readUserEvents(client: EventStoreDBClient) {
 }
 
 export const newCommandId = () => randomUUID();
+
+/** Opens an account through the command handler and waits until the worker has projected it; its number. */
+export async function openProjectedAccount(deps: CommandDeps, holderName: string, openingBalanceCents: number): Promise<string> {
+  const result = await openAccount({ commandId: newCommandId(), holderName, openingBalanceCents }, deps);
+  if (!result.ok) throw new Error(result.message);
+  if (!(await waitForAccountRevision(result.accountNumber, result.streamRevision, { timeoutMs: 15_000 }, deps.db))) {
+    throw new Error(`account ${result.accountNumber} was not projected within 15 s`);
+  }
+  return result.accountNumber;
+}
