@@ -143,14 +143,13 @@ async function confirmNothingWasDone(run: CommandRun, deps: CommandDeps, payer: 
 async function payFromReadModel(run: CommandRun, command: MakePayment, deps: CommandDeps, deadline: number): Promise<CommandResult> {
   const { payerAccountNumber: payer, payeeAccountNumber: payee } = command;
   const ownEventId = run.eventId();
-  const read = <T>(query: PromiseLike<T>) => withDbDeadline(query, deps.dbDeadlineMs);
   for (;;) {
     // The payer's row and our own event in one statement, so from one snapshot: the worker
     // writes both in one transaction, so if the row's revision already covers an earlier submit
     // of this command, the lookup finds it; if not, an append at that revision must fail. (Read
     // apart, row after event, the worker could apply the earlier submit in between: the lookup
     // misses it and the append at the newer revision succeeds, paying twice.)
-    const { payerRow, applied, payeeProjected } = await read(readPaymentView(deps.db, payer, payee, ownEventId));
+    const { payerRow, applied, payeeProjected } = await readPaymentView(deps.db, payer, payee, ownEventId, deps.dbDeadlineMs);
     // Already applied by an earlier submit of this command: same answer, nothing appended.
     if (applied) return success(payer, applied.revision, applied.position);
 
@@ -342,7 +341,7 @@ async function incomingCreditsLowerBound(
 /** The payer's row and whether the payee has one; null when the query model cannot be read (the store decides alone). */
 async function readQueryModelOrNull(deps: CommandDeps, payer: string, payee: string): Promise<PaymentView | null> {
   try {
-    return await withDbDeadline(readPaymentView(deps.db, payer, payee, null), deps.dbDeadlineMs);
+    return await readPaymentView(deps.db, payer, payee, null, deps.dbDeadlineMs);
   } catch {
     return null;
   }

@@ -1,6 +1,6 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
-import type { Db } from '@/lib/db/client';
+import { DB_DEADLINE_MS, withDbDeadline, type Db } from '@/lib/db/client';
 import { accountHistory, accounts } from '@/lib/db/schema';
 
 /** What the query model shows of a payment, read in one snapshot. */
@@ -41,9 +41,11 @@ class PaymentViewReader {
 
   constructor(private readonly db: Db) {}
 
-  read(payer: string, payee: string, eventId: string | null): Promise<PaymentView> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ payer, payee, eventId, resolve, reject });
+  async read(payer: string, payee: string, eventId: string | null, deadlineMs: number): Promise<PaymentView> {
+    let request!: Request;
+    const view = new Promise<PaymentView>((resolve, reject) => {
+      request = { payer, payee, eventId, resolve, reject };
+      this.waiting.push(request);
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => {
@@ -52,6 +54,15 @@ class PaymentViewReader {
         });
       }
     });
+    try {
+      return await withDbDeadline(view, deadlineMs);
+    } catch (error) {
+      // Past its deadline (PostgreSQL stalled or down) and not sent yet: not sent at all, so
+      // reads nobody waits for do not pile up behind a stall and run once it is over.
+      const index = this.waiting.indexOf(request);
+      if (index >= 0) this.waiting.splice(index, 1);
+      throw error;
+    }
   }
 
   private send() {
@@ -75,15 +86,22 @@ const readers = new WeakMap<Db, PaymentViewReader>();
 
 /**
  * The payer's row, this command's applied event (eventId; null to skip) and whether the payee
- * has a row, from one snapshot. Batched with other payments' reads (PaymentViewReader).
+ * has a row, from one snapshot. Batched with other payments' reads (PaymentViewReader). Past
+ * `deadlineMs` it fails with DatabaseUnavailableError, as withDbDeadline does.
  */
-export function readPaymentView(db: Db, payer: string, payee: string, eventId: string | null): Promise<PaymentView> {
+export function readPaymentView(
+  db: Db,
+  payer: string,
+  payee: string,
+  eventId: string | null,
+  deadlineMs: number = DB_DEADLINE_MS,
+): Promise<PaymentView> {
   let reader = readers.get(db);
   if (!reader) {
     reader = new PaymentViewReader(db);
     readers.set(db, reader);
   }
-  return reader.read(payer, payee, eventId);
+  return reader.read(payer, payee, eventId, deadlineMs);
 }
 
 type ViewRow = {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePayment } from '@/lib/commands';
 import { readPaymentView, type PaymentView } from '@/lib/commands/payment-view';
-import type { Db } from '@/lib/db/client';
+import { DatabaseUnavailableError, type Db } from '@/lib/db/client';
 import { waitForAccountRevision } from '@/lib/queries';
 import { accountEventIdFor } from '@/lib/eventstore/serialization/ids';
 import { commandFingerprint } from '@/lib/eventstore/write-model/command-registry';
@@ -91,5 +91,34 @@ describe('payment views (the read-model decision’s reads)', () => {
     const settled = await Promise.allSettled(reads);
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
     expect((await readPaymentView(db, payer, payer, null)).payerRow?.balanceCents).toBe(100n);
+  });
+
+  it('a read still waiting at its deadline fails as unavailable and is never sent', { timeout: 60_000 }, async () => {
+    const payer = await open('View stalled', 100);
+    // PostgreSQL "stalls": statements wait on a gate before they reach it.
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const { db: counted, statements } = countingDb(env.db);
+    const stalled = new Proxy(counted, {
+      get(target, key, receiver) {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (key !== 'execute' || typeof value !== 'function') return value;
+        return (...args: unknown[]) => gate.then(() => (value as (...a: unknown[]) => unknown).apply(target, args));
+      },
+    });
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    // Two statements out (the most at once), then a third read that has to wait for one.
+    const first = readPaymentView(stalled, payer, payer, null, 30_000);
+    await nextTurn();
+    const second = readPaymentView(stalled, payer, payer, null, 30_000);
+    await nextTurn();
+    const third = readPaymentView(stalled, payer, payer, null, 50);
+    await expect(third).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    openGate();
+    expect((await first).payerRow?.balanceCents).toBe(100n);
+    expect((await second).payerRow?.balanceCents).toBe(100n);
+    // A read sent now is the third statement: the one that gave up was never sent.
+    expect((await readPaymentView(stalled, payer, payer, null)).payerRow?.balanceCents).toBe(100n);
+    expect(statements()).toBe(3);
   });
 });
