@@ -22,7 +22,7 @@ type Request = {
 
 /** Statements of payment views in flight at once per database client; reads arriving meanwhile wait and go together. */
 const MAX_IN_FLIGHT = 2;
-/** Views per statement: past this a batch costs more to plan than the round trips it saves. */
+/** Views per statement at most, so one statement's parameters and work stay small (under load a batch holds a few). */
 const MAX_BATCH = 64;
 
 /**
