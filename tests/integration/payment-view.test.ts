@@ -5,7 +5,7 @@ import { DatabaseUnavailableError, type Db } from '@/lib/db/client';
 import { waitForAccountRevision } from '@/lib/queries';
 import { accountEventIdFor } from '@/lib/eventstore/serialization/ids';
 import { commandFingerprint } from '@/lib/eventstore/write-model/command-registry';
-import { newCommandId, startTestEnvironment, type TestEnvironment, openProjectedAccount } from './support/environment';
+import { newCommandId, openProjectedAccount, startTestEnvironment, type TestEnvironment } from './support/environment';
 
 let env: TestEnvironment;
 

@@ -16,7 +16,7 @@ import { getAccount, getAccountHistory, listStreamHolds, waitForAccountRevision 
 import { startProjectionWorker, type Logger, type ProjectionWorker } from '@/worker/subscription';
 import { freePort } from '../support/free-port';
 import { inArray, sql } from 'drizzle-orm';
-import { eventually, quietLogger, openProjectedAccount } from './support/environment';
+import { eventually, openProjectedAccount, quietLogger } from './support/environment';
 
 // PostgreSQL is stopped and started again under the app: its own server, not the shared test one.
 let dir: string;
