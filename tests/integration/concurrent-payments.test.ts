@@ -8,10 +8,10 @@ import { PayerStateCache } from '@/lib/eventstore/write-model/payer-state-cache'
 import {
   eventually,
   newCommandId,
+  openProjectedAccount,
   readUserEvents,
   startTestEnvironment,
   type TestEnvironment,
-  openProjectedAccount,
 } from './support/environment';
 
 let env: TestEnvironment;
