@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@eventstore/db-client';
+import { dataErrorMessage } from '@/lib/db/client';
 import { accountNumberFromStream } from '@/lib/eventstore/serialization/streams';
 import type { fromRecorded } from '@/lib/eventstore/serialization/events';
 import { inconsistency } from '@/lib/projections/accounts';
@@ -13,6 +14,8 @@ export type Decode = typeof fromRecorded;
 /** Why an event cannot be applied, as a hold records it. */
 export const MISSING_PREDECESSOR = 'an earlier event of this stream is missing from the store';
 export const payeeMissing = (payee: string) => `payee ${payee} is not in the read model (its opening is held or missing)`;
+/** The hold reason of an event PostgreSQL refused (a value it cannot store), in PostgreSQL's own words. */
+export const databaseRefused = (error: unknown) => `database refused it: ${dataErrorMessage(error)}`;
 
 export const rawMetadataOf = (recorded: RecordedEvent) => (recorded.metadata instanceof Uint8Array ? null : (recorded.metadata ?? null));
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BACKWARDS, END, FORWARDS, START, type EventStoreDBClient, type Position, type RecordedEvent } from '@eventstore/db-client';
 import { eq, sql } from 'drizzle-orm';
-import { dataErrorMessage, isDataError, type Db } from '@/lib/db/client';
+import { isDataError, type Db } from '@/lib/db/client';
 import { EVENTS_CHANNEL } from '@/lib/db/projection-channel';
 import { READ_MODEL_SCHEMA, rebuildRuns } from '@/lib/db/schema';
 import { fromRecorded } from '@/lib/eventstore/serialization/events';
@@ -9,7 +9,16 @@ import { accountNumberFromStream } from '@/lib/eventstore/serialization/streams'
 import type { BatchEvent } from '@/lib/projections/batch';
 import { rebuildProgress, type RebuildProgress } from '@/lib/rebuild-progress';
 import { REBUILD_CHANNEL } from '@/lib/rebuild-requests';
-import { indexEntryOfRecorded, isProjected, MISSING_PREDECESSOR, payeeMissing, payeeOf, toBatchEvent, type Decode } from './delivered';
+import {
+  databaseRefused,
+  indexEntryOfRecorded,
+  isProjected,
+  MISSING_PREDECESSOR,
+  payeeMissing,
+  payeeOf,
+  toBatchEvent,
+  type Decode,
+} from './delivered';
 import {
   applyBatch,
   deleteHold,
@@ -272,7 +281,7 @@ async function replay(db: Db, tables: ReadModelTables, recorded: readonly Record
       for (const r of current) {
         const one = await applyBatch(db, [r.event], tables).catch((e: unknown) => {
           if (!isDataError(e)) throw e;
-          return new Map([[r.recorded.id, `database refused it: ${dataErrorMessage(e)}`]]);
+          return new Map([[r.recorded.id, databaseRefused(e)]]);
         });
         single.set(r.recorded.id, one.get(r.recorded.id)!);
       }

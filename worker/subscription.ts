@@ -49,13 +49,14 @@ import {
   type PersistentSubscriptionToAllResolvedEvent,
   type Position,
 } from '@eventstore/db-client';
-import { dataErrorMessage, isDataError, isDatabaseUnavailable, type Db } from '@/lib/db/client';
+import { isDataError, isDatabaseUnavailable, type Db } from '@/lib/db/client';
 import { fromRecorded } from '@/lib/eventstore/serialization/events';
 import { getLogger, messageFirst, type LogFields, type MessageLogger } from '@/lib/log';
 import { retryWithBackoff } from '@/lib/retry';
 import type { BatchEvent, BatchOutcome } from '@/lib/projections/batch';
 import { fillEmptyReadModel } from './empty-read-model';
 import {
+  databaseRefused,
   indexEntryOfRecorded as indexEntryWith,
   isProjected,
   MISSING_PREDECESSOR,
@@ -223,7 +224,7 @@ export function startProjectionWorker(options: ProjectionWorkerOptions): Project
       }
       return outcome;
     } catch (error) {
-      if (isDataError(error)) return { cannot: `database refused it: ${dataErrorMessage(error)}` };
+      if (isDataError(error)) return { cannot: databaseRefused(error) };
       throw error;
     }
   }
