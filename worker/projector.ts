@@ -78,10 +78,13 @@ const text = (value: bigint | Date | string | null | undefined) =>
   value === null || value === undefined ? null : value instanceof Date ? value.toISOString() : String(value);
 
 /**
- * Rows to write, as one JSON document that json_to_recordset takes apart into typed columns.
+ * Rows to write, as one JSON document that jsonb_to_recordset takes apart into typed columns.
  * One JSON.stringify instead of a text array per column: each array element is escaped on its
  * own, JSON payloads twice over, which made serializing a catch-up's rows a tenth of the
- * worker's time. Sent as text (postgres.js would stringify a json parameter again).
+ * worker's time. Sent as text (postgres.js would stringify a json parameter again), cast to
+ * jsonb rather than json: PostgreSQL then parses the document once, where json_to_recordset
+ * parses it to check it, again to take it apart (with a lookup table per row), and a third time
+ * for each payload bound for a jsonb column: 24 ms against 29 for 1,000 timeline rows here.
  */
 const recordset = (rows: readonly Record<string, string | number | object | null>[]) => sql.param(JSON.stringify(rows));
 
@@ -295,7 +298,7 @@ function notifications(plan: BatchPlan) {
 const accountInserts = (tables: ReadModelTables, rows: readonly AccountRow[]) => sql`
   insert into ${tables.accounts} (number, holder_name, balance, revision, opened_at, updated_at)
   select number, holder_name, balance, revision, opened_at, updated_at
-  from json_to_recordset(${recordset(
+  from jsonb_to_recordset(${recordset(
     rows.map((x) => ({
       number: x.number,
       holder_name: x.holderName,
@@ -304,13 +307,13 @@ const accountInserts = (tables: ReadModelTables, rows: readonly AccountRow[]) =>
       opened_at: text(x.openedAt),
       updated_at: text(x.updatedAt),
     })),
-  )}::text::json)
+  )}::text::jsonb)
     as v(number text, holder_name text, balance bigint, revision bigint, opened_at timestamptz, updated_at timestamptz)
   on conflict (number) do nothing returning number`;
 
 const accountUpdates = (tables: ReadModelTables, updates: BatchPlan['updates']) => sql`
   update ${tables.accounts} a set holder_name = v.holder_name, balance = v.balance, revision = v.revision, updated_at = v.updated_at
-  from json_to_recordset(${recordset(
+  from jsonb_to_recordset(${recordset(
     updates.map((x) => ({
       number: x.row.number,
       holder_name: x.row.holderName,
@@ -320,7 +323,7 @@ const accountUpdates = (tables: ReadModelTables, updates: BatchPlan['updates']) 
       loaded_revision: text(x.loadedRevision),
       loaded_balance: text(x.loadedBalance),
     })),
-  )}::text::json)
+  )}::text::jsonb)
     as v(number text, holder_name text, balance bigint, revision bigint, updated_at timestamptz, loaded_revision bigint, loaded_balance bigint)
   where a.number = v.number and a.revision = v.loaded_revision and a.balance = v.loaded_balance
   returning a.number`;
@@ -348,13 +351,13 @@ function historyInserts(tables: ReadModelTables, rows: readonly (LateEntry & { b
     data: r.data ?? null,
     metadata: r.metadata ?? null,
   }));
-  // A JSON null comes out of json_to_recordset as SQL NULL: kept the JSON null the column held.
+  // A JSON null comes out of jsonb_to_recordset as SQL NULL: kept the JSON null the column held.
   return sql`
     insert into ${tables.history}
       (account_number, kind, amount, balance_after, counterparty, event_id, event_type, stream, revision, position, occurred_at, data, metadata)
     select account_number, kind, amount, balance_after, counterparty, event_id, event_type, stream, revision, position, occurred_at,
       coalesce(data, 'null'::jsonb), coalesce(metadata, 'null'::jsonb)
-    from json_to_recordset(${recordset(doc)}::text::json) as r(account_number text, kind text, amount bigint, balance_after bigint,
+    from jsonb_to_recordset(${recordset(doc)}::text::jsonb) as r(account_number text, kind text, amount bigint, balance_after bigint,
       counterparty text, event_id uuid, event_type text, stream text, revision bigint, position bigint, occurred_at timestamptz,
       data jsonb, metadata jsonb)
     on conflict do nothing`;
@@ -380,7 +383,7 @@ function indexInserts(tables: ReadModelTables, entries: readonly IndexEntry[]) {
     insert into ${tables.index}
       (position, event_id, stream, revision, type, account_number, counterparty, amount, search_text, command_id, correlation_id, causation_id, created)
     select position, event_id, stream, revision, type, account_number, counterparty, amount, search_text, command_id, correlation_id, causation_id, created
-    from json_to_recordset(${recordset(doc)}::text::json) as r(position bigint, event_id uuid, stream text, revision bigint, type text,
+    from jsonb_to_recordset(${recordset(doc)}::text::jsonb) as r(position bigint, event_id uuid, stream text, revision bigint, type text,
       account_number text, counterparty text, amount bigint, search_text text, command_id text, correlation_id text, causation_id text,
       created timestamptz)
     on conflict do nothing`;
