@@ -90,7 +90,8 @@ export class FillPipeline {
 
     // Nothing of the plan is kept for its answer: it can go before the page is written.
     const sent = this.conn
-      .execute(planStatement(this.tables, plan))
+      // Each event comes once, and a page with anything but new events goes the careful way.
+      .execute(planStatement(this.tables, plan, { rowsAreNew: true }))
       .then(() => {})
       .catch((error: unknown) => {
         this.broken ??= new FillBrokenError(error);

@@ -253,6 +253,15 @@ export async function readPlanInputs(
 }
 
 /**
+ * `rowsAreNew`: the caller knows none of the plan's timeline and index rows can be in the tables
+ * yet (a rebuild's copy, which the fill alone writes, each event once, in $all order), so they go
+ * as plain inserts. `on conflict do nothing` makes PostgreSQL check each row's keys before it
+ * inserts it (a speculative insertion): 1,000 timeline rows took 26-30 ms with it, 21-24 ms
+ * without. A row there after all fails the statement (unique_violation, a data error) instead.
+ */
+export type PlanStatementOptions = { rowsAreNew?: boolean };
+
+/**
  * A plan's writes as one statement: data-modifying CTEs, each run once and to completion, in one
  * implicit transaction, for writers that send it without a transaction around their reads (the
  * live worker's applyGuarded, the rebuild's fill). It checks what it changed against the plan:
@@ -260,7 +269,7 @@ export async function readPlanInputs(
  * serialization_failure (eventbank.expect_rows, migration 0008). The live read model's waiters are
  * told at its commit. A plan with late entries cannot be written this way.
  */
-export function planStatement(tables: ReadModelTables, plan: BatchPlan) {
+export function planStatement(tables: ReadModelTables, plan: BatchPlan, options: PlanStatementOptions = {}) {
   if (plan.late.length > 0) throw new Error('a plan with late entries is written entry by entry (applyLocked)');
   const ctes = [];
   const results = [sql`1`];
@@ -274,8 +283,9 @@ export function planStatement(tables: ReadModelTables, plan: BatchPlan) {
     ctes.push(sql`updated as (${accountUpdates(tables, plan.updates)})`);
     results.push(sql`eventbank.expect_rows((select count(*) from updated), ${plan.updates.length}::bigint, 'an account row')`);
   }
-  if (plan.history.length > 0) ctes.push(sql`history as (${historyInserts(tables, plan.history)})`);
-  if (plan.index.length > 0) ctes.push(sql`indexed as (${indexInserts(tables, plan.index)})`);
+  const skipConflicts = !options.rowsAreNew;
+  if (plan.history.length > 0) ctes.push(sql`history as (${historyInserts(tables, plan.history, skipConflicts)})`);
+  if (plan.index.length > 0) ctes.push(sql`indexed as (${indexInserts(tables, plan.index, skipConflicts)})`);
   ctes.push(sql`checkpoint as (${checkpointAdvance(tables, plan)})`);
   // Only the live read model has waiters; a rebuild's copy is silent until it is swapped in.
   if (tables.schema === READ_MODEL_SCHEMA) {
@@ -335,7 +345,9 @@ const checkpointAdvance = (tables: ReadModelTables, plan: BatchPlan) => sql`
     events_applied = ${tables.checkpoint}.events_applied + excluded.events_applied,
     updated_at = now()`;
 
-function historyInserts(tables: ReadModelTables, rows: readonly (LateEntry & { balanceAfter: bigint })[]) {
+const onConflict = (skip: boolean) => (skip ? sql`on conflict do nothing` : sql``);
+
+function historyInserts(tables: ReadModelTables, rows: readonly (LateEntry & { balanceAfter: bigint })[], skipConflicts = true) {
   const doc = rows.map((r) => ({
     account_number: r.accountNumber,
     kind: r.kind,
@@ -360,10 +372,10 @@ function historyInserts(tables: ReadModelTables, rows: readonly (LateEntry & { b
     from jsonb_to_recordset(${recordset(doc)}::text::jsonb) as r(account_number text, kind text, amount bigint, balance_after bigint,
       counterparty text, event_id uuid, event_type text, stream text, revision bigint, position bigint, occurred_at timestamptz,
       data jsonb, metadata jsonb)
-    on conflict do nothing`;
+    ${onConflict(skipConflicts)}`;
 }
 
-function indexInserts(tables: ReadModelTables, entries: readonly IndexEntry[]) {
+function indexInserts(tables: ReadModelTables, entries: readonly IndexEntry[], skipConflicts = true) {
   const doc = entries.map((e) => ({
     position: text(e.position),
     event_id: e.eventId,
@@ -386,7 +398,7 @@ function indexInserts(tables: ReadModelTables, entries: readonly IndexEntry[]) {
     from jsonb_to_recordset(${recordset(doc)}::text::jsonb) as r(position bigint, event_id uuid, stream text, revision bigint, type text,
       account_number text, counterparty text, amount bigint, search_text text, command_id text, correlation_id text, causation_id text,
       created timestamptz)
-    on conflict do nothing`;
+    ${onConflict(skipConflicts)}`;
 }
 
 async function insertHistory(tx: Executor, tables: ReadModelTables, rows: readonly (LateEntry & { balanceAfter: bigint })[]) {

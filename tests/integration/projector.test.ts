@@ -8,7 +8,7 @@ import { appendForCommand } from '@/lib/commands/support';
 import { fromRecorded } from '@/lib/eventstore/serialization/events';
 import { accountStream } from '@/lib/eventstore/serialization/streams';
 import type { ProjectedEvent } from '@/lib/projections/accounts';
-import { isConcurrencyFailure } from '@/lib/db/client';
+import { isConcurrencyFailure, isDataError } from '@/lib/db/client';
 import { READ_MODEL_SCHEMA } from '@/lib/db/schema';
 import { planBatch, type BatchEvent } from '@/lib/projections/batch';
 import {
@@ -183,6 +183,28 @@ describe('projection I/O layer', () => {
     const rows = (await dump(db)).accountRows;
     expect(rows.find((r) => r.number === B)!.balance).toBe(balanceBefore + 5n + 40n);
     expect(rows.find((r) => r.number === A)!.revision).toBe(4n);
+  });
+
+  it('writes rows known to be new as plain inserts: one there after all fails the statement, where by default it is skipped', async () => {
+    const { db } = await env.createDatabase();
+    await deliver(db, events.slice(0, -1));
+    const batch: BatchEvent[] = [{ kind: 'account', projected: events.at(-1)! }];
+    const tables = tablesOf(READ_MODEL_SCHEMA);
+    const plan = planBatch({ events: batch, ...(await readPlanInputs(db, tables, accountsTouched(batch))) });
+    expect(plan.history.length).toBeGreaterThan(0);
+    await applyBatch(db, batch);
+    const applied = await dump(db);
+    // Its timeline and index rows once more, without the account rows (whose guard would refuse them first).
+    const rowsOnly = { ...plan, inserts: [], updates: [] };
+    await db.execute(planStatement(tables, rowsOnly));
+    const skipped = await dump(db);
+    expect([skipped.historyRows, skipped.index]).toEqual([applied.historyRows, applied.index]);
+    const refused = await db.execute(planStatement(tables, rowsOnly, { rowsAreNew: true })).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(isDataError(refused)).toBe(true);
+    expect(await dump(db)).toEqual(skipped);
   });
 
   it('gives the same read model when events arrive in batches, shuffled and repeated', { timeout: 120_000 }, async () => {
