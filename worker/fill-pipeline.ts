@@ -90,7 +90,7 @@ export class FillPipeline {
 
     // Nothing of the plan is kept for its answer: it can go before the page is written.
     const sent = this.conn
-      // Each event comes once, and a page with anything but new events goes the careful way.
+      // Each event comes once, a duplicate writes no row, and a page with anything to hold goes the careful way.
       .execute(planStatement(this.tables, plan, { rowsAreNew: true }))
       .then(() => {})
       .catch((error: unknown) => {
