@@ -1,5 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
+import { arrayLiteral } from '@/lib/db/array-literal';
 import { isConcurrencyFailure, type Db } from '@/lib/db/client';
 import { PROJECTION_CHANNEL, EVENTS_CHANNEL, formatProjectionNotice } from '@/lib/db/projection-channel';
 import { READ_MODEL_SCHEMA, projectionHolds } from '@/lib/db/schema';
@@ -69,11 +70,8 @@ export type ReadModelTables = ReturnType<typeof tablesOf>;
 
 const LIVE = tablesOf(READ_MODEL_SCHEMA);
 
-/**
- * A JS array as one query parameter (Drizzle would otherwise expand it into a list). Always
- * sent as text[] and cast in SQL: postgres.js serializes text arrays but not, say, timestamptz[].
- */
-const array = (values: readonly (string | null)[]) => sql.param(values);
+/** Values as one text[] parameter (Drizzle would expand a JS array into a list); cast in SQL. */
+const array = (values: readonly (string | null)[]) => sql.param(arrayLiteral(values));
 const text = (value: bigint | Date | string | null | undefined) =>
   value === null || value === undefined ? null : value instanceof Date ? value.toISOString() : String(value);
 

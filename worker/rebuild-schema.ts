@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { arrayLiteral } from '@/lib/db/array-literal';
 import type { Db } from '@/lib/db/client';
 
 /**
@@ -26,7 +27,7 @@ export async function prepareCopy(db: Db, live: string, copy: string, tables: re
     join pg_class t on t.oid = x.indrelid
     join pg_namespace n on n.oid = t.relnamespace
     left join pg_constraint c on c.conindid = x.indexrelid and c.conrelid = t.oid and c.contype in ('p', 'u')
-    where n.nspname = ${live} and t.relname = any(${sql.param([...tables])}::text[])
+    where n.nspname = ${live} and t.relname = any(${arrayLiteral(tables)}::text[])
     order by t.relname, i.relname`);
   const deferredIndexes: string[] = [];
   await db.transaction(async (tx) => {

@@ -1,5 +1,6 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
+import { arrayLiteral } from '@/lib/db/array-literal';
 import { DB_DEADLINE_MS, withDbDeadline, type Db } from '@/lib/db/client';
 import { accountHistory, accounts } from '@/lib/db/schema';
 
@@ -120,9 +121,9 @@ async function readViews(db: Db, requests: readonly Request[]): Promise<PaymentV
       h.revision::text as applied_revision, h.position::text as applied_position,
       exists (select 1 from ${accounts} where ${accounts.number} = r.payee) as payee_projected
     from unnest(
-      ${sql.param(requests.map((r) => r.payer))}::text[],
-      ${sql.param(requests.map((r) => r.payee))}::text[],
-      ${sql.param(requests.map((r) => r.eventId))}::uuid[]
+      ${arrayLiteral(requests.map((r) => r.payer))}::text[],
+      ${arrayLiteral(requests.map((r) => r.payee))}::text[],
+      ${arrayLiteral(requests.map((r) => r.eventId))}::uuid[]
     ) with ordinality as r(payer, payee, event_id, i)
     left join ${accounts} p on p.${column(accounts.number.name)} = r.payer
     left join lateral (

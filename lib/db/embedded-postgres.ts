@@ -159,6 +159,8 @@ async function asSuperuser<T>(superuser: Superuser, database: string, work: (sql
     password: superuser.password,
     database,
     max: 1,
+    // As for the app's pool (client.ts): no array-type query whose failure would escape unhandled.
+    fetch_types: false,
     onnotice: () => {},
   });
   try {
