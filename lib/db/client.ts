@@ -25,7 +25,8 @@ const reconnectBackoffSeconds = () => 0.1 + Math.random() * 0.1;
  * the driver drops its promise (porsager/postgres#1192), so a connection lost during it (as when
  * PostgreSQL restarts) surfaced as an unhandled rejection, which ends a Node process. We read no
  * array columns and send arrays as literals (array-literal.ts), so nothing needs those types;
- * and each new connection saves a round trip.
+ * and each new connection saves a round trip. Off, the driver left a reserve() on a new
+ * connection pending forever (porsager/postgres#751): patches/postgres+3.4.9.patch mends that.
  */
 const DRIVER_SESSION_OPTIONS = { fetch_types: false, onnotice: () => {} } as const;
 

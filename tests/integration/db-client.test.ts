@@ -105,3 +105,24 @@ it('reports a connection lost just after its handshake to the query, and nothing
     await relay.close();
   }
 });
+
+// With the type query off, postgres.js 3.4.9 never settled reserve() on a pool without an open
+// connection (porsager/postgres#751, #1219): `npm run rebuild` hung on its lock connection.
+// patches/postgres+3.4.9.patch lets that path reach the pool as the type query's did.
+it('reserves a connection from a pool that has none open yet', async () => {
+  const cold = createDb(env.databaseUrl, { max: 2 });
+  try {
+    const reserving = cold.db.$client.reserve();
+    const deadline = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 10_000).unref());
+    const reserved = await Promise.race([reserving, deadline]);
+    expect(reserved).not.toBe('hung');
+    if (reserved === 'hung') return;
+    try {
+      expect(await reserved<{ one: number }[]>`select 1 as one`).toEqual([{ one: 1 }]);
+    } finally {
+      reserved.release();
+    }
+  } finally {
+    await cold.close();
+  }
+});
