@@ -4,12 +4,13 @@
 // rebuild makes its copy (worker/rebuild-schema.ts), with every index from the start, or with
 // the indexes only the pages use built after the load, as a rebuild does (`indexesAtEnd`).
 import { sql } from 'drizzle-orm';
+import { arrayLiteral } from '@/lib/db/array-literal';
 import type { Db } from '@/lib/db/client';
 import { READ_MODEL_SCHEMA } from '@/lib/db/schema';
 import { buildDeferredIndexes, prepareCopy } from '@/worker/rebuild-schema';
 import { since } from './stats';
 
-const p = (values: readonly (string | null)[]) => sql.param(values);
+const p = (values: readonly (string | null)[]) => arrayLiteral(values);
 
 export async function rawBatchedRate(
   db: Db,
