@@ -10,8 +10,6 @@ import { READ_MODEL_SCHEMA } from '@/lib/db/schema';
 import { buildDeferredIndexes, prepareCopy } from '@/worker/rebuild-schema';
 import { since } from './stats';
 
-const p = (values: readonly (string | null)[]) => arrayLiteral(values);
-
 export async function rawBatchedRate(
   db: Db,
   batchEvents: number,
@@ -39,7 +37,7 @@ export async function rawBatchedRate(
     const touched = [...new Set(h.map((r) => r.account_number!))]
       .map((n) => accountRows.get(n))
       .filter((a): a is Record<string, string | null> => a !== undefined);
-    const col = (rows: readonly Record<string, string | null>[], name: string) => p(rows.map((r) => r[name] ?? null));
+    const col = (rows: readonly Record<string, string | null>[], name: string) => arrayLiteral(rows.map((r) => r[name] ?? null));
     await db.transaction(async (tx) => {
       await tx.execute(sql`insert into bench_raw.accounts select * from unnest(${col(touched, 'number')}::text[], ${col(touched, 'holder_name')}::text[],
         ${col(touched, 'balance')}::text[]::bigint[], ${col(touched, 'revision')}::text[]::bigint[], ${col(touched, 'opened_at')}::text[]::timestamptz[], ${col(touched, 'updated_at')}::text[]::timestamptz[])

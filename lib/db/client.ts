@@ -20,23 +20,20 @@ export type DbHandle = { db: Db; close: () => Promise<void> };
 export const DB_CONNECT_TIMEOUT_SECONDS = 1;
 const reconnectBackoffSeconds = () => 0.1 + Math.random() * 0.1;
 
-/**
- * Off: postgres.js's catalog query for array types. It runs first on every new connection, and
- * the driver drops its promise (porsager/postgres#1192), so a connection lost during it (as when
- * PostgreSQL restarts) surfaced as an unhandled rejection, which ends a Node process. We read no
- * array columns and send arrays as literals (array-literal.ts), so nothing needs those types;
- * and each new connection saves a round trip. Off, the driver left a reserve() on a new
- * connection pending forever (porsager/postgres#751): patches/postgres+3.4.9.patch mends that.
- */
-const DRIVER_SESSION_OPTIONS = { fetch_types: false, onnotice: () => {} } as const;
-
 export function createDb(databaseUrl: string, options: { max?: number } = {}): DbHandle {
   const sql = postgres(databaseUrl, {
     max: options.max ?? 10,
     connect_timeout: DB_CONNECT_TIMEOUT_SECONDS,
     backoff: reconnectBackoffSeconds,
-    // Quiet about NOTICEs too (e.g. "already exists").
-    ...DRIVER_SESSION_OPTIONS,
+    // Off: postgres.js's catalog query for array types. It runs first on every new connection and
+    // the driver drops its promise (porsager/postgres#1192), so a connection lost during it (as
+    // when PostgreSQL restarts) surfaced as an unhandled rejection, which ends a Node process. We
+    // read no array columns and send arrays as literals (array-literal.ts), so nothing needs those
+    // types, and each new connection saves a round trip. Off, the driver left a reserve() on a new
+    // connection pending forever (porsager/postgres#751): patches/postgres+3.4.9.patch mends that.
+    fetch_types: false,
+    // Drizzle maps bigint columns itself; keep the driver quiet about NOTICEs (e.g. "already exists").
+    onnotice: () => {},
   });
   return { db: drizzle(sql, { schema }), close: () => sql.end({ timeout: 5 }) };
 }
