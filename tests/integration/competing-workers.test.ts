@@ -1,18 +1,18 @@
-import { asc, sql } from 'drizzle-orm';
+import { asc } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { deposit, makePayment, type CommandResult } from '@/lib/commands';
+import { deposit, makePayment } from '@/lib/commands';
 import { createDb, type Db, type DbHandle } from '@/lib/db/client';
 import { accountHistory, accounts, eventIndex, projectionHolds } from '@/lib/db/schema';
 import { createEventStoreClient } from '@/lib/eventstore/connection/client';
 import { runRebuild } from '@/worker/rebuild';
 import { startProjectionWorker, type ProjectionWorker } from '@/worker/subscription';
 import {
-  eventually,
   newCommandId,
+  ok,
   openProjectedAccount,
   quietLogger,
-  readUserEvents,
   startTestEnvironment,
+  waitUntilIndexed,
   type TestEnvironment,
 } from './support/environment';
 
@@ -39,11 +39,6 @@ afterAll(async () => {
   for (const close of closers) await close().catch(() => {});
   await env?.stop();
 });
-
-function ok(result: CommandResult) {
-  if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
-  return result;
-}
 
 /** Everything the read model holds that a replay must reproduce. */
 async function dump(db: Db) {
@@ -79,15 +74,7 @@ it('two workers of one group share the deliveries, hold nothing, and leave what 
     }),
   );
 
-  const last = (await readUserEvents(env.client)).filter((e) => e.streamId.startsWith('account-')).at(-1)!.position!.commit;
-  await eventually(
-    'both workers to project everything',
-    async () => {
-      const [row] = await env.db.execute<{ p: string }>(sql`select coalesce(max(position), 0)::text as p from readmodel.event_index`);
-      return BigInt(row!.p) >= last;
-    },
-    60_000,
-  );
+  await waitUntilIndexed(env, 60_000);
   const info = await env.client.getPersistentSubscriptionToAllInfo(GROUP);
   expect(info.connections).toHaveLength(2);
   for (const connection of info.connections) expect(connection.totalItems).toBeGreaterThan(0n);

@@ -1,7 +1,7 @@
 import { jsonEvent } from '@eventstore/db-client';
 import { asc, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changeHolderName, deposit, makePayment, openAccount, type CommandResult } from '@/lib/commands';
+import { changeHolderName, deposit, makePayment, openAccount } from '@/lib/commands';
 import type { Db } from '@/lib/db/client';
 import { migrate } from '@/lib/db/migrate';
 import { accountHistory, accounts, eventIndex, projectionCheckpoint, projectionHolds, rebuildRuns } from '@/lib/db/schema';
@@ -14,7 +14,16 @@ import { accountNumberFor } from '@/lib/eventstore/serialization/ids';
 import { runReconciliation } from '@/lib/reconciliation/run';
 import { RebuildRunningError, runRebuild } from '@/worker/rebuild';
 import { startOperationsRunner } from '@/worker/operations-runner';
-import { eventually, newCommandId, quietLogger, readUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
+import {
+  eventually,
+  lastIndexedPosition,
+  newCommandId,
+  ok,
+  quietLogger,
+  startTestEnvironment,
+  waitUntilIndexed,
+  type TestEnvironment,
+} from './support/environment';
 
 let env: TestEnvironment;
 let worker: ReturnType<TestEnvironment['startWorker']>;
@@ -27,11 +36,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.stop();
 });
-
-function ok(result: CommandResult) {
-  if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
-  return result;
-}
 
 async function open(name: string, cents: number) {
   const result = ok(await openAccount({ commandId: newCommandId(), holderName: name, openingBalanceCents: cents }, env.deps));
@@ -59,18 +63,6 @@ async function readModelShape(db: Db) {
     order by 1, 2`);
 }
 
-/** Waits until the worker has seen everything in the store: every account event is in the index (held ones too). */
-async function settled() {
-  const events = await readUserEvents(env.client);
-  const last = events.filter((e) => e.streamId.startsWith('account-')).at(-1)?.position?.commit ?? 0n;
-  await eventually('the worker to catch up', async () => (await lastIndexedPosition()) >= last, 30_000);
-}
-
-async function lastIndexedPosition(): Promise<bigint> {
-  const [row] = await env.db.execute<{ p: string }>(sql`select coalesce(max(position), 0)::text as p from readmodel.event_index`);
-  return BigInt(row?.p ?? '0');
-}
-
 async function someHistory() {
   const a = await open('Ada', 10_000);
   const b = await open('Bob', 500);
@@ -96,7 +88,7 @@ describe('rebuild', () => {
   it('replays the store into fresh tables and swaps them in: the same read model, holds included, with progress', async () => {
     await someHistory();
     await eventually('the poison event to be held', async () => (await env.db.select().from(projectionHolds)).length > 0);
-    await settled();
+    await waitUntilIndexed(env);
     const before = await dump(env.db);
     const progress: RebuildProgress[] = [];
     const result = await runRebuild({
@@ -124,7 +116,7 @@ describe('rebuild', () => {
 
   it('fills the copy the same with few accounts in memory: the pages read the others back', async () => {
     await someHistory();
-    await settled();
+    await waitUntilIndexed(env);
     const before = await dump(env.db);
     await runRebuild({ client: env.client, db: env.db, batchSize: 3, cachedAccounts: 1 });
     expect(await dump(env.db)).toEqual(before);
@@ -136,7 +128,7 @@ describe('rebuild', () => {
     const first = ok(await deposit({ commandId: newCommandId(), accountNumber: a, amountCents: 1 }, env.deps));
     const refused = ok(await deposit({ commandId: newCommandId(), accountNumber: a, amountCents: 2 }, env.deps));
     ok(await deposit({ commandId: newCommandId(), accountNumber: c, amountCents: 7 }, env.deps));
-    await settled();
+    await waitUntilIndexed(env);
     const before = await dump(env.db);
     // As the rebuild decodes them, these two deposits take the balance past PostgreSQL's bigint.
     const decode: typeof fromRecorded = (recorded) => {
@@ -173,11 +165,11 @@ describe('rebuild', () => {
       }
       return made;
     })();
-    await eventually('some load before the rebuild starts', async () => (await lastIndexedPosition()) > 0n);
+    await eventually('some load before the rebuild starts', async () => (await lastIndexedPosition(env.db)) > 0n);
     await runRebuild({ client: env.client, db: env.db, batchSize: 25 });
     stop = true;
     expect(await load).toBeGreaterThan(0);
-    await settled();
+    await waitUntilIndexed(env);
     const afterLiveRebuild = await dump(env.db);
     // A quiet rebuild of the same store must find exactly what the live one left.
     await runRebuild({ client: env.client, db: env.db });
@@ -190,7 +182,7 @@ describe('rebuild', () => {
     const before = await readModelShape(env.db);
     expect(before.map((i) => i.name)).toContain('event_index_search_idx');
     await someHistory();
-    await settled();
+    await waitUntilIndexed(env);
     await runRebuild({ client: env.client, db: env.db });
     expect(await readModelShape(env.db)).toEqual(before);
   });
@@ -228,7 +220,7 @@ describe('rebuild', () => {
 
   it('leaves the live tables untouched when it fails part way, and the next one succeeds', async () => {
     await someHistory();
-    await settled();
+    await waitUntilIndexed(env);
     const before = await dump(env.db);
     await expect(
       runRebuild({
@@ -251,7 +243,7 @@ describe('rebuild', () => {
 
   it('runs a rebuild requested from the app, and refuses a second request while it is pending', async () => {
     await someHistory();
-    await settled();
+    await waitUntilIndexed(env);
     const before = await dump(env.db);
     const first = await requestRebuild(env.db);
     expect(first.accepted).toBe(true);
@@ -279,12 +271,12 @@ describe('rebuild', () => {
 
   it('rebuilds a read model that predates the event index when the worker starts', async () => {
     await someHistory();
-    await settled();
+    await waitUntilIndexed(env);
     const before = await dump(env.db);
     await env.db.execute(sql`truncate readmodel.event_index`);
     const runner = startOperationsRunner({ client: env.client, db: env.db, logger: quietLogger });
     try {
-      await eventually('the index to be filled again', async () => (await lastIndexedPosition()) > 0n);
+      await eventually('the index to be filled again', async () => (await lastIndexedPosition(env.db)) > 0n);
       await runner.idle();
     } finally {
       await runner.stop();
@@ -296,7 +288,7 @@ describe('rebuild', () => {
     /** Some history, projected; then the worker stopped and the read model emptied, as after losing PostgreSQL's data. */
     const historyThenEmpty = async () => {
       const accounts = await someHistory();
-      await settled();
+      await waitUntilIndexed(env);
       const before = await dump(env.db);
       await worker.stop();
       await env.db.execute(
@@ -307,7 +299,7 @@ describe('rebuild', () => {
       return { ...accounts, before };
     };
     const filledAgain = async (before: Awaited<ReturnType<typeof dump>>) => {
-      await eventually('the read model to be filled', async () => (await lastIndexedPosition()) >= before.index.at(-1)!.position);
+      await eventually('the read model to be filled', async () => (await lastIndexedPosition(env.db)) >= before.index.at(-1)!.position);
       expect(await dump(env.db)).toEqual(before);
     };
 
@@ -360,7 +352,7 @@ describe('rebuild', () => {
       jsonEvent({ type: 'AccountOpened', data: { accountNumber: payee, holderName: 'Late payee', openingBalanceCents: 0 } }),
       { expectedRevision: 'no_stream' },
     );
-    await settled();
+    await waitUntilIndexed(env);
     expect(await worker.resume(accountStream(payer))).toBe(true);
     const live = await dump(env.db);
     expect(live.accounts.find((a) => a.number === payee)?.balance).toBe(300n);
