@@ -53,9 +53,28 @@ export async function prepareCopy(db: Db, live: string, copy: string, tables: re
   return { deferredIndexes };
 }
 
+/**
+ * Index builds running at once. PostgreSQL builds each index in one process, so one at a time left
+ * a core of this 2-core machine idle: the copy's indexes for 100,000 events took 0.61-0.86 s two at
+ * a time, against 0.82-1.21 s one after another.
+ */
+const INDEX_BUILDS_AT_ONCE = 2;
+
 /** The indexes left out while the copy was filled, built over the whole of it. */
 export async function buildDeferredIndexes(db: Db, plan: CopyPlan): Promise<void> {
-  for (const definition of plan.deferredIndexes) await db.execute(sql.raw(definition));
+  const queue = [...plan.deferredIndexes];
+  let failed = false;
+  const builder = async () => {
+    for (let definition = queue.shift(); definition !== undefined && !failed; definition = queue.shift()) {
+      await db.execute(sql.raw(definition)).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
+    }
+  };
+  // Settled, not raced: a failed build returns only once the other has stopped, starting no more.
+  const results = await Promise.allSettled(Array.from({ length: INDEX_BUILDS_AT_ONCE }, builder));
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
 }
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;

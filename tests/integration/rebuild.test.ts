@@ -14,6 +14,7 @@ import { accountNumberFor } from '@/lib/eventstore/serialization/ids';
 import { runReconciliation } from '@/lib/reconciliation/run';
 import { RebuildRunningError, runRebuild } from '@/worker/rebuild';
 import { startOperationsRunner } from '@/worker/operations-runner';
+import { buildDeferredIndexes } from '@/worker/rebuild-schema';
 import {
   eventually,
   lastIndexedPosition,
@@ -360,5 +361,36 @@ describe('rebuild', () => {
     expect(await dump(env.db)).toEqual(live);
     const report = await runReconciliation({ client: env.client, db: env.db });
     expect(report.differences).toEqual([]);
+  });
+});
+
+describe("the copy's deferred indexes", () => {
+  it('fail with the first build that fails, once no other is running, having started no more', async () => {
+    const { db } = await env.createDatabase();
+    await db.execute(sql`create table deferred_test as select g as x, g % 7 as y from generate_series(1, 300000) g`);
+    const failure = await buildDeferredIndexes(db, {
+      deferredIndexes: [
+        'create index deferred_x on deferred_test (x)',
+        'create index deferred_missing on deferred_test (no_such_column)',
+        'create index deferred_y on deferred_test (y)',
+        'create index deferred_xy on deferred_test (x, y)',
+      ],
+    }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(String((failure as { cause?: unknown }).cause ?? failure)).toMatch(/no_such_column/);
+    const building = await db.execute(sql`select 1 from pg_stat_activity where query ilike 'create index deferred%' and state = 'active'`);
+    expect(building).toHaveLength(0);
+    const built = await db.execute<{ name: string }>(sql`select indexname as name from pg_indexes where tablename = 'deferred_test'`);
+    expect(built.map((i) => i.name)).not.toContain('deferred_xy');
+
+    await buildDeferredIndexes(db, {
+      deferredIndexes: ['create index deferred_xy on deferred_test (x, y)', 'create index deferred_yx on deferred_test (y, x)'],
+    });
+    const after = await db.execute<{ name: string }>(
+      sql`select indexname as name from pg_indexes where tablename = 'deferred_test' order by 1`,
+    );
+    expect(after.map((i) => i.name)).toEqual(expect.arrayContaining(['deferred_xy', 'deferred_yx']));
   });
 });
