@@ -412,7 +412,7 @@ type Page = { events: RecordedEvent[]; read: number; last: Position | undefined 
  * for: while none is, the client's stream stops pulling and gRPC's flow control holds the rest in
  * the store. Returning early (`return()`) cancels the read.
  */
-async function* pagesOfAll(client: EventStoreDBClient, size: number): AsyncGenerator<Page, void> {
+export async function* pagesOfAll(client: EventStoreDBClient, size: number): AsyncGenerator<Page, void> {
   let page: Page = { events: [], read: 0, last: undefined };
   for await (const resolved of client.readAll({ direction: FORWARDS, fromPosition: START })) {
     const event = resolved.event;

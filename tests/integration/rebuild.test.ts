@@ -1,4 +1,4 @@
-import { jsonEvent } from '@eventstore/db-client';
+import { FORWARDS, jsonEvent, START } from '@eventstore/db-client';
 import { asc, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeHolderName, deposit, makePayment, openAccount } from '@/lib/commands';
@@ -12,7 +12,7 @@ import type { RebuildProgress } from '@/lib/rebuild-progress';
 import { requestRebuild } from '@/lib/rebuild-requests';
 import { accountNumberFor } from '@/lib/eventstore/serialization/ids';
 import { runReconciliation } from '@/lib/reconciliation/run';
-import { RebuildRunningError, runRebuild } from '@/worker/rebuild';
+import { pagesOfAll, RebuildRunningError, runRebuild } from '@/worker/rebuild';
 import { startOperationsRunner } from '@/worker/operations-runner';
 import { buildDeferredIndexes } from '@/worker/rebuild-schema';
 import {
@@ -392,5 +392,36 @@ describe("the copy's deferred indexes", () => {
       sql`select indexname as name from pg_indexes where tablename = 'deferred_test' order by 1`,
     );
     expect(after.map((i) => i.name)).toEqual(expect.arrayContaining(['deferred_xy', 'deferred_yx']));
+  });
+});
+
+describe("the fill's pages of $all", () => {
+  it('cut one read into pages of the size asked, every record once and in order, the last one short', async () => {
+    await someHistory();
+    const all = [];
+    for await (const resolved of env.client.readAll({ direction: FORWARDS, fromPosition: START })) {
+      if (resolved.event?.position) all.push(resolved.event.id);
+    }
+    // The second size makes a full page of every record read above, then a short one (empty, unless
+    // records were appended since: the store is live, and those follow).
+    for (const size of [7, all.length]) {
+      const pages = [];
+      for await (const page of pagesOfAll(env.client, size)) pages.push(page);
+      expect(pages.slice(0, -1).every((p) => p.read === size && p.events.length === size)).toBe(true);
+      expect(pages.at(-1)!.read).toBeLessThan(size);
+      const ids = pages.flatMap((p) => p.events.map((e) => e.id));
+      expect(ids.slice(0, all.length)).toEqual(all);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(pages.map((p) => p.last?.commit)).toEqual(pages.map((p) => p.events.at(-1)?.position?.commit));
+    }
+  });
+
+  it('stop reading when returned early', async () => {
+    await someHistory();
+    const pages = pagesOfAll(env.client, 2);
+    const first = await pages.next();
+    expect(first.done).toBe(false);
+    expect(await pages.return(undefined)).toEqual({ done: true, value: undefined });
+    expect(await pages.next()).toEqual({ done: true, value: undefined });
   });
 });
