@@ -9,7 +9,13 @@ import { accountStream } from '@/lib/eventstore/serialization/streams';
 import { claimCommandId, commandFingerprint, readCommandRecord } from '@/lib/eventstore/write-model/command-registry';
 import { PayerStateCache } from '@/lib/eventstore/write-model/payer-state-cache';
 import { StreamQueue } from '@/lib/commands/stream-queue';
-import { newCommandId, readUserEvents as readAllUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
+import {
+  newCommandId,
+  ok as expectOk,
+  readUserEvents as readAllUserEvents,
+  startTestEnvironment,
+  type TestEnvironment,
+} from './support/environment';
 
 /** Events on account streams: what "nothing was appended" means (command-<id> records are not account history). */
 async function readUserEvents(client: TestEnvironment['client']) {
@@ -26,11 +32,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.stop();
 });
-
-function expectOk(result: CommandResult) {
-  if (!result.ok) throw new Error(`expected success, got ${result.code}: ${result.message}`);
-  return result;
-}
 
 async function projected(result: CommandResult) {
   const ok = expectOk(result);

@@ -1,11 +1,11 @@
 import type { RecordedEvent } from '@eventstore/db-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changeHolderName, deposit, makePayment, openAccount, type CommandResult } from '@/lib/commands';
+import { changeHolderName, deposit, makePayment, openAccount } from '@/lib/commands';
 import { readEventsAt } from '@/lib/eventstore/views/events-at';
 import { accountNumberFromStream } from '@/lib/eventstore/serialization/streams';
 import { eventLogHref, parseEventLogParams, type EventCursor, type EventFilter } from '@/lib/http/event-log-params';
 import { findEvents, getIndexedEvent, getPaymentSides, type IndexedEvent } from '@/lib/queries';
-import { eventually, newCommandId, readUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
+import { eventually, newCommandId, ok, readUserEvents, startTestEnvironment, type TestEnvironment } from './support/environment';
 
 // The event log's searches against real PostgreSQL (the worker's event_index) and the real store.
 // What each filter should find is computed from the store's own events (payloads, metadata,
@@ -18,11 +18,6 @@ let ada: string;
 let bob: string;
 let cy: string;
 let rentCommand: string;
-
-const ok = (result: CommandResult) => {
-  if (!result.ok) throw new Error(result.message);
-  return result;
-};
 
 beforeAll(async () => {
   env = await startTestEnvironment();

@@ -8,6 +8,7 @@ import { accountHistory, accounts, eventIndex, projectionCheckpoint, projectionH
 import { fromRecorded } from '@/lib/eventstore/serialization/events';
 import { accountStream } from '@/lib/eventstore/serialization/streams';
 import { waitForAccountRevision } from '@/lib/queries';
+import { eventIndexHead } from '@/lib/queries/live';
 import type { RebuildProgress } from '@/lib/rebuild-progress';
 import { requestRebuild } from '@/lib/rebuild-requests';
 import { accountNumberFor } from '@/lib/eventstore/serialization/ids';
@@ -17,7 +18,6 @@ import { startOperationsRunner } from '@/worker/operations-runner';
 import { buildDeferredIndexes } from '@/worker/rebuild-schema';
 import {
   eventually,
-  lastIndexedPosition,
   newCommandId,
   ok,
   quietLogger,
@@ -166,7 +166,7 @@ describe('rebuild', () => {
       }
       return made;
     })();
-    await eventually('some load before the rebuild starts', async () => (await lastIndexedPosition(env.db)) > 0n);
+    await eventually('some load before the rebuild starts', async () => (await eventIndexHead(env.db)) !== null);
     await runRebuild({ client: env.client, db: env.db, batchSize: 25 });
     stop = true;
     expect(await load).toBeGreaterThan(0);
@@ -277,7 +277,7 @@ describe('rebuild', () => {
     await env.db.execute(sql`truncate readmodel.event_index`);
     const runner = startOperationsRunner({ client: env.client, db: env.db, logger: quietLogger });
     try {
-      await eventually('the index to be filled again', async () => (await lastIndexedPosition(env.db)) > 0n);
+      await eventually('the index to be filled again', async () => (await eventIndexHead(env.db)) !== null);
       await runner.idle();
     } finally {
       await runner.stop();
@@ -300,7 +300,7 @@ describe('rebuild', () => {
       return { ...accounts, before };
     };
     const filledAgain = async (before: Awaited<ReturnType<typeof dump>>) => {
-      await eventually('the read model to be filled', async () => (await lastIndexedPosition(env.db)) >= before.index.at(-1)!.position);
+      await eventually('the read model to be filled', async () => ((await eventIndexHead(env.db)) ?? 0n) >= before.index.at(-1)!.position);
       expect(await dump(env.db)).toEqual(before);
     };
 

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { FORWARDS, START, type EventStoreDBClient } from '@eventstore/db-client';
-import { sql } from 'drizzle-orm';
 import { startEventStore } from '@eventbank/embedded-eventstore';
 import { openAccount, type CommandDeps, type CommandResult } from '@/lib/commands';
 import { waitForAccountRevision } from '@/lib/queries';
+import { eventIndexHead } from '@/lib/queries/live';
+import { ACCOUNT_STREAM_PREFIX } from '@/lib/eventstore/serialization/streams';
 import { createDb, type Db } from '@/lib/db/client';
 import { startEmbeddedPostgres } from '@/lib/db/embedded-postgres';
 import { migrate } from '@/lib/db/migrate';
@@ -120,17 +121,11 @@ export function ok(result: CommandResult) {
   return result;
 }
 
-/** The newest $all position in the read model's event index (0 when it is empty). */
-export async function lastIndexedPosition(db: Db): Promise<bigint> {
-  const [row] = await db.execute<{ p: string }>(sql`select coalesce(max(position), 0)::text as p from readmodel.event_index`);
-  return BigInt(row?.p ?? '0');
-}
-
 /** Waits until every account event now in the store is in the event index (held ones too). */
 export async function waitUntilIndexed(env: Pick<TestEnvironment, 'client' | 'db'>, timeoutMs = 30_000): Promise<void> {
   const events = await readUserEvents(env.client);
-  const last = events.filter((e) => e.streamId.startsWith('account-')).at(-1)?.position?.commit ?? 0n;
-  await eventually('the worker to catch up', async () => (await lastIndexedPosition(env.db)) >= last, timeoutMs);
+  const last = events.filter((e) => e.streamId.startsWith(ACCOUNT_STREAM_PREFIX)).at(-1)?.position?.commit ?? 0n;
+  await eventually('the worker to catch up', async () => ((await eventIndexHead(env.db)) ?? 0n) >= last, timeoutMs);
 }
 
 /** Opens an account through the command handler and waits until the worker has projected it; its number. */
